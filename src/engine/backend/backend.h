@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/* The backend interface: one struct of function pointers per package system. */
+#ifndef OMG_ENGINE_BACKEND_H
+#define OMG_ENGINE_BACKEND_H
+
+#include <stddef.h>
+
+#include "engine/pkg.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Error codes a backend reports (also the CLI's exit codes, see omg(1)). */
+enum backend_status {
+	BACKEND_OK = 0,
+	BACKEND_ERR_ROOT = 4,   /* root missing or unreadable, no package system found */
+	BACKEND_ERR_DB = 5,     /* configuration or database missing or corrupt */
+};
+
+/* What the caller gives a backend. Strings are borrowed for the call to open. */
+struct backend_opts {
+	const char *root; /* absolute path of the system root; "/" for the real system */
+	int sandbox;      /* non-zero when root is not "/" (tests, --root) */
+};
+
+/*
+ * Receives packages and warnings from load(). Strings in the record are
+ * borrowed for the duration of the call only: the sink copies what it keeps.
+ * add() returns 0, or -1 to stop loading.
+ */
+struct pkg_sink {
+	void *ctx;
+	int (*add)(void *ctx, const struct pkg *p);
+	void (*warn)(void *ctx, const char *msg); /* a corrupt entry, skipped */
+};
+
+struct backend_ops {
+	const char *name; /* "alpm", "apt" */
+	/* Returns non-zero if root looks like a system of this kind. */
+	int (*detect)(const char *root);
+	/* Opens the package system under opts->root. On failure returns NULL and
+	 * writes one line (no newline) into err, and a backend_status into *status. */
+	void *(*open)(const struct backend_opts *opts, char *err, size_t errlen, int *status);
+	/* Emits every package once (one merged record per name). 0 or -1 with err. */
+	int (*load)(void *self, const struct pkg_sink *sink, char *err, size_t errlen);
+	/* The backend's own version comparison: <0, 0, >0. */
+	int (*vercmp)(const char *a, const char *b);
+	void (*close)(void *self);
+};
+
+extern const struct backend_ops alpm_backend;
+extern const struct backend_ops apt_backend;
+
+/* The backend named "alpm" or "apt", or NULL. */
+const struct backend_ops *backend_by_name(const char *name);
+/* The first backend whose detect() accepts root, or NULL. */
+const struct backend_ops *backend_detect(const char *root);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/* The package record: a plain value struct shared by backends, the index and the CLI. */
+#ifndef OMG_ENGINE_PKG_H
+#define OMG_ENGINE_PKG_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Why a package is installed. */
+enum pkg_reason {
+	PKG_REASON_NONE = 0, /* not installed, or the backend does not know */
+	PKG_REASON_EXPLICIT = 1,
+	PKG_REASON_DEPEND = 2,
+};
+
+/* Package state bits (struct pkg.flags). */
+enum pkg_flag {
+	PKG_INSTALLED = 1u << 0,
+	PKG_UPGRADABLE = 1u << 1, /* installed and the candidate is newer (backend vercmp) */
+	PKG_HELD = 1u << 2,       /* alpm IgnorePkg/IgnoreGroup, dpkg/apt hold */
+	PKG_FOREIGN = 1u << 3,    /* installed but in no configured repository */
+	PKG_ORPHAN = 1u << 4,     /* installed as a dependency and needed by nothing */
+};
+
+/* A list of strings. */
+struct strlist {
+	const char *const *v;
+	uint32_t n;
+};
+
+/*
+ * One package as the user sees it: the candidate (the version an install would
+ * pick) merged with the installed version, if any. Every string is UTF-8 and
+ * non-NULL ("" when unknown). Dependency strings keep the backend's syntax:
+ * "glibc>=2.38" (alpm) or "libc6 (>= 2.34) | libc6-udeb" (apt).
+ * Ownership: whoever fills the struct says how long the strings live.
+ */
+struct pkg {
+	const char *name;
+	const char *version;           /* candidate, else the installed version */
+	const char *installed_version; /* "" when not installed */
+	const char *repo;              /* alpm repo name, apt archive; "local" for foreign */
+	const char *desc;              /* one-line description */
+	const char *long_desc;         /* apt's extended description; "" elsewhere */
+	const char *url;
+	const char *arch;
+	const char *packager;          /* alpm packager, apt Maintainer */
+	const char *base;              /* alpm pkgbase, apt Source */
+	const char *section;           /* apt Section; "" on alpm */
+	struct strlist licenses;
+	struct strlist groups;
+	struct strlist depends;        /* apt: Pre-Depends and Depends */
+	struct strlist optdepends;     /* alpm optdepends "name: why"; apt Recommends */
+	struct strlist suggests;       /* apt Suggests; empty on alpm */
+	struct strlist provides;
+	struct strlist conflicts;      /* apt: Conflicts and Breaks */
+	struct strlist replaces;
+	int64_t download_size;         /* bytes, -1 unknown */
+	int64_t installed_size;        /* bytes, -1 unknown */
+	int64_t build_date;            /* unix seconds, 0 unknown */
+	int64_t install_date;          /* unix seconds, 0 unknown */
+	uint32_t reason;               /* enum pkg_reason */
+	uint32_t flags;                /* enum pkg_flag bits */
+};
+
+#ifdef __cplusplus
+}
+#endif
+#endif
