@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: MIT */
+/* omg's entry point: global and command options, dispatch, the one write of stdout. */
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "engine/query.h"
+
+#ifndef OMG_VERSION
+#define OMG_VERSION "0.1.0"
+#endif
+
+/* Option bits, to reject an option a command does not take. */
+enum {
+	O_REGEX = 1 << 0, O_NAMES = 1 << 1, O_INSTALLED = 1 << 2, O_LIMIT = 1 << 3,
+	O_KIND = 1 << 4,
+};
+
+struct command {
+	const char *name;
+	int (*run)(struct cli *c, int argc, char **argv);
+	unsigned options; /* O_* bits it accepts */
+	const char *usage;
+};
+
+static const struct command commands[] = {
+	{"search", cmd_search, O_REGEX | O_NAMES | O_INSTALLED | O_LIMIT,
+	 "omg search [--regex] [--names-only] [--installed] [--limit N] TERM...\n"
+	 "  Every term must match the name or the description (case-insensitive).\n"
+	 "  Results are ranked: exact name, name prefix, name substring, description.\n"
+	 "  --regex: POSIX extended regexes, the same matches as pacman -Ss / apt-cache search.\n"},
+	{"info", cmd_info, 0,
+	 "omg info PKG...\n"
+	 "  Every field of each package, with reverse dependencies.\n"},
+	{"list", cmd_list, O_KIND | O_LIMIT,
+	 "omg list [--installed | --upgradable | --explicit | --orphans | --foreign | --all]\n"
+	 "  Packages of one kind (default --installed). Upgradable ones held back by\n"
+	 "  IgnorePkg or a hold are listed and flagged 'h'.\n"},
+	{"status", cmd_status, 0,
+	 "omg status\n"
+	 "  Package counts: available, installed, explicit, upgradable, held, orphans.\n"},
+};
+
+static const char usage_text[] =
+	"usage: omg [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n"
+	"\n"
+	"commands:\n"
+	"  search TERM...   find packages by name and description\n"
+	"  info PKG...      show every field of packages\n"
+	"  list             list installed, upgradable, explicit, orphan or foreign packages\n"
+	"  status           package counts for this system\n"
+	"\n"
+	"global options:\n"
+	"  --root DIR           use the system under DIR (like pacman --sysroot)\n"
+	"  --backend alpm|apt   override the detected package system\n"
+	"  --json               machine-readable output (see omg(1) for the keys)\n"
+	"  --color WHEN         auto (default), always or never; NO_COLOR is honoured\n"
+	"  --timing             print where the time went to stderr\n"
+	"  -h, --help           this help, or a command's help after it\n"
+	"  -V, --version        the version\n"
+	"\n"
+	"exit status: 0 ok, 1 no match, 2 usage, 3 unknown package, 4 bad root, 5 bad database\n";
+
+int cli_open_engine(struct cli *c)
+{
+	char err[1024];
+	int status;
+	struct engine_opts o = {c->root, c->backend};
+	c->engine = engine_open(&o, err, sizeof(err), &status);
+	if (!c->engine) {
+		fprintf(stderr, "omg: %s\n", err);
+		return status ? status : EXIT_DB;
+	}
+	const struct index *ix = engine_index(c->engine);
+	size_t nw = index_warning_count(ix);
+	for (size_t i = 0; i < nw && i < 20; i++)
+		fprintf(stderr, "omg: warning: %s\n", index_warning(ix, i));
+	if (nw > 20)
+		fprintf(stderr, "omg: warning: %zu more warnings not shown\n", nw - 20);
+	return 0;
+}
+
+/* Parses a non-negative count. */
+static int parse_count(const char *s, size_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-')
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+/* Writes the whole output buffer to stdout. */
+static int flush_out(struct cli *c)
+{
+	const char *p = buf_str(&c->out);
+	size_t n = c->out.len;
+	while (n) {
+		ssize_t w = write(STDOUT_FILENO, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EPIPE)
+				fprintf(stderr, "omg: cannot write output: %s\n", strerror(errno));
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_ROOT = 256, OPT_BACKEND, OPT_JSON, OPT_COLOR, OPT_TIMING, OPT_REGEX,
+	       OPT_NAMES, OPT_INSTALLED, OPT_LIMIT, OPT_UPGRADABLE, OPT_EXPLICIT,
+	       OPT_ORPHANS, OPT_FOREIGN, OPT_ALL };
+	static const struct option longopts[] = {
+		{"root", required_argument, NULL, OPT_ROOT},
+		{"backend", required_argument, NULL, OPT_BACKEND},
+		{"json", no_argument, NULL, OPT_JSON},
+		{"color", required_argument, NULL, OPT_COLOR},
+		{"colour", required_argument, NULL, OPT_COLOR},
+		{"timing", no_argument, NULL, OPT_TIMING},
+		{"regex", no_argument, NULL, OPT_REGEX},
+		{"names-only", no_argument, NULL, OPT_NAMES},
+		{"installed", no_argument, NULL, OPT_INSTALLED},
+		{"limit", required_argument, NULL, OPT_LIMIT},
+		{"upgradable", no_argument, NULL, OPT_UPGRADABLE},
+		{"explicit", no_argument, NULL, OPT_EXPLICIT},
+		{"orphans", no_argument, NULL, OPT_ORPHANS},
+		{"foreign", no_argument, NULL, OPT_FOREIGN},
+		{"all", no_argument, NULL, OPT_ALL},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	struct cli c;
+	memset(&c, 0, sizeof(c));
+	c.list_kind = -1;
+	const char *color = "auto";
+	unsigned used = 0;
+	int help = 0, nkinds = 0;
+
+	setlocale(LC_ALL, "");
+	opterr = 0;
+	int ch;
+	/* GNU getopt permutes: options may come before or after the command;
+	 * "--" ends options (for a term that starts with '-'). */
+	while ((ch = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_ROOT: c.root = optarg; break;
+		case OPT_BACKEND: c.backend = optarg; break;
+		case OPT_JSON: c.json = 1; break;
+		case OPT_COLOR: color = optarg; break;
+		case OPT_TIMING: c.timing = 1; break;
+		case OPT_REGEX: c.regex = 1; used |= O_REGEX; break;
+		case OPT_NAMES: c.names_only = 1; used |= O_NAMES; break;
+		case OPT_INSTALLED:
+			c.installed_only = 1;
+			c.list_kind = LIST_INSTALLED;
+			used |= O_INSTALLED;
+			nkinds++;
+			break;
+		case OPT_LIMIT:
+			if (parse_count(optarg, &c.limit) != 0) {
+				fprintf(stderr, "omg: --limit needs a whole number, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			used |= O_LIMIT;
+			break;
+		case OPT_UPGRADABLE: c.list_kind = LIST_UPGRADABLE; used |= O_KIND; nkinds++; break;
+		case OPT_EXPLICIT: c.list_kind = LIST_EXPLICIT; used |= O_KIND; nkinds++; break;
+		case OPT_ORPHANS: c.list_kind = LIST_ORPHANS; used |= O_KIND; nkinds++; break;
+		case OPT_FOREIGN: c.list_kind = LIST_FOREIGN; used |= O_KIND; nkinds++; break;
+		case OPT_ALL: c.list_kind = LIST_ALL; used |= O_KIND; nkinds++; break;
+		case 'h': help = 1; break;
+		case 'V': printf("omg %s\n", OMG_VERSION); return EXIT_OK;
+		case ':':
+			fprintf(stderr, "omg: option '%s' needs a value\n", argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			if (optopt > 0 && optopt < 256)
+				fprintf(stderr, "omg: unknown option '-%c' (see omg --help)\n", optopt);
+			else
+				fprintf(stderr, "omg: unknown option '%s' (see omg --help)\n",
+					argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	const struct command *cmd = NULL;
+	if (optind < argc) {
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			if (strcmp(commands[i].name, argv[optind]) == 0)
+				cmd = &commands[i];
+		if (!cmd) {
+			fprintf(stderr, "omg: unknown command '%s' (see omg --help)\n", argv[optind]);
+			return EXIT_USAGE;
+		}
+		optind++;
+	}
+	if (help) {
+		fputs(cmd ? cmd->usage : usage_text, stdout);
+		return EXIT_OK;
+	}
+	if (!cmd) {
+		/* No command: the UI will live here; until then, the status. */
+		cmd = &commands[3];
+		if (isatty(STDOUT_FILENO))
+			printf("omg %s: the full-screen UI is not built yet; try omg --help.\n\n",
+			       OMG_VERSION);
+	}
+	unsigned bad = used & ~cmd->options;
+	if (bad) {
+		static const char *const names[] = {"--regex", "--names-only", "--installed",
+						    "--limit", "a list kind option"};
+		for (int i = 0; i < 5; i++)
+			if (bad & (1u << i)) {
+				fprintf(stderr, "omg: %s does not apply to '%s'\n", names[i], cmd->name);
+				return EXIT_USAGE;
+			}
+	}
+	if (nkinds > 1) {
+		fprintf(stderr, "omg: list takes one of --installed, --upgradable, --explicit, "
+				"--orphans, --foreign, --all\n");
+		return EXIT_USAGE;
+	}
+	if (c.list_kind < 0)
+		c.list_kind = LIST_INSTALLED;
+	if (strcmp(color, "always") == 0)
+		c.color = 1;
+	else if (strcmp(color, "never") == 0)
+		c.color = 0;
+	else if (strcmp(color, "auto") == 0)
+		c.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !c.json;
+	else {
+		fprintf(stderr, "omg: --color takes auto, always or never, not '%s'\n", color);
+		return EXIT_USAGE;
+	}
+	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+		c.color = 0;
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col)
+		c.width = ws.ws_col;
+
+	double t0 = engine_now_ms();
+	int rc = cmd->run(&c, argc - optind, argv + optind);
+	double t1 = engine_now_ms();
+	if (flush_out(&c) != 0 && rc == EXIT_OK)
+		rc = EXIT_DB + 1;
+	if (c.timing && c.engine) {
+		const struct engine_timing *t = engine_timing(c.engine);
+		fprintf(stderr,
+			"omg: timing: backend open %.1f ms, load %.1f ms, index %.1f ms, "
+			"query+format %.1f ms, write %.1f ms; %zu packages, index %.1f MiB\n",
+			t->open_ms, t->load_ms, t->index_ms,
+			t1 - t0 - t->open_ms - t->load_ms - t->index_ms, engine_now_ms() - t1,
+			index_count(engine_index(c.engine)),
+			(double)index_bytes(engine_index(c.engine)) / 1048576.0);
+	}
+	engine_close(c.engine);
+	buf_free(&c.out);
+	return rc;
+}

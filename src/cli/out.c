@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: MIT */
+/* Text and JSON rendering of package records for the CLI. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "engine/query.h"
+#include "util/json.h"
+#include "util/utf8.h"
+#include "util/xalloc.h"
+
+/* ANSI escapes per semantic element; the only place colours are named. */
+static const char *const ansi[] = {
+	[COL_RESET] = "\033[0m",       [COL_NAME] = "\033[1m",
+	[COL_VERSION] = "\033[32m",    [COL_NEWVERSION] = "\033[1;32m",
+	[COL_REPO] = "\033[35m",       [COL_INSTALLED] = "\033[36m",
+	[COL_HELD] = "\033[33m",       [COL_LABEL] = "\033[1m",
+	[COL_DIM] = "\033[2m",
+};
+
+const char *out_col(const struct cli *c, enum out_color e)
+{
+	return c->color ? ansi[e] : "";
+}
+
+void out_size(struct buf *b, int64_t bytes)
+{
+	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	double v = (double)bytes;
+	size_t u = 0;
+	while (v >= 1024.0 && u < 4) {
+		v /= 1024.0;
+		u++;
+	}
+	buf_printf(b, "%.2f %s", v, units[u]);
+}
+
+/* Three state characters, aptitude style: i/space, A (automatic), u/h. */
+static void state_flags(char s[4], const struct pkg *p)
+{
+	s[0] = p->flags & PKG_INSTALLED ? 'i' : ' ';
+	s[1] = (p->flags & PKG_INSTALLED) && p->reason == PKG_REASON_DEPEND ? 'A' : ' ';
+	s[2] = !(p->flags & PKG_UPGRADABLE) ? ' ' : p->flags & PKG_HELD ? 'h' : 'u';
+	s[3] = '\0';
+}
+
+/* Width of the version column text for p. */
+static size_t version_width(const struct pkg *p)
+{
+	if (p->flags & PKG_UPGRADABLE)
+		return utf8_width(p->installed_version) + 4 + utf8_width(p->version);
+	return utf8_width(p->flags & PKG_INSTALLED ? p->installed_version : p->version);
+}
+
+/* Appends a cell with colour and padding to w columns. */
+static void cell(struct cli *c, enum out_color col, const char *s, size_t w, int last)
+{
+	buf_puts(&c->out, out_col(c, col));
+	buf_puts(&c->out, s);
+	buf_puts(&c->out, out_col(c, COL_RESET));
+	if (!last)
+		for (size_t k = utf8_width(s); k < w + 2; k++)
+			buf_putc(&c->out, ' ');
+}
+
+void out_pkg_table(struct cli *c, const struct index *ix, const uint32_t *ids, size_t n)
+{
+	size_t wname = 0, wver = 0, wrepo = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct pkg *p = index_get(ix, ids[i]);
+		size_t w = utf8_width(p->name);
+		wname = w > wname ? w : wname;
+		w = version_width(p);
+		wver = w > wver ? w : wver;
+		w = utf8_width(p->repo);
+		wrepo = w > wrepo ? w : wrepo;
+	}
+	/* Cap the name column on narrow terminals so descriptions stay visible. */
+	if (c->width && wname > c->width / 3)
+		wname = c->width / 3;
+	struct buf tmp = {0};
+	for (size_t i = 0; i < n; i++) {
+		const struct pkg *p = index_get(ix, ids[i]);
+		char st[4];
+		state_flags(st, p);
+		cell(c, p->flags & PKG_HELD ? COL_HELD : COL_INSTALLED, st, 3, 0);
+		buf_reset(&tmp);
+		utf8_fit(&tmp, p->name, c->width ? wname : (size_t)-1, 0);
+		cell(c, COL_NAME, buf_str(&tmp), wname, 0);
+		if (p->flags & PKG_UPGRADABLE) {
+			buf_printf(&c->out, "%s%s%s -> %s%s%s", out_col(c, COL_VERSION),
+				   p->installed_version, out_col(c, COL_RESET),
+				   out_col(c, COL_NEWVERSION), p->version, out_col(c, COL_RESET));
+			for (size_t k = version_width(p); k < wver + 2; k++)
+				buf_putc(&c->out, ' ');
+		} else {
+			cell(c, COL_VERSION,
+			     p->flags & PKG_INSTALLED ? p->installed_version : p->version, wver, 0);
+		}
+		cell(c, COL_REPO, p->repo, wrepo, 0);
+		size_t used = 3 + 2 + wname + 2 + wver + 2 + wrepo + 2;
+		if (c->width && used + 10 < c->width) {
+			utf8_fit(&c->out, p->desc, c->width - used - 1, 0);
+		} else if (!c->width) {
+			buf_puts(&c->out, p->desc);
+		}
+		buf_putc(&c->out, '\n');
+	}
+	buf_free(&tmp);
+}
+
+/* The reason as a JSON/text word. */
+static const char *reason_word(const struct pkg *p)
+{
+	if (!(p->flags & PKG_INSTALLED))
+		return NULL;
+	return p->reason == PKG_REASON_DEPEND ? "dependency" :
+	       p->reason == PKG_REASON_EXPLICIT ? "explicit" : NULL;
+}
+
+/* The brief keys shared by every package object. */
+static void json_brief_fields(struct buf *b, const struct pkg *p)
+{
+	json_kv_str(b, "name", p->name, 1);
+	json_kv_str(b, "version", p->version, 0);
+	json_kv_str_or_null(b, "installed_version", p->installed_version, 0);
+	json_kv_str(b, "repo", p->repo, 0);
+	json_kv_str(b, "description", p->desc, 0);
+	json_kv_bool(b, "installed", p->flags & PKG_INSTALLED, 0);
+	json_kv_bool(b, "upgradable", p->flags & PKG_UPGRADABLE, 0);
+	json_kv_bool(b, "held", p->flags & PKG_HELD, 0);
+	json_kv_str_or_null(b, "reason", reason_word(p), 0);
+}
+
+void out_pkg_json_array(struct cli *c, const struct index *ix, const uint32_t *ids, size_t n)
+{
+	buf_putc(&c->out, '[');
+	for (size_t i = 0; i < n; i++) {
+		buf_puts(&c->out, i ? ",\n{" : "\n{");
+		json_brief_fields(&c->out, index_get(ix, ids[i]));
+		buf_putc(&c->out, '}');
+	}
+	buf_puts(&c->out, n ? "\n]\n" : "]\n");
+}
+
+/* Names of the packages at ids, as a newly allocated array (free the array only). */
+static const char **names_of(const struct index *ix, const struct ids *ids)
+{
+	const char **v = xmalloc((ids->n ? ids->n : 1) * sizeof(*v));
+	for (size_t i = 0; i < ids->n; i++)
+		v[i] = index_get(ix, ids->v[i])->name;
+	return v;
+}
+
+/* "Label           : " */
+static void label(struct cli *c, const char *l)
+{
+	buf_printf(&c->out, "%s%-16s%s: ", out_col(c, COL_LABEL), l, out_col(c, COL_RESET));
+}
+
+/* A label followed by a list, "None" when empty, wrapped on a terminal. */
+static void field_list(struct cli *c, const char *l, const char *const *v, size_t n)
+{
+	label(c, l);
+	if (!n) {
+		buf_puts(&c->out, "None\n");
+		return;
+	}
+	size_t col = 18;
+	for (size_t i = 0; i < n; i++) {
+		size_t w = utf8_width(v[i]);
+		if (i && c->width && col + 2 + w > c->width) {
+			buf_puts(&c->out, "\n                  ");
+			col = 18;
+		} else if (i) {
+			buf_puts(&c->out, "  ");
+			col += 2;
+		}
+		buf_puts(&c->out, v[i]);
+		col += w;
+	}
+	buf_putc(&c->out, '\n');
+}
+
+/* A label and a single value ("None" when empty). */
+static void field(struct cli *c, const char *l, const char *v)
+{
+	label(c, l);
+	buf_puts(&c->out, v && *v ? v : "None");
+	buf_putc(&c->out, '\n');
+}
+
+/* A label and a date (local time), "None" when unknown. */
+static void field_date(struct cli *c, const char *l, int64_t t)
+{
+	label(c, l);
+	if (t <= 0) {
+		buf_puts(&c->out, "None\n");
+		return;
+	}
+	char s[64];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	strftime(s, sizeof(s), "%a %d %b %Y %H:%M:%S %Z", &tm);
+	buf_printf(&c->out, "%s\n", s);
+}
+
+/* A label and a size, "None" when unknown. */
+static void field_size(struct cli *c, const char *l, int64_t bytes)
+{
+	label(c, l);
+	if (bytes < 0)
+		buf_puts(&c->out, "None");
+	else
+		out_size(&c->out, bytes);
+	buf_putc(&c->out, '\n');
+}
+
+void out_info_text(struct cli *c, const struct index *ix, size_t id)
+{
+	const struct pkg *p = index_get(ix, id);
+	int apt = strcmp(engine_backend_name(c->engine), "apt") == 0;
+	struct ids req = {0}, opt = {0};
+	query_rdeps(ix, id, &req, &opt);
+
+	label(c, "Name");
+	buf_printf(&c->out, "%s%s%s\n", out_col(c, COL_NAME), p->name, out_col(c, COL_RESET));
+	field(c, "Version", p->version);
+	label(c, "Installed");
+	if (!(p->flags & PKG_INSTALLED))
+		buf_puts(&c->out, "No\n");
+	else
+		buf_printf(&c->out, "%s%s%s%s\n", p->installed_version,
+			   p->flags & PKG_UPGRADABLE ? " (upgradable to " : "",
+			   p->flags & PKG_UPGRADABLE ? p->version : "",
+			   p->flags & PKG_UPGRADABLE ? ")" : "");
+	field(c, apt ? "Archive" : "Repository", p->repo);
+	field(c, "Description", p->desc);
+	if (*p->long_desc) {
+		const char *s = p->long_desc;
+		while (*s) {
+			size_t n = strcspn(s, "\n");
+			buf_printf(&c->out, "                  %.*s\n", (int)n, s);
+			s += n + (s[n] == '\n');
+		}
+	}
+	field(c, apt ? "Homepage" : "URL", p->url);
+	field(c, "Architecture", p->arch);
+	if (apt)
+		field(c, "Section", p->section);
+	else
+		field_list(c, "Licenses", p->licenses.v, p->licenses.n);
+	field_list(c, "Groups", p->groups.v, p->groups.n);
+	field_list(c, "Provides", p->provides.v, p->provides.n);
+	field_list(c, "Depends On", p->depends.v, p->depends.n);
+	field_list(c, apt ? "Recommends" : "Optional Deps", p->optdepends.v, p->optdepends.n);
+	if (apt)
+		field_list(c, "Suggests", p->suggests.v, p->suggests.n);
+	field_list(c, apt ? "Conflicts/Breaks" : "Conflicts With", p->conflicts.v, p->conflicts.n);
+	field_list(c, "Replaces", p->replaces.v, p->replaces.n);
+	const char **rv = names_of(ix, &req), **ov = names_of(ix, &opt);
+	field_list(c, "Required By", rv, req.n);
+	field_list(c, "Optional For", ov, opt.n);
+	free(rv);
+	free(ov);
+	field_size(c, "Download Size", p->download_size);
+	field_size(c, "Installed Size", p->installed_size);
+	field(c, apt ? "Maintainer" : "Packager", p->packager);
+	field(c, apt ? "Source" : "Base", p->base);
+	field_date(c, "Build Date", p->build_date);
+	field_date(c, "Install Date", p->install_date);
+	const char *why = reason_word(p);
+	field(c, "Install Reason", !why ? NULL : strcmp(why, "explicit") == 0 ?
+	      "Explicitly installed" : "Installed as a dependency for another package");
+	if (p->flags & (PKG_HELD | PKG_FOREIGN | PKG_ORPHAN)) {
+		label(c, "State");
+		buf_printf(&c->out, "%s%s%s\n", p->flags & PKG_HELD ? (apt ? "held " : "ignored ") : "",
+			   p->flags & PKG_FOREIGN ? "foreign " : "",
+			   p->flags & PKG_ORPHAN ? "orphan" : "");
+	}
+	ids_free(&req);
+	ids_free(&opt);
+}
+
+/* "key": [names of ids]. */
+static void json_ids(struct buf *b, const char *key, const struct index *ix, const struct ids *ids)
+{
+	const char **v = names_of(ix, ids);
+	json_kv_strv(b, key, v, (uint32_t)ids->n, 0);
+	free(v);
+}
+
+/* "key": N, or null when unknown (negative). */
+static void json_kv_size(struct buf *b, const char *key, int64_t v)
+{
+	if (v < 0) {
+		json_key(b, key, 0);
+		buf_puts(b, "null");
+	} else {
+		json_kv_int(b, key, v, 0);
+	}
+}
+
+void out_info_json(struct cli *c, const struct index *ix, size_t id)
+{
+	const struct pkg *p = index_get(ix, id);
+	struct buf *b = &c->out;
+	struct ids req = {0}, opt = {0};
+	query_rdeps(ix, id, &req, &opt);
+	buf_putc(b, '{');
+	json_brief_fields(b, p);
+	json_kv_str(b, "long_description", p->long_desc, 0);
+	json_kv_str(b, "url", p->url, 0);
+	json_kv_str(b, "arch", p->arch, 0);
+	json_kv_str(b, "section", p->section, 0);
+	json_kv_strv(b, "licenses", p->licenses.v, p->licenses.n, 0);
+	json_kv_strv(b, "groups", p->groups.v, p->groups.n, 0);
+	json_kv_strv(b, "depends", p->depends.v, p->depends.n, 0);
+	json_kv_strv(b, "optdepends", p->optdepends.v, p->optdepends.n, 0);
+	json_kv_strv(b, "suggests", p->suggests.v, p->suggests.n, 0);
+	json_kv_strv(b, "provides", p->provides.v, p->provides.n, 0);
+	json_kv_strv(b, "conflicts", p->conflicts.v, p->conflicts.n, 0);
+	json_kv_strv(b, "replaces", p->replaces.v, p->replaces.n, 0);
+	json_ids(b, "required_by", ix, &req);
+	json_ids(b, "optional_for", ix, &opt);
+	json_kv_size(b, "download_size", p->download_size);
+	json_kv_size(b, "installed_size", p->installed_size);
+	json_kv_str(b, "packager", p->packager, 0);
+	json_kv_str(b, "base", p->base, 0);
+	json_kv_size(b, "build_date", p->build_date > 0 ? p->build_date : -1);
+	json_kv_size(b, "install_date", p->install_date > 0 ? p->install_date : -1);
+	json_kv_bool(b, "foreign", p->flags & PKG_FOREIGN, 0);
+	json_kv_bool(b, "orphan", p->flags & PKG_ORPHAN, 0);
+	json_kv_str(b, "backend", engine_backend_name(c->engine), 0);
+	buf_putc(b, '}');
+	ids_free(&req);
+	ids_free(&opt);
+}

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/* Engine set-up: root resolution, backend choice, index build. */
+#include "engine/engine.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/backend/backend.h"
+#include "util/xalloc.h"
+
+struct engine {
+	const struct backend_ops *ops;
+	void *backend;
+	char *root;
+	struct index *index;
+	struct engine_timing timing;
+};
+
+/* Milliseconds on the monotonic clock. */
+double engine_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+struct engine *engine_open(const struct engine_opts *o, char *err, size_t errlen, int *status)
+{
+	struct engine *e = xcalloc(1, sizeof(*e));
+	const char *root = o->root && *o->root ? o->root : "/";
+	char real[PATH_MAX];
+	struct stat st;
+	double t0 = engine_now_ms();
+
+	*status = BACKEND_ERR_ROOT;
+	if (!realpath(root, real) || stat(real, &st) != 0) {
+		snprintf(err, errlen, "cannot use root '%s': %s", root, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISDIR(st.st_mode) || access(real, R_OK | X_OK) != 0) {
+		snprintf(err, errlen, "cannot use root '%s': %s", root,
+			 S_ISDIR(st.st_mode) ? strerror(EACCES) : strerror(ENOTDIR));
+		goto fail;
+	}
+	e->root = xstrdup(real);
+	if (o->backend) {
+		e->ops = backend_by_name(o->backend);
+		if (!e->ops) {
+			snprintf(err, errlen, "unknown backend '%s' (use alpm or apt)", o->backend);
+			*status = 2;
+			goto fail;
+		}
+	} else {
+		e->ops = backend_detect(e->root);
+		if (!e->ops) {
+			snprintf(err, errlen,
+				 "no package system found under '%s' (no pacman.conf with a local "
+				 "database, no dpkg status)", e->root);
+			goto fail;
+		}
+	}
+	struct backend_opts bo = {e->root, strcmp(e->root, "/") != 0};
+	e->backend = e->ops->open(&bo, err, errlen, status);
+	if (!e->backend)
+		goto fail;
+	double t1 = engine_now_ms();
+	struct index_builder *b = index_builder_new();
+	struct pkg_sink sink = index_builder_sink(b);
+	if (e->ops->load(e->backend, &sink, err, errlen) != 0) {
+		index_builder_free(b);
+		*status = BACKEND_ERR_DB;
+		goto fail;
+	}
+	double t2 = engine_now_ms();
+	e->index = index_builder_finish(b);
+	double t3 = engine_now_ms();
+	e->timing.open_ms = t1 - t0;
+	e->timing.load_ms = t2 - t1;
+	e->timing.index_ms = t3 - t2;
+	*status = BACKEND_OK;
+	return e;
+fail:
+	engine_close(e);
+	return NULL;
+}
+
+void engine_close(struct engine *e)
+{
+	if (!e)
+		return;
+	if (e->backend)
+		e->ops->close(e->backend);
+	index_free(e->index);
+	free(e->root);
+	free(e);
+}
+
+const struct index *engine_index(const struct engine *e)
+{
+	return e->index;
+}
+
+const char *engine_backend_name(const struct engine *e)
+{
+	return e->ops->name;
+}
+
+const char *engine_root(const struct engine *e)
+{
+	return e->root;
+}
+
+enum search_style engine_search_style(const struct engine *e)
+{
+	return strcmp(e->ops->name, "apt") == 0 ? SEARCH_STYLE_APT : SEARCH_STYLE_PACMAN;
+}
+
+const struct engine_timing *engine_timing(const struct engine *e)
+{
+	return &e->timing;
+}

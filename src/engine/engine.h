@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/* The engine: one backend on one root, and the index built from it. */
+#ifndef OMG_ENGINE_ENGINE_H
+#define OMG_ENGINE_ENGINE_H
+
+#include <stddef.h>
+
+#include "engine/index.h"
+#include "engine/query.h"
+
+struct engine;
+
+struct engine_opts {
+	const char *root;    /* NULL or "/" for the real system */
+	const char *backend; /* "alpm", "apt", or NULL to detect */
+};
+
+/* Where the time of engine_open went, in milliseconds. */
+struct engine_timing {
+	double open_ms, load_ms, index_ms;
+};
+
+/* Opens the backend for the root and builds the index. On failure returns
+ * NULL with one line in err and an exit status (enum backend_status, or 2
+ * for a bad --backend) in *status. Free with engine_close. */
+struct engine *engine_open(const struct engine_opts *o, char *err, size_t errlen, int *status);
+void engine_close(struct engine *e);
+/* The current index; borrowed until engine_close. */
+const struct index *engine_index(const struct engine *e);
+/* "alpm" or "apt". */
+const char *engine_backend_name(const struct engine *e);
+/* The real path of the root. */
+const char *engine_root(const struct engine *e);
+/* How --regex combines patterns on this backend. */
+enum search_style engine_search_style(const struct engine *e);
+const struct engine_timing *engine_timing(const struct engine *e);
+/* Milliseconds on the monotonic clock. */
+double engine_now_ms(void);
+
+#endif

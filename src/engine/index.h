@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* The in-memory package index: built once from a backend, then immutable and shared by readers. */
+#ifndef OMG_ENGINE_INDEX_H
+#define OMG_ENGINE_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/backend/backend.h"
+#include "engine/pkg.h"
+
+struct index;
+struct index_builder;
+
+struct index_builder *index_builder_new(void);
+/* A sink that copies each package into the builder (for backend load()).
+ * Warnings are counted and kept; see index_warnings(). */
+struct pkg_sink index_builder_sink(struct index_builder *b);
+/* Copies p into the builder. Duplicate names keep the first record. */
+void index_builder_add(struct index_builder *b, const struct pkg *p);
+/* Freezes the builder into an index sorted by name; the builder is consumed.
+ * Caller frees with index_free(). */
+struct index *index_builder_finish(struct index_builder *b);
+/* Discards a builder that will not be finished. */
+void index_builder_free(struct index_builder *b);
+
+void index_free(struct index *ix);
+/* Number of packages. */
+size_t index_count(const struct index *ix);
+/* Package i (0 <= i < count), in name order; borrowed until index_free. */
+const struct pkg *index_get(const struct index *ix, size_t i);
+/* The position of the package named name, or -1. */
+long index_find(const struct index *ix, const char *name);
+/* Lower-cased name and "desc\nlong_desc" of package i, for matching. */
+const char *index_lname(const struct index *ix, size_t i);
+const char *index_ldesc(const struct index *ix, size_t i);
+/* "desc" or "desc\nlong_desc" as the backend wrote it (apt's LongDesc). */
+const char *index_fulldesc(const struct index *ix, size_t i);
+/* Warnings the backend reported while loading (corrupt entries skipped). */
+size_t index_warning_count(const struct index *ix);
+const char *index_warning(const struct index *ix, size_t i);
+/* Bytes of memory the index holds. */
+size_t index_bytes(const struct index *ix);
+
+#endif

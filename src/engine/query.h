@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/* Read queries over an index: search (plain and regex), lists, reverse dependencies. */
+#ifndef OMG_ENGINE_QUERY_H
+#define OMG_ENGINE_QUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/index.h"
+
+/* How --regex combines several patterns, matching the native tool. */
+enum search_style {
+	SEARCH_STYLE_PACMAN, /* each pattern matches the name, description, a provide or a group */
+	SEARCH_STYLE_APT,    /* all patterns match the name, or all the long description,
+	                        or all one provided name */
+};
+
+struct search_opts {
+	const char *const *terms;
+	size_t nterms;
+	int regex;          /* POSIX extended, case-insensitive */
+	int names_only;
+	int installed_only;
+	size_t limit;       /* 0 = no limit */
+	enum search_style style;
+};
+
+/* Package positions in an index. Owned by the caller; free with ids_free. */
+struct ids {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+void ids_push(struct ids *ids, uint32_t id);
+void ids_free(struct ids *ids);
+
+/* Searches and ranks: exact name, name prefix, name substring, then
+ * description matches, alphabetical within each. Returns 0, or -1 with a
+ * message in err for an invalid regex. */
+int query_search(const struct index *ix, const struct search_opts *o, struct ids *out,
+		 char *err, size_t errlen);
+
+enum list_kind {
+	LIST_ALL,
+	LIST_INSTALLED,
+	LIST_UPGRADABLE,
+	LIST_EXPLICIT,
+	LIST_ORPHANS,
+	LIST_FOREIGN,
+};
+
+/* The packages of one kind, in name order. */
+void query_list(const struct index *ix, enum list_kind kind, struct ids *out);
+/* Packages whose dependencies (required_by) or optional dependencies
+ * (optional_for: alpm optdepends, apt Recommends and Suggests) name the
+ * package at position id or something it provides. */
+void query_rdeps(const struct index *ix, size_t id, struct ids *required_by,
+		 struct ids *optional_for);
+/* The name of each alternative of a dependency string: calls fn for "a" and
+ * "b" in "a (>= 1) | b:any" or "a>=1: why". */
+void query_dep_names(const char *dep, void (*fn)(void *ctx, const char *name, size_t n),
+		     void *ctx);
+
+#endif

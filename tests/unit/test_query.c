@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for the index and queries, on records built in the test. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine/index.h"
+#include "engine/query.h"
+
+#define LIST(...) ((struct strlist){(const char *const[]){__VA_ARGS__}, \
+	sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *)})
+
+/* A record with the given name, description and flags; other strings empty. */
+static struct pkg rec(const char *name, const char *desc, uint32_t flags)
+{
+	struct pkg p;
+	memset(&p, 0, sizeof(p));
+	p.name = name;
+	p.version = "1.0-1";
+	p.installed_version = flags & PKG_INSTALLED ? "1.0-1" : "";
+	p.repo = "core";
+	p.desc = desc;
+	p.long_desc = p.url = p.arch = p.packager = p.base = p.section = "";
+	p.flags = flags;
+	p.reason = flags & PKG_INSTALLED ? PKG_REASON_EXPLICIT : PKG_REASON_NONE;
+	return p;
+}
+
+/* The index every test uses. */
+static int setup(void **state)
+{
+	struct index_builder *b = index_builder_new();
+	struct pkg p = rec("vim", "Vi Improved, a text editor", PKG_INSTALLED);
+	p.provides = LIST("editor-vi", "xxd=9.0");
+	index_builder_add(b, &p);
+	struct pkg q = rec("vim-runtime", "Runtime files for vim", 0);
+	index_builder_add(b, &q);
+	q = rec("gvim", "GTK front end", 0);
+	q.depends = LIST("vim-runtime (>= 9) | vim-tiny", "libc6");
+	index_builder_add(b, &q);
+	q = rec("neovim", "Modern editor forked from VIM", 0);
+	q.optdepends = LIST("xxd: hex dumps");
+	index_builder_add(b, &q);
+	q = rec("nano", "Small text EDITOR", PKG_INSTALLED | PKG_UPGRADABLE);
+	q.groups = LIST("editors");
+	q.long_desc = "GNU nano is an easy-to-use\nwith syntax highlighting";
+	index_builder_add(b, &q);
+	q = rec("vim", "duplicate from a later repository", 0);
+	index_builder_add(b, &q);
+	q = rec("café", "Ünïcödé DESCRIPTION", PKG_INSTALLED | PKG_ORPHAN);
+	q.reason = PKG_REASON_DEPEND;
+	index_builder_add(b, &q);
+	*state = index_builder_finish(b);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	index_free(*state);
+	return 0;
+}
+
+/* Runs a search and returns the names, space-separated, in result order. */
+static const char *search(const struct index *ix, struct search_opts o, const char *t0,
+			  const char *t1)
+{
+	static char out[512];
+	const char *terms[2] = {t0, t1};
+	struct ids ids = {0};
+	char err[256];
+	o.terms = terms;
+	o.nterms = t1 ? 2 : 1;
+	if (query_search(ix, &o, &ids, err, sizeof(err)) != 0) {
+		snprintf(out, sizeof(out), "error: %s", err);
+		return out;
+	}
+	out[0] = '\0';
+	for (size_t i = 0; i < ids.n; i++) {
+		if (i)
+			strcat(out, " ");
+		strcat(out, index_get(ix, ids.v[i])->name);
+	}
+	ids_free(&ids);
+	return out;
+}
+
+static void test_index_sorted_and_deduped(void **state)
+{
+	const struct index *ix = *state;
+	assert_int_equal(index_count(ix), 6);
+	assert_string_equal(index_get(ix, 0)->name, "café");
+	long id = index_find(ix, "vim");
+	assert_true(id >= 0);
+	assert_string_equal(index_get(ix, (size_t)id)->desc, "Vi Improved, a text editor");
+	assert_int_equal(index_find(ix, "emacs"), -1);
+	assert_string_equal(index_lname(ix, 0), "café");
+	assert_string_equal(index_ldesc(ix, (size_t)index_find(ix, "nano")),
+			    "small text editor\ngnu nano is an easy-to-use\nwith syntax highlighting");
+}
+
+static void test_plain_ranking(void **state)
+{
+	struct search_opts o = {0};
+	/* exact, prefix, substring, then description-only */
+	assert_string_equal(search(*state, o, "vim", NULL), "vim vim-runtime gvim neovim");
+	assert_string_equal(search(*state, o, "EDITOR", NULL), "nano neovim vim");
+	assert_string_equal(search(*state, o, "text", "editor"), "nano vim");
+	assert_string_equal(search(*state, o, "ünïcödé", NULL), "café");
+	assert_string_equal(search(*state, o, "CAFÉ", NULL), "café");
+	assert_string_equal(search(*state, o, "highlighting", NULL), "nano");
+	o.names_only = 1;
+	assert_string_equal(search(*state, o, "editor", NULL), "");
+	o.names_only = 0;
+	o.installed_only = 1;
+	assert_string_equal(search(*state, o, "vim", NULL), "vim");
+	o.installed_only = 0;
+	o.limit = 2;
+	assert_string_equal(search(*state, o, "vim", NULL), "vim vim-runtime");
+}
+
+static void test_regex_pacman_style(void **state)
+{
+	struct search_opts o = {.regex = 1, .style = SEARCH_STYLE_PACMAN};
+	assert_string_equal(search(*state, o, "^vi", NULL), "vim vim-runtime");
+	/* a provide and a group match too; each pattern may match a different field */
+	assert_string_equal(search(*state, o, "^xxd$", NULL), "vim");
+	assert_string_equal(search(*state, o, "^editors$", NULL), "nano");
+	assert_string_equal(search(*state, o, "^vim$", "improved"), "vim");
+	/* pacman matches the one-line description only */
+	assert_string_equal(search(*state, o, "highlighting", NULL), "");
+	assert_int_equal(strncmp(search(*state, o, "([", NULL), "error: invalid regular", 22), 0);
+}
+
+static void test_regex_apt_style(void **state)
+{
+	struct search_opts o = {.regex = 1, .style = SEARCH_STYLE_APT};
+	/* apt: all patterns must match the same field */
+	assert_string_equal(search(*state, o, "^vim$", "improved"), "");
+	assert_string_equal(search(*state, o, "vim", "runtime"), "vim-runtime");
+	assert_string_equal(search(*state, o, "highlighting", NULL), "nano");
+	assert_string_equal(search(*state, o, "^xxd$", NULL), "vim");
+	/* no REG_NEWLINE: ^ anchors at the start of the whole long description */
+	assert_string_equal(search(*state, o, "^gnu nano", NULL), "");
+	o.names_only = 1;
+	assert_string_equal(search(*state, o, "editor", NULL), "vim");
+}
+
+static void test_lists(void **state)
+{
+	const struct index *ix = *state;
+	struct ids ids = {0};
+	query_list(ix, LIST_INSTALLED, &ids);
+	assert_int_equal(ids.n, 3);
+	ids_free(&ids);
+	query_list(ix, LIST_UPGRADABLE, &ids);
+	assert_int_equal(ids.n, 1);
+	assert_string_equal(index_get(ix, ids.v[0])->name, "nano");
+	ids_free(&ids);
+	query_list(ix, LIST_EXPLICIT, &ids);
+	assert_int_equal(ids.n, 2);
+	ids_free(&ids);
+	query_list(ix, LIST_ORPHANS, &ids);
+	assert_int_equal(ids.n, 1);
+	assert_string_equal(index_get(ix, ids.v[0])->name, "café");
+	ids_free(&ids);
+}
+
+static void collect(void *ctx, const char *name, size_t n)
+{
+	char *out = ctx;
+	strncat(out, name, n);
+	strcat(out, ",");
+}
+
+static void test_rdeps(void **state)
+{
+	const struct index *ix = *state;
+	char names[128] = "";
+	query_dep_names("vim-runtime (>= 9) | vim-tiny:any", collect, names);
+	query_dep_names("glibc>=2.38", collect, names);
+	query_dep_names("xxd: hex dumps", collect, names);
+	assert_string_equal(names, "vim-runtime,vim-tiny,glibc,xxd,");
+
+	struct ids req = {0}, opt = {0};
+	query_rdeps(ix, (size_t)index_find(ix, "vim-runtime"), &req, &opt);
+	assert_int_equal(req.n, 1);
+	assert_string_equal(index_get(ix, req.v[0])->name, "gvim");
+	assert_int_equal(opt.n, 0);
+	ids_free(&req);
+	/* neovim optionally needs xxd, which vim provides */
+	query_rdeps(ix, (size_t)index_find(ix, "vim"), &req, &opt);
+	assert_int_equal(req.n, 0);
+	assert_int_equal(opt.n, 1);
+	assert_string_equal(index_get(ix, opt.v[0])->name, "neovim");
+	ids_free(&req);
+	ids_free(&opt);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_index_sorted_and_deduped),
+		cmocka_unit_test(test_plain_ranking),
+		cmocka_unit_test(test_regex_pacman_style),
+		cmocka_unit_test(test_regex_apt_style),
+		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_rdeps),
+	};
+	return cmocka_run_group_tests_name("query", tests, setup, teardown);
+}
