@@ -109,4 +109,4 @@ install: omg
 clean:
 	rm -rf build omg
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d)

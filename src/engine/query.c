@@ -88,36 +88,28 @@ static const char *provide_name(struct buf *tmp, const char *prov)
 	return buf_str(tmp);
 }
 
-/* Regex search with the native tool's semantics; sets *name_hit when the
- * match came from the name. */
+/* Regex search with the native tool's semantics: every pattern must match the
+ * name, a provided name, or the description (pacman: the one-line description
+ * and also a group; apt: the whole long description). --names-only keeps the
+ * name and provides. Sets *name_hit when every pattern matched the name. */
 static int match_regex(const struct index *ix, size_t i, const struct search_opts *o,
 		       const regex_t *re, struct buf *tmp, int *name_hit)
 {
 	const struct pkg *p = index_get(ix, i);
-	*name_hit = 0;
-	if (o->style == SEARCH_STYLE_APT) {
-		if (all_match(re, o->nterms, p->name)) {
-			*name_hit = 1;
-			return 1;
-		}
-		for (uint32_t k = 0; k < p->provides.n; k++)
-			if (all_match(re, o->nterms, provide_name(tmp, p->provides.v[k])))
-				return 1;
-		return !o->names_only && all_match(re, o->nterms, index_fulldesc(ix, i));
-	}
+	int apt = o->style == SEARCH_STYLE_APT;
+	const char *desc = apt ? index_fulldesc(ix, i) : p->desc;
 	int all_name = 1;
 	for (size_t t = 0; t < o->nterms; t++) {
-		if (strcmp(p->name, o->terms[t]) == 0 || regexec(&re[t], p->name, 0, NULL, 0) == 0)
+		if ((!apt && strcmp(p->name, o->terms[t]) == 0) ||
+		    regexec(&re[t], p->name, 0, NULL, 0) == 0)
 			continue;
 		all_name = 0;
-		if (o->names_only)
-			return 0;
-		if (regexec(&re[t], p->desc, 0, NULL, 0) == 0)
-			continue;
 		int found = 0;
 		for (uint32_t k = 0; k < p->provides.n && !found; k++)
 			found = regexec(&re[t], provide_name(tmp, p->provides.v[k]), 0, NULL, 0) == 0;
-		for (uint32_t k = 0; k < p->groups.n && !found; k++)
+		if (!found && !o->names_only)
+			found = regexec(&re[t], desc, 0, NULL, 0) == 0;
+		for (uint32_t k = 0; !apt && !o->names_only && k < p->groups.n && !found; k++)
 			found = regexec(&re[t], p->groups.v[k], 0, NULL, 0) == 0;
 		if (!found)
 			return 0;

@@ -10,9 +10,10 @@
 
 /* How --regex combines several patterns, matching the native tool. */
 enum search_style {
-	SEARCH_STYLE_PACMAN, /* each pattern matches the name, description, a provide or a group */
-	SEARCH_STYLE_APT,    /* all patterns match the name, or all the long description,
-	                        or all one provided name */
+	SEARCH_STYLE_PACMAN, /* each pattern matches the name, a provide, the one-line
+	                        description or a group; ^ and $ match at newlines */
+	SEARCH_STYLE_APT,    /* each pattern matches the name, a provide or the whole long
+	                        description, which ^ and $ anchor as one string */
 };
 
 struct search_opts {

@@ -138,8 +138,10 @@ static void test_regex_pacman_style(void **state)
 static void test_regex_apt_style(void **state)
 {
 	struct search_opts o = {.regex = 1, .style = SEARCH_STYLE_APT};
-	/* apt: all patterns must match the same field */
-	assert_string_equal(search(*state, o, "^vim$", "improved"), "");
+	/* apt 2.6: each pattern matches the name, a provide or the long description */
+	assert_string_equal(search(*state, o, "^vim$", "improved"), "vim");
+	assert_string_equal(search(*state, o, "^xxd$", "improved"), "vim");
+	assert_string_equal(search(*state, o, "^editors$", NULL), "");
 	assert_string_equal(search(*state, o, "vim", "runtime"), "vim-runtime");
 	assert_string_equal(search(*state, o, "highlighting", NULL), "nano");
 	assert_string_equal(search(*state, o, "^xxd$", NULL), "vim");
@@ -147,6 +149,7 @@ static void test_regex_apt_style(void **state)
 	assert_string_equal(search(*state, o, "^gnu nano", NULL), "");
 	o.names_only = 1;
 	assert_string_equal(search(*state, o, "editor", NULL), "vim");
+	assert_string_equal(search(*state, o, "highlighting", NULL), "");
 }
 
 static void test_lists(void **state)

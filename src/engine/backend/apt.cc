@@ -733,7 +733,10 @@ int apt_load_impl(apt_handle *h, const struct pkg_sink *sink, char *err, size_t 
 				rec.flags |= PKG_UPGRADABLE;
 			if (state.Garbage)
 				rec.flags |= PKG_ORPHAN;
-			if ((cur == V ? fi : best_file(c, cur)) == nullptr)
+			/* apt list's "[installed,local]": the installed version is in no
+			 * repository and no repository offers an upgrade either. */
+			if (!(rec.flags & PKG_UPGRADABLE) &&
+			    (cur == V ? fi : best_file(c, cur)) == nullptr)
 				rec.flags |= PKG_FOREIGN;
 		}
 		if (P->SelectedState == pkgCache::State::Hold)

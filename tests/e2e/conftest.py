@@ -1,0 +1,109 @@
+# SPDX-License-Identifier: MIT
+"""Shared fixtures for the end-to-end tests: the real omg binary, sandbox roots built by
+tests/fixtures, temporary XDG directories, and helpers to run the native tools."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TOP = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(TOP / "tests" / "fixtures"))
+
+import arch  # noqa: E402
+import debian  # noqa: E402
+import spec  # noqa: E402
+
+OMG = TOP / "omg"
+
+
+@pytest.fixture(scope="session")
+def xdg(tmp_path_factory):
+    """Private XDG directories, so no test reads or writes the user's."""
+    base = tmp_path_factory.mktemp("xdg")
+    env = {}
+    for var in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_RUNTIME_DIR",
+                "XDG_STATE_HOME"):
+        d = base / var.lower()
+        d.mkdir(mode=0o700)
+        env[var] = str(d)
+    return env
+
+
+class Omg:
+    """Runs the real omg binary with a clean environment."""
+
+    def __init__(self, xdg_env):
+        self.env = {k: v for k, v in os.environ.items()
+                    if k not in ("NO_COLOR", "APT_CONFIG", "COLUMNS")}
+        self.env.update(xdg_env)
+        self.env["LC_ALL"] = "C.UTF-8"
+        self.env["HOME"] = xdg_env["XDG_CONFIG_HOME"]
+
+    def run(self, *args, root=None, check=None, env=None):
+        argv = [str(OMG)]
+        if root:
+            argv += ["--root", str(root)]
+        argv += [str(a) for a in args]
+        e = dict(self.env)
+        if env:
+            e.update(env)
+        p = subprocess.run(argv, capture_output=True, text=True, env=e, timeout=120)
+        if check is not None:
+            assert p.returncode == check, (argv, p.returncode, p.stdout, p.stderr)
+        return p
+
+    def json(self, *args, root=None):
+        import json
+        p = self.run("--json", *args, root=root, check=0)
+        return json.loads(p.stdout)
+
+
+@pytest.fixture(scope="session")
+def omg(xdg):
+    assert OMG.exists(), "build omg first (make test does)"
+    return Omg(xdg)
+
+
+@pytest.fixture(scope="session")
+def arch_sb(tmp_path_factory):
+    """An Arch sandbox root (trusted repo)."""
+    return arch.build(str(tmp_path_factory.mktemp("arch") / "root"))
+
+
+@pytest.fixture(scope="session")
+def deb_sb(tmp_path_factory):
+    """A Debian sandbox root (trusted repo)."""
+    return debian.build(str(tmp_path_factory.mktemp("deb") / "root"))
+
+
+@pytest.fixture(params=["alpm", "apt"])
+def sb(request, arch_sb, deb_sb):
+    """Each test using this runs once per backend."""
+    return {"alpm": arch_sb, "apt": deb_sb}[request.param] | {"backend": request.param}
+
+
+def run_native(argv, env=None):
+    """Runs a native tool and returns stdout; fails the test if it fails."""
+    e = dict(os.environ)
+    e["LC_ALL"] = "C.UTF-8"
+    if env:
+        e.update(env)
+    p = subprocess.run(argv, capture_output=True, text=True, env=e, timeout=120)
+    assert p.returncode == 0, (argv, p.returncode, p.stderr)
+    return p.stdout
+
+
+def pacman(root, *args):
+    return run_native(arch.pacman_cmd(root, *args))
+
+
+def apt(root, *argv):
+    env = debian.apt_env(root)
+    env["LC_ALL"] = "C.UTF-8"
+    return run_native(list(argv), env=env)
+
+
+def names(rows):
+    return sorted(r["name"] for r in rows)
