@@ -38,7 +38,7 @@ static const struct command commands[] = {
 	{"info", cmd_info, 0,
 	 "omg info PKG...\n"
 	 "  Every field of each package, with reverse dependencies.\n"},
-	{"list", cmd_list, O_KIND | O_LIMIT,
+	{"list", cmd_list, O_KIND | O_INSTALLED | O_LIMIT,
 	 "omg list [--installed | --upgradable | --explicit | --orphans | --foreign | --all]\n"
 	 "  Packages of one kind (default --installed). Upgradable ones held back by\n"
 	 "  IgnorePkg or a hold are listed and flagged 'h'.\n"},
