@@ -155,7 +155,7 @@ int main(int argc, char **argv)
 	int ch;
 	/* GNU getopt permutes: options may come before or after the command;
 	 * "--" ends options (for a term that starts with '-'). */
-	while ((ch = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_ROOT: c.root = optarg; break;
 		case OPT_BACKEND: c.backend = optarg; break;

@@ -146,12 +146,28 @@ static void lists_reset(struct list *lists)
 	}
 }
 
-/* The sync package of this name in the first repository that has it. */
+/*
+ * libalpm fills a truncated desc entry from its directory name and leaves the
+ * rest empty. repo-add always writes %FILENAME%, %ARCH% and %BUILDDATE%, so
+ * an entry without them is corrupt. Returns the missing field, or NULL.
+ */
+static const char *sync_entry_missing(alpm_pkg_t *p)
+{
+	if (!alpm_pkg_get_filename(p))
+		return "%FILENAME%";
+	if (!alpm_pkg_get_arch(p))
+		return "%ARCH%";
+	if (alpm_pkg_get_builddate(p) <= 0)
+		return "%BUILDDATE%";
+	return NULL;
+}
+
+/* The usable sync package of this name in the first repository that has one. */
 static alpm_pkg_t *find_sync(struct alpm *a, const char *name)
 {
 	for (alpm_list_t *d = a->syncdbs; d; d = d->next) {
 		alpm_pkg_t *p = alpm_db_get_pkg(d->data, name);
-		if (p)
+		if (p && !sync_entry_missing(p))
 			return p;
 	}
 	return NULL;
@@ -221,24 +237,28 @@ static int load_syncdb(struct alpm *a, alpm_db_t *db, alpm_list_t **pkgs, char *
 {
 	const struct pkg_sink *sink = a->sink;
 	*pkgs = NULL;
+	char *path = xasprintf("%ssync/%s.db", a->conf.dbpath, alpm_db_get_name(db));
+	int missing = access(path, F_OK) != 0;
+	free(path);
+	if (missing) {
+		char msg[512];
+		snprintf(msg, sizeof(msg),
+			 "database file for '%s' does not exist (synchronise it with pacman -Sy)",
+			 alpm_db_get_name(db));
+		if (sink->warn)
+			sink->warn(sink->ctx, msg);
+		return 0;
+	}
 	if (alpm_db_get_valid(db) != 0) {
 		alpm_errno_t e = alpm_errno(a->h);
-		if (e == ALPM_ERR_DB_NOT_FOUND) {
-			char msg[512];
-			snprintf(msg, sizeof(msg),
-				 "database file for '%s' does not exist (run 'omg sync' or pacman -Sy)",
-				 alpm_db_get_name(db));
-			if (sink->warn)
-				sink->warn(sink->ctx, msg);
-			return 0;
-		}
 		snprintf(err, errlen, "database '%s' is invalid: %s", alpm_db_get_name(db),
 			 alpm_strerror(e));
 		return -1;
 	}
 	*pkgs = alpm_db_get_pkgcache(db);
 	if (!*pkgs && alpm_errno(a->h) != 0 && alpm_errno(a->h) != ALPM_ERR_DB_NOT_FOUND) {
-		snprintf(err, errlen, "cannot read database '%s': %s", alpm_db_get_name(db),
+		snprintf(err, errlen, "cannot read database '%s' (%ssync/%s.db): %s",
+			 alpm_db_get_name(db), a->conf.dbpath, alpm_db_get_name(db),
 			 alpm_strerror(alpm_errno(a->h)));
 		return -1;
 	}
@@ -266,6 +286,18 @@ static int alpm_load(void *self, const struct pkg_sink *sink, char *err, size_t 
 			goto out;
 		for (alpm_list_t *i = pkgs; i; i = i->next) {
 			const char *name = alpm_pkg_get_name(i->data);
+			const char *missing = sync_entry_missing(i->data);
+			if (missing && sink->warn) {
+				char msg[512];
+				snprintf(msg, sizeof(msg),
+					 "database '%s': entry '%s-%s' is corrupt (no %s); skipped",
+					 alpm_db_get_name(d->data), name ? name : "?",
+					 alpm_pkg_get_version(i->data) ? alpm_pkg_get_version(i->data) : "?",
+					 missing);
+				sink->warn(sink->ctx, msg);
+			}
+			if (missing)
+				continue;
 			if (name && find_sync(a, name) != i->data)
 				continue; /* shadowed by an earlier repository */
 			alpm_pkg_t *lp = name ? alpm_db_get_pkg(localdb, name) : NULL;

@@ -326,6 +326,11 @@ int pacconf_load(struct pacconf *c, const char *root, char *err, size_t errlen)
 		return -1;
 	if (!c->dbpath)
 		c->dbpath = under_root(c, "/var/lib/pacman/");
+	if (c->dbpath[strlen(c->dbpath) - 1] != '/') {
+		char *d = xasprintf("%s/", c->dbpath);
+		free(c->dbpath);
+		c->dbpath = d;
+	}
 	if (!c->gpgdir)
 		c->gpgdir = under_root(c, "/etc/pacman.d/gnupg/");
 	if (!c->logfile)
