@@ -101,7 +101,7 @@ void out_pkg_table(struct cli *c, const struct index *ix, const uint32_t *ids, s
 		}
 		cell(c, COL_REPO, p->repo, wrepo, 0);
 		size_t used = 3 + 2 + wname + 2 + wver + 2 + wrepo + 2;
-		if (c->width && used + 10 < c->width) {
+		if (c->width && used + 4 < c->width) {
 			utf8_fit(&c->out, p->desc, c->width - used - 1, 0);
 		} else if (!c->width) {
 			buf_puts(&c->out, p->desc);
