@@ -60,7 +60,7 @@ deps:
 	$(Q)./scripts/deps.sh
 
 omg: $(O)/omg
-	$(Q)cp $< $@
+	$(Q)cp $< $@.tmp && mv -f $@.tmp $@
 
 $(O)/omg: $(CLI_OBJ) $(O)/libomg.a
 	$(call msg,LINK,$@)
