@@ -250,8 +250,9 @@ def bench_pair(section, op, native_label, native_argv, omg_argv, check=None):
     n = hyperfine(native_argv, rn, label=native_label)
     o = hyperfine(omg_argv, ro, label="omg " + op)
     r, rerr = ratio_of(n, o)
-    say("  %-24s %s" % (native_label, fmt_t(n)))
-    say("  %-24s %s" % ("omg " + op, fmt_t(o)))
+    w = max(len(native_label), len(op) + 4)
+    say("  %-*s  %s" % (w, native_label, fmt_t(n)))
+    say("  %-*s  %s" % (w, "omg " + op, fmt_t(o)))
     say("  native/omg = %.2f ± %.2f: %s" % (r, rerr, verdict(r)))
     return {"section": section, "operation": op, "native_label": native_label,
             "native": n, "omg": o, "ratio": round(r, 3), "ratio_err": round(rerr, 3),
@@ -398,18 +399,18 @@ def debian_part(pairs, skipped, tmpdirs):
 
 def print_table(pairs, floor):
     say("")
-    say("=" * 100)
-    hdr = "%-7s %-28s %-24s %18s %18s  %s" % ("corpus", "operation", "native", "native (ms)",
-                                               "omg (ms)", "native/omg")
+    say("=" * 124)
+    hdr = "%-7s %-32s %-26s %13s %13s  %s" % ("corpus", "omg command", "native command",
+                                               "native (ms)", "omg (ms)", "native/omg")
     say(hdr)
-    say("-" * 100)
+    say("-" * 124)
     for p in pairs:
-        say("%-7s %-28s %-24s %18s %18s  %.2f ± %.2f  %s" % (
-            p["section"], p["operation"], p["native_label"].split(" ", 1)[0],
+        say("%-7s %-32s %-26s %13s %13s  %.2f ± %.2f  %s" % (
+            p["section"], "omg " + p["operation"], p["native_label"],
             "%s ± %s" % (fmt_ms(p["native"]["mean"]), fmt_ms(p["native"]["stddev"])),
             "%s ± %s" % (fmt_ms(p["omg"]["mean"]), fmt_ms(p["omg"]["stddev"])),
             p["ratio"], p["ratio_err"], p["verdict"]))
-    say("-" * 100)
+    say("-" * 124)
     say("floor: /bin/true %s ms ± %s ms (%d runs)" % (
         fmt_ms(floor["mean"]), fmt_ms(floor["stddev"]), floor["runs"]))
     say("")
@@ -453,6 +454,10 @@ def main():
         results["hyperfine_version"] = hv.strip()
         say("%s, %s, %d cpus, load %.2f" % (v.strip(), hv.strip(), os.cpu_count() or 0,
                                             os.getloadavg()[0]))
+        load = os.getloadavg()[0]
+        if load > 0.75 * (os.cpu_count() or 1):
+            warn("host is busy (load average %.2f on %d cpus): timings will be noisy"
+                 % (load, os.cpu_count() or 1))
         say("floor: timing /bin/true ...")
         floor = hyperfine(["/bin/true"], 200, warmup=20, label="/bin/true")
         say("  /bin/true %s" % fmt_t(floor))
@@ -483,6 +488,10 @@ def main():
     for w in WARNINGS:
         say("WARNING: " + w)
     say("")
+    end_load = results["host"]["loadavg_end"][0]
+    if end_load > 0.5 * (os.cpu_count() or 1):
+        say("note: load average %.2f at the end (the bench itself keeps ~1 core busy)"
+            % end_load)
     say("results: %s (%.0f s in all)" % (os.path.relpath(RESULTS, ROOT), results["seconds"]))
     say("")
     say(markdown(pairs, floor))
