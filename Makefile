@@ -93,10 +93,12 @@ run: $(O)/.deps-ok omg
 	./omg
 
 # Everything: warnings as errors, unit tests (plain and under ASan+UBSan), end-to-end
-# tests with Debian's pytest; tests/run.sh prints the passed/failed summary.
+# tests with Debian's pytest against ./omg and again against an ASan+UBSan omg;
+# tests/run.sh prints the passed/failed summary.
 test check: $(O)/.deps-ok
-	$(Q)$(MAKE) --no-print-directory WERROR=1 omg unit
-	$(Q)$(MAKE) --no-print-directory WERROR=1 O=build/asan SANITIZE=address,undefined unit
+	$(Q)$(MAKE) --no-print-directory WERROR=1 O=build/test omg unit
+	$(Q)$(MAKE) --no-print-directory WERROR=1 O=build/asan SANITIZE=address,undefined unit \
+		build/asan/omg
 	$(Q)tests/run.sh
 
 bench: $(O)/.deps-ok omg

@@ -30,7 +30,7 @@ run_unit() {
 	fi
 }
 
-for bin in build/tests/test_* build/asan/tests/test_*; do
+for bin in build/test/tests/test_* build/asan/tests/test_*; do
 	case $bin in *.d | *'*'*) continue ;; esac
 	[ -x "$bin" ] && run_unit "$bin"
 done
@@ -40,17 +40,23 @@ if ! /usr/bin/python3 -c 'import pytest' 2>/dev/null; then
 	echo "omg: /usr/bin/python3 has no pytest: run scripts/deps.sh (python3-pytest)" >&2
 	failed=$((failed + 1))
 else
-	/usr/bin/python3 -m pytest -p no:cacheprovider -q tests/e2e 2>&1 | tee "$log/e2e.log"
-	line=$(grep -E '[0-9]+ (passed|failed)' "$log/e2e.log" | tail -n 1)
-	p=$(echo "$line" | sed -n 's/.*\b\([0-9][0-9]*\) passed.*/\1/p')
-	f=$(echo "$line" | sed -n 's/.*\b\([0-9][0-9]*\) failed.*/\1/p')
-	e=$(echo "$line" | sed -n 's/.*\b\([0-9][0-9]*\) error.*/\1/p')
-	passed=$((passed + ${p:-0}))
-	failed=$((failed + ${f:-0} + ${e:-0}))
-	if [ -z "$line" ]; then
-		echo "omg: pytest printed no summary" >&2
-		failed=$((failed + 1))
-	fi
+	for bin in omg build/asan/omg; do
+		[ -x "$bin" ] || continue
+		echo "end-to-end tests on $bin"
+		name=$(echo "$bin" | tr / _)
+		OMG_BIN=$PWD/$bin /usr/bin/python3 -m pytest -p no:cacheprovider -q tests/e2e 2>&1 |
+			tee "$log/e2e-$name.log"
+		line=$(grep -E '[0-9]+ (passed|failed)' "$log/e2e-$name.log" | tail -n 1)
+		p=$(echo "$line" | sed -n 's/.*\b\([0-9][0-9]*\) passed.*/\1/p')
+		f=$(echo "$line" | sed -n 's/.*\b\([0-9][0-9]*\) failed.*/\1/p')
+		e=$(echo "$line" | sed -n 's/.*\b\([0-9][0-9]*\) error.*/\1/p')
+		passed=$((passed + ${p:-0}))
+		failed=$((failed + ${f:-0} + ${e:-0}))
+		if [ -z "$line" ]; then
+			echo "omg: pytest printed no summary for $bin" >&2
+			failed=$((failed + 1))
+		fi
+	done
 fi
 
 echo "omg tests: $passed passed, $failed failed"

@@ -70,15 +70,6 @@ static int match_plain(const struct index *ix, size_t i, const struct search_opt
 	return 1;
 }
 
-/* Non-zero if every regex matches s. */
-static int all_match(const regex_t *re, size_t n, const char *s)
-{
-	for (size_t t = 0; t < n; t++)
-		if (regexec(&re[t], s, 0, NULL, 0) != 0)
-			return 0;
-	return 1;
-}
-
 /* Provided name of a provides entry ("libfoo=1.0", "libfoo (= 1.0)") into tmp. */
 static const char *provide_name(struct buf *tmp, const char *prov)
 {

@@ -44,9 +44,6 @@
 #include <unistd.h>
 
 #include "engine/backend/backend.h"
-#include <time.h>
-static double prof_now(){struct timespec t;clock_gettime(CLOCK_MONOTONIC,&t);return t.tv_sec+t.tv_nsec/1e9;}
-#define PROF(x) do{ if(getenv("OMG_APT_PROF")) fprintf(stderr,"prof %-12s %.3f\n", x, prof_now()); }while(0)
 
 namespace {
 
@@ -56,6 +53,7 @@ struct apt_handle {
 	std::string root;                  /* realpath of the root, "/" for the real system */
 	std::string dpkg_info;             /* ".../var/lib/dpkg/info/" */
 	std::vector<std::string> warnings; /* from open(), handed to the first load() */
+	std::vector<std::string> private_cache; /* our pkgcache/srcpkgcache files, if used */
 };
 
 /* The one process-wide flag this file keeps: libapt-pkg's own state is global. */
@@ -192,7 +190,7 @@ std::string omg_apt_cache_dir()
  * the root, so later runs mmap a ready cache instead of re-parsing every list.
  * If that dir cannot be created or written, apt builds the cache in memory.
  */
-void setup_binary_cache(const std::string &root)
+void setup_binary_cache(const std::string &root, std::vector<std::string> &files)
 {
 	std::string pc = _config->FindFile("Dir::Cache::pkgcache");
 	if (!pc.empty() && access(flNotFile(pc).c_str(), W_OK) == 0)
@@ -207,8 +205,9 @@ void setup_binary_cache(const std::string &root)
 		snprintf(hex, sizeof hex, "-%016llx.bin", static_cast<unsigned long long>(fnv1a(root)));
 		suffix = hex;
 	}
-	_config->Set("Dir::Cache::pkgcache", dir + "/pkgcache" + suffix);
-	_config->Set("Dir::Cache::srcpkgcache", dir + "/srcpkgcache" + suffix);
+	files = {dir + "/pkgcache" + suffix, dir + "/srcpkgcache" + suffix};
+	_config->Set("Dir::Cache::pkgcache", files[0]);
+	_config->Set("Dir::Cache::srcpkgcache", files[1]);
 }
 
 /* Sets APT_CONFIG aside for the lifetime of the object (sandboxes only). */
@@ -290,23 +289,21 @@ void *apt_open_impl(const struct backend_opts *opts, char *err, size_t errlen, i
 	}
 	ok = ok && pkgInitSystem(*_config, _system);
 	if (ok) {
-		setup_binary_cache(root);
+		setup_binary_cache(root, h->private_cache);
 		h->cf = new pkgCacheFile;
-		PROF("init");
-		ok = h->cf->BuildCaches(nullptr, false);
-		PROF("caches");
-		ok = ok && h->cf->BuildPolicy(nullptr);
-		PROF("policy");
+		/* Read-only: no lock taken, builds policy and depcache too. */
 		ok = h->cf->Open(nullptr, false) && !_error->PendingError();
-		PROF("depcache");
-		if (ok)
-			ok = h->cf->GetDepCache() != nullptr && h->cf->GetPolicy() != nullptr;
 	}
 	std::string first = drain_errors(&h->warnings);
 	if (!ok) {
 		set_err(err, errlen, first.empty() ? "cannot open the apt package cache" : first);
+		/* apt keeps a cache file even when building it failed, and the next run
+		 * would mmap it without noticing the bad list; forget our own copy. */
+		for (const std::string &f : h->private_cache)
+			unlink(f.c_str());
 		delete h->cf;
 		delete h;
+		_config->Clear();
 		return nullptr;
 	}
 	h->dpkg_info = flNotFile(_config->FindFile("Dir::State::status")) + "info/";
@@ -632,7 +629,6 @@ int apt_load_impl(apt_handle *h, const struct pkg_sink *sink, char *err, size_t 
 		return -1;
 	}
 	pkgDepCache &dep = *depp;
-	PROF("load-start");
 
 	ctx c(*cachep);
 	c.native = _config->Find("APT::Architecture");
@@ -655,11 +651,9 @@ int apt_load_impl(apt_handle *h, const struct pkg_sink *sink, char *err, size_t 
 	/* Garbage = what apt autoremove would remove. The depcache ran it once when
 	 * it was built; run it again so a long-lived handle never reports stale marks. */
 	dep.MarkAndSweep();
-	PROF("marksweep");
 
 	std::vector<item> items;
 	pick_items(c, dep, items);
-	PROF("pass1");
 	std::string error;
 	if (!read_records(c, items, warn, error)) {
 		set_err(err, errlen, error.empty() ? "cannot read the package records" : error);
@@ -673,7 +667,6 @@ int apt_load_impl(apt_handle *h, const struct pkg_sink *sink, char *err, size_t 
 		for (auto &w : ws)
 			warn(w);
 	}
-	PROF("pass2");
 
 	/* Pass 3: build and emit the records. */
 	lists L;
@@ -718,7 +711,7 @@ int apt_load_impl(apt_handle *h, const struct pkg_sink *sink, char *err, size_t 
 		rec.provides = L.view(L_PROVIDES);
 		rec.conflicts = L.view(L_CONFLICTS);
 		rec.replaces = L.view(L_REPLACES);
-		rec.download_size = static_cast<int64_t>(V->Size);
+		rec.download_size = fi != nullptr ? static_cast<int64_t>(V->Size) : -1;
 		rec.installed_size = static_cast<int64_t>(V->InstalledSize);
 		rec.build_date = 0;
 		rec.install_date = 0;
@@ -745,7 +738,6 @@ int apt_load_impl(apt_handle *h, const struct pkg_sink *sink, char *err, size_t 
 		if (sink->add(sink->ctx, &rec) != 0)
 			break;
 	}
-	PROF("pass3");
 	return 0;
 }
 
