@@ -7,7 +7,7 @@ CC ?= cc
 CXX ?= g++
 O ?= build
 
-PKGS := libalpm apt-pkg
+PKGS := libalpm apt-pkg lmdb
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	-Wwrite-strings -Wpointer-arith -Wundef -Wimplicit-fallthrough
 CXXWARN := -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wundef -Wimplicit-fallthrough

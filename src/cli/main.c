@@ -71,7 +71,8 @@ int cli_open_engine(struct cli *c)
 {
 	char err[1024];
 	int status;
-	struct engine_opts o = {c->root, c->backend};
+	const char *no_store = getenv("OMG_NO_STORE");
+	struct engine_opts o = {c->root, c->backend, !(no_store && *no_store), NULL};
 	c->engine = engine_open(&o, err, sizeof(err), &status);
 	if (!c->engine) {
 		fprintf(stderr, "omg: %s\n", err);
@@ -258,11 +259,14 @@ int main(int argc, char **argv)
 		rc = EXIT_DB + 1;
 	if (c.timing && c.engine) {
 		const struct engine_timing *t = engine_timing(c.engine);
+		static const char *const store[] = {"off", "hit", "miss", "write failed"};
 		fprintf(stderr,
-			"omg: timing: backend open %.1f ms, load %.1f ms, index %.1f ms, "
-			"query+format %.1f ms, write %.1f ms; %zu packages, index %.1f MiB\n",
-			t->open_ms, t->load_ms, t->index_ms,
-			t1 - t0 - t->open_ms - t->load_ms - t->index_ms, engine_now_ms() - t1,
+			"omg: timing: store %s, open %.1f ms, load %.1f ms, index %.1f ms, "
+			"store write %.1f ms, query+format %.1f ms, write %.1f ms; "
+			"%zu packages, index %.1f MiB\n",
+			store[t->store], t->open_ms, t->load_ms, t->index_ms, t->store_ms,
+			t1 - t0 - t->open_ms - t->load_ms - t->index_ms - t->store_ms,
+			engine_now_ms() - t1,
 			index_count(engine_index(c.engine)),
 			(double)index_bytes(engine_index(c.engine)) / 1048576.0);
 	}

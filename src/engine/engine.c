@@ -12,13 +12,16 @@
 #include <unistd.h>
 
 #include "engine/backend/backend.h"
+#include "engine/store.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 struct engine {
 	const struct backend_ops *ops;
-	void *backend;
+	void *backend; /* NULL until needed: a stored index needs no backend */
 	char *root;
 	struct index *index;
+	struct store *store;
 	struct engine_timing timing;
 };
 
@@ -65,24 +68,64 @@ struct engine *engine_open(const struct engine_opts *o, char *err, size_t errlen
 			goto fail;
 		}
 	}
+	struct buf fp = {0};
+	char *key = NULL;
+	if (o->use_store && e->ops->fingerprint) {
+		char *dir = o->store_dir ? xstrdup(o->store_dir) : store_default_dir();
+		char why[512];
+		if (dir)
+			e->store = store_open(dir, why, sizeof(why));
+		free(dir);
+		if (e->store) {
+			buf_printf(&fp, "%s;", e->ops->name);
+			if (e->ops->fingerprint(e->root, &fp) == 0) {
+				key = xasprintf("%s:%s", e->ops->name, e->root);
+				e->index = store_get(e->store, key, buf_str(&fp));
+			}
+		}
+	}
+	if (e->index) {
+		e->timing.store = STORE_HIT;
+		e->timing.open_ms = engine_now_ms() - t0;
+		free(key);
+		buf_free(&fp);
+		*status = BACKEND_OK;
+		return e;
+	}
+	e->timing.store = e->store && key ? STORE_MISS : STORE_OFF;
 	struct backend_opts bo = {e->root, strcmp(e->root, "/") != 0};
 	e->backend = e->ops->open(&bo, err, errlen, status);
-	if (!e->backend)
+	if (!e->backend) {
+		free(key);
+		buf_free(&fp);
 		goto fail;
+	}
 	double t1 = engine_now_ms();
 	struct index_builder *b = index_builder_new();
 	struct pkg_sink sink = index_builder_sink(b);
 	if (e->ops->load(e->backend, &sink, err, errlen) != 0) {
 		index_builder_free(b);
+		free(key);
+		buf_free(&fp);
 		*status = BACKEND_ERR_DB;
 		goto fail;
 	}
 	double t2 = engine_now_ms();
 	e->index = index_builder_finish(b);
 	double t3 = engine_now_ms();
+	if (key) {
+		char why[512];
+		/* The fingerprint was taken before loading: a change during the
+		 * load makes the next call miss and rebuild, never use stale data. */
+		if (store_put(e->store, key, buf_str(&fp), e->index, why, sizeof(why)) != 0)
+			e->timing.store = STORE_FAILED;
+	}
+	free(key);
+	buf_free(&fp);
 	e->timing.open_ms = t1 - t0;
 	e->timing.load_ms = t2 - t1;
 	e->timing.index_ms = t3 - t2;
+	e->timing.store_ms = engine_now_ms() - t3;
 	*status = BACKEND_OK;
 	return e;
 fail:
@@ -96,7 +139,8 @@ void engine_close(struct engine *e)
 		return;
 	if (e->backend)
 		e->ops->close(e->backend);
-	index_free(e->index);
+	index_free(e->index); /* before the store: a stored index maps it */
+	store_close(e->store);
 	free(e->root);
 	free(e);
 }

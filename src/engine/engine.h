@@ -11,13 +11,19 @@
 struct engine;
 
 struct engine_opts {
-	const char *root;    /* NULL or "/" for the real system */
-	const char *backend; /* "alpm", "apt", or NULL to detect */
+	const char *root;      /* NULL or "/" for the real system */
+	const char *backend;   /* "alpm", "apt", or NULL to detect */
+	int use_store;         /* use the persistent index store (L2) */
+	const char *store_dir; /* NULL: $XDG_DATA_HOME/omg */
 };
 
-/* Where the time of engine_open went, in milliseconds. */
+enum store_result { STORE_OFF, STORE_HIT, STORE_MISS, STORE_FAILED };
+
+/* Where the time of engine_open went, in milliseconds. On a store hit,
+ * open_ms covers the fingerprint and the lookup and nothing else runs. */
 struct engine_timing {
-	double open_ms, load_ms, index_ms;
+	double open_ms, load_ms, index_ms, store_ms;
+	enum store_result store;
 };
 
 /* Opens the backend for the root and builds the index. On failure returns

@@ -2,6 +2,8 @@
 /* Package index: interned strings, a name-sorted array, folded copies for matching. */
 #include "engine/index.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +24,8 @@ struct index {
 	size_t n;
 	const char **warnings;
 	size_t nwarnings;
+	void (*release)(void *ctx); /* frees the backing blob of a stored index */
+	void *release_ctx;
 };
 
 struct index_builder {
@@ -165,6 +169,8 @@ void index_free(struct index *ix)
 {
 	if (!ix)
 		return;
+	if (ix->release)
+		ix->release(ix->release_ctx);
 	strpool_free(ix->pool);
 	free(ix->pkgs);
 	free(ix->text);
@@ -226,4 +232,246 @@ const char *index_warning(const struct index *ix, size_t i)
 size_t index_bytes(const struct index *ix)
 {
 	return strpool_bytes(ix->pool) + ix->n * (sizeof(struct pkg) + sizeof(struct text));
+}
+
+/*
+ * Blob format (host byte order; the store keys it by format and build):
+ *   struct blob_hdr
+ *   struct blob_rec[npkgs]   strings as offsets into the string section,
+ *                            lists as (start, count) into the list section
+ *   uint32_t lists[nlist]    string offsets
+ *   uint32_t warnings[nwarn] string offsets
+ *   char strings[strings_len], each NUL-terminated, the last byte NUL
+ */
+#define BLOB_MAGIC "OMGIDX\0\0"
+#define BLOB_FORMAT 1u
+#define BLOB_ENDIAN 0x01020304u
+
+enum { S_NAME, S_VERSION, S_IVERSION, S_REPO, S_DESC, S_LDESC_RAW, S_URL, S_ARCH,
+       S_PACKAGER, S_BASE, S_SECTION, S_LNAME, S_LDESC, S_FULLDESC, S_COUNT };
+enum { LS_LICENSES, LS_GROUPS, LS_DEPENDS, LS_OPTDEPENDS, LS_SUGGESTS, LS_PROVIDES,
+       LS_CONFLICTS, LS_REPLACES, LS_COUNT };
+
+struct blob_hdr {
+	char magic[8];
+	uint32_t format, endian;
+	uint64_t npkgs, nlist, nwarn, strings_len;
+};
+
+struct blob_rec {
+	uint32_t str[S_COUNT];
+	uint32_t list_start[LS_COUNT], list_n[LS_COUNT];
+	int64_t download_size, installed_size, build_date, install_date;
+	uint32_t reason, flags;
+};
+
+/* Maps string pointers to offsets while serializing (open addressing). */
+struct offmap {
+	const char **keys;
+	uint32_t *vals;
+	size_t cap, n;
+	struct buf *strings;
+};
+
+/* The offset of s in the string section, appending it the first time. */
+static uint32_t offmap_get(struct offmap *m, const char *s)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		struct offmap old = *m;
+		m->cap = old.cap ? old.cap * 2 : 1024;
+		m->keys = xcalloc(m->cap, sizeof(*m->keys));
+		m->vals = xcalloc(m->cap, sizeof(*m->vals));
+		m->n = 0;
+		for (size_t i = 0; i < old.cap; i++) {
+			if (!old.keys[i])
+				continue;
+			size_t j = ((uintptr_t)old.keys[i] >> 3) & (m->cap - 1);
+			while (m->keys[j])
+				j = (j + 1) & (m->cap - 1);
+			m->keys[j] = old.keys[i];
+			m->vals[j] = old.vals[i];
+			m->n++;
+		}
+		free(old.keys);
+		free(old.vals);
+	}
+	size_t j = ((uintptr_t)s >> 3) & (m->cap - 1);
+	while (m->keys[j]) {
+		if (m->keys[j] == s)
+			return m->vals[j];
+		j = (j + 1) & (m->cap - 1);
+	}
+	uint32_t off = (uint32_t)m->strings->len;
+	buf_append(m->strings, s, strlen(s) + 1);
+	m->keys[j] = s;
+	m->vals[j] = off;
+	m->n++;
+	return off;
+}
+
+/* The list fields of a record, in LS_ order. */
+static const struct strlist *rec_list(const struct pkg *p, int k)
+{
+	const struct strlist *l[LS_COUNT] = {&p->licenses, &p->groups, &p->depends,
+					     &p->optdepends, &p->suggests, &p->provides,
+					     &p->conflicts, &p->replaces};
+	return l[k];
+}
+
+void index_serialize(const struct index *ix, struct buf *out)
+{
+	struct buf strings = {0}, lists = {0};
+	struct offmap m = {NULL, NULL, 0, 0, &strings};
+	struct blob_rec *recs = xcalloc(ix->n ? ix->n : 1, sizeof(*recs));
+	uint32_t *warns = xcalloc(ix->nwarnings ? ix->nwarnings : 1, sizeof(*warns));
+	size_t nlist = 0;
+	buf_putc(&strings, '\0'); /* offset 0 is "" */
+	for (size_t i = 0; i < ix->n; i++) {
+		const struct pkg *p = &ix->pkgs[i];
+		const struct text *t = &ix->text[i];
+		struct blob_rec *r = &recs[i];
+		const char *str[S_COUNT] = {p->name, p->version, p->installed_version, p->repo,
+					    p->desc, p->long_desc, p->url, p->arch, p->packager,
+					    p->base, p->section, t->lname, t->ldesc, t->fulldesc};
+		for (int k = 0; k < S_COUNT; k++)
+			r->str[k] = *str[k] ? offmap_get(&m, str[k]) : 0;
+		for (int k = 0; k < LS_COUNT; k++) {
+			const struct strlist *l = rec_list(p, k);
+			r->list_start[k] = (uint32_t)nlist;
+			r->list_n[k] = l->n;
+			for (uint32_t e = 0; e < l->n; e++) {
+				uint32_t off = offmap_get(&m, l->v[e]);
+				buf_append(&lists, &off, sizeof(off));
+			}
+			nlist += l->n;
+		}
+		r->download_size = p->download_size;
+		r->installed_size = p->installed_size;
+		r->build_date = p->build_date;
+		r->install_date = p->install_date;
+		r->reason = p->reason;
+		r->flags = p->flags;
+	}
+	for (size_t i = 0; i < ix->nwarnings; i++)
+		warns[i] = offmap_get(&m, ix->warnings[i]);
+	struct blob_hdr h;
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, BLOB_MAGIC, 8);
+	h.format = BLOB_FORMAT;
+	h.endian = BLOB_ENDIAN;
+	h.npkgs = ix->n;
+	h.nlist = nlist;
+	h.nwarn = ix->nwarnings;
+	h.strings_len = strings.len;
+	buf_append(out, &h, sizeof(h));
+	buf_append(out, recs, ix->n * sizeof(*recs));
+	buf_append(out, lists.p ? lists.p : "", lists.len);
+	buf_append(out, warns, ix->nwarnings * sizeof(*warns));
+	buf_append(out, strings.p, strings.len);
+	free(recs);
+	free(warns);
+	free(m.keys);
+	free(m.vals);
+	buf_free(&strings);
+	buf_free(&lists);
+}
+
+struct index *index_from_blob(const void *blob, size_t len, void (*release)(void *ctx),
+			      void *ctx, char *err, size_t errlen)
+{
+	const unsigned char *b = blob;
+	struct blob_hdr h;
+#define BAD(why) do { snprintf(err, errlen, "stored index: %s", why); return NULL; } while (0)
+	if (len < sizeof(h))
+		BAD("too short");
+	memcpy(&h, b, sizeof(h));
+	if (memcmp(h.magic, BLOB_MAGIC, 8) != 0 || h.format != BLOB_FORMAT ||
+	    h.endian != BLOB_ENDIAN)
+		BAD("unknown format");
+	/* Each count is bounded by the length before it is multiplied. */
+	if (h.npkgs > len / sizeof(struct blob_rec) || h.nlist > len / 4 || h.nwarn > len / 4 ||
+	    h.strings_len > len || h.strings_len == 0 || h.strings_len > UINT32_MAX)
+		BAD("bad counts");
+	size_t off_recs = sizeof(h), off_lists = off_recs + h.npkgs * sizeof(struct blob_rec),
+	       off_warns = off_lists + h.nlist * 4, off_strs = off_warns + h.nwarn * 4;
+	if (off_strs > len || len - off_strs != h.strings_len)
+		BAD("bad length");
+	const char *strs = (const char *)b + off_strs;
+	if (strs[h.strings_len - 1] != '\0')
+		BAD("unterminated strings");
+	const unsigned char *recs = b + off_recs;
+	const unsigned char *lists = b + off_lists;
+	for (size_t i = 0; i < h.nlist; i++) {
+		uint32_t o;
+		memcpy(&o, lists + i * 4, 4);
+		if (o >= h.strings_len)
+			BAD("list entry out of range");
+	}
+	struct index *ix = xcalloc(1, sizeof(*ix));
+	ix->pool = strpool_new();
+	ix->n = h.npkgs;
+	ix->pkgs = xcalloc(ix->n ? ix->n : 1, sizeof(*ix->pkgs));
+	ix->text = xcalloc(ix->n ? ix->n : 1, sizeof(*ix->text));
+	const char **vec = strpool_alloc(ix->pool, (h.nlist ? h.nlist : 1) * sizeof(*vec));
+	for (size_t i = 0; i < h.nlist; i++) {
+		uint32_t o;
+		memcpy(&o, lists + i * 4, 4);
+		vec[i] = strs + o;
+	}
+	for (size_t i = 0; i < ix->n; i++) {
+		struct blob_rec r;
+		memcpy(&r, recs + i * sizeof(r), sizeof(r));
+		const char *str[S_COUNT];
+		for (int k = 0; k < S_COUNT; k++) {
+			if (r.str[k] >= h.strings_len)
+				goto bad_rec;
+			str[k] = strs + r.str[k];
+		}
+		struct pkg *p = &ix->pkgs[i];
+		p->name = str[S_NAME];
+		p->version = str[S_VERSION];
+		p->installed_version = str[S_IVERSION];
+		p->repo = str[S_REPO];
+		p->desc = str[S_DESC];
+		p->long_desc = str[S_LDESC_RAW];
+		p->url = str[S_URL];
+		p->arch = str[S_ARCH];
+		p->packager = str[S_PACKAGER];
+		p->base = str[S_BASE];
+		p->section = str[S_SECTION];
+		ix->text[i].lname = str[S_LNAME];
+		ix->text[i].ldesc = str[S_LDESC];
+		ix->text[i].fulldesc = str[S_FULLDESC];
+		for (int k = 0; k < LS_COUNT; k++) {
+			if (r.list_start[k] > h.nlist || r.list_n[k] > h.nlist - r.list_start[k])
+				goto bad_rec;
+			struct strlist *l = (struct strlist *)rec_list(p, k);
+			l->v = r.list_n[k] ? vec + r.list_start[k] : NULL;
+			l->n = r.list_n[k];
+		}
+		p->download_size = r.download_size;
+		p->installed_size = r.installed_size;
+		p->build_date = r.build_date;
+		p->install_date = r.install_date;
+		p->reason = r.reason;
+		p->flags = r.flags;
+		if (i && strcmp(ix->pkgs[i - 1].name, p->name) >= 0)
+			goto bad_rec; /* index_find needs sorted, unique names */
+	}
+	ix->nwarnings = h.nwarn;
+	ix->warnings = xcalloc(h.nwarn ? h.nwarn : 1, sizeof(*ix->warnings));
+	for (size_t i = 0; i < h.nwarn; i++) {
+		uint32_t o;
+		memcpy(&o, b + off_warns + i * 4, 4);
+		if (o >= h.strings_len)
+			goto bad_rec;
+		ix->warnings[i] = strs + o;
+	}
+	ix->release = release;
+	ix->release_ctx = ctx;
+	return ix;
+bad_rec:
+	index_free(ix);
+	BAD("record out of range");
+#undef BAD
 }

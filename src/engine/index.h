@@ -8,6 +8,7 @@
 
 #include "engine/backend/backend.h"
 #include "engine/pkg.h"
+#include "util/buf.h"
 
 struct index;
 struct index_builder;
@@ -41,5 +42,18 @@ size_t index_warning_count(const struct index *ix);
 const char *index_warning(const struct index *ix, size_t i);
 /* Bytes of memory the index holds. */
 size_t index_bytes(const struct index *ix);
+
+/*
+ * The index as one position-independent blob (strings by offset), for the
+ * persistent store. Appends to out.
+ */
+void index_serialize(const struct index *ix, struct buf *out);
+/*
+ * An index over a blob made by index_serialize, using its strings in place:
+ * the blob must stay mapped until index_free, which then calls release(ctx).
+ * Every offset and count is checked first; a bad blob gives NULL and a reason.
+ */
+struct index *index_from_blob(const void *blob, size_t len, void (*release)(void *ctx),
+			      void *ctx, char *err, size_t errlen);
 
 #endif

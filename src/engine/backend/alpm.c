@@ -340,6 +340,29 @@ static void alpm_close(void *self)
 	free(a);
 }
 
+/* pacman.conf and its Includes, every sync database, and every local entry. */
+static int alpm_fingerprint(const char *root, struct buf *out)
+{
+	struct pacconf c;
+	char err[512];
+	int rc = pacconf_load(&c, root, err, sizeof(err));
+	if (rc == 0) {
+		for (size_t i = 0; i < c.nfiles; i++)
+			backend_fp_file(out, c.files[i]);
+		for (size_t i = 0; i < c.nrepos; i++) {
+			char *db = xasprintf("%ssync/%s.db", c.dbpath, c.repos[i].name);
+			backend_fp_file(out, db);
+			free(db);
+		}
+		char *local = xasprintf("%slocal", c.dbpath);
+		backend_fp_file(out, local);
+		backend_fp_tree(out, local, 1);
+		free(local);
+	}
+	pacconf_free(&c);
+	return rc;
+}
+
 const struct backend_ops alpm_backend = {
 	.name = "alpm",
 	.detect = alpm_detect,
@@ -347,4 +370,5 @@ const struct backend_ops alpm_backend = {
 	.load = alpm_load,
 	.vercmp = alpm_vercmp,
 	.close = alpm_close,
+	.fingerprint = alpm_fingerprint,
 };

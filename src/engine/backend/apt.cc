@@ -820,6 +820,6 @@ static void apt_close(void *self)
 	}
 }
 
-const struct backend_ops apt_backend = {"apt", apt_detect, apt_open, apt_load, apt_vercmp, apt_close};
+const struct backend_ops apt_backend = {"apt", apt_detect, apt_open, apt_load, apt_vercmp, apt_close, backend_fp_apt};
 
 } // extern "C"

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "engine/pkg.h"
+#include "util/buf.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,6 +48,10 @@ struct backend_ops {
 	/* The backend's own version comparison: <0, 0, >0. */
 	int (*vercmp)(const char *a, const char *b);
 	void (*close)(void *self);
+	/* Appends to out a description of every file the index depends on (path,
+	 * size, mtime, inode), from stat() alone: cheap enough for every call, so a
+	 * stored index can be reused without opening the backend. 0 or -1. */
+	int (*fingerprint)(const char *root, struct buf *out);
 };
 
 extern const struct backend_ops alpm_backend;
@@ -56,6 +61,13 @@ extern const struct backend_ops apt_backend;
 const struct backend_ops *backend_by_name(const char *name);
 /* The first backend whose detect() accepts root, or NULL. */
 const struct backend_ops *backend_detect(const char *root);
+
+/* Fingerprint helpers: append "path:size:mtime:inode;" ("path:-;" if absent). */
+void backend_fp_file(struct buf *out, const char *path);
+/* The same for every regular file under dir, recursively, in name order. */
+void backend_fp_tree(struct buf *out, const char *dir, int depth);
+/* The apt fingerprint (C, so the C++ shim stays a thin shim). */
+int backend_fp_apt(const char *root, struct buf *out);
 
 #ifdef __cplusplus
 }

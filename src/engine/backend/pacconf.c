@@ -256,6 +256,7 @@ static int directive(struct parser *p, const char *key, char *value, const char 
 /* Parses one file at a host path. */
 static int parse_path(struct parser *p, const char *path)
 {
+	push(&p->c->files, &p->c->nfiles, path);
 	FILE *f = fopen(path, "re");
 	if (!f) {
 		snprintf(p->err, p->errlen, "cannot read %s: %s", path, strerror(errno));
@@ -364,6 +365,7 @@ void pacconf_free(struct pacconf *c)
 	free_strv(c->archs, c->narchs);
 	free_strv(c->ignorepkg, c->nignorepkg);
 	free_strv(c->ignoregroup, c->nignoregroup);
+	free_strv(c->files, c->nfiles);
 	for (size_t i = 0; i < c->nrepos; i++) {
 		free(c->repos[i].name);
 		free_strv(c->repos[i].servers, c->repos[i].nservers);

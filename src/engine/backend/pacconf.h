@@ -26,6 +26,8 @@ struct pacconf {
 	int parallel_downloads;
 	struct pacconf_repo *repos;
 	size_t nrepos;
+	char **files; /* every configuration file read, in order */
+	size_t nfiles;
 };
 
 /* Reads root/etc/pacman.conf and its Includes into *c. Returns 0, or -1 with
