@@ -56,11 +56,17 @@ MAX_RUNS = 50
 ENV = dict(os.environ)
 ENV["LC_ALL"] = "C.UTF-8"
 ENV.pop("LANGUAGE", None)
+ENV.pop("OMG_NO_STORE", None)
+# omg's index store and apt cache copy live under build/bench, not in the user's home.
+for _var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+    ENV[_var] = os.path.join(OUT_DIR, "xdg", _var.lower())
 
 TIMING_RE = re.compile(
-    r"omg: timing: backend open ([\d.]+) ms, load ([\d.]+) ms, index ([\d.]+) ms, "
-    r"query\+format ([\d.]+) ms, write ([\d.]+) ms; (\d+) packages, index ([\d.]+) MiB")
-TIMING_KEYS = ("backend_open_ms", "load_ms", "index_ms", "query_format_ms", "write_ms")
+    r"omg: timing: store ([a-z ]+), open ([\d.]+) ms, load ([\d.]+) ms, index ([\d.]+) ms, "
+    r"store write ([\d.]+) ms, query\+format ([\d.]+) ms, write ([\d.]+) ms; "
+    r"(\d+) packages, index ([\d.]+) MiB")
+TIMING_KEYS = ("open_ms", "load_ms", "index_ms", "store_write_ms", "query_format_ms",
+               "write_ms")
 
 WARNINGS = []
 
@@ -218,9 +224,10 @@ def omg_timing(argv, label):
     if not m:
         warn("%s --timing printed no timing line (stderr: %r)" % (label, err.strip()[-300:]))
         return {"wall_ms": round(dt * 1000, 1)}
-    t = {k: float(v) for k, v in zip(TIMING_KEYS, m.groups()[:5])}
-    t["packages"] = int(m.group(6))
-    t["index_mib"] = float(m.group(7))
+    t = {k: float(v) for k, v in zip(TIMING_KEYS, m.groups()[1:7])}
+    t["store"] = m.group(1)
+    t["packages"] = int(m.group(8))
+    t["index_mib"] = float(m.group(9))
     t["wall_ms"] = round(dt * 1000, 1)
     return t
 
@@ -228,10 +235,11 @@ def omg_timing(argv, label):
 def fmt_timing(t):
     if "load_ms" not in t:
         return "(no breakdown) wall %.0f ms" % t["wall_ms"]
-    return ("open %.1f + load %.1f + index %.1f + query+format %.1f + write %.1f ms "
-            "(wall %.0f ms; %d pkgs, index %.1f MiB)" % (
-                t["backend_open_ms"], t["load_ms"], t["index_ms"], t["query_format_ms"],
-                t["write_ms"], t["wall_ms"], t["packages"], t["index_mib"]))
+    return ("store %s: open %.1f + load %.1f + index %.1f + store write %.1f + "
+            "query+format %.1f + write %.1f ms (wall %.0f ms; %d pkgs, index %.1f MiB)" % (
+                t["store"], t["open_ms"], t["load_ms"], t["index_ms"], t["store_write_ms"],
+                t["query_format_ms"], t["write_ms"], t["wall_ms"], t["packages"],
+                t["index_mib"]))
 
 
 # ---------------------------------------------------------------- pairs
@@ -243,20 +251,31 @@ def bench_pair(section, op, native_label, native_argv, omg_argv, check=None):
     _, _, tn = run(native_argv, what=native_label)
     _, _, to = run(omg_argv, what="omg " + op)
     chk = check() if check else None
+    cold_argv = ["env", "OMG_NO_STORE=1"] + omg_argv
+    timing_cold = omg_timing(cold_argv, "omg " + op + " (no store)")
+    say("  omg --timing, no store:  " + fmt_timing(timing_cold))
+    run(omg_argv, what="omg " + op)  # make sure the store holds this root
     timing = omg_timing(omg_argv, "omg " + op)
-    say("  omg --timing: " + fmt_timing(timing))
-    rn, ro = runs_for(tn), runs_for(to)
-    say("  timing %s (%d runs) and omg (%d runs) ..." % (native_label, rn, ro))
+    say("  omg --timing, store:     " + fmt_timing(timing))
+    rn, ro, rc = runs_for(tn), runs_for(to), runs_for(max(tn, to))
+    say("  timing %s (%d runs), omg (%d runs), omg without store (%d runs) ..." % (
+        native_label, rn, ro, rc))
     n = hyperfine(native_argv, rn, label=native_label)
     o = hyperfine(omg_argv, ro, label="omg " + op)
+    c = hyperfine(cold_argv, rc, label="omg " + op + " (no store)")
     r, rerr = ratio_of(n, o)
-    w = max(len(native_label), len(op) + 4)
+    rcold, rcold_err = ratio_of(n, c)
+    w = max(len(native_label), len(op) + 16)
     say("  %-*s  %s" % (w, native_label, fmt_t(n)))
     say("  %-*s  %s" % (w, "omg " + op, fmt_t(o)))
-    say("  native/omg = %.2f ± %.2f: %s" % (r, rerr, verdict(r)))
+    say("  %-*s  %s" % (w, "omg " + op + " (no store)", fmt_t(c)))
+    say("  native/omg = %.2f ± %.2f: %s; without the store %.2f" % (
+        r, rerr, verdict(r), rcold))
     return {"section": section, "operation": op, "native_label": native_label,
-            "native": n, "omg": o, "ratio": round(r, 3), "ratio_err": round(rerr, 3),
-            "verdict": verdict(r), "omg_timing": timing, "check": chk}
+            "native": n, "omg": o, "omg_no_store": c, "ratio": round(r, 3),
+            "ratio_err": round(rerr, 3), "ratio_no_store": round(rcold, 3),
+            "ratio_no_store_err": round(rcold_err, 3), "verdict": verdict(r),
+            "omg_timing": timing, "omg_timing_no_store": timing_cold, "check": chk}
 
 
 def arch_part(pairs, skipped):
@@ -399,36 +418,44 @@ def debian_part(pairs, skipped, tmpdirs):
 
 def print_table(pairs, floor):
     say("")
-    say("=" * 124)
-    hdr = "%-7s %-32s %-26s %13s %13s  %s" % ("corpus", "omg command", "native command",
-                                               "native (ms)", "omg (ms)", "native/omg")
+    say("=" * 140)
+    hdr = "%-7s %-32s %-26s %13s %13s %14s  %s" % (
+        "corpus", "omg command", "native command", "native (ms)", "omg (ms)",
+        "no store (ms)", "native/omg (no store)")
     say(hdr)
-    say("-" * 124)
+    say("-" * 140)
     for p in pairs:
-        say("%-7s %-32s %-26s %13s %13s  %.2f ± %.2f  %s" % (
+        say("%-7s %-32s %-26s %13s %13s %14s  %.2f ± %.2f %s (%.2f)" % (
             p["section"], "omg " + p["operation"], p["native_label"],
             "%s ± %s" % (fmt_ms(p["native"]["mean"]), fmt_ms(p["native"]["stddev"])),
             "%s ± %s" % (fmt_ms(p["omg"]["mean"]), fmt_ms(p["omg"]["stddev"])),
-            p["ratio"], p["ratio_err"], p["verdict"]))
-    say("-" * 124)
+            "%s ± %s" % (fmt_ms(p["omg_no_store"]["mean"]),
+                         fmt_ms(p["omg_no_store"]["stddev"])),
+            p["ratio"], p["ratio_err"], p["verdict"], p["ratio_no_store"]))
+    say("-" * 140)
     say("floor: /bin/true %s ms ± %s ms (%d runs)" % (
         fmt_ms(floor["mean"]), fmt_ms(floor["stddev"]), floor["runs"]))
     say("")
     say("where omg's time goes (one --timing run each, in-process mode):")
     for p in pairs:
         say("  %-7s %-28s %s" % (p["section"], p["operation"], fmt_timing(p["omg_timing"])))
+        say("  %-7s %-28s %s" % ("", "", fmt_timing(p["omg_timing_no_store"])))
 
 
 def markdown(pairs, floor):
     lines = ["| corpus | operation | native command | native mean ± sd | omg mean ± sd "
-             "| native/omg |", "|---|---|---|---|---|---|"]
+             "| native/omg | omg without store | native/omg without store |",
+             "|---|---|---|---|---|---|---|---|"]
     for p in pairs:
-        lines.append("| %s | `omg %s` | `%s` | %s ms ± %s | %s ms ± %s | %.2fx%s |" % (
+        lines.append("| %s | `omg %s` | `%s` | %s ms ± %s | %s ms ± %s | %.2fx%s "
+                     "| %s ms ± %s | %.2fx%s |" % (
             p["section"], p["operation"], p["native_label"], fmt_ms(p["native"]["mean"]),
             fmt_ms(p["native"]["stddev"]), fmt_ms(p["omg"]["mean"]),
             fmt_ms(p["omg"]["stddev"]), p["ratio"],
-            "" if p["ratio"] >= 1 else " (slower)"))
-    lines.append("| - | `/bin/true` (floor) | | %s ms ± %s | | |" % (
+            "" if p["ratio"] >= 1 else " (slower)",
+            fmt_ms(p["omg_no_store"]["mean"]), fmt_ms(p["omg_no_store"]["stddev"]),
+            p["ratio_no_store"], "" if p["ratio_no_store"] >= 1 else " (slower)"))
+    lines.append("| - | `/bin/true` (floor) | | %s ms ± %s | | | | |" % (
         fmt_ms(floor["mean"]), fmt_ms(floor["stddev"])))
     return "\n".join(lines)
 
