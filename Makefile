@@ -7,7 +7,7 @@ CC ?= cc
 CXX ?= g++
 O ?= build
 
-PKGS := libalpm apt-pkg lmdb
+MODULE_DIR ?= $(PREFIX)/lib/omg/modules
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	-Wwrite-strings -Wpointer-arith -Wundef -Wimplicit-fallthrough
 CXXWARN := -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wundef -Wimplicit-fallthrough
@@ -21,12 +21,15 @@ OPT += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDSAN := -fsanitize=$(SANITIZE)
 endif
 
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CPPFLAGS += -Isrc -D_GNU_SOURCE -MMD -MP
-CFLAGS += -std=c11 $(OPT) $(WARN)
-CXXFLAGS += -std=c++17 $(OPT) $(CXXWARN)
-LDLIBS += $(PKG_LIBS) -lstdc++
+# The core (omg itself) links libc and LMDB only; each backend is a module loaded on
+# demand, so a call answered from the index store never loads libalpm or libapt-pkg.
+pc = $(shell pkg-config $(1) $(2) 2>/dev/null)
+CPPFLAGS += -Isrc -D_GNU_SOURCE -DOMG_MODULE_DIR='"$(MODULE_DIR)"' -MMD -MP
+CFLAGS += -std=c11 -fPIC -fvisibility=hidden $(OPT) $(WARN)
+CXXFLAGS += -std=c++17 -fPIC -fvisibility=hidden $(OPT) $(CXXWARN)
+ALL_CFLAGS = $(call pc,--cflags,libalpm apt-pkg lmdb)
+CORE_LIBS = $(call pc,--libs,lmdb)
+MODLDFLAGS = -shared $(LDSAN) -Wl,--no-undefined -Wl,-z,defs
 
 ifeq ($(V),1)
 Q :=
@@ -37,16 +40,19 @@ msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
 UTIL_SRC := $(wildcard src/util/*.c)
-ENGINE_SRC := $(wildcard src/engine/*.c src/engine/backend/*.c)
-ENGINE_CXX := $(wildcard src/engine/backend/*.cc)
+CORE_SRC := $(wildcard src/engine/*.c) src/engine/backend/backend.c src/engine/backend/pacconf.c
 CLI_SRC := $(wildcard src/cli/*.c)
 
-LIB_OBJ := $(UTIL_SRC:%.c=$(O)/%.o) $(ENGINE_SRC:%.c=$(O)/%.o) $(ENGINE_CXX:%.cc=$(O)/%.o)
+CORE_OBJ := $(UTIL_SRC:%.c=$(O)/%.o) $(CORE_SRC:%.c=$(O)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
+ALPM_OBJ := $(O)/src/engine/backend/alpm.o $(O)/src/engine/backend/pacconf.o \
+	$(O)/src/util/buf.o $(O)/src/util/xalloc.o
+APT_OBJ := $(O)/src/engine/backend/apt.o
+MODULES := $(O)/modules/omg-alpm.so $(O)/modules/omg-apt.so
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all deps run test check unit e2e bench clean install
+.PHONY: all deps run test check unit bench clean install
 .DEFAULT_GOAL := all
 
 all: $(O)/.deps-ok omg
@@ -59,32 +65,51 @@ $(O)/.deps-ok: scripts/deps.sh
 deps:
 	$(Q)./scripts/deps.sh
 
-omg: $(O)/omg
-	$(Q)cp $< $@.tmp && mv -f $@.tmp $@
+# ./omg points at the build, so the binary finds modules/ beside itself.
+omg: $(O)/omg $(MODULES)
+	$(Q)ln -sfn $(O)/omg $@
 
 $(O)/omg: $(CLI_OBJ) $(O)/libomg.a
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(OPT) $(LDSAN) -o $@ $(CLI_OBJ) $(O)/libomg.a $(LDLIBS)
+	$(Q)$(CC) $(OPT) $(LDSAN) -o $@ $(CLI_OBJ) $(O)/libomg.a $(CORE_LIBS)
 
-$(O)/libomg.a: $(LIB_OBJ)
+$(O)/libomg.a: $(CORE_OBJ)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(O)/%.o: %.c | $(O)/.deps-ok
+$(O)/modules/omg-alpm.so: $(ALPM_OBJ)
+	$(call msg,LINK,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(OPT) $(MODLDFLAGS) -o $@ $^ $(call pc,--libs,libalpm)
+
+$(O)/modules/omg-apt.so: $(APT_OBJ)
+	$(call msg,LINK,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CXX) $(OPT) $(MODLDFLAGS) -o $@ $^ $(call pc,--libs,apt-pkg)
+
+# Objects depend on the flags they were built with: changing SANITIZE, WERROR or OPT
+# rebuilds them instead of reusing objects made another way.
+FLAGS_NOW := $(CC) $(CXX) $(CPPFLAGS) $(CFLAGS) $(CXXFLAGS)
+$(O)/.flags: FORCE | $(O)/.deps-ok
+	@if [ "$$(cat $@ 2>/dev/null)" != '$(FLAGS_NOW)' ]; then echo '$(FLAGS_NOW)' > $@; fi
+.PHONY: FORCE
+FORCE:
+
+$(O)/%.o: %.c $(O)/.flags | $(O)/.deps-ok
 	$(call msg,CC,$<)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(O)/%.o: %.cc | $(O)/.deps-ok
+$(O)/%.o: %.cc $(O)/.flags | $(O)/.deps-ok
 	$(call msg,CXX,$<)
 	@mkdir -p $(dir $@)
-	$(Q)$(CXX) $(CPPFLAGS) $(PKG_CFLAGS) $(CXXFLAGS) -c -o $@ $<
+	$(Q)$(CXX) $(CPPFLAGS) $(ALL_CFLAGS) $(CXXFLAGS) -c -o $@ $<
 
 $(O)/tests/%: tests/unit/%.c $(O)/libomg.a
 	$(call msg,LINK,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(LDSAN) -o $@ $< $(O)/libomg.a \
-		$(LDLIBS) $(shell pkg-config --libs cmocka)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CFLAGS) $(LDSAN) -o $@ $< $(O)/libomg.a \
+		$(CORE_LIBS) $(call pc,--libs,cmocka)
 
 unit: $(UNIT_BIN)
 
@@ -98,17 +123,19 @@ run: $(O)/.deps-ok omg
 test check: $(O)/.deps-ok
 	$(Q)$(MAKE) --no-print-directory WERROR=1 O=build/test omg unit
 	$(Q)$(MAKE) --no-print-directory WERROR=1 O=build/asan SANITIZE=address,undefined unit \
-		build/asan/omg
+		build/asan/omg build/asan/modules/omg-alpm.so build/asan/modules/omg-apt.so
 	$(Q)tests/run.sh
 
 bench: $(O)/.deps-ok omg
 	$(Q)/usr/bin/python3 bench/run.py
 
 install: omg
-	install -Dm755 omg $(DESTDIR)$(PREFIX)/bin/omg
+	install -Dm755 $(O)/omg $(DESTDIR)$(PREFIX)/bin/omg
+	install -Dm644 $(O)/modules/omg-alpm.so $(DESTDIR)$(MODULE_DIR)/omg-alpm.so
+	install -Dm644 $(O)/modules/omg-apt.so $(DESTDIR)$(MODULE_DIR)/omg-apt.so
 	install -Dm644 docs/man/omg.1 $(DESTDIR)$(PREFIX)/share/man/man1/omg.1
 
 clean:
 	rm -rf build omg
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d)
+-include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(ALPM_OBJ:.o=.d) $(APT_OBJ:.o=.d) $(UNIT_BIN:=.d)

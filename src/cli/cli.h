@@ -16,6 +16,7 @@ enum cli_exit {
 	EXIT_UNKNOWN = 3,  /* info: a package does not exist */
 	EXIT_ROOT = 4,     /* root missing, unreadable, no package system */
 	EXIT_DB = 5,       /* configuration or database missing or corrupt */
+	EXIT_MODULE = 6,   /* a backend module is missing: an installation problem */
 };
 
 struct cli {

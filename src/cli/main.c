@@ -65,7 +65,8 @@ static const char usage_text[] =
 	"  -h, --help           this help, or a command's help after it\n"
 	"  -V, --version        the version\n"
 	"\n"
-	"exit status: 0 ok, 1 no match, 2 usage, 3 unknown package, 4 bad root, 5 bad database\n";
+	"exit status: 0 ok, 1 no match, 2 usage, 3 unknown package, 4 bad root, 5 bad database,\n"
+	"6 backend module missing\n";
 
 int cli_open_engine(struct cli *c)
 {

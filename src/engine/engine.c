@@ -17,8 +17,9 @@
 #include "util/xalloc.h"
 
 struct engine {
-	const struct backend_ops *ops;
-	void *backend; /* NULL until needed: a stored index needs no backend */
+	const struct backend *b;
+	const struct backend_ops *ops; /* NULL until needed: a stored index needs none */
+	void *backend;
 	char *root;
 	struct index *index;
 	struct store *store;
@@ -53,15 +54,15 @@ struct engine *engine_open(const struct engine_opts *o, char *err, size_t errlen
 	}
 	e->root = xstrdup(real);
 	if (o->backend) {
-		e->ops = backend_by_name(o->backend);
-		if (!e->ops) {
+		e->b = backend_by_name(o->backend);
+		if (!e->b) {
 			snprintf(err, errlen, "unknown backend '%s' (use alpm or apt)", o->backend);
 			*status = 2;
 			goto fail;
 		}
 	} else {
-		e->ops = backend_detect(e->root);
-		if (!e->ops) {
+		e->b = backend_detect(e->root);
+		if (!e->b) {
 			snprintf(err, errlen,
 				 "no package system found under '%s' (no pacman.conf with a local "
 				 "database, no dpkg status)", e->root);
@@ -70,16 +71,16 @@ struct engine *engine_open(const struct engine_opts *o, char *err, size_t errlen
 	}
 	struct buf fp = {0};
 	char *key = NULL;
-	if (o->use_store && e->ops->fingerprint) {
+	if (o->use_store) {
 		char *dir = o->store_dir ? xstrdup(o->store_dir) : store_default_dir();
 		char why[512];
 		if (dir)
 			e->store = store_open(dir, why, sizeof(why));
 		free(dir);
 		if (e->store) {
-			buf_printf(&fp, "%s;", e->ops->name);
-			if (e->ops->fingerprint(e->root, &fp) == 0) {
-				key = xasprintf("%s:%s", e->ops->name, e->root);
+			buf_printf(&fp, "%s;", e->b->name);
+			if (e->b->fingerprint(e->root, &fp) == 0) {
+				key = xasprintf("%s:%s", e->b->name, e->root);
 				e->index = store_get(e->store, key, buf_str(&fp));
 			}
 		}
@@ -94,6 +95,13 @@ struct engine *engine_open(const struct engine_opts *o, char *err, size_t errlen
 	}
 	e->timing.store = e->store && key ? STORE_MISS : STORE_OFF;
 	struct backend_opts bo = {e->root, strcmp(e->root, "/") != 0};
+	e->ops = backend_module(e->b, err, errlen);
+	if (!e->ops) {
+		free(key);
+		buf_free(&fp);
+		*status = BACKEND_ERR_MODULE;
+		goto fail;
+	}
 	e->backend = e->ops->open(&bo, err, errlen, status);
 	if (!e->backend) {
 		free(key);
@@ -152,7 +160,7 @@ const struct index *engine_index(const struct engine *e)
 
 const char *engine_backend_name(const struct engine *e)
 {
-	return e->ops->name;
+	return e->b->name;
 }
 
 const char *engine_root(const struct engine *e)
@@ -162,7 +170,7 @@ const char *engine_root(const struct engine *e)
 
 enum search_style engine_search_style(const struct engine *e)
 {
-	return strcmp(e->ops->name, "apt") == 0 ? SEARCH_STYLE_APT : SEARCH_STYLE_PACMAN;
+	return strcmp(e->b->name, "apt") == 0 ? SEARCH_STYLE_APT : SEARCH_STYLE_PACMAN;
 }
 
 const struct engine_timing *engine_timing(const struct engine *e)

@@ -2,6 +2,7 @@
 /* Package index: interned strings, a name-sorted array, folded copies for matching. */
 #include "engine/index.h"
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,9 @@ struct index {
 	size_t nwarnings;
 	void (*release)(void *ctx); /* frees the backing blob of a stored index */
 	void *release_ctx;
+	int big;                    /* pkgs, text and lists come from xbig_calloc */
+	const char **lists;         /* a stored index's list entries */
+	size_t nlists;
 };
 
 struct index_builder {
@@ -172,8 +176,14 @@ void index_free(struct index *ix)
 	if (ix->release)
 		ix->release(ix->release_ctx);
 	strpool_free(ix->pool);
-	free(ix->pkgs);
-	free(ix->text);
+	if (ix->big) {
+		xbig_free(ix->pkgs, (ix->n ? ix->n : 1) * sizeof(*ix->pkgs));
+		xbig_free(ix->text, (ix->n ? ix->n : 1) * sizeof(*ix->text));
+		xbig_free(ix->lists, (ix->nlists ? ix->nlists : 1) * sizeof(*ix->lists));
+	} else {
+		free(ix->pkgs);
+		free(ix->text);
+	}
 	free(ix->warnings);
 	free(ix);
 }
@@ -309,13 +319,18 @@ static uint32_t offmap_get(struct offmap *m, const char *s)
 	return off;
 }
 
-/* The list fields of a record, in LS_ order. */
-static const struct strlist *rec_list(const struct pkg *p, int k)
+/* Where each list field of struct pkg lives, in LS_ order. */
+static const size_t list_off[LS_COUNT] = {
+	offsetof(struct pkg, licenses), offsetof(struct pkg, groups),
+	offsetof(struct pkg, depends), offsetof(struct pkg, optdepends),
+	offsetof(struct pkg, suggests), offsetof(struct pkg, provides),
+	offsetof(struct pkg, conflicts), offsetof(struct pkg, replaces),
+};
+
+/* List field k of a record. */
+static struct strlist *rec_list(struct pkg *p, int k)
 {
-	const struct strlist *l[LS_COUNT] = {&p->licenses, &p->groups, &p->depends,
-					     &p->optdepends, &p->suggests, &p->provides,
-					     &p->conflicts, &p->replaces};
-	return l[k];
+	return (struct strlist *)((char *)p + list_off[k]);
 }
 
 void index_serialize(const struct index *ix, struct buf *out)
@@ -336,7 +351,7 @@ void index_serialize(const struct index *ix, struct buf *out)
 		for (int k = 0; k < S_COUNT; k++)
 			r->str[k] = *str[k] ? offmap_get(&m, str[k]) : 0;
 		for (int k = 0; k < LS_COUNT; k++) {
-			const struct strlist *l = rec_list(p, k);
+			const struct strlist *l = rec_list((struct pkg *)p, k);
 			r->list_start[k] = (uint32_t)nlist;
 			r->list_n[k] = l->n;
 			for (uint32_t e = 0; e < l->n; e++) {
@@ -410,9 +425,12 @@ struct index *index_from_blob(const void *blob, size_t len, void (*release)(void
 	struct index *ix = xcalloc(1, sizeof(*ix));
 	ix->pool = strpool_new();
 	ix->n = h.npkgs;
-	ix->pkgs = xcalloc(ix->n ? ix->n : 1, sizeof(*ix->pkgs));
-	ix->text = xcalloc(ix->n ? ix->n : 1, sizeof(*ix->text));
-	const char **vec = strpool_alloc(ix->pool, (h.nlist ? h.nlist : 1) * sizeof(*vec));
+	ix->big = 1;
+	ix->pkgs = xbig_calloc((ix->n ? ix->n : 1) * sizeof(*ix->pkgs));
+	ix->text = xbig_calloc((ix->n ? ix->n : 1) * sizeof(*ix->text));
+	const char **vec = xbig_calloc((h.nlist ? h.nlist : 1) * sizeof(*vec));
+	ix->lists = vec;
+	ix->nlists = h.nlist;
 	for (size_t i = 0; i < h.nlist; i++) {
 		uint32_t o;
 		memcpy(&o, lists + i * 4, 4);
@@ -445,7 +463,7 @@ struct index *index_from_blob(const void *blob, size_t len, void (*release)(void
 		for (int k = 0; k < LS_COUNT; k++) {
 			if (r.list_start[k] > h.nlist || r.list_n[k] > h.nlist - r.list_start[k])
 				goto bad_rec;
-			struct strlist *l = (struct strlist *)rec_list(p, k);
+			struct strlist *l = rec_list(p, k);
 			l->v = r.list_n[k] ? vec + r.list_start[k] : NULL;
 			l->n = r.list_n[k];
 		}

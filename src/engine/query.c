@@ -238,12 +238,18 @@ static void rdep_check(void *ctx, const char *name, size_t n)
 			c->hit = 1;
 }
 
-/* Non-zero if any dependency in l names the target. */
+/* Non-zero if any dependency in l names the target. A dependency string that
+ * does not even contain one of the names is not parsed. */
 static int list_names(struct rdep_ctx *c, struct strlist l)
 {
 	c->hit = 0;
-	for (uint32_t k = 0; k < l.n && !c->hit; k++)
-		query_dep_names(l.v[k], rdep_check, c);
+	for (uint32_t k = 0; k < l.n && !c->hit; k++) {
+		int maybe = 0;
+		for (size_t i = 0; i < c->nnames && !maybe; i++)
+			maybe = strstr(l.v[k], c->names[i]) != NULL;
+		if (maybe)
+			query_dep_names(l.v[k], rdep_check, c);
+	}
 	return c->hit;
 }
 

@@ -161,6 +161,7 @@ struct index *store_get(struct store *st, const char *key, const char *fp)
 	if (h.build != build_id() || h.fplen != fplen || v.mv_size - sizeof(h) < padded ||
 	    memcmp((char *)v.mv_data + sizeof(h), fp, fplen) != 0)
 		goto miss; /* stale: the caller rebuilds and replaces it */
+	xprefault(v.mv_data, v.mv_size);
 	char why[256];
 	struct index *ix = index_from_blob((char *)v.mv_data + sizeof(h) + padded,
 					   v.mv_size - sizeof(h) - padded, release_txn, txn,

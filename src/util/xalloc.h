@@ -15,6 +15,15 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Zeroed memory for a large array, on transparent huge pages where the kernel
+ * allows (far fewer page faults than malloc for tens of MiB). Free with
+ * xbig_free(p, n) using the same n. */
+void *xbig_calloc(size_t n);
+void xbig_free(void *p, size_t n);
+/* Asks the kernel to map [p, p+n) of a file mapping now, in one call, instead
+ * of a fault per page later. A hint: errors are ignored. */
+void xprefault(const void *p, size_t n);
+
 /* Registers the one function run before aborting on out-of-memory (the UI
  * restores the terminal with it). The only process-wide setting in util. */
 void xalloc_set_oom_hook(void (*hook)(void));

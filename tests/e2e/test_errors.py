@@ -2,6 +2,7 @@
 """Bad input: one clear line on stderr and a documented exit code, never a crash."""
 import os
 import shutil
+import subprocess
 
 import pytest
 
@@ -126,3 +127,20 @@ def test_help_and_version(omg):
     p = omg.run("search", "--help", check=0)
     assert p.stdout.startswith("omg search")
     assert omg.run("--version", check=0).stdout.startswith("omg ")
+
+
+def test_missing_backend_module(omg, arch_sb, tmp_path):
+    # A copy of omg with no modules/ beside it, and nothing installed system-wide.
+    exe = tmp_path / "omg"
+    shutil.copy(os.path.realpath(str(omg_binary())), exe)
+    p = subprocess.run([str(exe), "--root", arch_sb["root"], "status"], capture_output=True,
+                       text=True, env=dict(omg.env, OMG_NO_STORE="1"))
+    if os.path.exists("/usr/local/lib/omg/modules/omg-alpm.so"):
+        pytest.skip("omg is installed system-wide")
+    assert p.returncode == 6
+    assert p.stderr.startswith("omg: the alpm backend module omg-alpm.so is not installed")
+
+
+def omg_binary():
+    from conftest import OMG
+    return OMG

@@ -21,18 +21,6 @@ struct alpm {
 	alpm_list_t *syncdbs;        /* borrowed from the handle */
 };
 
-/* Accepts a root that has a pacman.conf or a pacman local database. */
-static int alpm_detect(const char *root)
-{
-	char path[4096];
-	struct stat st;
-	snprintf(path, sizeof(path), "%s/etc/pacman.conf", root);
-	if (stat(path, &st) != 0)
-		return 0;
-	snprintf(path, sizeof(path), "%s/var/lib/pacman/local", root);
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 /* libalpm log callback: errors and warnings become sink warnings while loading. */
 static void log_cb(void *ctx, alpm_loglevel_t level, const char *fmt, va_list ap)
 {
@@ -340,35 +328,12 @@ static void alpm_close(void *self)
 	free(a);
 }
 
-/* pacman.conf and its Includes, every sync database, and every local entry. */
-static int alpm_fingerprint(const char *root, struct buf *out)
-{
-	struct pacconf c;
-	char err[512];
-	int rc = pacconf_load(&c, root, err, sizeof(err));
-	if (rc == 0) {
-		for (size_t i = 0; i < c.nfiles; i++)
-			backend_fp_file(out, c.files[i]);
-		for (size_t i = 0; i < c.nrepos; i++) {
-			char *db = xasprintf("%ssync/%s.db", c.dbpath, c.repos[i].name);
-			backend_fp_file(out, db);
-			free(db);
-		}
-		char *local = xasprintf("%slocal", c.dbpath);
-		backend_fp_file(out, local);
-		backend_fp_tree(out, local, 1);
-		free(local);
-	}
-	pacconf_free(&c);
-	return rc;
-}
-
-const struct backend_ops alpm_backend = {
+/* The module's one export, found by backend_module(). */
+__attribute__((visibility("default"))) extern const struct backend_ops omg_backend_alpm;
+const struct backend_ops omg_backend_alpm = {
 	.name = "alpm",
-	.detect = alpm_detect,
 	.open = alpm_open,
 	.load = alpm_load,
 	.vercmp = alpm_vercmp,
 	.close = alpm_close,
-	.fingerprint = alpm_fingerprint,
 };

@@ -385,12 +385,15 @@ std::string description_field(pkgRecords::Parser &p, const char *lang)
 	return p.RecordField("Description");
 }
 
-/* Appends P's name as apt prints it: "name", or "name:arch" for another architecture. */
+/* Appends P's name as FullName(true) prints it, without its per-call config lookup:
+ * "name", or "name:arch" for another architecture. A "pkg:any" dependency target
+ * is a package named "pkg:any" of architecture "any". */
 void append_name(std::string &out, const ctx &c, pkgCache::PkgIterator const &P)
 {
 	out += P.Name();
 	const char *arch = P.Arch();
-	if (arch != nullptr && strcmp(arch, "all") != 0 && c.native != arch) {
+	if (arch != nullptr && strcmp(arch, "all") != 0 && strcmp(arch, "any") != 0 &&
+	    c.native != arch) {
 		out += ':';
 		out += arch;
 	}
@@ -756,17 +759,6 @@ void apt_close_impl(apt_handle *h)
 
 extern "C" {
 
-/* Non-zero if root has a dpkg status database. */
-static int apt_detect(const char *root)
-{
-	if (root == nullptr || root[0] == '\0')
-		root = "/";
-	std::string path = root;
-	if (path.back() != '/')
-		path += '/';
-	path += "var/lib/dpkg/status";
-	return access(path.c_str(), F_OK) == 0;
-}
 
 /* See backend.h. The returned handle is freed with apt_close. */
 static void *apt_open(const struct backend_opts *opts, char *err, size_t errlen, int *status)
@@ -820,6 +812,8 @@ static void apt_close(void *self)
 	}
 }
 
-const struct backend_ops apt_backend = {"apt", apt_detect, apt_open, apt_load, apt_vercmp, apt_close, backend_fp_apt};
+/* The module's one export, found by backend_module(). */
+__attribute__((visibility("default"))) extern const struct backend_ops omg_backend_apt;
+const struct backend_ops omg_backend_apt = {"apt", apt_open, apt_load, apt_vercmp, apt_close};
 
 } // extern "C"

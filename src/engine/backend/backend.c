@@ -2,21 +2,23 @@
 /* Backend registry and detection from the root's contents. */
 #include "engine/backend/backend.h"
 
+#include <dlfcn.h>
+#include <limits.h>
+#include <unistd.h>
+
+#include "engine/backend/pacconf.h"
+#include "util/xalloc.h"
+
+#ifndef OMG_MODULE_DIR
+#define OMG_MODULE_DIR "/usr/local/lib/omg/modules"
+#endif
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-static const struct backend_ops *const backends[] = {&apt_backend, &alpm_backend};
-
-const struct backend_ops *backend_by_name(const char *name)
-{
-	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
-		if (strcmp(backends[i]->name, name) == 0)
-			return backends[i];
-	return NULL;
-}
 
 /* Which family os-release names: "apt", "alpm" or NULL. */
 static const char *os_family(const char *root)
@@ -44,16 +46,122 @@ static const char *os_family(const char *root)
 	return NULL;
 }
 
-const struct backend_ops *backend_detect(const char *root)
+/* Accepts a root that has a pacman.conf and a pacman local database. */
+static int alpm_detect(const char *root)
 {
-	int apt = apt_backend.detect(root), alpm = alpm_backend.detect(root);
-	if (apt && alpm) {
+	char path[4096];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/etc/pacman.conf", root);
+	if (stat(path, &st) != 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s/var/lib/pacman/local", root);
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Accepts a root with a dpkg status file. */
+static int apt_detect(const char *root)
+{
+	char path[4096];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/var/lib/dpkg/status", root);
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* pacman.conf and its Includes, every sync database, and every local entry. */
+static int alpm_fingerprint(const char *root, struct buf *out)
+{
+	struct pacconf c;
+	char err[512];
+	int rc = pacconf_load(&c, root, err, sizeof(err));
+	if (rc == 0) {
+		for (size_t i = 0; i < c.nfiles; i++)
+			backend_fp_file(out, c.files[i]);
+		for (size_t i = 0; i < c.nrepos; i++) {
+			char *db = xasprintf("%ssync/%s.db", c.dbpath, c.repos[i].name);
+			backend_fp_file(out, db);
+			free(db);
+		}
+		char *local = xasprintf("%slocal", c.dbpath);
+		backend_fp_file(out, local);
+		backend_fp_tree(out, local, 1);
+		free(local);
+	}
+	pacconf_free(&c);
+	return rc;
+}
+
+static int apt_fingerprint(const char *root, struct buf *out);
+
+static const struct backend backends[] = {
+	{"apt", apt_detect, apt_fingerprint},
+	{"alpm", alpm_detect, alpm_fingerprint},
+};
+
+const struct backend *backend_by_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
+		if (strcmp(backends[i].name, name) == 0)
+			return &backends[i];
+	return NULL;
+}
+
+const struct backend *backend_detect(const char *root)
+{
+	const struct backend *apt = backend_by_name("apt"), *alpm = backend_by_name("alpm");
+	int has_apt = apt->detect(root), has_alpm = alpm->detect(root);
+	if (has_apt && has_alpm) {
 		/* Both present (pacman is packaged for Debian, dpkg for Arch):
 		 * the distribution decides, and Debian's tools otherwise. */
 		const char *fam = os_family(root);
-		return fam && strcmp(fam, "alpm") == 0 ? &alpm_backend : &apt_backend;
+		return fam && strcmp(fam, "alpm") == 0 ? alpm : apt;
 	}
-	return apt ? &apt_backend : alpm ? &alpm_backend : NULL;
+	return has_apt ? apt : has_alpm ? alpm : NULL;
+}
+
+/* The directory of the running executable, into dir. */
+static int exe_dir(char *dir, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", dir, len - 1);
+	if (n <= 0)
+		return -1;
+	dir[n] = '\0';
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	return 0;
+}
+
+const struct backend_ops *backend_module(const struct backend *b, char *err, size_t errlen)
+{
+	char dir[PATH_MAX], sym[64];
+	const char *dirs[2] = {NULL, OMG_MODULE_DIR};
+	if (exe_dir(dir, sizeof(dir) - 16) == 0) {
+		strcat(dir, "/modules");
+		dirs[0] = dir;
+	}
+	snprintf(sym, sizeof(sym), "omg_backend_%s", b->name);
+	err[0] = '\0';
+	for (size_t i = 0; i < 2; i++) {
+		if (!dirs[i])
+			continue;
+		char *path = xasprintf("%s/omg-%s.so", dirs[i], b->name);
+		/* Loaded once and never unloaded: the handle lives as long as the process. */
+		void *h = access(path, F_OK) == 0 ? dlopen(path, RTLD_NOW | RTLD_LOCAL) : NULL;
+		if (!h && access(path, F_OK) == 0)
+			snprintf(err, errlen, "cannot load the %s backend: %s", b->name, dlerror());
+		free(path);
+		if (!h)
+			continue;
+		const struct backend_ops *ops = dlsym(h, sym);
+		if (ops)
+			return ops;
+		snprintf(err, errlen, "the %s backend module has no %s", b->name, sym);
+	}
+	if (!err[0])
+		snprintf(err, errlen, "the %s backend module omg-%s.so is not installed (looked in "
+			 "%s and %s)", b->name, b->name, dirs[0] ? dirs[0] : "-", dirs[1]);
+	return NULL;
 }
 
 void backend_fp_file(struct buf *out, const char *path)
@@ -96,7 +204,7 @@ void backend_fp_tree(struct buf *out, const char *dir, int depth)
 	free(names);
 }
 
-int backend_fp_apt(const char *root, struct buf *out)
+static int apt_fingerprint(const char *root, struct buf *out)
 {
 	/* What libapt-pkg reads to build the cache and the depcache: its
 	 * configuration (sources, pins, apt.conf), the lists, the dpkg status and

@@ -17,6 +17,7 @@ enum backend_status {
 	BACKEND_OK = 0,
 	BACKEND_ERR_ROOT = 4,   /* root missing or unreadable, no package system found */
 	BACKEND_ERR_DB = 5,     /* configuration or database missing or corrupt */
+	BACKEND_ERR_MODULE = 6, /* the backend module is missing or broken (installation) */
 };
 
 /* What the caller gives a backend. Strings are borrowed for the call to open. */
@@ -36,10 +37,13 @@ struct pkg_sink {
 	void (*warn)(void *ctx, const char *msg); /* a corrupt entry, skipped */
 };
 
+/*
+ * What a backend module exports (symbol "omg_backend_<name>"). Modules are
+ * shared objects loaded on demand (backend_module), so a process that answers
+ * from the index store never loads libalpm or libapt-pkg.
+ */
 struct backend_ops {
 	const char *name; /* "alpm", "apt" */
-	/* Returns non-zero if root looks like a system of this kind. */
-	int (*detect)(const char *root);
 	/* Opens the package system under opts->root. On failure returns NULL and
 	 * writes one line (no newline) into err, and a backend_status into *status. */
 	void *(*open)(const struct backend_opts *opts, char *err, size_t errlen, int *status);
@@ -48,26 +52,32 @@ struct backend_ops {
 	/* The backend's own version comparison: <0, 0, >0. */
 	int (*vercmp)(const char *a, const char *b);
 	void (*close)(void *self);
+};
+
+/* What the core knows of a backend without loading it (backend.c). */
+struct backend {
+	const char *name;
+	/* Non-zero if root looks like a system of this kind. */
+	int (*detect)(const char *root);
 	/* Appends to out a description of every file the index depends on (path,
 	 * size, mtime, inode), from stat() alone: cheap enough for every call, so a
-	 * stored index can be reused without opening the backend. 0 or -1. */
+	 * stored index is reused without loading the backend. 0 or -1. */
 	int (*fingerprint)(const char *root, struct buf *out);
 };
 
-extern const struct backend_ops alpm_backend;
-extern const struct backend_ops apt_backend;
-
 /* The backend named "alpm" or "apt", or NULL. */
-const struct backend_ops *backend_by_name(const char *name);
-/* The first backend whose detect() accepts root, or NULL. */
-const struct backend_ops *backend_detect(const char *root);
+const struct backend *backend_by_name(const char *name);
+/* The backend whose detect() accepts root, or NULL. */
+const struct backend *backend_detect(const char *root);
+/* Loads the backend's module (once per process) and returns its operations,
+ * or NULL with a reason. Modules are looked for in the directory "modules"
+ * beside the executable, then in OMG_MODULE_DIR (set at build time). */
+const struct backend_ops *backend_module(const struct backend *b, char *err, size_t errlen);
 
 /* Fingerprint helpers: append "path:size:mtime:inode;" ("path:-;" if absent). */
 void backend_fp_file(struct buf *out, const char *path);
-/* The same for every regular file under dir, recursively, in name order. */
+/* The same for every regular file under dir, depth levels deep, in name order. */
 void backend_fp_tree(struct buf *out, const char *dir, int depth);
-/* The apt fingerprint (C, so the C++ shim stays a thin shim). */
-int backend_fp_apt(const char *root, struct buf *out);
 
 #ifdef __cplusplus
 }
