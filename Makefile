@@ -52,7 +52,7 @@ MODULES := $(O)/modules/omg-alpm.so $(O)/modules/omg-apt.so
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all deps run test check unit bench clean install
+.PHONY: all deps run test check unit bench clean install fuzz fuzz-build
 .DEFAULT_GOAL := all
 
 all: $(O)/.deps-ok omg
@@ -113,6 +113,29 @@ $(O)/tests/%: tests/unit/%.c $(O)/libomg.a
 
 unit: $(UNIT_BIN)
 
+# libFuzzer targets for decoders of outside data (make fuzz; make test runs each briefly).
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_SECONDS ?= 20
+FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -D_GNU_SOURCE \
+	$(call pc,--cflags,libalpm lmdb)
+
+build/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(UTIL_SRC) | $(O)/.deps-ok
+	$(call msg,FUZZ,$@)
+	@mkdir -p $(dir $@)
+	$(Q)clang $(FUZZ_FLAGS) -o $@ $< $(CORE_SRC) $(UTIL_SRC) $(CORE_LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: $(FUZZ_BIN)
+	$(Q)for f in $(FUZZ_BIN); do \
+		n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
+		echo "fuzz $$n for $(FUZZ_SECONDS) s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=0 \
+			build/fuzz/corpus-$$n tests/fuzz/corpus/$${n#fuzz_} 2>build/fuzz/$$n.log \
+			|| { tail -40 build/fuzz/$$n.log; exit 1; }; \
+	done
+
 # The program on this machine's own packages.
 run: $(O)/.deps-ok omg
 	./omg
@@ -124,6 +147,7 @@ test check: $(O)/.deps-ok
 	$(Q)$(MAKE) --no-print-directory WERROR=1 O=build/test omg unit
 	$(Q)$(MAKE) --no-print-directory WERROR=1 O=build/asan SANITIZE=address,undefined unit \
 		build/asan/omg build/asan/modules/omg-alpm.so build/asan/modules/omg-apt.so
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=15
 	$(Q)tests/run.sh
 
 bench: $(O)/.deps-ok omg

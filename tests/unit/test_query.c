@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/index.h"
@@ -203,6 +204,73 @@ static void test_rdeps(void **state)
 	ids_free(&opt);
 }
 
+/* Serialize, decode, and compare every field; then damaged blobs are refused. */
+static void test_blob_roundtrip(void **state)
+{
+	const struct index *ix = *state;
+	struct buf b = {0};
+	index_serialize(ix, &b);
+	const char *seed = getenv("OMG_SEED_DIR");
+	if (seed) {
+		char path[512];
+		snprintf(path, sizeof(path), "%s/unit-index.blob", seed);
+		FILE *f = fopen(path, "wb");
+		assert_non_null(f);
+		fwrite(b.p, 1, b.len, f);
+		fclose(f);
+	}
+	char err[256];
+	struct index *cp = index_from_blob(b.p, b.len, NULL, NULL, err, sizeof(err));
+	assert_non_null(cp);
+	assert_int_equal(index_count(cp), index_count(ix));
+	for (size_t i = 0; i < index_count(ix); i++) {
+		const struct pkg *x = index_get(ix, i), *y = index_get(cp, i);
+		assert_string_equal(x->name, y->name);
+		assert_string_equal(x->version, y->version);
+		assert_string_equal(x->installed_version, y->installed_version);
+		assert_string_equal(x->desc, y->desc);
+		assert_string_equal(x->long_desc, y->long_desc);
+		assert_int_equal(x->flags, y->flags);
+		assert_int_equal(x->reason, y->reason);
+		assert_int_equal(x->depends.n, y->depends.n);
+		for (uint32_t k = 0; k < x->depends.n; k++)
+			assert_string_equal(x->depends.v[k], y->depends.v[k]);
+		assert_int_equal(x->provides.n, y->provides.n);
+		assert_int_equal(x->groups.n, y->groups.n);
+		assert_string_equal(index_lname(ix, i), index_lname(cp, i));
+		assert_string_equal(index_ldesc(ix, i), index_ldesc(cp, i));
+		assert_string_equal(index_fulldesc(ix, i), index_fulldesc(cp, i));
+	}
+	/* the copy answers queries the same way */
+	assert_string_equal(search(cp, (struct search_opts){0}, "vim", NULL),
+			    "vim vim-runtime gvim neovim");
+	index_free(cp);
+
+	/* truncated, bad magic, an offset out of range, names out of order */
+	assert_null(index_from_blob(b.p, b.len - 1, NULL, NULL, err, sizeof(err)));
+	assert_null(index_from_blob(b.p, 10, NULL, NULL, err, sizeof(err)));
+	char *bad = malloc(b.len);
+	memcpy(bad, b.p, b.len);
+	bad[0] = 'X';
+	assert_null(index_from_blob(bad, b.len, NULL, NULL, err, sizeof(err)));
+	memcpy(bad, b.p, b.len);
+	uint32_t huge = 0xfffffff0u;
+	memcpy(bad + 48, &huge, 4); /* the first record's name offset */
+	assert_null(index_from_blob(bad, b.len, NULL, NULL, err, sizeof(err)));
+	assert_string_equal(err, "stored index: record out of range");
+	memcpy(bad, b.p, b.len);
+	/* Swap the first two names. Records are 160 bytes after a 48-byte header
+	 * (struct blob_rec and struct blob_hdr in index.c). */
+	uint32_t first, second;
+	memcpy(&first, bad + 48, 4);
+	memcpy(&second, bad + 48 + 160, 4);
+	memcpy(bad + 48, &second, 4);
+	memcpy(bad + 48 + 160, &first, 4);
+	assert_null(index_from_blob(bad, b.len, NULL, NULL, err, sizeof(err)));
+	free(bad);
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +280,7 @@ int main(void)
 		cmocka_unit_test(test_regex_apt_style),
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_rdeps),
+		cmocka_unit_test(test_blob_roundtrip),
 	};
 	return cmocka_run_group_tests_name("query", tests, setup, teardown);
 }
