@@ -7,6 +7,15 @@
 #include "engine/query.h"
 #include "util/json.h"
 
+/* Prints packages as the chosen format: a JSON array or the aligned table. */
+static void print_pkgs(struct cli *c, const struct index *ix, const struct ids *ids)
+{
+	if (c->json)
+		out_pkg_json_array(c, ix, ids->v, ids->n);
+	else
+		out_pkg_table(c, ix, ids->v, ids->n);
+}
+
 int cmd_search(struct cli *c, int argc, char **argv)
 {
 	if (argc < 1) {
@@ -32,10 +41,7 @@ int cmd_search(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "omg: %s\n", err);
 		return EXIT_USAGE;
 	}
-	if (c->json)
-		out_pkg_json_array(c, ix, ids.v, ids.n);
-	else
-		out_pkg_table(c, ix, ids.v, ids.n);
+	print_pkgs(c, ix, &ids);
 	rc = ids.n ? EXIT_OK : EXIT_NOMATCH;
 	ids_free(&ids);
 	return rc;
@@ -91,10 +97,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	query_list(ix, (enum list_kind)c->list_kind, &ids);
 	if (c->limit && ids.n > c->limit)
 		ids.n = c->limit;
-	if (c->json)
-		out_pkg_json_array(c, ix, ids.v, ids.n);
-	else
-		out_pkg_table(c, ix, ids.v, ids.n);
+	print_pkgs(c, ix, &ids);
 	ids_free(&ids);
 	return EXIT_OK;
 }
