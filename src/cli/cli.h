@@ -22,7 +22,7 @@ enum cli_exit {
 struct cli {
 	/* global options */
 	const char *root, *backend;
-	int json, color, timing;
+	int json, color, timing, quiet;
 	size_t width; /* terminal columns for text output; 0 = do not truncate */
 	/* command options */
 	int regex, names_only, installed_only, list_kind;
@@ -48,6 +48,8 @@ enum out_color {
 };
 /* The escape for a semantic element, or "" when colour is off. */
 const char *out_col(const struct cli *c, enum out_color e);
+/* One name per line (--quiet). */
+void out_pkg_names(struct cli *c, const struct index *ix, const uint32_t *ids, size_t n);
 /* An aligned table of packages: state flags, name, version, repo, description. */
 void out_pkg_table(struct cli *c, const struct index *ix, const uint32_t *ids, size_t n);
 /* A JSON array of brief package objects (search and list). */

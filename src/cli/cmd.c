@@ -12,6 +12,8 @@ static void print_pkgs(struct cli *c, const struct index *ix, const struct ids *
 {
 	if (c->json)
 		out_pkg_json_array(c, ix, ids->v, ids->n);
+	else if (c->quiet)
+		out_pkg_names(c, ix, ids->v, ids->n);
 	else
 		out_pkg_table(c, ix, ids->v, ids->n);
 }
@@ -47,6 +49,26 @@ int cmd_search(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
+/* The error line for an unknown name; a virtual name lists what provides it. */
+static void report_missing(const struct index *ix, const char *name)
+{
+	struct ids prov = {0};
+	query_providers(ix, name, &prov);
+	if (!prov.n) {
+		fprintf(stderr, "omg: package '%s' was not found\n", name);
+		return;
+	}
+	struct buf b = {0};
+	for (size_t i = 0; i < prov.n && i < 10; i++)
+		buf_printf(&b, "%s%s", i ? ", " : "", index_get(ix, prov.v[i])->name);
+	if (prov.n > 10)
+		buf_printf(&b, " and %zu more", prov.n - 10);
+	fprintf(stderr, "omg: package '%s' was not found; it is provided by %s\n", name,
+		buf_str(&b));
+	buf_free(&b);
+	ids_free(&prov);
+}
+
 int cmd_info(struct cli *c, int argc, char **argv)
 {
 	if (argc < 1) {
@@ -63,7 +85,7 @@ int cmd_info(struct cli *c, int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		long id = index_find(ix, argv[i]);
 		if (id < 0) {
-			fprintf(stderr, "omg: package '%s' was not found\n", argv[i]);
+			report_missing(ix, argv[i]);
 			rc = EXIT_UNKNOWN;
 			continue;
 		}

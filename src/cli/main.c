@@ -19,7 +19,7 @@
 /* Option bits, to reject an option a command does not take. */
 enum {
 	O_REGEX = 1 << 0, O_NAMES = 1 << 1, O_INSTALLED = 1 << 2, O_LIMIT = 1 << 3,
-	O_KIND = 1 << 4,
+	O_KIND = 1 << 4, O_QUIET = 1 << 5,
 };
 
 struct command {
@@ -30,16 +30,16 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{"search", cmd_search, O_REGEX | O_NAMES | O_INSTALLED | O_LIMIT,
-	 "omg search [--regex] [--names-only] [--installed] [--limit N] TERM...\n"
+	{"search", cmd_search, O_REGEX | O_NAMES | O_INSTALLED | O_LIMIT | O_QUIET,
+	 "omg search [--regex] [--names-only] [--installed] [--limit N] [-q] TERM...\n"
 	 "  Every term must match the name or the description (case-insensitive).\n"
 	 "  Results are ranked: exact name, name prefix, name substring, description.\n"
 	 "  --regex: POSIX extended regexes, the same matches as pacman -Ss / apt-cache search.\n"},
 	{"info", cmd_info, 0,
 	 "omg info PKG...\n"
 	 "  Every field of each package, with reverse dependencies.\n"},
-	{"list", cmd_list, O_KIND | O_INSTALLED | O_LIMIT,
-	 "omg list [--installed | --upgradable | --explicit | --orphans | --foreign | --all]\n"
+	{"list", cmd_list, O_KIND | O_INSTALLED | O_LIMIT | O_QUIET,
+	 "omg list [--installed | --upgradable | --explicit | --orphans | --foreign | --all] [-q]\n"
 	 "  Packages of one kind (default --installed). Upgradable ones held back by\n"
 	 "  IgnorePkg or a hold are listed and flagged 'h'.\n"},
 	{"status", cmd_status, 0,
@@ -62,6 +62,7 @@ static const char usage_text[] =
 	"  --json               machine-readable output (see omg(1) for the keys)\n"
 	"  --color WHEN         auto (default), always or never; NO_COLOR is honoured\n"
 	"  --timing             print where the time went to stderr\n"
+	"  -q, --quiet          search and list: package names only, one per line\n"
 	"  -h, --help           this help, or a command's help after it\n"
 	"  -V, --version        the version\n"
 	"\n"
@@ -141,6 +142,7 @@ int main(int argc, char **argv)
 		{"orphans", no_argument, NULL, OPT_ORPHANS},
 		{"foreign", no_argument, NULL, OPT_FOREIGN},
 		{"all", no_argument, NULL, OPT_ALL},
+		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -157,7 +159,7 @@ int main(int argc, char **argv)
 	int ch;
 	/* GNU getopt permutes: options may come before or after the command;
 	 * "--" ends options (for a term that starts with '-'). */
-	while ((ch = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":hqV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_ROOT: c.root = optarg; break;
 		case OPT_BACKEND: c.backend = optarg; break;
@@ -184,6 +186,7 @@ int main(int argc, char **argv)
 		case OPT_ORPHANS: c.list_kind = LIST_ORPHANS; used |= O_KIND; nkinds++; break;
 		case OPT_FOREIGN: c.list_kind = LIST_FOREIGN; used |= O_KIND; nkinds++; break;
 		case OPT_ALL: c.list_kind = LIST_ALL; used |= O_KIND; nkinds++; break;
+		case 'q': c.quiet = 1; used |= O_QUIET; break;
 		case 'h': help = 1; break;
 		case 'V': printf("omg %s\n", OMG_VERSION); return EXIT_OK;
 		case ':':
@@ -223,8 +226,8 @@ int main(int argc, char **argv)
 	unsigned bad = used & ~cmd->options;
 	if (bad) {
 		static const char *const names[] = {"--regex", "--names-only", "--installed",
-						    "--limit", "a list kind option"};
-		for (int i = 0; i < 5; i++)
+						    "--limit", "a list kind option", "--quiet"};
+		for (int i = 0; i < 6; i++)
 			if (bad & (1u << i)) {
 				fprintf(stderr, "omg: %s does not apply to '%s'\n", names[i], cmd->name);
 				return EXIT_USAGE;

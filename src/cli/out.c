@@ -65,6 +65,14 @@ static void cell(struct cli *c, enum out_color col, const char *s, size_t w, int
 			buf_putc(&c->out, ' ');
 }
 
+void out_pkg_names(struct cli *c, const struct index *ix, const uint32_t *ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		buf_puts(&c->out, index_get(ix, ids[i])->name);
+		buf_putc(&c->out, '\n');
+	}
+}
+
 void out_pkg_table(struct cli *c, const struct index *ix, const uint32_t *ids, size_t n)
 {
 	size_t wname = 0, wver = 0, wrepo = 0;

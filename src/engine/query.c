@@ -253,6 +253,21 @@ static int list_names(struct rdep_ctx *c, struct strlist l)
 	return c->hit;
 }
 
+void query_providers(const struct index *ix, const char *name, struct ids *out)
+{
+	struct buf tmp = {0};
+	for (size_t i = 0; i < index_count(ix); i++) {
+		const struct pkg *p = index_get(ix, i);
+		for (uint32_t k = 0; k < p->provides.n; k++) {
+			if (strcmp(provide_name(&tmp, p->provides.v[k]), name) == 0) {
+				ids_push(out, (uint32_t)i);
+				break;
+			}
+		}
+	}
+	buf_free(&tmp);
+}
+
 void query_rdeps(const struct index *ix, size_t id, struct ids *required_by,
 		 struct ids *optional_for)
 {

@@ -143,3 +143,10 @@ def test_status(omg, sb):
     assert st == {"backend": sb["backend"], "root": sb["root"], "packages": 14,
                   "installed": 6, "explicit": 4, "upgradable": 1, "held": 1,
                   "orphans": 1, "foreign": 1}
+
+
+def test_info_virtual_name_points_at_providers(omg, sb):
+    p = omg.run("info", "text-editor", root=sb["root"])
+    assert p.returncode == 3
+    assert p.stderr == ("omg: package 'text-editor' was not found; it is provided by "
+                        "omg-editor, omg-editor-legacy\n")

@@ -136,3 +136,11 @@ def test_no_match_and_bad_regex(omg, sb):
     assert len(p.stderr.splitlines()) == 1
     p = omg.run("search", root=sb["root"])
     assert p.returncode == 2
+
+
+def test_quiet_names_match_pacman_ssq(omg, arch_sb):
+    p = omg.run("search", "-q", "--regex", "edit", root=arch_sb["root"], check=0)
+    sb = arch_sb | {"backend": "alpm"}
+    assert sorted(p.stdout.split()) == native_search(sb, "edit")
+    p = omg.run("list", "--quiet", "--upgradable", root=arch_sb["root"], check=0)
+    assert p.stdout == "omg-editor\nomg-held\n"
