@@ -119,6 +119,30 @@ void out_pkg_table(struct cli *c, const struct index *ix, const uint32_t *ids, s
 	buf_free(&tmp);
 }
 
+/* Appends apt's extended description as plain text: the one leading space of
+ * each line removed, " ." lines made blank (Debian policy 5.6.13). Lines are
+ * prefixed with indent. Other backends' text passes through. */
+static void long_desc_text(struct buf *b, const char *raw, const char *indent)
+{
+	for (const char *s = raw; *s;) {
+		size_t n = strcspn(s, "\n");
+		const char *line = s;
+		size_t len = n;
+		if (len && line[0] == ' ')
+			line++, len--;
+		if (len == 1 && line[0] == '.')
+			len = 0;
+		buf_puts(b, indent);
+		buf_append(b, line, len);
+		s += n;
+		if (*s == '\n') {
+			s++;
+			if (*s)
+				buf_putc(b, '\n');
+		}
+	}
+}
+
 /* The reason as a JSON/text word. */
 static const char *reason_word(const struct pkg *p)
 {
@@ -248,12 +272,8 @@ void out_info_text(struct cli *c, const struct index *ix, size_t id)
 	field(c, apt ? "Archive" : "Repository", p->repo);
 	field(c, "Description", p->desc);
 	if (*p->long_desc) {
-		const char *s = p->long_desc;
-		while (*s) {
-			size_t n = strcspn(s, "\n");
-			buf_printf(&c->out, "                  %.*s\n", (int)n, s);
-			s += n + (s[n] == '\n');
-		}
+		long_desc_text(&c->out, p->long_desc, "                  ");
+		buf_putc(&c->out, '\n');
 	}
 	field(c, apt ? "Homepage" : "URL", p->url);
 	field(c, "Architecture", p->arch);
@@ -320,7 +340,10 @@ void out_info_json(struct cli *c, const struct index *ix, size_t id)
 	query_rdeps(ix, id, &req, &opt);
 	buf_putc(b, '{');
 	json_brief_fields(b, p);
-	json_kv_str(b, "long_description", p->long_desc, 0);
+	struct buf ld = {0};
+	long_desc_text(&ld, p->long_desc, "");
+	json_kv_str(b, "long_description", buf_str(&ld), 0);
+	buf_free(&ld);
 	json_kv_str(b, "url", p->url, 0);
 	json_kv_str(b, "arch", p->arch, 0);
 	json_kv_str(b, "section", p->section, 0);

@@ -51,7 +51,9 @@ def test_info_fields_match_fixture(omg, sb, name):
     else:
         assert got["section"] == (want.get("groups") or ["misc"])[0]
         assert got["installed_size"] >= want["size"]
-        assert "extended" in got["long_description"]
+        assert got["long_description"] == (
+            f"This is the extended description of {name}, built by the omg test fixtures.\n"
+            "It spans a second line so long-description output can be checked.")
     if want["version"] and not got["foreign"]:
         assert got["download_size"] > 0
 
