@@ -1,15 +1,37 @@
 // SPDX-License-Identifier: MIT
-/* The Debian backend: a thin C++ shim over libapt-pkg that exports apt_backend with a C ABI. */
+/* The Debian backend: a thin C++ shim over libapt-pkg, a module exporting omg_backend_apt (C ABI). */
 
 /*
  * Invariants:
  * - libapt-pkg keeps its state in process-wide globals (_config, _system, the
  *   thread-local _error): at most one apt backend instance may be open per
  *   process (open() refuses a second one), and every call on it must come from
- *   the thread that opened it. vercmp() is pure and may be called anywhere.
+ *   the thread that opened it. open() also sets APT_CONFIG aside for a sandbox
+ *   root (setenv/unsetenv): no other thread may read the environment meanwhile.
+ *   vercmp() is pure and may be called from anywhere.
  * - The cache is opened read-only and without the dpkg/apt lock; nothing is
  *   written except apt's binary cache file (see setup_binary_cache()).
  * - No C++ exception crosses the C ABI: every exported function catches.
+ *
+ * What load() puts in a struct pkg (beyond the obvious):
+ * - version: the depcache candidate, else the installed version; packages with
+ *   neither (only config files left), pure virtual packages and not-installed
+ *   packages of a foreign architecture are not emitted.
+ * - desc/long_desc: the translated description apt-cache uses (the first record
+ *   of TranslatedDescription()). long_desc is the Description field's
+ *   continuation verbatim (lines start with a space, " ." for blank lines), so
+ *   desc + "\n" + long_desc is apt's LongDesc() and regexes match as in
+ *   apt-cache search. Debian's Packages files carry only the short line, so
+ *   without Translation-* files long_desc is "", as in apt-cache show.
+ * - repo: the best-pinned index's suite (Archive), else Codename, Label, Origin,
+ *   "" for an anonymous repository; "local" when only dpkg's status has it.
+ * - FOREIGN: apt list's "[installed,local]": the installed version is in no
+ *   index and no index offers an upgrade (an outdated installed version with an
+ *   upgrade available is UPGRADABLE, not FOREIGN).
+ * - download_size: -1 when the version is not downloadable.
+ * - Text from the records is made valid UTF-8 (bad bytes become U+FFFD). A
+ *   record that is not the package's (corrupt or stale list) is warned about
+ *   and the package skipped.
  */
 
 #include <apt-pkg/aptconfiguration.h>
@@ -651,8 +673,8 @@ int apt_load_impl(apt_handle *h, const struct pkg_sink *sink, char *err, size_t 
 			}
 	}
 
-	/* Garbage = what apt autoremove would remove. The depcache ran it once when
-	 * it was built; run it again so a long-lived handle never reports stale marks. */
+	/* Garbage = what apt autoremove would remove. Building the depcache already
+	 * swept once (apt 2.6); sweeping again (~20 ms) keeps ORPHAN independent of that. */
 	dep.MarkAndSweep();
 
 	std::vector<item> items;
