@@ -219,7 +219,9 @@ def compare(label_native, native, label_omg, omg, strict=True):
 
 def omg_timing(argv, label):
     """Run omg once with --timing (inserted after argv[0]); parse its stderr line."""
-    out, err, dt = run([argv[0], "--timing"] + argv[1:], what=label + " --timing")
+    # after the program itself, past an "env VAR=value" prefix
+    at = next(i for i, a in enumerate(argv) if a != "env" and "=" not in a) + 1
+    out, err, dt = run(argv[:at] + ["--timing"] + argv[at:], what=label + " --timing")
     m = TIMING_RE.search(err)
     if not m:
         warn("%s --timing printed no timing line (stderr: %r)" % (label, err.strip()[-300:]))

@@ -34,109 +34,118 @@ double engine_now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-struct engine *engine_open(const struct engine_opts *o, char *err, size_t errlen, int *status)
+/* Resolves the root to a real directory and chooses the backend. */
+static int choose(struct engine *e, const struct engine_opts *o, char *err, size_t errlen,
+		  int *status)
 {
-	struct engine *e = xcalloc(1, sizeof(*e));
 	const char *root = o->root && *o->root ? o->root : "/";
 	char real[PATH_MAX];
 	struct stat st;
-	double t0 = engine_now_ms();
-
 	*status = BACKEND_ERR_ROOT;
 	if (!realpath(root, real) || stat(real, &st) != 0) {
 		snprintf(err, errlen, "cannot use root '%s': %s", root, strerror(errno));
-		goto fail;
+		return -1;
 	}
 	if (!S_ISDIR(st.st_mode) || access(real, R_OK | X_OK) != 0) {
 		snprintf(err, errlen, "cannot use root '%s': %s", root,
 			 S_ISDIR(st.st_mode) ? strerror(EACCES) : strerror(ENOTDIR));
-		goto fail;
+		return -1;
 	}
 	e->root = xstrdup(real);
 	if (o->backend) {
 		e->b = backend_by_name(o->backend);
 		if (!e->b) {
 			snprintf(err, errlen, "unknown backend '%s' (use alpm or apt)", o->backend);
-			*status = 2;
-			goto fail;
+			*status = BACKEND_ERR_USAGE;
+			return -1;
 		}
-	} else {
-		e->b = backend_detect(e->root);
-		if (!e->b) {
-			snprintf(err, errlen,
-				 "no package system found under '%s' (no pacman.conf with a local "
-				 "database, no dpkg status)", e->root);
-			goto fail;
-		}
+	} else if (!(e->b = backend_detect(e->root))) {
+		snprintf(err, errlen,
+			 "no package system found under '%s' (no pacman.conf with a local "
+			 "database, no dpkg status)", e->root);
+		return -1;
 	}
-	struct buf fp = {0};
-	char *key = NULL;
-	if (o->use_store) {
-		char *dir = o->store_dir ? xstrdup(o->store_dir) : store_default_dir();
-		char why[512];
-		if (dir)
-			e->store = store_open(dir, why, sizeof(why));
-		free(dir);
-		if (e->store) {
-			buf_printf(&fp, "%s;", e->b->name);
-			if (e->b->fingerprint(e->root, &fp) == 0) {
-				key = xasprintf("%s:%s", e->b->name, e->root);
-				e->index = store_get(e->store, key, buf_str(&fp));
-			}
-		}
-	}
-	if (e->index) {
-		e->timing.store = STORE_HIT;
-		e->timing.open_ms = engine_now_ms() - t0;
-		free(key);
-		buf_free(&fp);
-		*status = BACKEND_OK;
-		return e;
-	}
-	e->timing.store = e->store && key ? STORE_MISS : STORE_OFF;
+	return 0;
+}
+
+/* Opens the store and takes the fingerprint; sets e->index on a hit. On
+ * return *key is the store key (caller frees), or NULL when there is no store. */
+static void lookup(struct engine *e, const struct engine_opts *o, struct buf *fp, char **key)
+{
+	char *dir = o->store_dir ? xstrdup(o->store_dir) : store_default_dir();
+	char why[512];
+	*key = NULL;
+	if (dir)
+		e->store = store_open(dir, why, sizeof(why));
+	free(dir);
+	if (!e->store)
+		return;
+	buf_printf(fp, "%s;", e->b->name);
+	if (e->b->fingerprint(e->root, fp) != 0)
+		return;
+	*key = xasprintf("%s:%s", e->b->name, e->root);
+	e->index = store_get(e->store, *key, buf_str(fp));
+}
+
+/* Loads the backend module, opens it, builds the index, and stores it under
+ * key (when there is one) with the fingerprint taken before the load: a
+ * change during the load makes the next call miss, never use stale data. */
+static int build(struct engine *e, const char *key, const struct buf *fp, char *err,
+		 size_t errlen, int *status)
+{
+	double t0 = engine_now_ms();
 	struct backend_opts bo = {e->root, strcmp(e->root, "/") != 0};
 	e->ops = backend_module(e->b, err, errlen);
 	if (!e->ops) {
-		free(key);
-		buf_free(&fp);
 		*status = BACKEND_ERR_MODULE;
-		goto fail;
+		return -1;
 	}
 	e->backend = e->ops->open(&bo, err, errlen, status);
-	if (!e->backend) {
-		free(key);
-		buf_free(&fp);
-		goto fail;
-	}
+	if (!e->backend)
+		return -1;
 	double t1 = engine_now_ms();
 	struct index_builder *b = index_builder_new();
 	struct pkg_sink sink = index_builder_sink(b);
 	if (e->ops->load(e->backend, &sink, err, errlen) != 0) {
 		index_builder_free(b);
-		free(key);
-		buf_free(&fp);
 		*status = BACKEND_ERR_DB;
-		goto fail;
+		return -1;
 	}
 	double t2 = engine_now_ms();
 	e->index = index_builder_finish(b);
 	double t3 = engine_now_ms();
-	if (key) {
-		char why[512];
-		/* The fingerprint was taken before loading: a change during the
-		 * load makes the next call miss and rebuild, never use stale data. */
-		if (store_put(e->store, key, buf_str(&fp), e->index, why, sizeof(why)) != 0)
-			e->timing.store = STORE_FAILED;
-	}
-	free(key);
-	buf_free(&fp);
-	e->timing.open_ms = t1 - t0;
+	char why[512];
+	if (key && store_put(e->store, key, buf_str(fp), e->index, why, sizeof(why)) != 0)
+		e->timing.store = STORE_FAILED;
+	e->timing.open_ms += t1 - t0;
 	e->timing.load_ms = t2 - t1;
 	e->timing.index_ms = t3 - t2;
 	e->timing.store_ms = engine_now_ms() - t3;
+	return 0;
+}
+
+struct engine *engine_open(const struct engine_opts *o, char *err, size_t errlen, int *status)
+{
+	struct engine *e = xcalloc(1, sizeof(*e));
+	struct buf fp = {0};
+	char *key = NULL;
+	double t0 = engine_now_ms();
+
+	if (choose(e, o, err, errlen, status) != 0)
+		goto fail;
+	if (o->use_store)
+		lookup(e, o, &fp, &key);
+	e->timing.open_ms = engine_now_ms() - t0;
+	e->timing.store = e->index ? STORE_HIT : key ? STORE_MISS : STORE_OFF;
+	if (!e->index && build(e, key, &fp, err, errlen, status) != 0)
+		goto fail;
+	free(key);
+	buf_free(&fp);
 	*status = BACKEND_OK;
 	return e;
 fail:
+	free(key);
+	buf_free(&fp);
 	engine_close(e);
 	return NULL;
 }

@@ -15,6 +15,7 @@ extern "C" {
 /* Error codes a backend reports (also the CLI's exit codes, see omg(1)). */
 enum backend_status {
 	BACKEND_OK = 0,
+	BACKEND_ERR_USAGE = 2,  /* a bad request, such as an unknown backend name */
 	BACKEND_ERR_ROOT = 4,   /* root missing or unreadable, no package system found */
 	BACKEND_ERR_DB = 5,     /* configuration or database missing or corrupt */
 	BACKEND_ERR_MODULE = 6, /* the backend module is missing or broken (installation) */
