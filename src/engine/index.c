@@ -30,6 +30,16 @@ struct index {
 	int big;                    /* pkgs, text and lists come from xbig_calloc */
 	const char **lists;         /* a stored index's list entries */
 	size_t nlists;
+	/* Reverse dependencies: names sorted by strcmp, each with a run of rids. */
+	struct rdep_name *rnames;
+	size_t nrnames;
+	uint32_t *rids;
+	size_t nrids;
+};
+
+struct rdep_name {
+	const char *name;
+	uint32_t first, count;
 };
 
 struct index_builder {
@@ -120,6 +130,109 @@ static int cmp_pkg(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* One (name, package) pair while the reverse-dependency table is built. */
+struct rdep_pair {
+	const char *name; /* interned */
+	uint32_t entry;   /* (position << 1) | optional */
+};
+
+struct rdep_collect {
+	struct strpool *pool;
+	struct rdep_pair *v;
+	size_t n, cap;
+	uint32_t entry;
+};
+
+/* index_dep_names callback: records one dependency name. */
+static void rdep_collect_name(void *ctx, const char *name, size_t n)
+{
+	struct rdep_collect *c = ctx;
+	c->v = xgrow(c->v, &c->cap, c->n + 1, sizeof(*c->v));
+	c->v[c->n].name = strpool_intern(c->pool, name, n);
+	c->v[c->n].entry = c->entry;
+	c->n++;
+}
+
+void index_dep_names(const char *dep, void (*fn)(void *ctx, const char *name, size_t n),
+		     void *ctx)
+{
+	for (const char *s = dep;;) {
+		while (*s == ' ')
+			s++;
+		size_t n = strcspn(s, " <>=:(|");
+		if (n)
+			fn(ctx, s, n);
+		const char *bar = strchr(s, '|');
+		if (!bar)
+			return;
+		s = bar + 1;
+	}
+}
+
+/* Orders pairs by name, then entry. */
+static int cmp_rdep_pair(const void *a, const void *b)
+{
+	const struct rdep_pair *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+/* Builds the name -> packages table from every package's dependencies. A
+ * package that names the same target both ways counts as requiring it. */
+static void build_rdeps(struct index *ix)
+{
+	struct rdep_collect c = {ix->pool, NULL, 0, 0, 0};
+	for (size_t i = 0; i < ix->n; i++) {
+		const struct pkg *p = &ix->pkgs[i];
+		c.entry = (uint32_t)i << 1;
+		for (uint32_t k = 0; k < p->depends.n; k++)
+			index_dep_names(p->depends.v[k], rdep_collect_name, &c);
+		c.entry |= 1;
+		for (uint32_t k = 0; k < p->optdepends.n; k++)
+			index_dep_names(p->optdepends.v[k], rdep_collect_name, &c);
+		for (uint32_t k = 0; k < p->suggests.n; k++)
+			index_dep_names(p->suggests.v[k], rdep_collect_name, &c);
+	}
+	if (c.n)
+		qsort(c.v, c.n, sizeof(*c.v), cmp_rdep_pair);
+	ix->rids = xmalloc((c.n ? c.n : 1) * sizeof(*ix->rids));
+	size_t cap = 0;
+	for (size_t i = 0; i < c.n; i++) {
+		const struct rdep_pair *q = &c.v[i];
+		int new_name = !ix->nrnames || strcmp(ix->rnames[ix->nrnames - 1].name, q->name);
+		if (new_name) {
+			ix->rnames = xgrow(ix->rnames, &cap, ix->nrnames + 1, sizeof(*ix->rnames));
+			ix->rnames[ix->nrnames++] = (struct rdep_name){q->name, (uint32_t)ix->nrids, 0};
+		} else if ((ix->rids[ix->nrids - 1] >> 1) == (q->entry >> 1)) {
+			continue; /* the same package again; the required entry sorted first */
+		}
+		ix->rids[ix->nrids++] = q->entry;
+		ix->rnames[ix->nrnames - 1].count++;
+	}
+	free(c.v);
+}
+
+size_t index_rdeps(const struct index *ix, const char *name, const uint32_t **entries)
+{
+	size_t lo = 0, hi = ix->nrnames;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(ix->rnames[mid].name, name);
+		if (c == 0) {
+			*entries = ix->rids + ix->rnames[mid].first;
+			return ix->rnames[mid].count;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*entries = NULL;
+	return 0;
+}
+
 struct index *index_builder_finish(struct index_builder *b)
 {
 	struct index *ix = b->ix;
@@ -158,6 +271,7 @@ struct index *index_builder_finish(struct index_builder *b)
 			strpool_copy(ix->pool, tmp.p, tmp.len) : t->fulldesc;
 	}
 	buf_free(&tmp);
+	build_rdeps(ix);
 	return ix;
 }
 
@@ -185,6 +299,8 @@ void index_free(struct index *ix)
 		free(ix->text);
 	}
 	free(ix->warnings);
+	free(ix->rnames);
+	free(ix->rids);
 	free(ix);
 }
 
@@ -251,10 +367,12 @@ size_t index_bytes(const struct index *ix)
  *                            lists as (start, count) into the list section
  *   uint32_t lists[nlist]    string offsets
  *   uint32_t warnings[nwarn] string offsets
+ *   struct blob_rdep[nrnames] reverse dependencies: name offset, run in rids
+ *   uint32_t rids[nrids]     (position << 1) | optional
  *   char strings[strings_len], each NUL-terminated, the last byte NUL
  */
 #define BLOB_MAGIC "OMGIDX\0\0"
-#define BLOB_FORMAT 1u
+#define BLOB_FORMAT 2u
 #define BLOB_ENDIAN 0x01020304u
 
 enum { S_NAME, S_VERSION, S_IVERSION, S_REPO, S_DESC, S_LDESC_RAW, S_URL, S_ARCH,
@@ -265,7 +383,11 @@ enum { LS_LICENSES, LS_GROUPS, LS_DEPENDS, LS_OPTDEPENDS, LS_SUGGESTS, LS_PROVID
 struct blob_hdr {
 	char magic[8];
 	uint32_t format, endian;
-	uint64_t npkgs, nlist, nwarn, strings_len;
+	uint64_t npkgs, nlist, nwarn, nrnames, nrids, strings_len;
+};
+
+struct blob_rdep {
+	uint32_t name, first, count;
 };
 
 struct blob_rec {
@@ -369,6 +491,10 @@ void index_serialize(const struct index *ix, struct buf *out)
 	}
 	for (size_t i = 0; i < ix->nwarnings; i++)
 		warns[i] = offmap_get(&m, ix->warnings[i]);
+	struct blob_rdep *rd = xcalloc(ix->nrnames ? ix->nrnames : 1, sizeof(*rd));
+	for (size_t i = 0; i < ix->nrnames; i++)
+		rd[i] = (struct blob_rdep){offmap_get(&m, ix->rnames[i].name), ix->rnames[i].first,
+					   ix->rnames[i].count};
 	struct blob_hdr h;
 	memset(&h, 0, sizeof(h));
 	memcpy(h.magic, BLOB_MAGIC, 8);
@@ -377,14 +503,19 @@ void index_serialize(const struct index *ix, struct buf *out)
 	h.npkgs = ix->n;
 	h.nlist = nlist;
 	h.nwarn = ix->nwarnings;
+	h.nrnames = ix->nrnames;
+	h.nrids = ix->nrids;
 	h.strings_len = strings.len;
 	buf_append(out, &h, sizeof(h));
 	buf_append(out, recs, ix->n * sizeof(*recs));
 	buf_append(out, lists.p ? lists.p : "", lists.len);
 	buf_append(out, warns, ix->nwarnings * sizeof(*warns));
+	buf_append(out, rd, ix->nrnames * sizeof(*rd));
+	buf_append(out, ix->rids ? (const void *)ix->rids : "", ix->nrids * sizeof(*ix->rids));
 	buf_append(out, strings.p, strings.len);
 	free(recs);
 	free(warns);
+	free(rd);
 	free(m.keys);
 	free(m.vals);
 	buf_free(&strings);
@@ -405,10 +536,13 @@ struct index *index_from_blob(const void *blob, size_t len, void (*release)(void
 		BAD("unknown format");
 	/* Each count is bounded by the length before it is multiplied. */
 	if (h.npkgs > len / sizeof(struct blob_rec) || h.nlist > len / 4 || h.nwarn > len / 4 ||
+	    h.nrnames > len / sizeof(struct blob_rdep) || h.nrids > len / 4 ||
 	    h.strings_len > len || h.strings_len == 0 || h.strings_len > UINT32_MAX)
 		BAD("bad counts");
 	size_t off_recs = sizeof(h), off_lists = off_recs + h.npkgs * sizeof(struct blob_rec),
-	       off_warns = off_lists + h.nlist * 4, off_strs = off_warns + h.nwarn * 4;
+	       off_warns = off_lists + h.nlist * 4, off_rdeps = off_warns + h.nwarn * 4,
+	       off_rids = off_rdeps + h.nrnames * sizeof(struct blob_rdep),
+	       off_strs = off_rids + h.nrids * 4;
 	if (off_strs > len || len - off_strs != h.strings_len)
 		BAD("bad length");
 	const char *strs = (const char *)b + off_strs;
@@ -484,6 +618,24 @@ struct index *index_from_blob(const void *blob, size_t len, void (*release)(void
 		if (o >= h.strings_len)
 			goto bad_rec;
 		ix->warnings[i] = strs + o;
+	}
+	ix->rnames = xcalloc(h.nrnames ? h.nrnames : 1, sizeof(*ix->rnames));
+	ix->rids = xmalloc((h.nrids ? h.nrids : 1) * sizeof(*ix->rids));
+	ix->nrnames = h.nrnames;
+	ix->nrids = h.nrids;
+	if (h.nrids)
+		memcpy(ix->rids, b + off_rids, h.nrids * 4);
+	for (size_t i = 0; i < h.nrids; i++)
+		if ((ix->rids[i] >> 1) >= h.npkgs)
+			goto bad_rec;
+	for (size_t i = 0; i < h.nrnames; i++) {
+		struct blob_rdep r;
+		memcpy(&r, b + off_rdeps + i * sizeof(r), sizeof(r));
+		if (r.name >= h.strings_len || r.first > h.nrids || r.count > h.nrids - r.first)
+			goto bad_rec;
+		ix->rnames[i] = (struct rdep_name){strs + r.name, r.first, r.count};
+		if (i && strcmp(ix->rnames[i - 1].name, ix->rnames[i].name) >= 0)
+			goto bad_rec; /* index_rdeps needs sorted, unique names */
 	}
 	ix->release = release;
 	ix->release_ctx = ctx;

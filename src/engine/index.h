@@ -37,6 +37,17 @@ const char *index_lname(const struct index *ix, size_t i);
 const char *index_ldesc(const struct index *ix, size_t i);
 /* "desc" or "desc\nlong_desc" as the backend wrote it (apt's LongDesc). */
 const char *index_fulldesc(const struct index *ix, size_t i);
+/* Calls fn for the name of each alternative of a dependency string: "a" and
+ * "b" in "a (>= 1) | b:any", "glibc" in "glibc>=2.38", "xxd" in "xxd: why". */
+void index_dep_names(const char *dep, void (*fn)(void *ctx, const char *name, size_t n),
+		     void *ctx);
+/*
+ * Packages whose dependencies name `name` (a package or a provided name):
+ * returns how many, with *entries pointing at them, each (position << 1) | 1
+ * when only an optional dependency (alpm optdepends, apt Recommends or
+ * Suggests) names it. Sorted by position; borrowed until index_free.
+ */
+size_t index_rdeps(const struct index *ix, const char *name, const uint32_t **entries);
 /* Warnings the backend reported while loading (corrupt entries skipped). */
 size_t index_warning_count(const struct index *ix);
 const char *index_warning(const struct index *ix, size_t i);

@@ -206,52 +206,6 @@ void query_list(const struct index *ix, enum list_kind kind, struct ids *out)
 	}
 }
 
-void query_dep_names(const char *dep, void (*fn)(void *ctx, const char *name, size_t n),
-		     void *ctx)
-{
-	const char *s = dep;
-	for (;;) {
-		while (*s == ' ')
-			s++;
-		size_t n = strcspn(s, " <>=:(|");
-		if (n)
-			fn(ctx, s, n);
-		const char *bar = strchr(s, '|');
-		if (!bar)
-			return;
-		s = bar + 1;
-	}
-}
-
-struct rdep_ctx {
-	const char *const *names; /* the target's name and provided names */
-	size_t nnames;
-	int hit;
-};
-
-/* query_dep_names callback: does this alternative name the target? */
-static void rdep_check(void *ctx, const char *name, size_t n)
-{
-	struct rdep_ctx *c = ctx;
-	for (size_t i = 0; i < c->nnames && !c->hit; i++)
-		if (strlen(c->names[i]) == n && memcmp(c->names[i], name, n) == 0)
-			c->hit = 1;
-}
-
-/* Non-zero if any dependency in l names the target. A dependency string that
- * does not even contain one of the names is not parsed. */
-static int list_names(struct rdep_ctx *c, struct strlist l)
-{
-	c->hit = 0;
-	for (uint32_t k = 0; k < l.n && !c->hit; k++) {
-		int maybe = 0;
-		for (size_t i = 0; i < c->nnames && !maybe; i++)
-			maybe = strstr(l.v[k], c->names[i]) != NULL;
-		if (maybe)
-			query_dep_names(l.v[k], rdep_check, c);
-	}
-	return c->hit;
-}
 
 void query_providers(const struct index *ix, const char *name, struct ids *out)
 {
@@ -268,27 +222,52 @@ void query_providers(const struct index *ix, const char *name, struct ids *out)
 	buf_free(&tmp);
 }
 
+/* Orders ids ascending. */
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Sorts ids and drops duplicates. */
+static void ids_sort_unique(struct ids *ids)
+{
+	if (!ids->n)
+		return;
+	qsort(ids->v, ids->n, sizeof(*ids->v), cmp_u32);
+	size_t w = 1;
+	for (size_t r = 1; r < ids->n; r++)
+		if (ids->v[r] != ids->v[w - 1])
+			ids->v[w++] = ids->v[r];
+	ids->n = w;
+}
+
 void query_rdeps(const struct index *ix, size_t id, struct ids *required_by,
 		 struct ids *optional_for)
 {
 	const struct pkg *t = index_get(ix, id);
-	const char **names = xmalloc((t->provides.n + 1) * sizeof(*names));
 	struct buf tmp = {0};
-	names[0] = t->name;
-	for (uint32_t k = 0; k < t->provides.n; k++)
-		names[k + 1] = xstrdup(provide_name(&tmp, t->provides.v[k]));
-	struct rdep_ctx c = {names, t->provides.n + 1, 0};
-	for (size_t i = 0; i < index_count(ix); i++) {
-		if (i == id)
-			continue;
-		const struct pkg *p = index_get(ix, i);
-		if (list_names(&c, p->depends))
-			ids_push(required_by, (uint32_t)i);
-		else if (list_names(&c, p->optdepends) || list_names(&c, p->suggests))
-			ids_push(optional_for, (uint32_t)i);
+	struct ids opt = {0};
+	for (uint32_t k = 0; k <= t->provides.n; k++) {
+		const char *name = k == 0 ? t->name : provide_name(&tmp, t->provides.v[k - 1]);
+		const uint32_t *e;
+		size_t n = index_rdeps(ix, name, &e);
+		for (size_t i = 0; i < n; i++) {
+			if ((e[i] >> 1) == id)
+				continue;
+			ids_push(e[i] & 1 ? &opt : required_by, e[i] >> 1);
+		}
 	}
-	for (uint32_t k = 0; k < t->provides.n; k++)
-		free((char *)names[k + 1]);
-	free(names);
+	ids_sort_unique(required_by);
+	ids_sort_unique(&opt);
+	/* A package that requires the target through one name and optionally
+	 * wants it through another counts as requiring it. */
+	for (size_t i = 0, r = 0; i < opt.n; i++) {
+		while (r < required_by->n && required_by->v[r] < opt.v[i])
+			r++;
+		if (r == required_by->n || required_by->v[r] != opt.v[i])
+			ids_push(optional_for, opt.v[i]);
+	}
+	ids_free(&opt);
 	buf_free(&tmp);
 }

@@ -59,9 +59,5 @@ void query_rdeps(const struct index *ix, size_t id, struct ids *required_by,
 		 struct ids *optional_for);
 /* Packages that provide name (a virtual package or an alternative name). */
 void query_providers(const struct index *ix, const char *name, struct ids *out);
-/* The name of each alternative of a dependency string: calls fn for "a" and
- * "b" in "a (>= 1) | b:any" or "a>=1: why". */
-void query_dep_names(const char *dep, void (*fn)(void *ctx, const char *name, size_t n),
-		     void *ctx);
 
 #endif

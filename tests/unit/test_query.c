@@ -184,9 +184,9 @@ static void test_rdeps(void **state)
 {
 	const struct index *ix = *state;
 	char names[128] = "";
-	query_dep_names("vim-runtime (>= 9) | vim-tiny:any", collect, names);
-	query_dep_names("glibc>=2.38", collect, names);
-	query_dep_names("xxd: hex dumps", collect, names);
+	index_dep_names("vim-runtime (>= 9) | vim-tiny:any", collect, names);
+	index_dep_names("glibc>=2.38", collect, names);
+	index_dep_names("xxd: hex dumps", collect, names);
 	assert_string_equal(names, "vim-runtime,vim-tiny,glibc,xxd,");
 
 	struct ids req = {0}, opt = {0};
@@ -241,7 +241,20 @@ static void test_blob_roundtrip(void **state)
 		assert_string_equal(index_ldesc(ix, i), index_ldesc(cp, i));
 		assert_string_equal(index_fulldesc(ix, i), index_fulldesc(cp, i));
 	}
-	/* the copy answers queries the same way */
+	/* the copy answers queries the same way, reverse dependencies included */
+	struct ids r1 = {0}, o1 = {0}, r2 = {0}, o2 = {0};
+	for (size_t i = 0; i < index_count(ix); i++) {
+		query_rdeps(ix, i, &r1, &o1);
+		query_rdeps(cp, i, &r2, &o2);
+	}
+	assert_int_equal(r1.n, r2.n);
+	assert_int_equal(o1.n, o2.n);
+	assert_memory_equal(r1.v, r2.v, r1.n * sizeof(*r1.v));
+	assert_memory_equal(o1.v, o2.v, o1.n * sizeof(*o1.v));
+	ids_free(&r1);
+	ids_free(&o1);
+	ids_free(&r2);
+	ids_free(&o2);
 	assert_string_equal(search(cp, (struct search_opts){0}, "vim", NULL),
 			    "vim vim-runtime gvim neovim");
 	index_free(cp);
@@ -255,17 +268,17 @@ static void test_blob_roundtrip(void **state)
 	assert_null(index_from_blob(bad, b.len, NULL, NULL, err, sizeof(err)));
 	memcpy(bad, b.p, b.len);
 	uint32_t huge = 0xfffffff0u;
-	memcpy(bad + 48, &huge, 4); /* the first record's name offset */
+	memcpy(bad + 64, &huge, 4); /* the first record's name offset */
 	assert_null(index_from_blob(bad, b.len, NULL, NULL, err, sizeof(err)));
 	assert_string_equal(err, "stored index: record out of range");
 	memcpy(bad, b.p, b.len);
-	/* Swap the first two names. Records are 160 bytes after a 48-byte header
+	/* Swap the first two names. Records are 160 bytes after a 64-byte header
 	 * (struct blob_rec and struct blob_hdr in index.c). */
 	uint32_t first, second;
-	memcpy(&first, bad + 48, 4);
-	memcpy(&second, bad + 48 + 160, 4);
-	memcpy(bad + 48, &second, 4);
-	memcpy(bad + 48 + 160, &first, 4);
+	memcpy(&first, bad + 64, 4);
+	memcpy(&second, bad + 64 + 160, 4);
+	memcpy(bad + 64, &second, 4);
+	memcpy(bad + 64 + 160, &first, 4);
 	assert_null(index_from_blob(bad, b.len, NULL, NULL, err, sizeof(err)));
 	free(bad);
 	buf_free(&b);
