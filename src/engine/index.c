@@ -169,14 +169,19 @@ void index_dep_names(const char *dep, void (*fn)(void *ctx, const char *name, si
 	}
 }
 
-/* Orders pairs by name, then entry. */
+/* Orders pairs by interned name pointer, then entry: integer compares only. */
 static int cmp_rdep_pair(const void *a, const void *b)
 {
 	const struct rdep_pair *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-	if (c)
-		return c;
+	if (x->name != y->name)
+		return (uintptr_t)x->name < (uintptr_t)y->name ? -1 : 1;
 	return x->entry < y->entry ? -1 : x->entry > y->entry;
+}
+
+/* Orders table names by strcmp, for the binary search. */
+static int cmp_rdep_name(const void *a, const void *b)
+{
+	return strcmp(((const struct rdep_name *)a)->name, ((const struct rdep_name *)b)->name);
 }
 
 /* Builds the name -> packages table from every package's dependencies. A
@@ -197,11 +202,13 @@ static void build_rdeps(struct index *ix)
 	}
 	if (c.n)
 		qsort(c.v, c.n, sizeof(*c.v), cmp_rdep_pair);
+	/* Names are interned, so equal names are equal pointers: group by
+	 * pointer, then sort the (far fewer) distinct names by strcmp. */
 	ix->rids = xmalloc((c.n ? c.n : 1) * sizeof(*ix->rids));
 	size_t cap = 0;
 	for (size_t i = 0; i < c.n; i++) {
 		const struct rdep_pair *q = &c.v[i];
-		int new_name = !ix->nrnames || strcmp(ix->rnames[ix->nrnames - 1].name, q->name);
+		int new_name = !ix->nrnames || ix->rnames[ix->nrnames - 1].name != q->name;
 		if (new_name) {
 			ix->rnames = xgrow(ix->rnames, &cap, ix->nrnames + 1, sizeof(*ix->rnames));
 			ix->rnames[ix->nrnames++] = (struct rdep_name){q->name, (uint32_t)ix->nrids, 0};
@@ -212,6 +219,8 @@ static void build_rdeps(struct index *ix)
 		ix->rnames[ix->nrnames - 1].count++;
 	}
 	free(c.v);
+	if (ix->nrnames)
+		qsort(ix->rnames, ix->nrnames, sizeof(*ix->rnames), cmp_rdep_name);
 }
 
 size_t index_rdeps(const struct index *ix, const char *name, const uint32_t **entries)

@@ -79,14 +79,81 @@ static const char *provide_name(struct buf *tmp, const char *prov)
 	return buf_str(tmp);
 }
 
+/*
+ * The literal words every match of a simple regex must contain, lower-cased,
+ * NUL-separated and ending in an empty string; NULL when the pattern is not
+ * simple. Simple: an optional ^, words of [A-Za-z0-9 _-], '.' and ".*"
+ * between them, an optional $. "fire.*fox" gives "fire\0fox\0\0".
+ */
+static char *required_words(const char *re)
+{
+	size_t n = strlen(re);
+	char *out = xmalloc(n + 2), *w = out;
+	const char *s = re;
+	if (*s == '^')
+		s++;
+	int in_word = 0;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+		    c == ' ') {
+			*w++ = (char)c;
+			in_word = 1;
+		} else if (c >= 'A' && c <= 'Z') {
+			*w++ = (char)(c + 32);
+			in_word = 1;
+		} else if (c == '.' || (c == '$' && !s[1])) {
+			if (c == '.' && s[1] == '*')
+				s++;
+			if (in_word)
+				*w++ = '\0';
+			in_word = 0;
+		} else {
+			free(out);
+			return NULL;
+		}
+	}
+	if (in_word)
+		*w++ = '\0';
+	*w = '\0';
+	if (!out[0]) { /* no word at all: nothing to filter on */
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* Non-zero if every word can be found in the folded name, the folded
+ * description, a provide or a group. Folding only adds ASCII letters, so a
+ * word absent here cannot be matched case-insensitively: a safe rejection. */
+static int words_present(const struct index *ix, size_t i, const char *words)
+{
+	const struct pkg *p = index_get(ix, i);
+	for (const char *w = words; *w; w += strlen(w) + 1) {
+		if (strstr(index_lname(ix, i), w) || strstr(index_ldesc(ix, i), w))
+			continue;
+		int found = 0;
+		for (uint32_t k = 0; k < p->provides.n && !found; k++)
+			found = strcasestr(p->provides.v[k], w) != NULL;
+		for (uint32_t k = 0; k < p->groups.n && !found; k++)
+			found = strcasestr(p->groups.v[k], w) != NULL;
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
 /* Regex search with the native tool's semantics: every pattern must match the
  * name, a provided name, or the description (pacman: the one-line description
  * and also a group; apt: the whole long description). --names-only keeps the
  * name and provides. Sets *name_hit when every pattern matched the name. */
 static int match_regex(const struct index *ix, size_t i, const struct search_opts *o,
-		       const regex_t *re, struct buf *tmp, int *name_hit)
+		       const regex_t *re, char *const *words, struct buf *tmp, int *name_hit)
 {
 	const struct pkg *p = index_get(ix, i);
+	for (size_t t = 0; t < o->nterms; t++)
+		if (words[t] && !words_present(ix, i, words[t]))
+			return 0;
 	int apt = o->style == SEARCH_STYLE_APT;
 	const char *desc = apt ? index_fulldesc(ix, i) : p->desc;
 	int all_name = 1;
@@ -116,6 +183,7 @@ int query_search(const struct index *ix, const struct search_opts *o, struct ids
 	size_t n = index_count(ix), nhits = 0;
 	struct hit *hits = NULL;
 	regex_t *re = NULL;
+	char **words = xcalloc(o->nterms ? o->nterms : 1, sizeof(*words));
 	size_t ncomp = 0;
 	char **terms = xcalloc(o->nterms ? o->nterms : 1, sizeof(*terms));
 	struct buf tmp = {0};
@@ -138,6 +206,7 @@ int query_search(const struct index *ix, const struct search_opts *o, struct ids
 					 o->terms[ncomp], why);
 				goto fail;
 			}
+			words[ncomp] = required_words(o->terms[ncomp]);
 		}
 	}
 	hits = xmalloc((n ? n : 1) * sizeof(*hits));
@@ -146,7 +215,7 @@ int query_search(const struct index *ix, const struct search_opts *o, struct ids
 		if (o->installed_only && !(p->flags & PKG_INSTALLED))
 			continue;
 		int name_hit = 0;
-		if (o->regex ? !match_regex(ix, i, o, re, &tmp, &name_hit) :
+		if (o->regex ? !match_regex(ix, i, o, re, words, &tmp, &name_hit) :
 			       !match_plain(ix, i, o, terms))
 			continue;
 		enum rank r = name_rank(index_lname(ix, i), terms, o->nterms);
@@ -165,9 +234,12 @@ int query_search(const struct index *ix, const struct search_opts *o, struct ids
 fail:
 	for (size_t t = 0; t < ncomp; t++)
 		regfree(&re[t]);
-	for (size_t t = 0; t < o->nterms; t++)
+	for (size_t t = 0; t < o->nterms; t++) {
 		free(terms[t]);
+		free(words[t]);
+	}
 	free(terms);
+	free(words);
 	free(re);
 	free(hits);
 	buf_free(&tmp);

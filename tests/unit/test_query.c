@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,6 +132,12 @@ static void test_regex_pacman_style(void **state)
 	assert_string_equal(search(*state, o, "^xxd$", NULL), "vim");
 	assert_string_equal(search(*state, o, "^editors$", NULL), "nano");
 	assert_string_equal(search(*state, o, "^vim$", "improved"), "vim");
+	/* the literal-word prefilter keeps case-insensitivity and every field */
+	assert_string_equal(search(*state, o, "^XXD$", NULL), "vim");
+	assert_string_equal(search(*state, o, "vi.*IMPROVED", NULL), "vim");
+	assert_string_equal(search(*state, o, "^EDITORS$", NULL), "nano");
+	assert_string_equal(search(*state, o, "ünïcödé", NULL), "café");
+	assert_string_equal(search(*state, o, "v.m-r", NULL), "vim-runtime");
 	/* pacman matches the one-line description only */
 	assert_string_equal(search(*state, o, "highlighting", NULL), "");
 	assert_int_equal(strncmp(search(*state, o, "([", NULL), "error: invalid regular", 22), 0);
@@ -286,6 +293,8 @@ static void test_blob_roundtrip(void **state)
 
 int main(void)
 {
+	/* omg calls setlocale(LC_ALL, ""); REG_ICASE on UTF-8 needs a UTF-8 locale. */
+	setlocale(LC_ALL, "C.UTF-8");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_index_sorted_and_deduped),
 		cmocka_unit_test(test_plain_ranking),
