@@ -40,7 +40,8 @@ msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
 UTIL_SRC := $(wildcard src/util/*.c)
-CORE_SRC := $(wildcard src/engine/*.c) src/engine/backend/backend.c src/engine/backend/pacconf.c
+CORE_SRC := $(wildcard src/engine/*.c src/ipc/*.c) src/engine/backend/backend.c \
+	src/engine/backend/pacconf.c
 CLI_SRC := $(wildcard src/cli/*.c)
 
 CORE_OBJ := $(UTIL_SRC:%.c=$(O)/%.o) $(CORE_SRC:%.c=$(O)/%.o)

@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: MIT */
+/* Schema tables for every message and the one encoder and decoder that walk them. */
+#include "ipc/codec.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/utf8.h"
+
+enum fkind {
+	F_U32,  /* uint32_t */
+	F_U64,  /* uint64_t */
+	F_I64,  /* int64_t */
+	F_STR,  /* const char *: u32 length + bytes */
+	F_STRV, /* struct strlist: u32 count + strings */
+	F_PKGS, /* uint32_t count at aux, struct msg_pkg * at off: u32 count + packages */
+};
+
+struct field {
+	uint8_t kind;
+	uint8_t full_only; /* package fields sent only at PKGS_FULL */
+	uint16_t off;
+	uint16_t aux;
+};
+
+#define FLD(k, type, member) {k, 0, (uint16_t)offsetof(type, member), 0}
+
+/* struct msg_pkg, in wire order. Brief records carry the first fields only. */
+static const struct field pkg_fields[] = {
+	FLD(F_STR, struct msg_pkg, pkg.name),
+	FLD(F_STR, struct msg_pkg, pkg.version),
+	FLD(F_STR, struct msg_pkg, pkg.installed_version),
+	FLD(F_STR, struct msg_pkg, pkg.repo),
+	FLD(F_STR, struct msg_pkg, pkg.desc),
+	FLD(F_U32, struct msg_pkg, pkg.reason),
+	FLD(F_U32, struct msg_pkg, pkg.flags),
+#define FULL(k, member) {k, 1, (uint16_t)offsetof(struct msg_pkg, member), 0}
+	FULL(F_STR, pkg.long_desc),
+	FULL(F_STR, pkg.url),
+	FULL(F_STR, pkg.arch),
+	FULL(F_STR, pkg.packager),
+	FULL(F_STR, pkg.base),
+	FULL(F_STR, pkg.section),
+	FULL(F_STRV, pkg.licenses),
+	FULL(F_STRV, pkg.groups),
+	FULL(F_STRV, pkg.depends),
+	FULL(F_STRV, pkg.optdepends),
+	FULL(F_STRV, pkg.suggests),
+	FULL(F_STRV, pkg.provides),
+	FULL(F_STRV, pkg.conflicts),
+	FULL(F_STRV, pkg.replaces),
+	FULL(F_I64, pkg.download_size),
+	FULL(F_I64, pkg.installed_size),
+	FULL(F_I64, pkg.build_date),
+	FULL(F_I64, pkg.install_date),
+	FULL(F_STRV, required_by),
+	FULL(F_STRV, optional_for),
+#undef FULL
+};
+
+static const struct field hello_fields[] = {
+	FLD(F_U32, struct msg, u.hello.min_version),
+	FLD(F_U32, struct msg, u.hello.max_version),
+	FLD(F_STR, struct msg, u.hello.client),
+};
+static const struct field hello_ok_fields[] = {
+	FLD(F_U32, struct msg, u.hello_ok.version),
+	FLD(F_U32, struct msg, u.hello_ok.frame_max),
+	FLD(F_U32, struct msg, u.hello_ok.pid),
+	FLD(F_U64, struct msg, u.hello_ok.generation),
+	FLD(F_STR, struct msg, u.hello_ok.backend),
+	FLD(F_STR, struct msg, u.hello_ok.root),
+};
+static const struct field error_fields[] = {
+	FLD(F_U32, struct msg, u.error.code),
+	FLD(F_STR, struct msg, u.error.message),
+};
+static const struct field search_fields[] = {
+	FLD(F_U32, struct msg, u.search.flags),
+	FLD(F_U32, struct msg, u.search.limit),
+	FLD(F_STRV, struct msg, u.search.terms),
+};
+static const struct field info_fields[] = {
+	FLD(F_STRV, struct msg, u.info.names),
+};
+static const struct field list_fields[] = {
+	FLD(F_U32, struct msg, u.list.kind),
+	FLD(F_U32, struct msg, u.list.limit),
+};
+static const struct field subscribe_fields[] = {
+	FLD(F_U32, struct msg, u.subscribe.what),
+};
+static const struct field pkgs_fields[] = {
+	FLD(F_U32, struct msg, u.pkgs.detail),
+	{F_PKGS, 0, (uint16_t)offsetof(struct msg, u.pkgs.pkgs),
+	 (uint16_t)offsetof(struct msg, u.pkgs.count)},
+	FLD(F_STRV, struct msg, u.pkgs.missing),
+	FLD(F_STRV, struct msg, u.pkgs.warnings),
+};
+static const struct field status_fields[] = {
+	FLD(F_U64, struct msg, u.status.generation),
+	FLD(F_U64, struct msg, u.status.packages),
+	FLD(F_U64, struct msg, u.status.installed),
+	FLD(F_U64, struct msg, u.status.explicit_),
+	FLD(F_U64, struct msg, u.status.upgradable),
+	FLD(F_U64, struct msg, u.status.held),
+	FLD(F_U64, struct msg, u.status.orphans),
+	FLD(F_U64, struct msg, u.status.foreign),
+	FLD(F_STR, struct msg, u.status.backend),
+	FLD(F_STR, struct msg, u.status.root),
+};
+
+struct schema {
+	uint16_t type;
+	const char *name;
+	const struct field *fields;
+	size_t n;
+};
+
+#define SCHEMA(t, name, f) {t, name, f, sizeof(f) / sizeof((f)[0])}
+#define EMPTY(t, name) {t, name, NULL, 0}
+
+/* Every message type this version knows. Mutations are reserved: they
+ * decode with no fields so the engine can answer ERR_UNSUPPORTED. */
+static const struct schema schemas[] = {
+	SCHEMA(MSG_HELLO, "hello", hello_fields),
+	SCHEMA(MSG_HELLO_OK, "hello-ok", hello_ok_fields),
+	SCHEMA(MSG_ERROR, "error", error_fields),
+	SCHEMA(MSG_SEARCH, "search", search_fields),
+	SCHEMA(MSG_INFO, "info", info_fields),
+	SCHEMA(MSG_LIST, "list", list_fields),
+	EMPTY(MSG_STATUS, "status"),
+	SCHEMA(MSG_SUBSCRIBE, "subscribe", subscribe_fields),
+	SCHEMA(MSG_PKGS, "pkgs", pkgs_fields),
+	SCHEMA(MSG_STATUS_REPLY, "status-reply", status_fields),
+	EMPTY(MSG_OK, "ok"),
+	SCHEMA(MSG_EVENT_STATUS, "event-status", status_fields),
+	EMPTY(MSG_PLAN, "plan"),
+	EMPTY(MSG_COMMIT, "commit"),
+	EMPTY(MSG_CANCEL, "cancel"),
+	EMPTY(MSG_ANSWER, "answer"),
+	EMPTY(MSG_ATTACH, "attach"),
+};
+
+/* The schema of a type, or NULL. */
+static const struct schema *schema_of(uint16_t type)
+{
+	for (size_t i = 0; i < sizeof(schemas) / sizeof(schemas[0]); i++)
+		if (schemas[i].type == type)
+			return &schemas[i];
+	return NULL;
+}
+
+const char *codec_type_name(uint16_t type)
+{
+	const struct schema *s = schema_of(type);
+	return s ? s->name : "unknown";
+}
+
+/* ---- encoding ---- */
+
+static void put_u16(struct buf *b, uint16_t v)
+{
+	unsigned char x[2] = {(unsigned char)v, (unsigned char)(v >> 8)};
+	buf_append(b, x, 2);
+}
+
+static void put_u32(struct buf *b, uint32_t v)
+{
+	unsigned char x[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+			      (unsigned char)(v >> 24)};
+	buf_append(b, x, 4);
+}
+
+static void put_u64(struct buf *b, uint64_t v)
+{
+	put_u32(b, (uint32_t)v);
+	put_u32(b, (uint32_t)(v >> 32));
+}
+
+static void put_str(struct buf *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	put_u32(b, (uint32_t)n);
+	buf_append(b, s ? s : "", n);
+}
+
+static void put_fields(struct buf *b, const void *base, const struct field *f, size_t n,
+		       int full);
+
+/* Encodes an array of packages at the detail level of the message. */
+static void put_pkgs(struct buf *b, const struct msg_pkg *pkgs, uint32_t count, int full)
+{
+	put_u32(b, count);
+	for (uint32_t i = 0; i < count; i++)
+		put_fields(b, &pkgs[i], pkg_fields, sizeof(pkg_fields) / sizeof(pkg_fields[0]), full);
+}
+
+/* Encodes the fields of one schema from the struct at base. */
+static void put_fields(struct buf *b, const void *base, const struct field *f, size_t n,
+		       int full)
+{
+	const char *p = base;
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].full_only && !full)
+			continue;
+		const void *at = p + f[i].off;
+		switch (f[i].kind) {
+		case F_U32:
+			put_u32(b, *(const uint32_t *)at);
+			break;
+		case F_U64:
+			put_u64(b, *(const uint64_t *)at);
+			break;
+		case F_I64:
+			put_u64(b, (uint64_t) * (const int64_t *)at);
+			break;
+		case F_STR:
+			put_str(b, *(const char *const *)at);
+			break;
+		case F_STRV: {
+			const struct strlist *l = at;
+			put_u32(b, l->n);
+			for (uint32_t k = 0; k < l->n; k++)
+				put_str(b, l->v[k]);
+			break;
+		}
+		case F_PKGS:
+			put_pkgs(b, *(const struct msg_pkg *const *)at,
+				 *(const uint32_t *)(p + f[i].aux), full);
+			break;
+		}
+	}
+}
+
+int codec_encode(struct buf *out, const struct msg *m)
+{
+	const struct schema *s = schema_of(m->h.type);
+	if (!s)
+		return -1;
+	size_t start = out->len;
+	put_u32(out, 0); /* length, patched below */
+	put_u16(out, m->h.version ? m->h.version : (uint16_t)OMG_PROTO_VERSION);
+	put_u16(out, m->h.type);
+	put_u32(out, m->h.id);
+	put_u32(out, m->h.flags);
+	put_fields(out, m, s->fields, s->n,
+		   m->h.type != MSG_PKGS || m->u.pkgs.detail == PKGS_FULL);
+	uint32_t len = (uint32_t)(out->len - start - OMG_FRAME_LEN_SIZE);
+	unsigned char be[4] = {(unsigned char)(len >> 24), (unsigned char)(len >> 16),
+			       (unsigned char)(len >> 8), (unsigned char)len};
+	memcpy(out->p + start, be, 4);
+	return 0;
+}
+
+/* ---- decoding ---- */
+
+struct reader {
+	const uint8_t *p;
+	size_t left;
+	struct strpool *arena;
+	char *err;
+	size_t errlen;
+};
+
+#define FAIL(r, ...) do { snprintf((r)->err, (r)->errlen, __VA_ARGS__); return -1; } while (0)
+
+static int get_u32(struct reader *r, uint32_t *v)
+{
+	if (r->left < 4)
+		FAIL(r, "message ends inside a number");
+	*v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
+	     (uint32_t)r->p[3] << 24;
+	r->p += 4;
+	r->left -= 4;
+	return 0;
+}
+
+static int get_u64(struct reader *r, uint64_t *v)
+{
+	uint32_t lo, hi;
+	if (get_u32(r, &lo) != 0 || get_u32(r, &hi) != 0)
+		return -1;
+	*v = (uint64_t)hi << 32 | lo;
+	return 0;
+}
+
+/* A string: bounded by what is left, no NUL inside, valid UTF-8. */
+static int get_str(struct reader *r, const char **s)
+{
+	uint32_t n;
+	if (get_u32(r, &n) != 0)
+		return -1;
+	if (n > r->left)
+		FAIL(r, "string of %u bytes with %zu left", n, r->left);
+	if (memchr(r->p, '\0', n))
+		FAIL(r, "string contains a NUL byte");
+	if (!utf8_valid((const char *)r->p, n))
+		FAIL(r, "string is not valid UTF-8");
+	*s = n ? strpool_copy(r->arena, (const char *)r->p, n) : "";
+	r->p += n;
+	r->left -= n;
+	return 0;
+}
+
+static int get_strv(struct reader *r, struct strlist *l)
+{
+	uint32_t n;
+	if (get_u32(r, &n) != 0)
+		return -1;
+	if (n > r->left / 4) /* every string takes at least its length */
+		FAIL(r, "list of %u strings with %zu bytes left", n, r->left);
+	const char **v = n ? strpool_alloc(r->arena, n * sizeof(*v)) : NULL;
+	for (uint32_t i = 0; i < n; i++)
+		if (get_str(r, &v[i]) != 0)
+			return -1;
+	l->v = v;
+	l->n = n;
+	return 0;
+}
+
+static int get_fields(struct reader *r, void *base, const struct field *f, size_t n, int full);
+
+/* The smallest encoding of one package: every field empty. */
+static size_t pkg_min_size(int full)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof(pkg_fields) / sizeof(pkg_fields[0]); i++)
+		if (full || !pkg_fields[i].full_only)
+			n += pkg_fields[i].kind == F_I64 || pkg_fields[i].kind == F_U64 ? 8 : 4;
+	return n;
+}
+
+static int get_pkgs(struct reader *r, struct msg_pkg **out, uint32_t *count, int full)
+{
+	uint32_t n;
+	if (get_u32(r, &n) != 0)
+		return -1;
+	if (n > r->left / pkg_min_size(full))
+		FAIL(r, "list of %u packages with %zu bytes left", n, r->left);
+	struct msg_pkg *v = n ? strpool_alloc(r->arena, n * sizeof(*v)) : NULL;
+	for (uint32_t i = 0; i < n; i++) {
+		memset(&v[i], 0, sizeof(v[i]));
+		v[i].pkg.long_desc = v[i].pkg.url = v[i].pkg.arch = v[i].pkg.packager = "";
+		v[i].pkg.base = v[i].pkg.section = "";
+		v[i].pkg.download_size = v[i].pkg.installed_size = -1;
+		if (get_fields(r, &v[i], pkg_fields, sizeof(pkg_fields) / sizeof(pkg_fields[0]),
+			       full) != 0)
+			return -1;
+	}
+	*out = v;
+	*count = n;
+	return 0;
+}
+
+static int get_fields(struct reader *r, void *base, const struct field *f, size_t n, int full)
+{
+	char *p = base;
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].full_only && !full)
+			continue;
+		void *at = p + f[i].off;
+		int rc = 0;
+		switch (f[i].kind) {
+		case F_U32:
+			rc = get_u32(r, at);
+			break;
+		case F_U64:
+			rc = get_u64(r, at);
+			break;
+		case F_I64: {
+			uint64_t v = 0;
+			rc = get_u64(r, &v);
+			*(int64_t *)at = (int64_t)v;
+			break;
+		}
+		case F_STR:
+			rc = get_str(r, at);
+			break;
+		case F_STRV:
+			rc = get_strv(r, at);
+			break;
+		case F_PKGS: {
+			/* The detail level is the field before: decoded already. */
+			uint32_t detail = ((struct msg *)base)->u.pkgs.detail;
+			if (detail > PKGS_FULL)
+				FAIL(r, "unknown detail level %u", detail);
+			rc = get_pkgs(r, at, (uint32_t *)(p + f[i].aux), detail == PKGS_FULL);
+			break;
+		}
+		}
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+enum codec_result codec_decode(const uint8_t *p, size_t n, struct msg *m, struct strpool *arena,
+			       char *err, size_t errlen)
+{
+	struct reader r = {p, n, arena, err, errlen};
+	memset(m, 0, sizeof(*m));
+	if (n < OMG_HEADER_SIZE) {
+		snprintf(err, errlen, "message of %zu bytes is shorter than its header", n);
+		return CODEC_MALFORMED;
+	}
+	m->h.version = (uint16_t)(p[0] | p[1] << 8);
+	m->h.type = (uint16_t)(p[2] | p[3] << 8);
+	r.p += 4;
+	r.left -= 4;
+	get_u32(&r, &m->h.id);
+	get_u32(&r, &m->h.flags);
+	const struct schema *s = schema_of(m->h.type);
+	if (!s) {
+		snprintf(err, errlen, "unknown message type 0x%04x", m->h.type);
+		return CODEC_UNKNOWN_TYPE;
+	}
+	if (get_fields(&r, m, s->fields, s->n, 1) != 0)
+		return CODEC_MALFORMED;
+	if (r.left) {
+		snprintf(err, errlen, "%zu bytes after the last field of %s", r.left, s->name);
+		return CODEC_MALFORMED;
+	}
+	return CODEC_OK;
+}

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/* The omg wire protocol: every constant and message layout, in one place (docs/protocol.md). */
+#ifndef OMG_IPC_PROTOCOL_H
+#define OMG_IPC_PROTOCOL_H
+
+#include <stdint.h>
+
+#include "engine/pkg.h"
+
+/*
+ * Bump OMG_PROTO_VERSION whenever a message's layout or meaning changes:
+ * a field added, removed or reordered, a type renumbered. Numbers of retired
+ * types stay reserved (listed below) and are never reused.
+ */
+#define OMG_PROTO_VERSION 1u
+#define OMG_PROTO_MIN_VERSION 1u
+
+/* A frame: a 4-byte big-endian length, then that many bytes of message. */
+#define OMG_FRAME_LEN_SIZE 4u
+#define OMG_FRAME_MAX_DEFAULT (1u << 20) /* 1 MiB, configurable per endpoint */
+
+/*
+ * A message: a fixed header, then the fields of its type in the order of its
+ * schema (codec.c). All integers little-endian. A string is a u32 byte count
+ * and that many bytes of UTF-8 without NUL; a list is a u32 count and its
+ * items; a package is the fields of struct pkg in the order of pkg_schema.
+ */
+struct msg_header {
+	uint16_t version; /* OMG_PROTO_VERSION of the sender */
+	uint16_t type;    /* enum msg_type */
+	uint32_t id;      /* request id; replies and events carry the request's */
+	uint32_t flags;   /* enum msg_flag */
+};
+#define OMG_HEADER_SIZE 12u
+
+enum msg_flag {
+	MSG_FLAG_MORE = 1u << 0, /* more replies follow for this request id */
+};
+
+/* Message types, in numbered ranges. */
+enum msg_type {
+	/* 0x00xx: connection control */
+	MSG_HELLO = 0x0001,     /* client -> engine: versions it speaks, its name */
+	MSG_HELLO_OK = 0x0002,  /* engine -> client: the version chosen, engine facts */
+	MSG_ERROR = 0x0003,     /* either way: a code and one line of text */
+	/* 0x01xx: read requests */
+	MSG_SEARCH = 0x0100,
+	MSG_INFO = 0x0101,
+	MSG_LIST = 0x0102,
+	MSG_STATUS = 0x0103,
+	MSG_SUBSCRIBE = 0x0104, /* status changes and transaction progress as events */
+	/* 0x02xx: replies */
+	MSG_PKGS = 0x0200,        /* packages (search, list, info), with names not found */
+	MSG_STATUS_REPLY = 0x0201,
+	MSG_OK = 0x0202,          /* a request done with nothing to return */
+	/* 0x03xx: events (carry the id of the subscribe request) */
+	MSG_EVENT_STATUS = 0x0300,
+	/* 0x04xx: mutations, reserved for the transaction step (numbers fixed now) */
+	MSG_PLAN = 0x0400,
+	MSG_COMMIT = 0x0401,
+	MSG_CANCEL = 0x0402,
+	MSG_ANSWER = 0x0403,
+	MSG_ATTACH = 0x0404,
+	/* Retired numbers: none yet. */
+};
+
+/* MSG_ERROR codes; the CLI maps them to its exit status. */
+enum msg_error_code {
+	ERR_MALFORMED = 1,   /* a message that does not decode; framing is kept */
+	ERR_VERSION = 2,     /* no protocol version in common; the engine closes */
+	ERR_UNKNOWN_TYPE = 3,
+	ERR_USAGE = 4,       /* e.g. an invalid regex */
+	ERR_DENIED = 5,      /* peer credentials do not allow the request */
+	ERR_BUSY = 6,        /* rate limit or connection cap */
+	ERR_BACKEND = 7,     /* the backend failed (database, root) */
+	ERR_UNSUPPORTED = 8, /* a reserved type this engine does not serve yet */
+};
+
+/* MSG_SEARCH flags. */
+enum search_flag {
+	SEARCH_REGEX = 1u << 0,
+	SEARCH_NAMES_ONLY = 1u << 1,
+	SEARCH_INSTALLED = 1u << 2,
+};
+
+/* MSG_PKGS detail levels. */
+enum pkgs_detail {
+	PKGS_BRIEF = 0, /* name, versions, repo, description, flags, reason */
+	PKGS_FULL = 1,  /* every field of struct pkg, plus reverse dependencies */
+};
+
+/* The decoded messages. Strings and lists are borrowed from the decoder's
+ * arena (or from the caller when encoding). */
+struct msg_hello {
+	uint32_t min_version, max_version;
+	const char *client; /* "omg-cli 0.1.0", for logs */
+};
+
+struct msg_hello_ok {
+	uint32_t version;    /* the version both will speak */
+	uint32_t frame_max;  /* the largest frame the engine accepts */
+	uint32_t pid;
+	uint64_t generation; /* index generation */
+	const char *backend; /* "alpm", "apt" */
+	const char *root;
+};
+
+struct msg_error {
+	uint32_t code; /* enum msg_error_code */
+	const char *message;
+};
+
+struct msg_search {
+	uint32_t flags; /* enum search_flag */
+	uint32_t limit; /* 0 = none */
+	struct strlist terms;
+};
+
+struct msg_info {
+	struct strlist names;
+};
+
+struct msg_list {
+	uint32_t kind; /* enum list_kind (engine/query.h) */
+	uint32_t limit;
+};
+
+struct msg_subscribe {
+	uint32_t what; /* bits: 1 status, 2 transaction progress */
+};
+
+/* One package of a reply, with reverse dependencies at PKGS_FULL. */
+struct msg_pkg {
+	struct pkg pkg;
+	struct strlist required_by, optional_for;
+};
+
+struct msg_pkgs {
+	uint32_t detail;       /* enum pkgs_detail */
+	uint32_t count;
+	struct msg_pkg *pkgs;
+	struct strlist missing; /* info: names not found */
+	struct strlist warnings;
+};
+
+struct msg_status_reply {
+	uint64_t generation;
+	uint64_t packages, installed, explicit_, upgradable, held, orphans, foreign;
+	const char *backend, *root;
+};
+
+/* Any message: the header and the body of its type. */
+struct msg {
+	struct msg_header h;
+	union {
+		struct msg_hello hello;
+		struct msg_hello_ok hello_ok;
+		struct msg_error error;
+		struct msg_search search;
+		struct msg_info info;
+		struct msg_list list;
+		struct msg_subscribe subscribe;
+		struct msg_pkgs pkgs;
+		struct msg_status_reply status;
+	} u;
+};
+
+#endif

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests for the wire protocol: round trips of every message, framing, bad input. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipc/codec.h"
+#include "ipc/frame.h"
+
+#define LIST(...) ((struct strlist){(const char *const[]){__VA_ARGS__}, \
+	sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *)})
+
+/* Encodes m, decodes it back into out (arena owned by the caller). */
+static enum codec_result roundtrip(const struct msg *m, struct msg *out, struct strpool *arena,
+				   struct buf *b)
+{
+	char err[256];
+	buf_reset(b);
+	assert_int_equal(codec_encode(b, m), 0);
+	uint32_t len = (uint32_t)(unsigned char)b->p[0] << 24 | (uint32_t)(unsigned char)b->p[1] << 16 |
+		       (uint32_t)(unsigned char)b->p[2] << 8 | (unsigned char)b->p[3];
+	assert_int_equal(len, b->len - 4);
+	return codec_decode((const uint8_t *)b->p + 4, b->len - 4, out, arena, err, sizeof(err));
+}
+
+static void test_hello_and_error(void **state)
+{
+	(void)state;
+	struct strpool *arena = strpool_new();
+	struct buf b = {0};
+	struct msg m, out;
+	memset(&m, 0, sizeof(m));
+	m.h.type = MSG_HELLO;
+	m.h.id = 7;
+	m.u.hello = (struct msg_hello){1, 3, "omg-cli 0.1 ü"};
+	assert_int_equal(roundtrip(&m, &out, arena, &b), CODEC_OK);
+	assert_int_equal(out.h.version, OMG_PROTO_VERSION);
+	assert_int_equal(out.h.type, MSG_HELLO);
+	assert_int_equal(out.h.id, 7);
+	assert_int_equal(out.u.hello.max_version, 3);
+	assert_string_equal(out.u.hello.client, "omg-cli 0.1 ü");
+	/* the header is little-endian after the big-endian length */
+	assert_int_equal((unsigned char)b.p[4], OMG_PROTO_VERSION);
+	assert_int_equal((unsigned char)b.p[6], MSG_HELLO);
+	memset(&m, 0, sizeof(m));
+	m.h.type = MSG_ERROR;
+	m.u.error = (struct msg_error){ERR_USAGE, "invalid regular expression"};
+	assert_int_equal(roundtrip(&m, &out, arena, &b), CODEC_OK);
+	assert_int_equal(out.u.error.code, ERR_USAGE);
+	assert_string_equal(out.u.error.message, "invalid regular expression");
+	buf_free(&b);
+	strpool_free(arena);
+}
+
+static void test_search_and_pkgs(void **state)
+{
+	(void)state;
+	struct strpool *arena = strpool_new();
+	struct buf b = {0};
+	struct msg m, out;
+	memset(&m, 0, sizeof(m));
+	m.h.type = MSG_SEARCH;
+	m.u.search = (struct msg_search){SEARCH_REGEX | SEARCH_INSTALLED, 20, LIST("^vim", "")};
+	assert_int_equal(roundtrip(&m, &out, arena, &b), CODEC_OK);
+	assert_int_equal(out.u.search.flags, SEARCH_REGEX | SEARCH_INSTALLED);
+	assert_int_equal(out.u.search.terms.n, 2);
+	assert_string_equal(out.u.search.terms.v[0], "^vim");
+	assert_string_equal(out.u.search.terms.v[1], "");
+
+	struct msg_pkg pk[2];
+	struct strlist deps = LIST("glibc>=2", "ncurses"), rdeps = LIST("gvim");
+	memset(pk, 0, sizeof(pk));
+	for (int i = 0; i < 2; i++) {
+		struct pkg *p = &pk[i].pkg;
+		p->name = i ? "vim" : "nano";
+		p->version = "1.0-1";
+		p->installed_version = i ? "" : "0.9-1";
+		p->repo = "core";
+		p->desc = "editor";
+		p->long_desc = "long";
+		p->url = p->arch = p->packager = p->base = p->section = "";
+		p->depends = deps;
+		p->download_size = 123456789012LL;
+		p->installed_size = -1;
+		p->install_date = 1700000000;
+		p->flags = PKG_INSTALLED | PKG_UPGRADABLE;
+		p->reason = PKG_REASON_DEPEND;
+		pk[i].required_by = rdeps;
+	}
+	memset(&m, 0, sizeof(m));
+	m.h.type = MSG_PKGS;
+	m.h.flags = MSG_FLAG_MORE;
+	m.u.pkgs = (struct msg_pkgs){PKGS_FULL, 2, pk, LIST("nope"), {NULL, 0}};
+	assert_int_equal(roundtrip(&m, &out, arena, &b), CODEC_OK);
+	assert_int_equal(out.h.flags, MSG_FLAG_MORE);
+	assert_int_equal(out.u.pkgs.count, 2);
+	const struct pkg *q = &out.u.pkgs.pkgs[0].pkg;
+	assert_string_equal(q->name, "nano");
+	assert_string_equal(q->installed_version, "0.9-1");
+	assert_string_equal(q->long_desc, "long");
+	assert_int_equal(q->depends.n, 2);
+	assert_string_equal(q->depends.v[1], "ncurses");
+	assert_int_equal(q->download_size, 123456789012LL);
+	assert_int_equal(q->installed_size, -1);
+	assert_int_equal(q->flags, PKG_INSTALLED | PKG_UPGRADABLE);
+	assert_string_equal(out.u.pkgs.pkgs[1].required_by.v[0], "gvim");
+	assert_string_equal(out.u.pkgs.missing.v[0], "nope");
+	size_t full = b.len;
+	/* brief records leave the full-only fields out, and decode them as empty */
+	m.u.pkgs.detail = PKGS_BRIEF;
+	assert_int_equal(roundtrip(&m, &out, arena, &b), CODEC_OK);
+	assert_true(b.len < full);
+	q = &out.u.pkgs.pkgs[0].pkg;
+	assert_string_equal(q->desc, "editor");
+	assert_string_equal(q->long_desc, "");
+	assert_int_equal(q->depends.n, 0);
+	assert_int_equal(q->download_size, -1);
+	buf_free(&b);
+	strpool_free(arena);
+}
+
+static void test_every_type_has_a_schema(void **state)
+{
+	(void)state;
+	static const uint16_t types[] = {MSG_HELLO, MSG_HELLO_OK, MSG_ERROR, MSG_SEARCH, MSG_INFO,
+					 MSG_LIST, MSG_STATUS, MSG_SUBSCRIBE, MSG_PKGS,
+					 MSG_STATUS_REPLY, MSG_OK, MSG_EVENT_STATUS, MSG_PLAN,
+					 MSG_COMMIT, MSG_CANCEL, MSG_ANSWER, MSG_ATTACH};
+	struct strpool *arena = strpool_new();
+	struct buf b = {0};
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		struct msg m, out;
+		memset(&m, 0, sizeof(m));
+		m.h.type = types[i];
+		assert_int_equal(roundtrip(&m, &out, arena, &b), CODEC_OK);
+		assert_int_equal(out.h.type, types[i]);
+		assert_string_not_equal(codec_type_name(types[i]), "unknown");
+	}
+	struct msg m;
+	memset(&m, 0, sizeof(m));
+	m.h.type = 0x7777;
+	assert_int_equal(codec_encode(&b, &m), -1);
+	buf_free(&b);
+	strpool_free(arena);
+}
+
+/* A decode of raw bytes: the result code and the error text. */
+static enum codec_result decode_raw(const void *p, size_t n, char *err)
+{
+	struct strpool *arena = strpool_new();
+	struct msg m;
+	enum codec_result rc = codec_decode(p, n, &m, arena, err, 256);
+	strpool_free(arena);
+	return rc;
+}
+
+static void test_bad_messages(void **state)
+{
+	(void)state;
+	char err[256];
+	/* shorter than a header */
+	assert_int_equal(decode_raw("\1\0\1\0", 4, err), CODEC_MALFORMED);
+	/* unknown type, well-formed header */
+	static const uint8_t unknown[12] = {1, 0, 0x77, 0x77};
+	assert_int_equal(decode_raw(unknown, 12, err), CODEC_UNKNOWN_TYPE);
+	/* info with a list count far beyond the bytes there */
+	static const uint8_t huge[16] = {1, 0, 0x01, 0x01, 0, 0, 0, 0, 0, 0, 0, 0,
+					 0xff, 0xff, 0xff, 0x7f};
+	assert_int_equal(decode_raw(huge, 16, err), CODEC_MALFORMED);
+	assert_non_null(strstr(err, "list of"));
+	/* a string with a NUL, one with bad UTF-8, trailing bytes */
+	static const uint8_t nul[24] = {1, 0, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+					1, 0, 0, 0, 3, 0, 0, 0, 'a', 0, 'b'};
+	assert_int_equal(decode_raw(nul, 23, err), CODEC_MALFORMED);
+	assert_non_null(strstr(err, "NUL"));
+	static const uint8_t bad8[23] = {1, 0, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+					 1, 0, 0, 0, 3, 0, 0, 0, 'a', 0xff, 'b'};
+	assert_int_equal(decode_raw(bad8, 23, err), CODEC_MALFORMED);
+	assert_non_null(strstr(err, "UTF-8"));
+	static const uint8_t trailing[13] = {1, 0, 0x03, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 9};
+	assert_int_equal(decode_raw(trailing, 13, err), CODEC_MALFORMED);
+	assert_non_null(strstr(err, "after the last field"));
+	/* pkgs with an unknown detail level */
+	static const uint8_t detail[16] = {1, 0, 0x00, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0};
+	assert_int_equal(decode_raw(detail, 16, err), CODEC_MALFORMED);
+}
+
+static void test_frames(void **state)
+{
+	(void)state;
+	struct frame_reader r;
+	frame_reader_init(&r, 64);
+	const uint8_t *msg;
+	size_t len;
+	assert_int_equal(frame_next(&r, &msg, &len), FRAME_NEED_MORE);
+	/* two frames arriving a byte at a time, then together */
+	static const uint8_t two[] = {0, 0, 0, 2, 'h', 'i', 0, 0, 0, 3, 'a', 'b', 'c'};
+	for (size_t i = 0; i < 5; i++) {
+		assert_int_equal(frame_next(&r, &msg, &len), FRAME_NEED_MORE);
+		frame_feed(&r, two + i, 1);
+	}
+	assert_int_equal(frame_next(&r, &msg, &len), FRAME_NEED_MORE);
+	frame_feed(&r, two + 5, sizeof(two) - 5);
+	assert_int_equal(frame_next(&r, &msg, &len), FRAME_READY);
+	assert_int_equal(len, 2);
+	assert_memory_equal(msg, "hi", 2);
+	frame_consume(&r);
+	assert_int_equal(frame_next(&r, &msg, &len), FRAME_READY);
+	assert_memory_equal(msg, "abc", 3);
+	frame_consume(&r);
+	assert_int_equal(frame_next(&r, &msg, &len), FRAME_NEED_MORE);
+	assert_int_equal(frame_room(&r), 68);
+	/* a length over the limit is refused from the prefix alone */
+	static const uint8_t big[] = {0, 0, 0, 65};
+	frame_feed(&r, big, 4);
+	assert_int_equal(frame_next(&r, &msg, &len), FRAME_TOO_BIG);
+	frame_reader_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hello_and_error),
+		cmocka_unit_test(test_search_and_pkgs),
+		cmocka_unit_test(test_every_type_has_a_schema),
+		cmocka_unit_test(test_bad_messages),
+		cmocka_unit_test(test_frames),
+	};
+	return cmocka_run_group_tests_name("ipc", tests, NULL, NULL);
+}
