@@ -6,7 +6,9 @@
 #include <stddef.h>
 
 #include "engine/engine.h"
+#include "ipc/protocol.h"
 #include "util/buf.h"
+#include "util/strpool.h"
 
 /* Exit codes, documented in omg(1) and the README. */
 enum cli_exit {
@@ -28,9 +30,30 @@ struct cli {
 	int regex, names_only, installed_only, list_kind;
 	size_t limit;
 	/* state */
-	struct engine *engine;
+	struct engine *engine;    /* in-process engine, opened by the first request */
+	const char *backend_name; /* "alpm" or "apt", from the engine */
 	struct buf out; /* everything for stdout, written once at the end */
 };
+
+/* The replies to one request, decoded from frames as a socket peer sees them. */
+struct replies {
+	struct strpool *arena;
+	struct msg_pkg *pkgs;
+	size_t n, cap;
+	struct strlist missing, providers;
+	int have_status;
+	struct msg_status_reply status;
+	uint32_t error;          /* enum msg_error_code, 0 when none */
+	const char *error_text;
+};
+
+/* Sends req and collects every reply; backend warnings go to stderr. Returns
+ * 0, or the exit status after printing why the engine could not answer.
+ * Free the replies with replies_free. */
+int cli_request(struct cli *c, struct msg *req, struct replies *out);
+void replies_free(struct replies *r);
+/* The exit status for an engine error reply (printed by the caller). */
+int cli_exit_for(uint32_t error);
 
 /* Opens the engine for the command; prints the error and returns an exit
  * code (non-zero) on failure. Backend warnings go to stderr. */
@@ -49,14 +72,14 @@ enum out_color {
 /* The escape for a semantic element, or "" when colour is off. */
 const char *out_col(const struct cli *c, enum out_color e);
 /* One name per line (--quiet). */
-void out_pkg_names(struct cli *c, const struct index *ix, const uint32_t *ids, size_t n);
+void out_pkg_names(struct cli *c, const struct msg_pkg *v, size_t n);
 /* An aligned table of packages: state flags, name, version, repo, description. */
-void out_pkg_table(struct cli *c, const struct index *ix, const uint32_t *ids, size_t n);
+void out_pkg_table(struct cli *c, const struct msg_pkg *v, size_t n);
 /* A JSON array of brief package objects (search and list). */
-void out_pkg_json_array(struct cli *c, const struct index *ix, const uint32_t *ids, size_t n);
-/* Every field of the package at position id, as text or as a JSON object. */
-void out_info_text(struct cli *c, const struct index *ix, size_t id);
-void out_info_json(struct cli *c, const struct index *ix, size_t id);
+void out_pkg_json_array(struct cli *c, const struct msg_pkg *v, size_t n);
+/* Every field of one package (a full record), as text or as a JSON object. */
+void out_info_text(struct cli *c, const struct msg_pkg *p);
+void out_info_json(struct cli *c, const struct msg_pkg *p);
 /* "8.00 KiB" for a byte count. */
 void out_size(struct buf *b, int64_t bytes);
 

@@ -1,21 +1,33 @@
 /* SPDX-License-Identifier: MIT */
-/* The read commands: search, info, list, status. */
+/* The read commands: search, info, list, status, as requests to the engine. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
-#include "engine/query.h"
 #include "util/json.h"
 
-/* Prints packages as the chosen format: a JSON array or the aligned table. */
-static void print_pkgs(struct cli *c, const struct index *ix, const struct ids *ids)
+/* Prints packages as the chosen format: a JSON array, names, or the table. */
+static void print_pkgs(struct cli *c, const struct replies *r)
 {
 	if (c->json)
-		out_pkg_json_array(c, ix, ids->v, ids->n);
+		out_pkg_json_array(c, r->pkgs, r->n);
 	else if (c->quiet)
-		out_pkg_names(c, ix, ids->v, ids->n);
+		out_pkg_names(c, r->pkgs, r->n);
 	else
-		out_pkg_table(c, ix, ids->v, ids->n);
+		out_pkg_table(c, r->pkgs, r->n);
+}
+
+/* Sends req; on an engine error prints it. Returns 0 or an exit status. */
+static int ask(struct cli *c, struct msg *req, struct replies *r)
+{
+	int rc = cli_request(c, req, r);
+	if (rc)
+		return rc;
+	if (r->error) {
+		fprintf(stderr, "omg: %s\n", r->error_text ? r->error_text : "engine error");
+		return cli_exit_for(r->error);
+	}
+	return 0;
 }
 
 int cmd_search(struct cli *c, int argc, char **argv)
@@ -24,49 +36,21 @@ int cmd_search(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "omg: search needs at least one term (see omg search --help)\n");
 		return EXIT_USAGE;
 	}
-	int rc = cli_open_engine(c);
-	if (rc)
-		return rc;
-	const struct index *ix = engine_index(c->engine);
-	struct search_opts o = {
-		.terms = (const char *const *)argv,
-		.nterms = (size_t)argc,
-		.regex = c->regex,
-		.names_only = c->names_only,
-		.installed_only = c->installed_only,
-		.limit = c->limit,
-		.style = engine_search_style(c->engine),
-	};
-	struct ids ids = {0};
-	char err[512];
-	if (query_search(ix, &o, &ids, err, sizeof(err)) != 0) {
-		fprintf(stderr, "omg: %s\n", err);
-		return EXIT_USAGE;
+	struct msg req;
+	memset(&req, 0, sizeof(req));
+	req.h.type = MSG_SEARCH;
+	req.u.search.flags = (c->regex ? SEARCH_REGEX : 0) | (c->names_only ? SEARCH_NAMES_ONLY : 0) |
+			     (c->installed_only ? SEARCH_INSTALLED : 0);
+	req.u.search.limit = (uint32_t)c->limit;
+	req.u.search.terms = (struct strlist){(const char *const *)argv, (uint32_t)argc};
+	struct replies r;
+	int rc = ask(c, &req, &r);
+	if (rc == 0) {
+		print_pkgs(c, &r);
+		rc = r.n ? EXIT_OK : EXIT_NOMATCH;
 	}
-	print_pkgs(c, ix, &ids);
-	rc = ids.n ? EXIT_OK : EXIT_NOMATCH;
-	ids_free(&ids);
+	replies_free(&r);
 	return rc;
-}
-
-/* The error line for an unknown name; a virtual name lists what provides it. */
-static void report_missing(const struct index *ix, const char *name)
-{
-	struct ids prov = {0};
-	query_providers(ix, name, &prov);
-	if (!prov.n) {
-		fprintf(stderr, "omg: package '%s' was not found\n", name);
-		return;
-	}
-	struct buf b = {0};
-	for (size_t i = 0; i < prov.n && i < 10; i++)
-		buf_printf(&b, "%s%s", i ? ", " : "", index_get(ix, prov.v[i])->name);
-	if (prov.n > 10)
-		buf_printf(&b, " and %zu more", prov.n - 10);
-	fprintf(stderr, "omg: package '%s' was not found; it is provided by %s\n", name,
-		buf_str(&b));
-	buf_free(&b);
-	ids_free(&prov);
 }
 
 int cmd_info(struct cli *c, int argc, char **argv)
@@ -75,32 +59,40 @@ int cmd_info(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "omg: info needs at least one package name\n");
 		return EXIT_USAGE;
 	}
-	int rc = cli_open_engine(c);
-	if (rc)
+	struct msg req;
+	memset(&req, 0, sizeof(req));
+	req.h.type = MSG_INFO;
+	req.u.info.names = (struct strlist){(const char *const *)argv, (uint32_t)argc};
+	struct replies r;
+	int rc = ask(c, &req, &r);
+	if (rc) {
+		replies_free(&r);
 		return rc;
-	const struct index *ix = engine_index(c->engine);
-	int shown = 0;
-	if (c->json)
-		buf_putc(&c->out, '[');
-	for (int i = 0; i < argc; i++) {
-		long id = index_find(ix, argv[i]);
-		if (id < 0) {
-			report_missing(ix, argv[i]);
-			rc = EXIT_UNKNOWN;
-			continue;
-		}
-		if (c->json) {
-			buf_puts(&c->out, shown ? ",\n" : "\n");
-			out_info_json(c, ix, (size_t)id);
-		} else {
-			if (shown)
-				buf_putc(&c->out, '\n');
-			out_info_text(c, ix, (size_t)id);
-		}
-		shown++;
+	}
+	for (uint32_t i = 0; i < r.missing.n; i++) {
+		const char *prov = i < r.providers.n ? r.providers.v[i] : "";
+		if (*prov)
+			fprintf(stderr, "omg: package '%s' was not found; it is provided by %s\n",
+				r.missing.v[i], prov);
+		else
+			fprintf(stderr, "omg: package '%s' was not found\n", r.missing.v[i]);
+		rc = EXIT_UNKNOWN;
 	}
 	if (c->json)
-		buf_puts(&c->out, shown ? "\n]\n" : "]\n");
+		buf_putc(&c->out, '[');
+	for (size_t i = 0; i < r.n; i++) {
+		if (c->json) {
+			buf_puts(&c->out, i ? ",\n" : "\n");
+			out_info_json(c, &r.pkgs[i]);
+		} else {
+			if (i)
+				buf_putc(&c->out, '\n');
+			out_info_text(c, &r.pkgs[i]);
+		}
+	}
+	if (c->json)
+		buf_puts(&c->out, r.n ? "\n]\n" : "]\n");
+	replies_free(&r);
 	return rc;
 }
 
@@ -111,26 +103,17 @@ int cmd_list(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "omg: list takes no arguments (did you mean omg search?)\n");
 		return EXIT_USAGE;
 	}
-	int rc = cli_open_engine(c);
-	if (rc)
-		return rc;
-	const struct index *ix = engine_index(c->engine);
-	struct ids ids = {0};
-	query_list(ix, (enum list_kind)c->list_kind, &ids);
-	if (c->limit && ids.n > c->limit)
-		ids.n = c->limit;
-	print_pkgs(c, ix, &ids);
-	ids_free(&ids);
-	return EXIT_OK;
-}
-
-/* Counts packages with all of the given flags set. */
-static size_t count_flags(const struct index *ix, uint32_t flags)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < index_count(ix); i++)
-		n += (index_get(ix, i)->flags & flags) == flags;
-	return n;
+	struct msg req;
+	memset(&req, 0, sizeof(req));
+	req.h.type = MSG_LIST;
+	req.u.list.kind = (uint32_t)c->list_kind;
+	req.u.list.limit = (uint32_t)c->limit;
+	struct replies r;
+	int rc = ask(c, &req, &r);
+	if (rc == 0)
+		print_pkgs(c, &r);
+	replies_free(&r);
+	return rc;
 }
 
 int cmd_status(struct cli *c, int argc, char **argv)
@@ -140,39 +123,41 @@ int cmd_status(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "omg: status takes no arguments\n");
 		return EXIT_USAGE;
 	}
-	int rc = cli_open_engine(c);
-	if (rc)
+	struct msg req;
+	memset(&req, 0, sizeof(req));
+	req.h.type = MSG_STATUS;
+	struct replies r;
+	int rc = ask(c, &req, &r);
+	if (rc) {
+		replies_free(&r);
 		return rc;
-	const struct index *ix = engine_index(c->engine);
-	struct ids explicit = {0};
-	query_list(ix, LIST_EXPLICIT, &explicit);
-	size_t total = index_count(ix), inst = count_flags(ix, PKG_INSTALLED),
-	       upg = count_flags(ix, PKG_UPGRADABLE),
-	       held = count_flags(ix, PKG_UPGRADABLE | PKG_HELD),
-	       orphans = count_flags(ix, PKG_ORPHAN), foreign = count_flags(ix, PKG_FOREIGN);
+	}
+	const struct msg_status_reply *s = &r.status;
 	if (c->json) {
 		struct buf *b = &c->out;
 		buf_putc(b, '{');
-		json_kv_str(b, "backend", engine_backend_name(c->engine), 1);
-		json_kv_str(b, "root", engine_root(c->engine), 0);
-		json_kv_int(b, "packages", (int64_t)total, 0);
-		json_kv_int(b, "installed", (int64_t)inst, 0);
-		json_kv_int(b, "explicit", (int64_t)explicit.n, 0);
-		json_kv_int(b, "upgradable", (int64_t)(upg - held), 0);
-		json_kv_int(b, "held", (int64_t)held, 0);
-		json_kv_int(b, "orphans", (int64_t)orphans, 0);
-		json_kv_int(b, "foreign", (int64_t)foreign, 0);
+		json_kv_str(b, "backend", s->backend, 1);
+		json_kv_str(b, "root", s->root, 0);
+		json_kv_int(b, "packages", (int64_t)s->packages, 0);
+		json_kv_int(b, "installed", (int64_t)s->installed, 0);
+		json_kv_int(b, "explicit", (int64_t)s->explicit_, 0);
+		json_kv_int(b, "upgradable", (int64_t)s->upgradable, 0);
+		json_kv_int(b, "held", (int64_t)s->held, 0);
+		json_kv_int(b, "orphans", (int64_t)s->orphans, 0);
+		json_kv_int(b, "foreign", (int64_t)s->foreign, 0);
 		buf_puts(b, "}\n");
 	} else {
 		buf_printf(&c->out,
-			   "%s%s%s on %s: %zu packages available, %zu installed (%zu explicit, "
-			   "%zu foreign)\n"
-			   "%zu upgradable%s, %zu held back, %zu orphans\n",
-			   out_col(c, COL_LABEL), engine_backend_name(c->engine),
-			   out_col(c, COL_RESET), engine_root(c->engine), total, inst, explicit.n,
-			   foreign, upg - held, upg - held ? " (omg list --upgradable)" : "", held,
-			   orphans);
+			   "%s%s%s on %s: %llu packages available, %llu installed (%llu explicit, "
+			   "%llu foreign)\n"
+			   "%llu upgradable%s, %llu held back, %llu orphans\n",
+			   out_col(c, COL_LABEL), s->backend, out_col(c, COL_RESET), s->root,
+			   (unsigned long long)s->packages, (unsigned long long)s->installed,
+			   (unsigned long long)s->explicit_, (unsigned long long)s->foreign,
+			   (unsigned long long)s->upgradable,
+			   s->upgradable ? " (omg list --upgradable)" : "",
+			   (unsigned long long)s->held, (unsigned long long)s->orphans);
 	}
-	ids_free(&explicit);
+	replies_free(&r);
 	return EXIT_OK;
 }

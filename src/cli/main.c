@@ -69,26 +69,6 @@ static const char usage_text[] =
 	"exit status: 0 ok, 1 no match, 2 usage, 3 unknown package, 4 bad root, 5 bad database,\n"
 	"6 backend module missing\n";
 
-int cli_open_engine(struct cli *c)
-{
-	char err[1024];
-	int status;
-	const char *no_store = getenv("OMG_NO_STORE");
-	struct engine_opts o = {c->root, c->backend, !(no_store && *no_store), NULL};
-	c->engine = engine_open(&o, err, sizeof(err), &status);
-	if (!c->engine) {
-		fprintf(stderr, "omg: %s\n", err);
-		return status ? status : EXIT_DB;
-	}
-	const struct index *ix = engine_index(c->engine);
-	size_t nw = index_warning_count(ix);
-	for (size_t i = 0; i < nw && i < 20; i++)
-		fprintf(stderr, "omg: warning: %s\n", index_warning(ix, i));
-	if (nw > 20)
-		fprintf(stderr, "omg: warning: %zu more warnings not shown\n", nw - 20);
-	return 0;
-}
-
 /* Parses a non-negative count. */
 static int parse_count(const char *s, size_t *out)
 {

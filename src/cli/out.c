@@ -6,7 +6,6 @@
 #include <time.h>
 
 #include "cli/cli.h"
-#include "engine/query.h"
 #include "util/json.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -65,19 +64,19 @@ static void cell(struct cli *c, enum out_color col, const char *s, size_t w, int
 			buf_putc(&c->out, ' ');
 }
 
-void out_pkg_names(struct cli *c, const struct index *ix, const uint32_t *ids, size_t n)
+void out_pkg_names(struct cli *c, const struct msg_pkg *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		buf_puts(&c->out, index_get(ix, ids[i])->name);
+		buf_puts(&c->out, v[i].pkg.name);
 		buf_putc(&c->out, '\n');
 	}
 }
 
-void out_pkg_table(struct cli *c, const struct index *ix, const uint32_t *ids, size_t n)
+void out_pkg_table(struct cli *c, const struct msg_pkg *v, size_t n)
 {
 	size_t wname = 0, wver = 0, wrepo = 0;
 	for (size_t i = 0; i < n; i++) {
-		const struct pkg *p = index_get(ix, ids[i]);
+		const struct pkg *p = &v[i].pkg;
 		size_t w = utf8_width(p->name);
 		wname = w > wname ? w : wname;
 		w = version_width(p);
@@ -90,7 +89,7 @@ void out_pkg_table(struct cli *c, const struct index *ix, const uint32_t *ids, s
 		wname = c->width / 3;
 	struct buf tmp = {0};
 	for (size_t i = 0; i < n; i++) {
-		const struct pkg *p = index_get(ix, ids[i]);
+		const struct pkg *p = &v[i].pkg;
 		char st[4];
 		state_flags(st, p);
 		cell(c, p->flags & PKG_HELD ? COL_HELD : COL_INSTALLED, st, 3, 0);
@@ -166,24 +165,15 @@ static void json_brief_fields(struct buf *b, const struct pkg *p)
 	json_kv_str_or_null(b, "reason", reason_word(p), 0);
 }
 
-void out_pkg_json_array(struct cli *c, const struct index *ix, const uint32_t *ids, size_t n)
+void out_pkg_json_array(struct cli *c, const struct msg_pkg *v, size_t n)
 {
 	buf_putc(&c->out, '[');
 	for (size_t i = 0; i < n; i++) {
 		buf_puts(&c->out, i ? ",\n{" : "\n{");
-		json_brief_fields(&c->out, index_get(ix, ids[i]));
+		json_brief_fields(&c->out, &v[i].pkg);
 		buf_putc(&c->out, '}');
 	}
 	buf_puts(&c->out, n ? "\n]\n" : "]\n");
-}
-
-/* Names of the packages at ids, as a newly allocated array (free the array only). */
-static const char **names_of(const struct index *ix, const struct ids *ids)
-{
-	const char **v = xmalloc((ids->n ? ids->n : 1) * sizeof(*v));
-	for (size_t i = 0; i < ids->n; i++)
-		v[i] = index_get(ix, ids->v[i])->name;
-	return v;
 }
 
 /* "Label           : " */
@@ -251,12 +241,10 @@ static void field_size(struct cli *c, const char *l, int64_t bytes)
 	buf_putc(&c->out, '\n');
 }
 
-void out_info_text(struct cli *c, const struct index *ix, size_t id)
+void out_info_text(struct cli *c, const struct msg_pkg *mp)
 {
-	const struct pkg *p = index_get(ix, id);
-	int apt = strcmp(engine_backend_name(c->engine), "apt") == 0;
-	struct ids req = {0}, opt = {0};
-	query_rdeps(ix, id, &req, &opt);
+	const struct pkg *p = &mp->pkg;
+	int apt = strcmp(c->backend_name, "apt") == 0;
 
 	label(c, "Name");
 	buf_printf(&c->out, "%s%s%s\n", out_col(c, COL_NAME), p->name, out_col(c, COL_RESET));
@@ -289,11 +277,8 @@ void out_info_text(struct cli *c, const struct index *ix, size_t id)
 		field_list(c, "Suggests", p->suggests.v, p->suggests.n);
 	field_list(c, apt ? "Conflicts/Breaks" : "Conflicts With", p->conflicts.v, p->conflicts.n);
 	field_list(c, "Replaces", p->replaces.v, p->replaces.n);
-	const char **rv = names_of(ix, &req), **ov = names_of(ix, &opt);
-	field_list(c, "Required By", rv, req.n);
-	field_list(c, "Optional For", ov, opt.n);
-	free(rv);
-	free(ov);
+	field_list(c, "Required By", mp->required_by.v, mp->required_by.n);
+	field_list(c, "Optional For", mp->optional_for.v, mp->optional_for.n);
 	field_size(c, "Download Size", p->download_size);
 	field_size(c, "Installed Size", p->installed_size);
 	field(c, apt ? "Maintainer" : "Packager", p->packager);
@@ -309,16 +294,6 @@ void out_info_text(struct cli *c, const struct index *ix, size_t id)
 			   p->flags & PKG_FOREIGN ? "foreign " : "",
 			   p->flags & PKG_ORPHAN ? "orphan" : "");
 	}
-	ids_free(&req);
-	ids_free(&opt);
-}
-
-/* "key": [names of ids]. */
-static void json_ids(struct buf *b, const char *key, const struct index *ix, const struct ids *ids)
-{
-	const char **v = names_of(ix, ids);
-	json_kv_strv(b, key, v, (uint32_t)ids->n, 0);
-	free(v);
 }
 
 /* "key": N, or null when unknown (negative). */
@@ -332,12 +307,10 @@ static void json_kv_size(struct buf *b, const char *key, int64_t v)
 	}
 }
 
-void out_info_json(struct cli *c, const struct index *ix, size_t id)
+void out_info_json(struct cli *c, const struct msg_pkg *mp)
 {
-	const struct pkg *p = index_get(ix, id);
+	const struct pkg *p = &mp->pkg;
 	struct buf *b = &c->out;
-	struct ids req = {0}, opt = {0};
-	query_rdeps(ix, id, &req, &opt);
 	buf_putc(b, '{');
 	json_brief_fields(b, p);
 	struct buf ld = {0};
@@ -355,8 +328,8 @@ void out_info_json(struct cli *c, const struct index *ix, size_t id)
 	json_kv_strv(b, "provides", p->provides.v, p->provides.n, 0);
 	json_kv_strv(b, "conflicts", p->conflicts.v, p->conflicts.n, 0);
 	json_kv_strv(b, "replaces", p->replaces.v, p->replaces.n, 0);
-	json_ids(b, "required_by", ix, &req);
-	json_ids(b, "optional_for", ix, &opt);
+	json_kv_strv(b, "required_by", mp->required_by.v, mp->required_by.n, 0);
+	json_kv_strv(b, "optional_for", mp->optional_for.v, mp->optional_for.n, 0);
 	json_kv_size(b, "download_size", p->download_size);
 	json_kv_size(b, "installed_size", p->installed_size);
 	json_kv_str(b, "packager", p->packager, 0);
@@ -365,8 +338,6 @@ void out_info_json(struct cli *c, const struct index *ix, size_t id)
 	json_kv_size(b, "install_date", p->install_date > 0 ? p->install_date : -1);
 	json_kv_bool(b, "foreign", p->flags & PKG_FOREIGN, 0);
 	json_kv_bool(b, "orphan", p->flags & PKG_ORPHAN, 0);
-	json_kv_str(b, "backend", engine_backend_name(c->engine), 0);
+	json_kv_str(b, "backend", c->backend_name, 0);
 	buf_putc(b, '}');
-	ids_free(&req);
-	ids_free(&opt);
 }

@@ -96,6 +96,7 @@ static const struct field pkgs_fields[] = {
 	{F_PKGS, 0, (uint16_t)offsetof(struct msg, u.pkgs.pkgs),
 	 (uint16_t)offsetof(struct msg, u.pkgs.count)},
 	FLD(F_STRV, struct msg, u.pkgs.missing),
+	FLD(F_STRV, struct msg, u.pkgs.providers),
 	FLD(F_STRV, struct msg, u.pkgs.warnings),
 };
 static const struct field status_fields[] = {
@@ -109,6 +110,7 @@ static const struct field status_fields[] = {
 	FLD(F_U64, struct msg, u.status.foreign),
 	FLD(F_STR, struct msg, u.status.backend),
 	FLD(F_STR, struct msg, u.status.root),
+	FLD(F_STRV, struct msg, u.status.warnings),
 };
 
 struct schema {

@@ -139,7 +139,8 @@ struct msg_pkgs {
 	uint32_t detail;       /* enum pkgs_detail */
 	uint32_t count;
 	struct msg_pkg *pkgs;
-	struct strlist missing; /* info: names not found */
+	struct strlist missing;   /* info: names not found */
+	struct strlist providers; /* per missing name: "a, b" providing it, or "" */
 	struct strlist warnings;
 };
 
@@ -147,6 +148,7 @@ struct msg_status_reply {
 	uint64_t generation;
 	uint64_t packages, installed, explicit_, upgradable, held, orphans, foreign;
 	const char *backend, *root;
+	struct strlist warnings;
 };
 
 /* Any message: the header and the body of its type. */

@@ -95,7 +95,7 @@ static void test_search_and_pkgs(void **state)
 	memset(&m, 0, sizeof(m));
 	m.h.type = MSG_PKGS;
 	m.h.flags = MSG_FLAG_MORE;
-	m.u.pkgs = (struct msg_pkgs){PKGS_FULL, 2, pk, LIST("nope"), {NULL, 0}};
+	m.u.pkgs = (struct msg_pkgs){PKGS_FULL, 2, pk, LIST("nope"), LIST("a, b"), {NULL, 0}};
 	assert_int_equal(roundtrip(&m, &out, arena, &b), CODEC_OK);
 	assert_int_equal(out.h.flags, MSG_FLAG_MORE);
 	assert_int_equal(out.u.pkgs.count, 2);
@@ -110,6 +110,7 @@ static void test_search_and_pkgs(void **state)
 	assert_int_equal(q->flags, PKG_INSTALLED | PKG_UPGRADABLE);
 	assert_string_equal(out.u.pkgs.pkgs[1].required_by.v[0], "gvim");
 	assert_string_equal(out.u.pkgs.missing.v[0], "nope");
+	assert_string_equal(out.u.pkgs.providers.v[0], "a, b");
 	size_t full = b.len;
 	/* brief records leave the full-only fields out, and decode them as empty */
 	m.u.pkgs.detail = PKGS_BRIEF;

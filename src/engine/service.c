@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: MIT */
+/* Requests answered from the index, as protocol replies. */
+#include "engine/service.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/query.h"
+#include "ipc/codec.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+
+/* Sends one error reply. */
+static void error(const struct msg *req, uint32_t code, const char *text, service_emit emit,
+		  void *ctx)
+{
+	struct msg r;
+	memset(&r, 0, sizeof(r));
+	r.h.type = MSG_ERROR;
+	r.h.id = req->h.id;
+	r.u.error.code = code;
+	r.u.error.message = text;
+	emit(ctx, &r);
+}
+
+/* The index's warnings as a list (borrowed from the index). */
+static struct strlist warnings_of(const struct index *ix, const char ***store)
+{
+	size_t n = index_warning_count(ix);
+	*store = xmalloc((n ? n : 1) * sizeof(**store));
+	for (size_t i = 0; i < n; i++)
+		(*store)[i] = index_warning(ix, i);
+	return (struct strlist){*store, (uint32_t)n};
+}
+
+/* Bytes a package takes on the wire, roughly, to split replies. */
+static size_t wire_size(const struct pkg *p, int full)
+{
+	size_t n = 64 + strlen(p->name) + strlen(p->version) + strlen(p->installed_version) +
+		   strlen(p->repo) + strlen(p->desc);
+	if (full) {
+		n += strlen(p->long_desc) + strlen(p->url) + 512;
+		const struct strlist *l[] = {&p->licenses, &p->groups, &p->depends, &p->optdepends,
+					     &p->suggests, &p->provides, &p->conflicts, &p->replaces};
+		for (size_t k = 0; k < sizeof(l) / sizeof(l[0]); k++)
+			for (uint32_t i = 0; i < l[k]->n; i++)
+				n += 4 + strlen(l[k]->v[i]);
+	}
+	return n;
+}
+
+/* Names of the packages at ids, as a list over a new array (caller frees). */
+static struct strlist names_of(const struct index *ix, const struct ids *ids)
+{
+	const char **v = xmalloc((ids->n ? ids->n : 1) * sizeof(*v));
+	for (size_t i = 0; i < ids->n; i++)
+		v[i] = index_get(ix, ids->v[i])->name;
+	return (struct strlist){v, (uint32_t)ids->n};
+}
+
+/* Sends the packages at ids as pkgs replies, split under frame_max. */
+static void send_pkgs(const struct msg *req, const struct index *ix, const struct ids *ids,
+		      int full, struct strlist missing, struct strlist providers,
+		      size_t frame_max, service_emit emit, void *ctx)
+{
+	const char **warn_store;
+	struct strlist warnings = warnings_of(ix, &warn_store);
+	struct msg_pkg *batch = xcalloc(ids->n ? ids->n : 1, sizeof(*batch));
+	size_t start = 0;
+	do {
+		size_t n = 0, bytes = 256;
+		while (start + n < ids->n) {
+			const struct pkg *p = index_get(ix, ids->v[start + n]);
+			size_t w = wire_size(p, full);
+			if (n && bytes + w > frame_max / 2)
+				break;
+			batch[n].pkg = *p;
+			if (full) {
+				struct ids req_by = {0}, opt = {0};
+				query_rdeps(ix, ids->v[start + n], &req_by, &opt);
+				batch[n].required_by = names_of(ix, &req_by);
+				batch[n].optional_for = names_of(ix, &opt);
+				ids_free(&req_by);
+				ids_free(&opt);
+			}
+			bytes += w + 16 * (batch[n].required_by.n + batch[n].optional_for.n);
+			n++;
+		}
+		struct msg r;
+		memset(&r, 0, sizeof(r));
+		r.h.type = MSG_PKGS;
+		r.h.id = req->h.id;
+		r.h.flags = start + n < ids->n ? MSG_FLAG_MORE : 0;
+		r.u.pkgs.detail = full ? PKGS_FULL : PKGS_BRIEF;
+		r.u.pkgs.count = (uint32_t)n;
+		r.u.pkgs.pkgs = batch;
+		if (start == 0) {
+			r.u.pkgs.missing = missing;
+			r.u.pkgs.providers = providers;
+			r.u.pkgs.warnings = warnings;
+		}
+		emit(ctx, &r);
+		for (size_t i = 0; i < n; i++) {
+			free((void *)batch[i].required_by.v);
+			free((void *)batch[i].optional_for.v);
+			memset(&batch[i], 0, sizeof(batch[i]));
+		}
+		start += n;
+	} while (start < ids->n);
+	free(batch);
+	free(warn_store);
+}
+
+/* Counts packages with all of the given flags set. */
+static uint64_t count_flags(const struct index *ix, uint32_t flags)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < index_count(ix); i++)
+		n += (index_get(ix, i)->flags & flags) == flags;
+	return n;
+}
+
+/* The status reply. */
+static void send_status(struct engine *e, const struct msg *req, service_emit emit, void *ctx)
+{
+	const struct index *ix = engine_index(e);
+	struct ids explicit = {0};
+	query_list(ix, LIST_EXPLICIT, &explicit);
+	const char **warn_store;
+	struct msg r;
+	memset(&r, 0, sizeof(r));
+	r.h.type = MSG_STATUS_REPLY;
+	r.h.id = req->h.id;
+	struct msg_status_reply *s = &r.u.status;
+	uint64_t upg = count_flags(ix, PKG_UPGRADABLE),
+		 held = count_flags(ix, PKG_UPGRADABLE | PKG_HELD);
+	s->packages = index_count(ix);
+	s->installed = count_flags(ix, PKG_INSTALLED);
+	s->explicit_ = explicit.n;
+	s->upgradable = upg - held;
+	s->held = held;
+	s->orphans = count_flags(ix, PKG_ORPHAN);
+	s->foreign = count_flags(ix, PKG_FOREIGN);
+	s->backend = engine_backend_name(e);
+	s->root = engine_root(e);
+	s->warnings = warnings_of(ix, &warn_store);
+	emit(ctx, &r);
+	free(warn_store);
+	ids_free(&explicit);
+}
+
+void service_request(struct engine *e, const struct msg *req, size_t frame_max,
+		     service_emit emit, void *ctx)
+{
+	const struct index *ix = engine_index(e);
+	struct ids ids = {0};
+	char err[512];
+	switch (req->h.type) {
+	case MSG_SEARCH: {
+		const struct msg_search *q = &req->u.search;
+		if (!q->terms.n) {
+			error(req, ERR_USAGE, "search needs at least one term", emit, ctx);
+			break;
+		}
+		struct search_opts o = {
+			.terms = q->terms.v,
+			.nterms = q->terms.n,
+			.regex = !!(q->flags & SEARCH_REGEX),
+			.names_only = !!(q->flags & SEARCH_NAMES_ONLY),
+			.installed_only = !!(q->flags & SEARCH_INSTALLED),
+			.limit = q->limit,
+			.style = engine_search_style(e),
+		};
+		if (query_search(ix, &o, &ids, err, sizeof(err)) != 0)
+			error(req, ERR_USAGE, err, emit, ctx);
+		else
+			send_pkgs(req, ix, &ids, 0, (struct strlist){NULL, 0}, (struct strlist){NULL, 0},
+				  frame_max, emit, ctx);
+		break;
+	}
+	case MSG_LIST:
+		if (req->u.list.kind > LIST_FOREIGN) {
+			error(req, ERR_USAGE, "unknown list kind", emit, ctx);
+			break;
+		}
+		query_list(ix, (enum list_kind)req->u.list.kind, &ids);
+		if (req->u.list.limit && ids.n > req->u.list.limit)
+			ids.n = req->u.list.limit;
+		send_pkgs(req, ix, &ids, 0, (struct strlist){NULL, 0}, (struct strlist){NULL, 0},
+			  frame_max, emit, ctx);
+		break;
+	case MSG_INFO: {
+		const struct strlist *names = &req->u.info.names;
+		const char **missing = xmalloc((names->n ? names->n : 1) * sizeof(*missing));
+		char **prov = xcalloc(names->n ? names->n : 1, sizeof(*prov));
+		uint32_t nmissing = 0;
+		for (uint32_t i = 0; i < names->n; i++) {
+			long id = index_find(ix, names->v[i]);
+			if (id >= 0) {
+				ids_push(&ids, (uint32_t)id);
+				continue;
+			}
+			struct ids p = {0};
+			struct buf b = {0};
+			query_providers(ix, names->v[i], &p);
+			for (size_t k = 0; k < p.n; k++)
+				buf_printf(&b, "%s%s", k ? ", " : "", index_get(ix, p.v[k])->name);
+			prov[nmissing] = b.p ? b.p : xstrdup("");
+			missing[nmissing++] = names->v[i];
+			ids_free(&p);
+		}
+		send_pkgs(req, ix, &ids, 1, (struct strlist){missing, nmissing},
+			  (struct strlist){(const char *const *)prov, nmissing}, frame_max, emit, ctx);
+		for (uint32_t i = 0; i < nmissing; i++)
+			free(prov[i]);
+		free(prov);
+		free(missing);
+		break;
+	}
+	case MSG_STATUS:
+		send_status(e, req, emit, ctx);
+		break;
+	default:
+		if (req->h.type >= MSG_PLAN && req->h.type <= MSG_ATTACH) {
+			error(req, ERR_UNSUPPORTED, "transactions are not served by this engine yet",
+			      emit, ctx);
+		} else {
+			snprintf(err, sizeof(err), "a %s message is not a request",
+				 codec_type_name(req->h.type));
+			error(req, ERR_UNKNOWN_TYPE, err, emit, ctx);
+		}
+	}
+	ids_free(&ids);
+}
