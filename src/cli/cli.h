@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "engine/engine.h"
+#include "ipc/client.h"
 #include "ipc/protocol.h"
 #include "util/buf.h"
 #include "util/strpool.h"
@@ -29,7 +30,10 @@ struct cli {
 	/* command options */
 	int regex, names_only, installed_only, list_kind;
 	size_t limit;
+	const char *socket;      /* --socket or OMG_SOCKET: talk to the engine there */
+	unsigned idle;           /* daemon: --idle SECONDS */
 	/* state */
+	struct client *client;    /* the connection, when socket is set */
 	struct engine *engine;    /* in-process engine, opened by the first request */
 	const char *backend_name; /* "alpm" or "apt", from the engine */
 	struct buf out; /* everything for stdout, written once at the end */
@@ -63,6 +67,7 @@ int cmd_search(struct cli *c, int argc, char **argv);
 int cmd_info(struct cli *c, int argc, char **argv);
 int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_status(struct cli *c, int argc, char **argv);
+int cmd_daemon(struct cli *c, int argc, char **argv);
 
 /* Output (out.c). */
 enum out_color {

@@ -19,7 +19,7 @@
 /* Option bits, to reject an option a command does not take. */
 enum {
 	O_REGEX = 1 << 0, O_NAMES = 1 << 1, O_INSTALLED = 1 << 2, O_LIMIT = 1 << 3,
-	O_KIND = 1 << 4, O_QUIET = 1 << 5,
+	O_KIND = 1 << 4, O_QUIET = 1 << 5, O_IDLE = 1 << 6,
 };
 
 struct command {
@@ -45,6 +45,11 @@ static const struct command commands[] = {
 	{"status", cmd_status, 0,
 	 "omg status\n"
 	 "  Package counts: available, installed, explicit, upgradable, held, orphans.\n"},
+	{"daemon", cmd_daemon, O_IDLE,
+	 "omg daemon [--socket PATH] [--idle SECONDS]\n"
+	 "  Runs the engine for the root in the foreground, serving the protocol on PATH\n"
+	 "  (default: $XDG_RUNTIME_DIR/omg/omgd.sock, one socket per root). Exits on\n"
+	 "  SIGTERM or SIGINT, or after SECONDS without a client.\n"},
 };
 
 static const char usage_text[] =
@@ -55,6 +60,7 @@ static const char usage_text[] =
 	"  info PKG...      show every field of packages\n"
 	"  list             list installed, upgradable, explicit, orphan or foreign packages\n"
 	"  status           package counts for this system\n"
+	"  daemon           run the engine in the foreground, serving a socket\n"
 	"\n"
 	"global options:\n"
 	"  --root DIR           use the system under DIR (like pacman --sysroot)\n"
@@ -63,6 +69,7 @@ static const char usage_text[] =
 	"  --color WHEN         auto (default), always or never; NO_COLOR is honoured\n"
 	"  --timing             print where the time went to stderr\n"
 	"  -q, --quiet          search and list: package names only, one per line\n"
+	"  --socket PATH        ask the engine serving PATH (also OMG_SOCKET)\n"
 	"  -h, --help           this help, or a command's help after it\n"
 	"  -V, --version        the version\n"
 	"\n"
@@ -105,7 +112,7 @@ int main(int argc, char **argv)
 {
 	enum { OPT_ROOT = 256, OPT_BACKEND, OPT_JSON, OPT_COLOR, OPT_TIMING, OPT_REGEX,
 	       OPT_NAMES, OPT_INSTALLED, OPT_LIMIT, OPT_UPGRADABLE, OPT_EXPLICIT,
-	       OPT_ORPHANS, OPT_FOREIGN, OPT_ALL };
+	       OPT_ORPHANS, OPT_FOREIGN, OPT_ALL, OPT_SOCKET, OPT_IDLE };
 	static const struct option longopts[] = {
 		{"root", required_argument, NULL, OPT_ROOT},
 		{"backend", required_argument, NULL, OPT_BACKEND},
@@ -123,6 +130,8 @@ int main(int argc, char **argv)
 		{"foreign", no_argument, NULL, OPT_FOREIGN},
 		{"all", no_argument, NULL, OPT_ALL},
 		{"quiet", no_argument, NULL, 'q'},
+		{"socket", required_argument, NULL, OPT_SOCKET},
+		{"idle", required_argument, NULL, OPT_IDLE},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -167,6 +176,17 @@ int main(int argc, char **argv)
 		case OPT_FOREIGN: c.list_kind = LIST_FOREIGN; used |= O_KIND; nkinds++; break;
 		case OPT_ALL: c.list_kind = LIST_ALL; used |= O_KIND; nkinds++; break;
 		case 'q': c.quiet = 1; used |= O_QUIET; break;
+		case OPT_SOCKET: c.socket = optarg; break;
+		case OPT_IDLE: {
+			size_t v;
+			if (parse_count(optarg, &v) != 0 || v > 86400 * 365) {
+				fprintf(stderr, "omg: --idle needs a number of seconds, not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			c.idle = (unsigned)v;
+			used |= O_IDLE;
+			break;
+		}
 		case 'h': help = 1; break;
 		case 'V': printf("omg %s\n", OMG_VERSION); return EXIT_OK;
 		case ':':
@@ -206,8 +226,9 @@ int main(int argc, char **argv)
 	unsigned bad = used & ~cmd->options;
 	if (bad) {
 		static const char *const names[] = {"--regex", "--names-only", "--installed",
-						    "--limit", "a list kind option", "--quiet"};
-		for (int i = 0; i < 6; i++)
+						    "--limit", "a list kind option", "--quiet",
+						    "--idle"};
+		for (int i = 0; i < 7; i++)
 			if (bad & (1u << i)) {
 				fprintf(stderr, "omg: %s does not apply to '%s'\n", names[i], cmd->name);
 				return EXIT_USAGE;
@@ -220,6 +241,8 @@ int main(int argc, char **argv)
 	}
 	if (c.list_kind < 0)
 		c.list_kind = LIST_INSTALLED;
+	if (!c.socket && getenv("OMG_SOCKET") && *getenv("OMG_SOCKET"))
+		c.socket = getenv("OMG_SOCKET");
 	if (strcmp(color, "always") == 0)
 		c.color = 1;
 	else if (strcmp(color, "never") == 0)
@@ -253,6 +276,10 @@ int main(int argc, char **argv)
 			engine_now_ms() - t1,
 			index_count(engine_index(c.engine)),
 			(double)index_bytes(engine_index(c.engine)) / 1048576.0);
+	}
+	if (c.client) {
+		client_close(c.client);
+		free(c.client);
 	}
 	engine_close(c.engine);
 	buf_free(&c.out);

@@ -113,10 +113,45 @@ static int decode_all(const struct buf *b, struct replies *out)
 	return rc;
 }
 
+#define REPLY_TIMEOUT_MS 120000
+
+/* Sends req to the engine at c->socket and collects its replies. */
+static int request_socket(struct cli *c, struct msg *req, struct replies *out)
+{
+	char err[512];
+	if (!c->client) {
+		c->client = xcalloc(1, sizeof(*c->client));
+		if (client_open(c->client, c->socket, "omg-cli", err, sizeof(err)) != 0) {
+			fprintf(stderr, "omg: %s\n", err);
+			free(c->client);
+			c->client = NULL;
+			return EXIT_ROOT;
+		}
+		c->backend_name = c->client->engine.backend;
+	}
+	if (client_send(c->client, req, err, sizeof(err)) != 0) {
+		fprintf(stderr, "omg: %s\n", err);
+		return EXIT_DB;
+	}
+	for (;;) {
+		struct msg m;
+		if (client_recv(c->client, &m, out->arena, REPLY_TIMEOUT_MS, err, sizeof(err)) != 0) {
+			fprintf(stderr, "omg: %s\n", err);
+			return EXIT_DB;
+		}
+		if (m.h.id != req->h.id && m.h.id != 0)
+			continue; /* an event or a stale reply */
+		if (take(out, &m))
+			return 0;
+	}
+}
+
 int cli_request(struct cli *c, struct msg *req, struct replies *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->arena = strpool_new();
+	if (c->socket)
+		return request_socket(c, req, out);
 	if (!c->engine) {
 		int rc = cli_open_engine(c);
 		if (rc)

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/* Socket paths: per-user 0700 directory, one socket per root. */
+#include "ipc/sockpath.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int sockpath_check_dir(const char *path, char *err, size_t errlen)
+{
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash || slash == dir) {
+		snprintf(err, errlen, "socket path '%s' needs a directory", path);
+		return -1;
+	}
+	*slash = '\0';
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (lstat(dir, &st) != 0) {
+		snprintf(err, errlen, "cannot use %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s is not a directory (a link or a file); refusing it", dir);
+		return -1;
+	}
+	if (st.st_uid != getuid()) {
+		snprintf(err, errlen, "%s belongs to uid %u, not to us; refusing it", dir,
+			 (unsigned)st.st_uid);
+		return -1;
+	}
+	if (st.st_mode & 077) {
+		snprintf(err, errlen, "%s is open to other users (mode %03o); refusing it", dir,
+			 (unsigned)(st.st_mode & 0777));
+		return -1;
+	}
+	return 0;
+}
+
+int sockpath_user(const char *root, char *out, size_t len, char *err, size_t errlen)
+{
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	char base[4096];
+	if (rt && *rt == '/')
+		snprintf(base, sizeof(base), "%s/omg", rt);
+	else
+		snprintf(base, sizeof(base), "/tmp/omg-%u", (unsigned)getuid());
+	int n;
+	if (strcmp(root, "/") == 0) {
+		n = snprintf(out, len, "%s/omgd.sock", base);
+	} else {
+		uint64_t h = 14695981039346656037ull; /* FNV-1a of the real path */
+		for (const char *s = root; *s; s++)
+			h = (h ^ (unsigned char)*s) * 1099511628211ull;
+		n = snprintf(out, len, "%s/omgd-%016llx.sock", base, (unsigned long long)h);
+	}
+	if (n < 0 || (size_t)n >= len || (size_t)n >= 108) {
+		snprintf(err, errlen, "socket path under %s is too long for a Unix socket", base);
+		return -1;
+	}
+	return sockpath_check_dir(out, err, errlen);
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/* Where an engine's socket lives, and the checks on its directory. */
+#ifndef OMG_IPC_SOCKPATH_H
+#define OMG_IPC_SOCKPATH_H
+
+#include <stddef.h>
+
+/*
+ * The user-mode socket for a root (its real path): $XDG_RUNTIME_DIR/omg/, or
+ * /tmp/omg-UID/ when XDG_RUNTIME_DIR is unset; "omgd.sock" for "/", and
+ * "omgd-HASH.sock" for another root. The directory is created 0700 if
+ * missing, then checked with lstat: a real directory, owned by us, no access
+ * for group or others. 0, or -1 with a reason.
+ */
+int sockpath_user(const char *root, char *out, size_t len, char *err, size_t errlen);
+/* Checks (creating if needed) the directory that will hold path. */
+int sockpath_check_dir(const char *path, char *err, size_t errlen);
+
+#endif
