@@ -63,9 +63,13 @@ static int take(struct replies *out, const struct msg *m)
 {
 	switch (m->h.type) {
 	case MSG_PKGS:
-		out->pkgs = xgrow(out->pkgs, &out->cap, out->n + m->u.pkgs.count, sizeof(*out->pkgs));
-		memcpy(out->pkgs + out->n, m->u.pkgs.pkgs, m->u.pkgs.count * sizeof(*out->pkgs));
-		out->n += m->u.pkgs.count;
+		if (m->u.pkgs.count) {
+			out->pkgs = xgrow(out->pkgs, &out->cap, out->n + m->u.pkgs.count,
+					  sizeof(*out->pkgs));
+			memcpy(out->pkgs + out->n, m->u.pkgs.pkgs,
+			       m->u.pkgs.count * sizeof(*out->pkgs));
+			out->n += m->u.pkgs.count;
+		}
 		concat(out->arena, &out->missing, m->u.pkgs.missing);
 		concat(out->arena, &out->providers, m->u.pkgs.providers);
 		for (uint32_t i = 0; i < m->u.pkgs.warnings.n; i++)

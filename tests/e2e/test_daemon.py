@@ -1,0 +1,150 @@
+# SPDX-License-Identifier: MIT
+"""omg daemon over a real Unix socket: the same answers as in process, and a peer that
+sends garbage, oversized frames or the wrong version gets an error, never a crash."""
+import json
+import os
+import signal
+import socket
+import struct
+import subprocess
+import time
+
+import pytest
+
+from conftest import OMG
+
+
+@pytest.fixture
+def daemon(omg, sb, tmp_path):
+    d = tmp_path / "run"
+    d.mkdir(mode=0o700)
+    path = str(d / "omgd.sock")
+    p = subprocess.Popen([str(OMG), "--root", sb["root"], "daemon", "--socket", path],
+                         env=omg.env, stderr=subprocess.PIPE, text=True)
+    for _ in range(200):
+        if os.path.exists(path):
+            break
+        time.sleep(0.05)
+    assert os.path.exists(path), p.stderr.read() if p.poll() is not None else "no socket"
+    yield {"path": path, "proc": p, "root": sb["root"]}
+    if p.poll() is None:
+        p.send_signal(signal.SIGTERM)
+        p.wait(timeout=10)
+
+
+def frame(version, type_, id_=1, body=b""):
+    msg = struct.pack("<HHII", version, type_, id_, 0) + body
+    return struct.pack(">I", len(msg)) + msg
+
+
+def hello(lo=1, hi=1):
+    return frame(1, 0x0001, 1, struct.pack("<II", lo, hi) + struct.pack("<I", 3) + b"raw")
+
+
+def read_msg(s):
+    def exact(n):
+        data = b""
+        while len(data) < n:
+            chunk = s.recv(n - len(data))
+            if not chunk:
+                raise EOFError
+            data += chunk
+        return data
+    (n,) = struct.unpack(">I", exact(4))
+    body = exact(n)
+    return struct.unpack("<HHII", body[:12]), body[12:]
+
+
+def connect(path):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(10)
+    s.connect(path)
+    return s
+
+
+@pytest.mark.parametrize("args", [["--json", "search", "omg"], ["--json", "info", "omg-editor",
+                                  "omg-lib"], ["--json", "list", "--upgradable"],
+                                  ["--json", "status"], ["search", "--regex", "edit"],
+                                  ["info", "omg-spell"]])
+def test_same_answers_as_in_process(omg, daemon, args):
+    local = omg.run(*args, root=daemon["root"])
+    remote = omg.run("--socket", daemon["path"], *args)
+    assert remote.returncode == local.returncode
+    assert remote.stdout == local.stdout
+    if args[0] == "--json":
+        json.loads(remote.stdout)
+
+
+def test_errors_travel(omg, daemon):
+    p = omg.run("--socket", daemon["path"], "search", "--regex", "([")
+    assert p.returncode == 2 and "invalid regular expression" in p.stderr
+    p = omg.run("--socket", daemon["path"], "info", "text-editor")
+    assert p.returncode == 3 and "provided by omg-editor, omg-editor-legacy" in p.stderr
+
+
+def test_bad_peers_do_not_hurt_the_engine(omg, daemon):
+    path = daemon["path"]
+    # garbage before hello: an error, then the connection is closed
+    s = connect(path)
+    s.sendall(b"\x00\x00\x00\x0cGARBAGEBYTES")
+    (hdr, _) = read_msg(s)
+    assert hdr[1] == 0x0003
+    s.close()
+    # the wrong version range
+    s = connect(path)
+    s.sendall(hello(7, 9))
+    (hdr, body) = read_msg(s)
+    assert hdr[1] == 0x0003 and struct.unpack("<I", body[:4])[0] == 2
+    s.close()
+    # an oversized frame: refused from its length alone
+    s = connect(path)
+    s.sendall(hello() + struct.pack(">I", 64 << 20))
+    read_msg(s)
+    (hdr, body) = read_msg(s)
+    assert hdr[1] == 0x0003 and struct.unpack("<I", body[:4])[0] == 1
+    s.close()
+    # a malformed message after hello keeps the connection usable
+    s = connect(path)
+    s.sendall(hello())
+    read_msg(s)
+    s.sendall(frame(1, 0x0101, 5, struct.pack("<I", 0x7fffffff)))
+    (hdr, body) = read_msg(s)
+    assert hdr[1] == 0x0003 and hdr[2] == 5
+    s.sendall(frame(1, 0x0103, 6))
+    (hdr, _) = read_msg(s)
+    assert hdr[1] == 0x0201 and hdr[2] == 6
+    # a truncated frame, then a hang-up
+    s.sendall(struct.pack(">I", 100) + b"abc")
+    s.close()
+    # many clients at once, one that never reads
+    idle = connect(path)
+    idle.sendall(hello())
+    procs = [subprocess.Popen([str(OMG), "--socket", path, "--json", "status"],
+                              stdout=subprocess.PIPE, env=omg.env) for _ in range(40)]
+    outs = [p.communicate(timeout=60)[0] for p in procs]
+    assert all(json.loads(o)["installed"] == 6 for o in outs)
+    idle.close()
+    assert daemon["proc"].poll() is None
+
+
+def test_sigterm_removes_the_socket_and_stale_one_is_replaced(omg, daemon, sb):
+    daemon["proc"].send_signal(signal.SIGTERM)
+    assert daemon["proc"].wait(timeout=10) == 0
+    assert not os.path.exists(daemon["path"])
+    # a socket file left by a killed engine is replaced by the next one
+    p = subprocess.Popen([str(OMG), "--root", sb["root"], "daemon", "--socket", daemon["path"]],
+                         env=omg.env, stderr=subprocess.PIPE)
+    for _ in range(200):
+        if os.path.exists(daemon["path"]):
+            break
+        time.sleep(0.05)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    assert os.path.exists(daemon["path"])
+    q = subprocess.Popen([str(OMG), "--root", sb["root"], "daemon", "--socket", daemon["path"],
+                          "--idle", "1"], env=omg.env, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.5)
+    r = omg.run("--socket", daemon["path"], "--json", "status")
+    assert r.returncode == 0
+    assert q.wait(timeout=15) == 0  # idle exit
+    assert "idle" in q.stderr.read()
