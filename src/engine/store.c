@@ -138,8 +138,7 @@ static void drop(struct store *st, const char *key)
 		return;
 	MDB_val k = {strlen(key), (void *)key};
 	mdb_del(txn, st->dbi, &k, NULL);
-	if (mdb_txn_commit(txn) != 0)
-		return;
+	mdb_txn_commit(txn); /* best effort: a failed drop is retried on the next miss */
 }
 
 struct index *store_get(struct store *st, const char *key, const char *fp)
