@@ -31,7 +31,14 @@ struct cli {
 	int regex, names_only, installed_only, list_kind;
 	size_t limit;
 	const char *socket;      /* --socket or OMG_SOCKET: talk to the engine there */
+	int no_daemon;           /* --no-daemon or OMG_NO_DAEMON: the engine runs in process */
 	unsigned idle;           /* daemon: --idle SECONDS */
+	int idle_set;
+	int system;              /* daemon: --system */
+	int all;                 /* daemon stop: --all */
+	int ready_fd;            /* daemon: --ready-fd (set by the client that starts it) */
+	const char *config;      /* daemon: --config PATH */
+	double connect_ms;       /* time to reach the engine (and start it) */
 	/* state */
 	struct client *client;    /* the connection, when socket is set */
 	struct engine *engine;    /* in-process engine, opened by the first request */
@@ -62,6 +69,18 @@ int cli_exit_for(uint32_t error);
 /* Opens the engine for the command; prints the error and returns an exit
  * code (non-zero) on failure. Backend warnings go to stderr. */
 int cli_open_engine(struct cli *c);
+/*
+ * Connects c->client to the engine for c's root: --socket/OMG_SOCKET if
+ * given; else the system engine's socket for "/" if one answers; else the
+ * user engine's, which is started first when none answers and spawn is set
+ * (and the configuration allows it). The socket used goes to path. Returns
+ * 0, 1 when no engine answers and none was started, or an exit status after
+ * printing why.
+ */
+int cli_connect(struct cli *c, int spawn, char *path, size_t pathlen);
+/* The user-mode socket for c's root and backend ("root" or "root\nbackend"
+ * hashed into its name), with the root's real path in real. An exit status. */
+int cli_user_socket(struct cli *c, char *path, size_t len, char *real, size_t reallen);
 
 int cmd_search(struct cli *c, int argc, char **argv);
 int cmd_info(struct cli *c, int argc, char **argv);
@@ -85,6 +104,8 @@ void out_pkg_json_array(struct cli *c, const struct msg_pkg *v, size_t n);
 /* Every field of one package (a full record), as text or as a JSON object. */
 void out_info_text(struct cli *c, const struct msg_pkg *p);
 void out_info_json(struct cli *c, const struct msg_pkg *p);
+/* omg daemon status: the engine's facts, as text or JSON. */
+void out_engine_status(struct cli *c, const char *socket, const struct msg_status_reply *s);
 /* "8.00 KiB" for a byte count. */
 void out_size(struct buf *b, int64_t bytes);
 

@@ -145,6 +145,7 @@ int cmd_status(struct cli *c, int argc, char **argv)
 		json_kv_int(b, "held", (int64_t)s->held, 0);
 		json_kv_int(b, "orphans", (int64_t)s->orphans, 0);
 		json_kv_int(b, "foreign", (int64_t)s->foreign, 0);
+		json_kv_int(b, "generation", (int64_t)s->generation, 0);
 		buf_puts(b, "}\n");
 	} else {
 		buf_printf(&c->out,

@@ -19,7 +19,7 @@
 /* Option bits, to reject an option a command does not take. */
 enum {
 	O_REGEX = 1 << 0, O_NAMES = 1 << 1, O_INSTALLED = 1 << 2, O_LIMIT = 1 << 3,
-	O_KIND = 1 << 4, O_QUIET = 1 << 5, O_IDLE = 1 << 6,
+	O_KIND = 1 << 4, O_QUIET = 1 << 5, O_IDLE = 1 << 6, O_DAEMON = 1 << 7,
 };
 
 struct command {
@@ -45,11 +45,17 @@ static const struct command commands[] = {
 	{"status", cmd_status, 0,
 	 "omg status\n"
 	 "  Package counts: available, installed, explicit, upgradable, held, orphans.\n"},
-	{"daemon", cmd_daemon, O_IDLE,
-	 "omg daemon [--socket PATH] [--idle SECONDS]\n"
-	 "  Runs the engine for the root in the foreground, serving the protocol on PATH\n"
-	 "  (default: $XDG_RUNTIME_DIR/omg/omgd.sock, one socket per root). Exits on\n"
-	 "  SIGTERM or SIGINT, or after SECONDS without a client.\n"},
+	{"daemon", cmd_daemon, O_IDLE | O_DAEMON,
+	 "omg daemon [run] [--system] [--socket PATH] [--idle SECONDS] [--config PATH]\n"
+	 "omg daemon start | stop [--all] | status\n"
+	 "  run: the engine for the root in the foreground, serving the protocol on PATH\n"
+	 "  (default: $XDG_RUNTIME_DIR/omg/omgd.sock, one socket per root; --system:\n"
+	 "  /run/omg/omgd.sock, any local user may read, only root or the admin group may\n"
+	 "  change the system). Exits on SIGTERM or SIGINT, or after SECONDS without a\n"
+	 "  client (idle_timeout in the configuration); SIGHUP reloads the configuration.\n"
+	 "  start: start the engine for the root in the background unless one runs.\n"
+	 "  stop: stop it (--all: every engine of yours). status: what it is doing.\n"
+	 "  Other commands start the engine on demand; see omgd(8).\n"},
 };
 
 static const char usage_text[] =
@@ -70,6 +76,7 @@ static const char usage_text[] =
 	"  --timing             print where the time went to stderr\n"
 	"  -q, --quiet          search and list: package names only, one per line\n"
 	"  --socket PATH        ask the engine serving PATH (also OMG_SOCKET)\n"
+	"  --no-daemon          run the engine in this process (also OMG_NO_DAEMON=1)\n"
 	"  -h, --help           this help, or a command's help after it\n"
 	"  -V, --version        the version\n"
 	"\n"
@@ -112,7 +119,8 @@ int main(int argc, char **argv)
 {
 	enum { OPT_ROOT = 256, OPT_BACKEND, OPT_JSON, OPT_COLOR, OPT_TIMING, OPT_REGEX,
 	       OPT_NAMES, OPT_INSTALLED, OPT_LIMIT, OPT_UPGRADABLE, OPT_EXPLICIT,
-	       OPT_ORPHANS, OPT_FOREIGN, OPT_ALL, OPT_SOCKET, OPT_IDLE };
+	       OPT_ORPHANS, OPT_FOREIGN, OPT_ALL, OPT_SOCKET, OPT_IDLE, OPT_NO_DAEMON,
+	       OPT_SYSTEM, OPT_READY_FD, OPT_CONFIG };
 	static const struct option longopts[] = {
 		{"root", required_argument, NULL, OPT_ROOT},
 		{"backend", required_argument, NULL, OPT_BACKEND},
@@ -132,6 +140,10 @@ int main(int argc, char **argv)
 		{"quiet", no_argument, NULL, 'q'},
 		{"socket", required_argument, NULL, OPT_SOCKET},
 		{"idle", required_argument, NULL, OPT_IDLE},
+		{"no-daemon", no_argument, NULL, OPT_NO_DAEMON},
+		{"system", no_argument, NULL, OPT_SYSTEM},
+		{"ready-fd", required_argument, NULL, OPT_READY_FD},
+		{"config", required_argument, NULL, OPT_CONFIG},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -139,6 +151,7 @@ int main(int argc, char **argv)
 	struct cli c;
 	memset(&c, 0, sizeof(c));
 	c.list_kind = -1;
+	c.ready_fd = -1;
 	const char *color = "auto";
 	unsigned used = 0;
 	int help = 0, nkinds = 0;
@@ -174,7 +187,12 @@ int main(int argc, char **argv)
 		case OPT_EXPLICIT: c.list_kind = LIST_EXPLICIT; used |= O_KIND; nkinds++; break;
 		case OPT_ORPHANS: c.list_kind = LIST_ORPHANS; used |= O_KIND; nkinds++; break;
 		case OPT_FOREIGN: c.list_kind = LIST_FOREIGN; used |= O_KIND; nkinds++; break;
-		case OPT_ALL: c.list_kind = LIST_ALL; used |= O_KIND; nkinds++; break;
+		case OPT_ALL:
+			c.list_kind = LIST_ALL;
+			c.all = 1;
+			used |= O_KIND;
+			nkinds++;
+			break;
 		case 'q': c.quiet = 1; used |= O_QUIET; break;
 		case OPT_SOCKET: c.socket = optarg; break;
 		case OPT_IDLE: {
@@ -184,7 +202,21 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			c.idle = (unsigned)v;
+			c.idle_set = 1;
 			used |= O_IDLE;
+			break;
+		}
+		case OPT_NO_DAEMON: c.no_daemon = 1; break;
+		case OPT_SYSTEM: c.system = 1; used |= O_DAEMON; break;
+		case OPT_CONFIG: c.config = optarg; used |= O_DAEMON; break;
+		case OPT_READY_FD: {
+			size_t v;
+			if (parse_count(optarg, &v) != 0 || v < 3 || v > 65535) {
+				fprintf(stderr, "omg: --ready-fd needs a file descriptor\n");
+				return EXIT_USAGE;
+			}
+			c.ready_fd = (int)v;
+			used |= O_DAEMON;
 			break;
 		}
 		case 'h': help = 1; break;
@@ -202,7 +234,12 @@ int main(int argc, char **argv)
 		}
 	}
 	const struct command *cmd = NULL;
-	if (optind < argc) {
+	const char *prog = strrchr(argv[0], '/');
+	prog = prog ? prog + 1 : argv[0];
+	if (strcmp(prog, "omgd") == 0) {
+		/* omgd is the engine: "omgd [OPTIONS]" is "omg daemon run [OPTIONS]". */
+		cmd = &commands[4];
+	} else if (optind < argc) {
 		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 			if (strcmp(commands[i].name, argv[optind]) == 0)
 				cmd = &commands[i];
@@ -223,12 +260,14 @@ int main(int argc, char **argv)
 			printf("omg %s: the full-screen UI is not built yet; try omg --help.\n\n",
 			       OMG_VERSION);
 	}
+	if (cmd->run == cmd_daemon && (used & O_KIND) && c.all && nkinds == 1)
+		used &= ~(unsigned)O_KIND; /* --all is daemon stop's */
 	unsigned bad = used & ~cmd->options;
 	if (bad) {
 		static const char *const names[] = {"--regex", "--names-only", "--installed",
 						    "--limit", "a list kind option", "--quiet",
-						    "--idle"};
-		for (int i = 0; i < 7; i++)
+						    "--idle", "--system, --config or --ready-fd"};
+		for (int i = 0; i < 8; i++)
 			if (bad & (1u << i)) {
 				fprintf(stderr, "omg: %s does not apply to '%s'\n", names[i], cmd->name);
 				return EXIT_USAGE;
@@ -243,6 +282,12 @@ int main(int argc, char **argv)
 		c.list_kind = LIST_INSTALLED;
 	if (!c.socket && getenv("OMG_SOCKET") && *getenv("OMG_SOCKET"))
 		c.socket = getenv("OMG_SOCKET");
+	if (getenv("OMG_NO_DAEMON") && strcmp(getenv("OMG_NO_DAEMON"), "1") == 0)
+		c.no_daemon = 1;
+	if (c.no_daemon && c.socket && cmd->run != cmd_daemon) {
+		fprintf(stderr, "omg: --no-daemon and --socket (or OMG_SOCKET) contradict each other\n");
+		return EXIT_USAGE;
+	}
 	if (strcmp(color, "always") == 0)
 		c.color = 1;
 	else if (strcmp(color, "never") == 0)
@@ -264,6 +309,14 @@ int main(int argc, char **argv)
 	double t1 = engine_now_ms();
 	if (flush_out(&c) != 0 && rc == EXIT_OK)
 		rc = EXIT_DB + 1;
+	if (c.timing && c.client) {
+		fprintf(stderr,
+			"omg: timing: engine pid %u (%s, index generation %llu), connect %.1f ms, "
+			"requests+format %.1f ms, write %.1f ms\n",
+			(unsigned)c.client->engine.pid, c.client->engine.backend,
+			(unsigned long long)c.client->engine.generation, c.connect_ms,
+			t1 - t0 - c.connect_ms, engine_now_ms() - t1);
+	}
 	if (c.timing && c.engine) {
 		const struct engine_timing *t = engine_timing(c.engine);
 		static const char *const store[] = {"off", "hit", "miss", "write failed"};

@@ -341,3 +341,42 @@ void out_info_json(struct cli *c, const struct msg_pkg *mp)
 	json_kv_str(b, "backend", c->backend_name, 0);
 	buf_putc(b, '}');
 }
+
+void out_engine_status(struct cli *c, const char *socket, const struct msg_status_reply *s)
+{
+	struct buf *b = &c->out;
+	if (c->json) {
+		buf_putc(b, '{');
+		json_kv_bool(b, "running", 1, 1);
+		json_kv_str(b, "socket", socket, 0);
+		json_kv_str(b, "mode", s->mode, 0);
+		json_kv_int(b, "pid", (int64_t)s->pid, 0);
+		json_kv_str(b, "backend", s->backend, 0);
+		json_kv_str(b, "root", s->root, 0);
+		json_kv_int(b, "generation", (int64_t)s->generation, 0);
+		json_kv_int(b, "started", (int64_t)s->started, 0);
+		json_kv_int(b, "index_time", (int64_t)s->index_time, 0);
+		json_kv_int(b, "packages", (int64_t)s->packages, 0);
+		json_kv_int(b, "index_bytes", (int64_t)s->index_bytes, 0);
+		json_kv_int(b, "clients", (int64_t)s->clients, 0);
+		json_kv_int(b, "requests", (int64_t)s->requests, 0);
+		json_kv_int(b, "cache_hits", (int64_t)s->cache_hits, 0);
+		json_kv_int(b, "cache_misses", (int64_t)s->cache_misses, 0);
+		json_kv_strv(b, "warnings", s->warnings.v, s->warnings.n, 0);
+		buf_puts(b, "}\n");
+		return;
+	}
+	time_t now = time(NULL);
+	buf_printf(b, "%sengine%s  %s mode, pid %llu, up %llds, serving %s\n", out_col(c, COL_LABEL),
+		   out_col(c, COL_RESET), s->mode, (unsigned long long)s->pid,
+		   (long long)(now - (time_t)s->started), socket);
+	buf_printf(b, "%ssystem%s  %s on %s: %llu packages, index generation %llu (%.1f MiB, "
+		   "loaded %llds ago)\n", out_col(c, COL_LABEL), out_col(c, COL_RESET), s->backend,
+		   s->root, (unsigned long long)s->packages, (unsigned long long)s->generation,
+		   (double)s->index_bytes / 1048576.0, (long long)(now - (time_t)s->index_time));
+	uint64_t asked = s->cache_hits + s->cache_misses;
+	buf_printf(b, "%sload%s    %llu clients, %llu requests, cache hits %llu of %llu (%.0f%%)\n",
+		   out_col(c, COL_LABEL), out_col(c, COL_RESET), (unsigned long long)s->clients,
+		   (unsigned long long)s->requests, (unsigned long long)s->cache_hits,
+		   (unsigned long long)asked, asked ? 100.0 * (double)s->cache_hits / (double)asked : 0);
+}

@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /* Requests from the CLI to the engine, and their replies decoded as frames. */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "engine/config.h"
 #include "engine/service.h"
+#include "ipc/autostart.h"
 #include "ipc/codec.h"
 #include "ipc/frame.h"
+#include "ipc/sockpath.h"
 #include "util/xalloc.h"
 
 int cli_open_engine(struct cli *c)
@@ -118,20 +125,140 @@ static int decode_all(const struct buf *b, struct replies *out)
 }
 
 #define REPLY_TIMEOUT_MS 120000
+#define CLIENT_NAME "omg-cli"
 
-/* Sends req to the engine at c->socket and collects its replies. */
+int cli_user_socket(struct cli *c, char *path, size_t len, char *real, size_t reallen)
+{
+	const char *root = c->root && *c->root ? c->root : "/";
+	char buf[PATH_MAX], err[512];
+	struct stat st;
+	if (!realpath(root, buf) || stat(buf, &st) != 0) {
+		fprintf(stderr, "omg: cannot use root '%s': %s\n", root, strerror(errno));
+		return EXIT_ROOT;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "omg: cannot use root '%s': %s\n", root, strerror(ENOTDIR));
+		return EXIT_ROOT;
+	}
+	snprintf(real, reallen, "%s", buf);
+	char *key = c->backend ? xasprintf("%s\n%s", buf, c->backend) : xstrdup(buf);
+	int rc = sockpath_user(key, path, len, err, sizeof(err));
+	free(key);
+	if (rc != 0) {
+		fprintf(stderr, "omg: %s\n", err);
+		return EXIT_ROOT;
+	}
+	return 0;
+}
+
+/* The engine's log beside our other state: $XDG_STATE_HOME/omg/NAME.log
+ * for socket .../NAME.sock (caller frees), or NULL. */
+static char *log_path(const char *sock)
+{
+	const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	char *dir = x && *x == '/' ? xasprintf("%s/omg", x) :
+		    home && *home == '/' ? xasprintf("%s/.local/state/omg", home) : NULL;
+	if (!dir)
+		return NULL;
+	for (char *p = dir + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(dir, 0700);
+			*p = '/';
+		}
+	}
+	mkdir(dir, 0700);
+	const char *base = strrchr(sock, '/');
+	base = base ? base + 1 : sock;
+	size_t n = strcspn(base, ".");
+	char *log = xasprintf("%s/%.*s.log", dir, (int)n, base);
+	free(dir);
+	return log;
+}
+
+int cli_connect(struct cli *c, int spawn, char *path, size_t pathlen)
+{
+	char err[1024], real[PATH_MAX];
+	struct client *cl = xcalloc(1, sizeof(*cl));
+	int rc;
+	real[0] = '\0';
+	if (c->socket) {
+		snprintf(path, pathlen, "%s", c->socket);
+	} else {
+		if ((rc = cli_user_socket(c, path, pathlen, real, sizeof(real))) != 0)
+			goto fail;
+		char sys[256];
+		/* A system engine for the real system serves every user's reads. */
+		if (!c->backend && strcmp(real, "/") == 0 &&
+		    sockpath_system("/", sys, sizeof(sys), err, sizeof(err)) == 0 &&
+		    client_open(cl, sys, CLIENT_NAME, err, sizeof(err)) == 0) {
+			snprintf(path, pathlen, "%s", sys);
+			goto done;
+		}
+	}
+	struct config cfg;
+	config_defaults(&cfg);
+	if (spawn) {
+		char *cpath = config_path(0);
+		if (config_load(&cfg, cpath, err, sizeof(err)) != 0)
+			fprintf(stderr, "omg: warning: %s (using the defaults)\n", err);
+		free(cpath);
+	}
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	const char *argv[12];
+	size_t k = 0;
+	argv[k++] = exe;
+	if (real[0]) {
+		argv[k++] = "--root";
+		argv[k++] = real;
+	} else if (c->root) {
+		argv[k++] = "--root";
+		argv[k++] = c->root;
+	}
+	if (c->backend) {
+		argv[k++] = "--backend";
+		argv[k++] = c->backend;
+	}
+	argv[k++] = "daemon";
+	argv[k++] = "--socket";
+	argv[k++] = path;
+	argv[k] = NULL;
+	char *log = log_path(path);
+	struct autostart a = {path, argv, log, cfg.start_timeout, spawn && cfg.autostart && n > 0,
+			      CLIENT_NAME};
+	int status;
+	rc = autostart_open(cl, &a, err, sizeof(err), &status);
+	free(log);
+	if (rc != 0) {
+		if (!a.spawn && strncmp(err, "no engine", 9) == 0) {
+			rc = 1;
+			goto fail;
+		}
+		fprintf(stderr, "omg: %s\n", err);
+		rc = status ? status : EXIT_ROOT;
+		goto fail;
+	}
+done:
+	c->client = cl;
+	c->backend_name = cl->engine.backend;
+	return 0;
+fail:
+	free(cl);
+	return rc;
+}
+
+/* Sends req to the engine and collects its replies. */
 static int request_socket(struct cli *c, struct msg *req, struct replies *out)
 {
-	char err[512];
+	char err[512], path[4096];
 	if (!c->client) {
-		c->client = xcalloc(1, sizeof(*c->client));
-		if (client_open(c->client, c->socket, "omg-cli", err, sizeof(err)) != 0) {
-			fprintf(stderr, "omg: %s\n", err);
-			free(c->client);
-			c->client = NULL;
-			return EXIT_ROOT;
-		}
-		c->backend_name = c->client->engine.backend;
+		double t0 = engine_now_ms();
+		int rc = cli_connect(c, 1, path, sizeof(path));
+		c->connect_ms = engine_now_ms() - t0;
+		if (rc)
+			return rc == 1 ? EXIT_ROOT : rc;
 	}
 	if (client_send(c->client, req, err, sizeof(err)) != 0) {
 		fprintf(stderr, "omg: %s\n", err);
@@ -154,7 +281,7 @@ int cli_request(struct cli *c, struct msg *req, struct replies *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->arena = strpool_new();
-	if (c->socket)
+	if (!c->no_daemon)
 		return request_socket(c, req, out);
 	if (!c->engine) {
 		int rc = cli_open_engine(c);
@@ -164,7 +291,8 @@ int cli_request(struct cli *c, struct msg *req, struct replies *out)
 	/* In process, the engine answers into a buffer of frames that is then
 	 * decoded exactly as replies from a socket are. */
 	struct buf frames = {0};
-	service_request(c->engine, req, OMG_FRAME_MAX_DEFAULT, emit_frame, &frames);
+	struct service_env env = {.frame_max = OMG_FRAME_MAX_DEFAULT, .mode = "in-process"};
+	service_request(c->engine, req, &env, emit_frame, &frames);
 	int rc = decode_all(&frames, out);
 	buf_free(&frames);
 	return rc;

@@ -16,14 +16,26 @@
 #include "util/buf.h"
 #include "util/xalloc.h"
 
+/*
+ * The index is replaced only by engine_apply, on the thread that serves
+ * requests; engine_refresh builds the next one on another thread from the
+ * fields that never change after engine_open (b, root, store, key) and fp,
+ * which only engine_apply writes while no refresh runs.
+ */
 struct engine {
 	const struct backend *b;
-	const struct backend_ops *ops; /* NULL until needed: a stored index needs none */
-	void *backend;
 	char *root;
 	struct index *index;
 	struct store *store;
+	char *key;           /* store key, NULL without a store */
+	char *fp;            /* the fingerprint the index was built from */
+	uint64_t generation; /* 1 for the first index, +1 for each swap */
 	struct engine_timing timing;
+};
+
+struct engine_update {
+	struct index *index;
+	char *fp;
 };
 
 /* Milliseconds on the monotonic clock. */
@@ -70,82 +82,93 @@ static int choose(struct engine *e, const struct engine_opts *o, char *err, size
 
 /* Opens the store and takes the fingerprint; sets e->index on a hit. On
  * return *key is the store key (caller frees), or NULL when there is no store. */
-static void lookup(struct engine *e, const struct engine_opts *o, struct buf *fp, char **key)
+static void lookup(struct engine *e, const struct engine_opts *o)
 {
 	char *dir = o->store_dir ? xstrdup(o->store_dir) : store_default_dir();
 	char why[512];
-	*key = NULL;
 	if (dir)
 		e->store = store_open(dir, why, sizeof(why));
 	free(dir);
 	if (!e->store)
 		return;
-	buf_printf(fp, "%s;", e->b->name);
-	if (e->b->fingerprint(e->root, fp) != 0)
-		return;
-	*key = xasprintf("%s:%s", e->b->name, e->root);
-	e->index = store_get(e->store, *key, buf_str(fp));
+	e->key = xasprintf("%s:%s", e->b->name, e->root);
+	if (e->fp)
+		e->index = store_get(e->store, e->key, e->fp);
 }
 
-/* Loads the backend module, opens it, builds the index, and stores it under
- * key (when there is one) with the fingerprint taken before the load: a
- * change during the load makes the next call miss, never use stale data. */
-static int build(struct engine *e, const char *key, const struct buf *fp, char *err,
-		 size_t errlen, int *status)
+/* The fingerprint of the backend's files now (caller frees), or NULL. */
+static char *take_fingerprint(const struct engine *e)
+{
+	struct buf fp = {0};
+	buf_printf(&fp, "%s;", e->b->name);
+	if (e->b->fingerprint(e->root, &fp) != 0) {
+		buf_free(&fp);
+		return NULL;
+	}
+	return fp.p;
+}
+
+/*
+ * Loads the backend module, opens it, builds an index, closes the backend,
+ * and stores the index under e->key (when there is a store) with fp, the
+ * fingerprint taken before the load: a change during the load makes the next
+ * lookup miss, never use stale data. Returns the index (caller frees) or
+ * NULL with err and *status. Writes only *t; safe off the serving thread.
+ */
+static struct index *build(const struct engine *e, const char *fp, struct engine_timing *t,
+			   char *err, size_t errlen, int *status)
 {
 	double t0 = engine_now_ms();
 	struct backend_opts bo = {e->root, strcmp(e->root, "/") != 0};
-	e->ops = backend_module(e->b, err, errlen);
-	if (!e->ops) {
+	const struct backend_ops *ops = backend_module(e->b, err, errlen);
+	if (!ops) {
 		*status = BACKEND_ERR_MODULE;
-		return -1;
+		return NULL;
 	}
-	e->backend = e->ops->open(&bo, err, errlen, status);
-	if (!e->backend)
-		return -1;
+	void *be = ops->open(&bo, err, errlen, status);
+	if (!be)
+		return NULL;
 	double t1 = engine_now_ms();
 	struct index_builder *b = index_builder_new();
 	struct pkg_sink sink = index_builder_sink(b);
-	if (e->ops->load(e->backend, &sink, err, errlen) != 0) {
+	int rc = ops->load(be, &sink, err, errlen);
+	ops->close(be); /* the index keeps copies; the backend's memory goes back now */
+	if (rc != 0) {
 		index_builder_free(b);
 		*status = BACKEND_ERR_DB;
-		return -1;
+		return NULL;
 	}
 	double t2 = engine_now_ms();
-	e->index = index_builder_finish(b);
+	struct index *ix = index_builder_finish(b);
 	double t3 = engine_now_ms();
 	char why[512];
-	if (key && store_put(e->store, key, buf_str(fp), e->index, why, sizeof(why)) != 0)
-		e->timing.store = STORE_FAILED;
-	e->timing.open_ms += t1 - t0;
-	e->timing.load_ms = t2 - t1;
-	e->timing.index_ms = t3 - t2;
-	e->timing.store_ms = engine_now_ms() - t3;
-	return 0;
+	if (e->key && fp && store_put(e->store, e->key, fp, ix, why, sizeof(why)) != 0)
+		t->store = STORE_FAILED;
+	t->open_ms += t1 - t0;
+	t->load_ms = t2 - t1;
+	t->index_ms = t3 - t2;
+	t->store_ms = engine_now_ms() - t3;
+	return ix;
 }
 
 struct engine *engine_open(const struct engine_opts *o, char *err, size_t errlen, int *status)
 {
 	struct engine *e = xcalloc(1, sizeof(*e));
-	struct buf fp = {0};
-	char *key = NULL;
 	double t0 = engine_now_ms();
 
 	if (choose(e, o, err, errlen, status) != 0)
 		goto fail;
+	e->fp = take_fingerprint(e);
 	if (o->use_store)
-		lookup(e, o, &fp, &key);
+		lookup(e, o);
 	e->timing.open_ms = engine_now_ms() - t0;
-	e->timing.store = e->index ? STORE_HIT : key ? STORE_MISS : STORE_OFF;
-	if (!e->index && build(e, key, &fp, err, errlen, status) != 0)
+	e->timing.store = e->index ? STORE_HIT : e->key ? STORE_MISS : STORE_OFF;
+	if (!e->index && !(e->index = build(e, e->fp, &e->timing, err, errlen, status)))
 		goto fail;
-	free(key);
-	buf_free(&fp);
+	e->generation = 1;
 	*status = BACKEND_OK;
 	return e;
 fail:
-	free(key);
-	buf_free(&fp);
 	engine_close(e);
 	return NULL;
 }
@@ -154,10 +177,10 @@ void engine_close(struct engine *e)
 {
 	if (!e)
 		return;
-	if (e->backend)
-		e->ops->close(e->backend);
 	index_free(e->index); /* before the store: a stored index maps it */
 	store_close(e->store);
+	free(e->key);
+	free(e->fp);
 	free(e->root);
 	free(e);
 }
@@ -185,4 +208,59 @@ enum search_style engine_search_style(const struct engine *e)
 const struct engine_timing *engine_timing(const struct engine *e)
 {
 	return &e->timing;
+}
+
+uint64_t engine_generation(const struct engine *e)
+{
+	return e->generation;
+}
+
+int engine_refresh(const struct engine *e, int force, struct engine_update **out, char *err,
+		   size_t errlen)
+{
+	*out = NULL;
+	char *fp = take_fingerprint(e);
+	if (!force && fp && e->fp && strcmp(fp, e->fp) == 0) {
+		free(fp);
+		return 0;
+	}
+	struct index *ix = e->key && fp ? store_get(e->store, e->key, fp) : NULL;
+	if (!ix) {
+		struct engine_timing t = {0};
+		int status;
+		ix = build(e, fp, &t, err, errlen, &status);
+	}
+	if (!ix) {
+		free(fp);
+		return -1;
+	}
+	*out = xmalloc(sizeof(**out));
+	(*out)->index = ix;
+	(*out)->fp = fp;
+	return 1;
+}
+
+void engine_apply(struct engine *e, struct engine_update *u)
+{
+	index_free(e->index);
+	free(e->fp);
+	e->index = u->index;
+	e->fp = u->fp;
+	e->generation++;
+	free(u);
+}
+
+void engine_update_free(struct engine_update *u)
+{
+	if (!u)
+		return;
+	index_free(u->index);
+	free(u->fp);
+	free(u);
+}
+
+void engine_watch_dirs(const struct engine *e, void (*add)(void *ctx, const char *dir),
+		       void *ctx)
+{
+	e->b->watch(e->root, add, ctx);
 }

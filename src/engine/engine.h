@@ -4,6 +4,7 @@
 #define OMG_ENGINE_ENGINE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "engine/index.h"
 #include "engine/query.h"
@@ -42,5 +43,27 @@ enum search_style engine_search_style(const struct engine *e);
 const struct engine_timing *engine_timing(const struct engine *e);
 /* Milliseconds on the monotonic clock. */
 double engine_now_ms(void);
+/* Counts index swaps: 1 for the index engine_open built. */
+uint64_t engine_generation(const struct engine *e);
+
+/*
+ * Reloading while serving. engine_refresh runs on any thread while the
+ * serving thread keeps reading the current index: it takes the fingerprint
+ * of the backend's files and, if it changed (or force is set), loads the
+ * new index from the store or the backend. Returns 1 with *out set, 0 when
+ * nothing changed, -1 with err (the current index stays). Only one refresh
+ * may run at a time. engine_apply, on the serving thread, swaps *out in,
+ * frees the old index and bumps the generation; or free it unused with
+ * engine_update_free.
+ */
+struct engine_update;
+int engine_refresh(const struct engine *e, int force, struct engine_update **out, char *err,
+		   size_t errlen);
+void engine_apply(struct engine *e, struct engine_update *u);
+void engine_update_free(struct engine_update *u);
+/* Calls add for each directory whose changes may change the index (the
+ * backend's databases and configuration); for inotify. */
+void engine_watch_dirs(const struct engine *e, void (*add)(void *ctx, const char *dir),
+		       void *ctx);
 
 #endif

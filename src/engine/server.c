@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: MIT */
-/* Unix socket server: accept, peer credentials, handshake, requests, bounded output. */
+/* Unix socket server: accept, peer credentials, handshake, requests, reloads, bounded output. */
 #include "engine/server.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pthread.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -17,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/cache.h"
 #include "engine/service.h"
 #include "ipc/codec.h"
 #include "ipc/frame.h"
@@ -31,27 +38,57 @@ struct conn {
 	pid_t pid;
 	int hello;             /* handshake done */
 	int closing;           /* close once the output is flushed */
+	int held;              /* requests wait for the index to catch up */
+	int want_out;          /* EPOLLOUT armed */
 	struct frame_reader in;
 	struct buf out;
 	size_t out_off;        /* bytes of out already written */
 	double tokens, last;   /* rate limit bucket */
 	double stalled_since;  /* when output started waiting, 0 if not */
+	uint32_t sub_id;       /* the subscribe request's id, 0 when not subscribed */
+	uint32_t sub_what;
 	struct conn *next;
 };
 
+/*
+ * Freshness. Every batch of inotify events bumps event_seq. A refresh
+ * remembers the event_seq it started at (refresh_seq); when it ends, the
+ * index reflects every change up to then (index_seq = refresh_seq). A
+ * request that arrives while index_seq < event_seq waits (its connection is
+ * held) until a refresh that started after it ends, so an answer never
+ * predates a change the client could have seen.
+ */
 struct server {
 	struct engine *e;
-	const struct server_opts *o;
-	int epfd, lfd, sigfd, timerfd;
+	struct server_opts o;
+	int epfd, lfd, sigfd, timerfd, inofd, donefd;
 	struct conn *conns;
 	unsigned nconns;
-	double last_activity;
+	double last_activity, last_check;
 	int stop;
+	struct cache *cache;
+	uint64_t requests;
+	time_t started, index_time;
+	uint64_t event_seq, index_seq, refresh_seq;
+	/* the refresh thread: these are written by it until it signals donefd */
+	int refreshing;
+	pthread_t thread;
+	int r_rc;
+	struct engine_update *r_update;
+	char r_err[512];
+	char *reload_error; /* why the last refresh failed, shown as a warning */
+	struct buf key;     /* scratch: a request as a cache key */
 };
+
+/* Tags for the fds that are not connections. */
+static char tag_listen, tag_signal, tag_timer, tag_inotify, tag_done;
 
 void server_defaults(struct server_opts *o)
 {
 	memset(o, 0, sizeof(*o));
+	o->listen_fd = -1;
+	o->ready_fd = -1;
+	o->admin_gid = (gid_t)-1;
 	o->idle_seconds = 0;
 	o->frame_max = OMG_FRAME_MAX_DEFAULT;
 	o->max_clients = 1024;
@@ -59,6 +96,9 @@ void server_defaults(struct server_opts *o)
 	o->burst = 4000;
 	o->out_max = 256u << 20;
 	o->stall_seconds = 30;
+	o->cache_bytes = 64u << 20;
+	o->cache_ttl = 600;
+	o->recheck_seconds = 60;
 }
 
 /* Seconds on the monotonic clock. */
@@ -69,10 +109,11 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Arms or disarms EPOLLOUT for c. */
-static void want_write(struct server *s, struct conn *c, int on)
+/* Sets c's epoll interest from its state. */
+static void update_events(struct server *s, struct conn *c)
 {
-	struct epoll_event ev = {.events = EPOLLIN | (on ? EPOLLOUT : 0u), .data.ptr = c};
+	struct epoll_event ev = {.events = (c->held ? 0u : EPOLLIN) | (c->want_out ? EPOLLOUT : 0u),
+				 .data.ptr = c};
 	epoll_ctl(s->epfd, EPOLL_CTL_MOD, c->fd, &ev);
 }
 
@@ -106,7 +147,10 @@ static int flush(struct server *s, struct conn *c)
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
 				if (!c->stalled_since)
 					c->stalled_since = now();
-				want_write(s, c, 1);
+				if (!c->want_out) {
+					c->want_out = 1;
+					update_events(s, c);
+				}
 				return 0;
 			}
 			drop(s, c);
@@ -118,7 +162,10 @@ static int flush(struct server *s, struct conn *c)
 	buf_reset(&c->out);
 	c->out_off = 0;
 	c->stalled_since = 0;
-	want_write(s, c, 0);
+	if (c->want_out) {
+		c->want_out = 0;
+		update_events(s, c);
+	}
 	if (c->closing) {
 		drop(s, c);
 		return -1;
@@ -154,9 +201,9 @@ static void emit_conn(void *ctx, const struct msg *reply)
 static int take_token(struct server *s, struct conn *c)
 {
 	double t = now();
-	c->tokens += (t - c->last) * s->o->rate;
-	if (c->tokens > s->o->burst)
-		c->tokens = s->o->burst;
+	c->tokens += (t - c->last) * s->o.rate;
+	if (c->tokens > s->o.burst)
+		c->tokens = s->o.burst;
 	c->last = t;
 	if (c->tokens < 1)
 		return 0;
@@ -164,44 +211,230 @@ static int take_token(struct server *s, struct conn *c)
 	return 1;
 }
 
+/* What the service reports about this server. */
+static void fill_env(struct server *s, struct service_env *env)
+{
+	struct cache_stats cs;
+	cache_get_stats(s->cache, &cs);
+	memset(env, 0, sizeof(*env));
+	env->frame_max = s->o.frame_max;
+	env->mode = s->o.system ? "system" : "user";
+	env->started = (uint64_t)s->started;
+	env->index_time = (uint64_t)s->index_time;
+	env->clients = s->nconns;
+	env->requests = s->requests;
+	env->cache_hits = cs.hits;
+	env->cache_misses = cs.misses;
+	env->warning = s->reload_error;
+}
+
+/* Queues a status event to a subscribed connection. */
+static void queue_status_event(struct server *s, struct conn *c)
+{
+	struct service_env env;
+	fill_env(s, &env);
+	struct msg m;
+	memset(&m, 0, sizeof(m));
+	m.h.type = MSG_EVENT_STATUS;
+	m.h.id = c->sub_id;
+	service_status(s->e, &env, &m.u.status);
+	queue(c, &m);
+	free((void *)m.u.status.warnings.v);
+}
+
+/* Non-zero if uid is root or, in system mode, a member of the admin group. */
+static int may_mutate(const struct server *s, uid_t uid)
+{
+	if (uid == 0)
+		return 1;
+	if (!s->o.system)
+		return uid == getuid();
+	if (s->o.admin_gid == (gid_t)-1)
+		return 0;
+	struct passwd *pw = getpwuid(uid);
+	if (!pw)
+		return 0;
+	gid_t groups[256];
+	int n = 256;
+	if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0)
+		n = 256; /* more groups than we look at: check those we have */
+	for (int i = 0; i < n; i++)
+		if (groups[i] == s->o.admin_gid)
+			return 1;
+	return 0;
+}
+
+/* The handshake. */
+static void handle_hello(struct server *s, struct conn *c, const struct msg *m)
+{
+	if (m->h.type != MSG_HELLO) {
+		queue_error(c, m->h.id, ERR_VERSION, "the first message must be hello");
+		c->closing = 1;
+		return;
+	}
+	uint32_t lo = m->u.hello.min_version, hi = m->u.hello.max_version;
+	if (lo > OMG_PROTO_VERSION || hi < OMG_PROTO_MIN_VERSION || lo > hi) {
+		char text[160];
+		snprintf(text, sizeof(text),
+			 "no protocol version in common: client speaks %u-%u, engine %u-%u", lo, hi,
+			 OMG_PROTO_MIN_VERSION, OMG_PROTO_VERSION);
+		queue_error(c, m->h.id, ERR_VERSION, text);
+		c->closing = 1;
+		return;
+	}
+	c->hello = 1;
+	struct msg r;
+	memset(&r, 0, sizeof(r));
+	r.h.type = MSG_HELLO_OK;
+	r.h.id = m->h.id;
+	r.u.hello_ok.version = hi < OMG_PROTO_VERSION ? hi : OMG_PROTO_VERSION;
+	r.u.hello_ok.frame_max = (uint32_t)s->o.frame_max;
+	r.u.hello_ok.pid = (uint32_t)getpid();
+	r.u.hello_ok.generation = engine_generation(s->e);
+	r.u.hello_ok.backend = engine_backend_name(s->e);
+	r.u.hello_ok.root = engine_root(s->e);
+	queue(c, &r);
+}
+
 /* Handles one decoded message from c. */
 static void handle(struct server *s, struct conn *c, const struct msg *m)
 {
 	if (!c->hello) {
-		if (m->h.type != MSG_HELLO) {
-			queue_error(c, m->h.id, ERR_VERSION, "the first message must be hello");
-			c->closing = 1;
-			return;
-		}
-		uint32_t lo = m->u.hello.min_version, hi = m->u.hello.max_version;
-		if (lo > OMG_PROTO_VERSION || hi < OMG_PROTO_MIN_VERSION || lo > hi) {
-			char text[160];
-			snprintf(text, sizeof(text),
-				 "no protocol version in common: client speaks %u-%u, engine %u-%u", lo,
-				 hi, OMG_PROTO_MIN_VERSION, OMG_PROTO_VERSION);
-			queue_error(c, m->h.id, ERR_VERSION, text);
-			c->closing = 1;
-			return;
-		}
-		c->hello = 1;
+		handle_hello(s, c, m);
+		return;
+	}
+	s->requests++;
+	if (m->h.type >= MSG_PLAN && m->h.type <= MSG_ATTACH && !may_mutate(s, c->uid)) {
+		char text[256];
+		if (s->o.system && s->o.admin_group)
+			snprintf(text, sizeof(text), "%s needs root or membership of group '%s'",
+				 codec_type_name(m->h.type), s->o.admin_group);
+		else
+			snprintf(text, sizeof(text), "%s needs root", codec_type_name(m->h.type));
+		fprintf(stderr, "omgd: refused %s from uid %u (pid %d): %s\n",
+			codec_type_name(m->h.type), (unsigned)c->uid, (int)c->pid, text);
+		queue_error(c, m->h.id, ERR_DENIED, text);
+		return;
+	}
+	if (m->h.type == MSG_SUBSCRIBE) {
+		c->sub_id = m->h.id;
+		c->sub_what = m->u.subscribe.what;
 		struct msg r;
 		memset(&r, 0, sizeof(r));
-		r.h.type = MSG_HELLO_OK;
+		r.h.type = MSG_OK;
 		r.h.id = m->h.id;
-		r.u.hello_ok.version = hi < OMG_PROTO_VERSION ? hi : OMG_PROTO_VERSION;
-		r.u.hello_ok.frame_max = (uint32_t)s->o->frame_max;
-		r.u.hello_ok.pid = (uint32_t)getpid();
-		r.u.hello_ok.generation = 1;
-		r.u.hello_ok.backend = engine_backend_name(s->e);
-		r.u.hello_ok.root = engine_root(s->e);
 		queue(c, &r);
+		if (c->sub_what & 1)
+			queue_status_event(s, c); /* where things stand, before any change */
 		return;
 	}
-	if (!take_token(s, c)) {
-		queue_error(c, m->h.id, ERR_BUSY, "too many requests; slow down");
+	struct service_env env;
+	fill_env(s, &env);
+	service_request(s->e, m, &env, emit_conn, c);
+}
+
+/* Writes id into every frame header of out from offset start on. */
+static void patch_ids(struct buf *out, size_t start, uint32_t id)
+{
+	unsigned char *p = (unsigned char *)out->p;
+	for (size_t off = start; off + OMG_FRAME_LEN_SIZE + OMG_HEADER_SIZE <= out->len;) {
+		size_t len = (size_t)p[off] << 24 | (size_t)p[off + 1] << 16 |
+			     (size_t)p[off + 2] << 8 | p[off + 3];
+		unsigned char *h = p + off + OMG_FRAME_LEN_SIZE;
+		h[4] = (unsigned char)id;
+		h[5] = (unsigned char)(id >> 8);
+		h[6] = (unsigned char)(id >> 16);
+		h[7] = (unsigned char)(id >> 24);
+		off += OMG_FRAME_LEN_SIZE + len;
+	}
+}
+
+/* Whether replies to a request of this type may come from the L1 cache. */
+static int cacheable(uint16_t type)
+{
+	return type == MSG_SEARCH || type == MSG_INFO || type == MSG_LIST;
+}
+
+/* Answers one message (len bytes at p) from c: from the cache when the same
+ * request was answered at this generation, otherwise decoded and served. */
+static void handle_frame(struct server *s, struct conn *c, const uint8_t *p, size_t len)
+{
+	uint16_t type = len >= OMG_HEADER_SIZE ? (uint16_t)(p[2] | p[3] << 8) : 0;
+	uint32_t id = len >= OMG_HEADER_SIZE ? (uint32_t)p[4] | (uint32_t)p[5] << 8 |
+						       (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24 : 0;
+	int use_cache = c->hello && cacheable(type) && s->o.cache_bytes;
+	if (c->hello && !take_token(s, c)) {
+		queue_error(c, id, ERR_BUSY, "too many requests; slow down");
 		return;
 	}
-	service_request(s->e, m, s->o->frame_max, emit_conn, c);
+	if (use_cache) {
+		/* The key is the message without its id. */
+		buf_reset(&s->key);
+		buf_append(&s->key, p, 4);
+		buf_append(&s->key, p + 8, len - 8);
+		size_t vlen;
+		const void *v = cache_get(s->cache, s->key.p, s->key.len, engine_generation(s->e),
+					  now(), &vlen);
+		if (v) {
+			size_t start = c->out.len;
+			buf_append(&c->out, v, vlen);
+			patch_ids(&c->out, start, id);
+			s->requests++;
+			return;
+		}
+	}
+	struct strpool *arena = strpool_new();
+	struct msg m;
+	char err[256];
+	size_t start = c->out.len;
+	enum codec_result rc = codec_decode(p, len, &m, arena, err, sizeof(err));
+	if (rc == CODEC_OK)
+		handle(s, c, &m);
+	else
+		queue_error(c, m.h.id, rc == CODEC_UNKNOWN_TYPE ? ERR_UNKNOWN_TYPE : ERR_MALFORMED,
+			    err);
+	strpool_free(arena);
+	if (use_cache && rc == CODEC_OK)
+		cache_put(s->cache, s->key.p, s->key.len, engine_generation(s->e), c->out.p + start,
+			  c->out.len - start, now());
+}
+
+/* Non-zero while a database change has not reached the index. */
+static int stale(const struct server *s)
+{
+	return s->index_seq < s->event_seq;
+}
+
+/* Answers every complete request buffered for c, unless the index is stale:
+ * then c is held until the refresh ends. Returns -1 if c was dropped. */
+static int process(struct server *s, struct conn *c)
+{
+	const uint8_t *p;
+	size_t len;
+	enum frame_result fr = FRAME_NEED_MORE;
+	while (!c->closing && (fr = frame_next(&c->in, &p, &len)) == FRAME_READY) {
+		if (stale(s) && c->hello) {
+			if (!c->held) {
+				c->held = 1;
+				update_events(s, c);
+			}
+			break;
+		}
+		handle_frame(s, c, p, len);
+		frame_consume(&c->in);
+	}
+	if (!c->closing && fr == FRAME_TOO_BIG) {
+		/* Framing is lost: say why, then close. */
+		queue_error(c, 0, ERR_MALFORMED, "frame larger than the engine accepts");
+		c->closing = 1;
+	}
+	if (c->out.len > s->o.out_max) {
+		drop(s, c); /* not reading its replies */
+		return -1;
+	}
+	if ((c->out.len || c->closing) && flush(s, c) != 0)
+		return -1;
+	return 0;
 }
 
 /* Reads from c and answers every complete request. */
@@ -210,7 +443,7 @@ static void on_readable(struct server *s, struct conn *c)
 	char tmp[65536];
 	for (;;) {
 		size_t room = frame_room(&c->in);
-		if (!room)
+		if (!room || c->held)
 			break;
 		ssize_t n = recv(c->fd, tmp, room < sizeof(tmp) ? room : sizeof(tmp), MSG_DONTWAIT);
 		if (n == 0) {
@@ -227,34 +460,7 @@ static void on_readable(struct server *s, struct conn *c)
 		}
 		frame_feed(&c->in, tmp, (size_t)n);
 		s->last_activity = now();
-		const uint8_t *p;
-		size_t len;
-		enum frame_result fr;
-		while (!c->closing && (fr = frame_next(&c->in, &p, &len)) == FRAME_READY) {
-			struct strpool *arena = strpool_new();
-			struct msg m;
-			char err[256];
-			enum codec_result rc = codec_decode(p, len, &m, arena, err, sizeof(err));
-			if (rc == CODEC_OK)
-				handle(s, c, &m);
-			else
-				queue_error(c, m.h.id, rc == CODEC_UNKNOWN_TYPE ? ERR_UNKNOWN_TYPE :
-						       ERR_MALFORMED, err);
-			strpool_free(arena);
-			frame_consume(&c->in);
-		}
-		if (!c->closing && frame_next(&c->in, &p, &len) == FRAME_TOO_BIG) {
-			/* Framing is lost: say why, then close. */
-			queue_error(c, 0, ERR_MALFORMED, "frame larger than the engine accepts");
-			c->closing = 1;
-		}
-		if (c->out.len > s->o->out_max) {
-			drop(s, c); /* not reading its replies */
-			return;
-		}
-		if (c->out.len && flush(s, c) != 0)
-			return;
-		if (c->closing)
+		if (process(s, c) != 0 || c->closing)
 			return;
 	}
 }
@@ -268,17 +474,15 @@ static void on_accept(struct server *s)
 			return;
 		struct ucred cred;
 		socklen_t clen = sizeof(cred);
-		struct conn *c = xcalloc(1, sizeof(*c));
-		c->fd = fd;
-		frame_reader_init(&c->in, s->o->frame_max);
-		c->tokens = s->o->burst;
-		c->last = now();
 		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) != 0) {
 			close(fd);
-			frame_reader_free(&c->in);
-			free(c);
 			continue;
 		}
+		struct conn *c = xcalloc(1, sizeof(*c));
+		c->fd = fd;
+		frame_reader_init(&c->in, s->o.frame_max);
+		c->tokens = s->o.burst;
+		c->last = now();
 		c->uid = cred.uid;
 		c->pid = cred.pid;
 		c->next = s->conns;
@@ -287,14 +491,15 @@ static void on_accept(struct server *s)
 		s->last_activity = now();
 		struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
 		epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev);
-		/* User mode: only the engine's own user (and root) may connect. */
-		if (c->uid != getuid() && c->uid != 0) {
+		/* User mode: only the engine's own user (and root) may connect.
+		 * System mode: anyone local may read; mutations are checked. */
+		if (!s->o.system && c->uid != getuid() && c->uid != 0) {
 			fprintf(stderr, "omgd: refused uid %u (pid %d): not the engine's user\n",
 				(unsigned)c->uid, (int)c->pid);
 			queue_error(c, 0, ERR_DENIED, "this engine serves another user");
 			c->closing = 1;
 			flush(s, c);
-		} else if (s->nconns > s->o->max_clients) {
+		} else if (s->nconns > s->o.max_clients) {
 			queue_error(c, 0, ERR_BUSY, "too many clients");
 			c->closing = 1;
 			flush(s, c);
@@ -308,28 +513,138 @@ static void reap_stalled(struct server *s)
 	double t = now();
 	for (struct conn *c = s->conns, *next; c; c = next) {
 		next = c->next;
-		if (c->stalled_since && t - c->stalled_since > s->o->stall_seconds)
+		if (c->stalled_since && t - c->stalled_since > s->o.stall_seconds)
 			drop(s, c);
 	}
 }
 
-/* Binds the socket, replacing a stale one left by a dead engine. */
-static int listen_on(const char *path)
+/* engine_watch_dirs callback: watches one directory (a missing one is
+ * caught by the periodic check instead). */
+static void add_watch(void *ctx, const char *dir)
 {
-	char err[512];
-	if (sockpath_check_dir(path, err, sizeof(err)) != 0) {
-		fprintf(stderr, "omg: %s\n", err);
-		return -1;
+	struct server *s = ctx;
+	inotify_add_watch(s->inofd, dir,
+			  IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE |
+				  IN_ATTRIB | IN_ONLYDIR);
+}
+
+/* The refresh thread: builds the next index while the loop serves the current one. */
+static void *refresh_main(void *arg)
+{
+	struct server *s = arg;
+	s->r_rc = engine_refresh(s->e, 0, &s->r_update, s->r_err, sizeof(s->r_err));
+	uint64_t one = 1;
+	while (write(s->donefd, &one, sizeof(one)) < 0 && errno == EINTR) {
 	}
+	return NULL;
+}
+
+/* Starts a refresh unless one runs (its end starts another if needed). */
+static void start_refresh(struct server *s)
+{
+	if (s->refreshing)
+		return;
+	s->refresh_seq = s->event_seq;
+	s->last_check = now();
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old); /* signals stay with the loop */
+	int rc = pthread_create(&s->thread, NULL, refresh_main, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		fprintf(stderr, "omgd: cannot start a refresh: %s\n", strerror(rc));
+		s->index_seq = s->refresh_seq; /* serve what we have */
+		return;
+	}
+	s->refreshing = 1;
+}
+
+/* Lets held connections go on, now that the index caught up. */
+static void release_held(struct server *s)
+{
+	for (struct conn *c = s->conns, *next; c; c = next) {
+		next = c->next;
+		if (!c->held)
+			continue;
+		c->held = 0;
+		update_events(s, c);
+		if (process(s, c) == 0 && !c->held && !c->closing)
+			on_readable(s, c);
+	}
+}
+
+/* The refresh thread ended: swap its index in, or keep ours and say why. */
+static void on_refresh_done(struct server *s)
+{
+	uint64_t v;
+	while (read(s->donefd, &v, sizeof(v)) > 0) {
+	}
+	if (!s->refreshing)
+		return;
+	pthread_join(s->thread, NULL);
+	s->refreshing = 0;
+	if (s->r_rc > 0) {
+		engine_apply(s->e, s->r_update);
+		s->r_update = NULL;
+		s->index_time = time(NULL);
+		cache_clear(s->cache);
+		free(s->reload_error);
+		s->reload_error = NULL;
+		fprintf(stderr, "omgd: databases changed: index generation %llu, %zu packages\n",
+			(unsigned long long)engine_generation(s->e), index_count(engine_index(s->e)));
+		for (struct conn *c = s->conns, *next; c; c = next) {
+			next = c->next;
+			if (c->sub_id && (c->sub_what & 1) && !c->closing) {
+				queue_status_event(s, c);
+				flush(s, c);
+			}
+		}
+	} else if (s->r_rc < 0) {
+		free(s->reload_error);
+		s->reload_error = xasprintf("the package databases changed but could not be "
+					    "loaded (%s); answers come from index generation %llu",
+					    s->r_err, (unsigned long long)engine_generation(s->e));
+		fprintf(stderr, "omgd: %s\n", s->reload_error);
+		cache_clear(s->cache); /* replies now carry the warning */
+	}
+	s->index_seq = s->refresh_seq;
+	engine_watch_dirs(s->e, add_watch, s); /* directories created since */
+	if (stale(s))
+		start_refresh(s);
+	else
+		release_held(s);
+}
+
+/* Reads pending inotify events; any event may change the fingerprint. */
+static void drain_inotify(struct server *s)
+{
+	char ev[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+	int any = 0;
+	while (read(s->inofd, ev, sizeof(ev)) > 0)
+		any = 1;
+	if (any) {
+		s->event_seq++;
+		start_refresh(s);
+	}
+}
+
+/* Binds the socket, replacing a stale one left by a dead engine. */
+static int listen_on(const struct server_opts *o, char *err, size_t errlen)
+{
+	const char *path = o->socket;
+	if (sockpath_check_dir(path, o->system, err, errlen) != 0)
+		return -1;
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	if (strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "omg: socket path too long: %s\n", path);
+		snprintf(err, errlen, "socket path too long: %s", path);
 		return -1;
 	}
 	strcpy(sa.sun_path, path);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create a socket: %s", strerror(errno));
 		return -1;
+	}
 	struct stat st;
 	if (lstat(path, &st) == 0) {
 		int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -337,32 +652,79 @@ static int listen_on(const char *path)
 		if (probe >= 0)
 			close(probe);
 		if (alive) {
-			fprintf(stderr, "omg: an engine already serves %s\n", path);
+			snprintf(err, errlen, "an engine already serves %s", path);
 			close(fd);
 			return -1;
 		}
 		if (!S_ISSOCK(st.st_mode)) {
-			fprintf(stderr, "omg: %s exists and is not a socket\n", path);
+			snprintf(err, errlen, "%s exists and is not a socket", path);
 			close(fd);
 			return -1;
 		}
 		unlink(path); /* stale: its engine is gone */
 	}
-	mode_t old = umask(0177);
+	/* User mode: only we may connect. System mode: everyone may connect;
+	 * what they may do is decided per request from SO_PEERCRED. */
+	mode_t old = umask(o->system ? 0111 : 0177);
 	int rc = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old);
-	if (rc != 0 || listen(fd, 512) != 0) {
-		fprintf(stderr, "omg: cannot listen on %s: %s\n", path, strerror(errno));
+	if (rc != 0 || listen(fd, 4096) != 0) {
+		snprintf(err, errlen, "cannot listen on %s: %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	return fd;
 }
 
-int server_run(struct engine *e, const struct server_opts *o)
+/* Adds fd to the epoll set under tag. */
+static void watch_fd(struct server *s, int fd, void *tag)
 {
-	struct server s = {.e = e, .o = o, .epfd = -1, .lfd = -1, .sigfd = -1, .timerfd = -1};
-	int rc = 1;
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = tag};
+	epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* SIGHUP: reads the configuration again and applies what it can. */
+static void reload_config(struct server *s)
+{
+	if (!s->o.reload) {
+		fprintf(stderr, "omgd: SIGHUP: no configuration file to reload\n");
+		return;
+	}
+	struct server_opts n = s->o;
+	if (s->o.reload(s->o.reload_ctx, &n) != 0)
+		return;
+	/* Where it listens and in which mode cannot change under its clients. */
+	n.socket = s->o.socket;
+	n.listen_fd = s->o.listen_fd;
+	n.system = s->o.system;
+	n.ready_fd = -1;
+	s->o = n;
+	cache_configure(s->cache, s->o.cache_bytes, s->o.cache_ttl);
+	fprintf(stderr, "omgd: configuration reloaded\n");
+}
+
+/* One pass over the timers: stalled clients, periodic check, idle exit. */
+static void on_tick(struct server *s)
+{
+	uint64_t ticks;
+	while (read(s->timerfd, &ticks, sizeof(ticks)) == sizeof(ticks)) {
+	}
+	reap_stalled(s);
+	double t = now();
+	if (s->o.recheck_seconds && !s->refreshing && t - s->last_check > s->o.recheck_seconds)
+		start_refresh(s);
+	if (s->o.idle_seconds && !s->nconns && !s->refreshing &&
+	    t - s->last_activity > s->o.idle_seconds) {
+		fprintf(stderr, "omgd: idle for %u s, exiting\n", s->o.idle_seconds);
+		s->stop = 1;
+	}
+}
+
+int server_run(struct engine *e, const struct server_opts *o, char *err, size_t errlen)
+{
+	struct server s = {.e = e, .o = *o, .epfd = -1, .lfd = -1, .sigfd = -1, .timerfd = -1,
+			   .inofd = -1, .donefd = -1};
+	int rc = -1;
 	sigset_t mask;
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -370,47 +732,69 @@ int server_run(struct engine *e, const struct server_opts *o)
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	s.lfd = listen_on(o->socket);
-	if (s.lfd < 0)
+	if (o->listen_fd >= 0) {
+		s.lfd = o->listen_fd;
+		fcntl(s.lfd, F_SETFL, fcntl(s.lfd, F_GETFL) | O_NONBLOCK);
+		fcntl(s.lfd, F_SETFD, FD_CLOEXEC);
+	} else if ((s.lfd = listen_on(o, err, errlen)) < 0) {
 		goto out;
+	}
 	s.epfd = epoll_create1(EPOLL_CLOEXEC);
 	s.sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	s.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	s.inofd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	s.donefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (s.epfd < 0 || s.sigfd < 0 || s.timerfd < 0 || s.inofd < 0 || s.donefd < 0) {
+		snprintf(err, errlen, "cannot set up the event loop: %s", strerror(errno));
+		goto out;
+	}
 	struct itimerspec tick = {{1, 0}, {1, 0}};
 	timerfd_settime(s.timerfd, 0, &tick, NULL);
-	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &s.lfd};
-	epoll_ctl(s.epfd, EPOLL_CTL_ADD, s.lfd, &ev);
-	ev.data.ptr = &s.sigfd;
-	epoll_ctl(s.epfd, EPOLL_CTL_ADD, s.sigfd, &ev);
-	ev.data.ptr = &s.timerfd;
-	epoll_ctl(s.epfd, EPOLL_CTL_ADD, s.timerfd, &ev);
-	s.last_activity = now();
-	fprintf(stderr, "omgd: serving %s (%s) on %s, pid %d\n", engine_root(e),
-		engine_backend_name(e), o->socket, (int)getpid());
+	watch_fd(&s, s.lfd, &tag_listen);
+	watch_fd(&s, s.sigfd, &tag_signal);
+	watch_fd(&s, s.timerfd, &tag_timer);
+	watch_fd(&s, s.inofd, &tag_inotify);
+	watch_fd(&s, s.donefd, &tag_done);
+	engine_watch_dirs(e, add_watch, &s);
+	s.cache = cache_new(o->cache_bytes, o->cache_ttl);
+	s.started = s.index_time = time(NULL);
+	s.last_activity = s.last_check = now();
+	/* A change between the engine's fingerprint and the watches: look once. */
+	start_refresh(&s);
+	fprintf(stderr, "omgd: serving %s (%s) on %s, pid %d, %s mode\n", engine_root(e),
+		engine_backend_name(e), o->socket ? o->socket : "an inherited socket",
+		(int)getpid(), o->system ? "system" : "user");
+	if (o->ready_fd >= 0) {
+		ssize_t w = write(o->ready_fd, "ok\n", 3);
+		(void)w;
+		close(o->ready_fd);
+	}
+	rc = 0;
 	while (!s.stop) {
 		struct epoll_event evs[64];
 		int n = epoll_wait(s.epfd, evs, 64, -1);
 		if (n < 0 && errno != EINTR)
 			break;
+		/* Changes first: a request that follows a change must see it. */
+		drain_inotify(&s);
 		for (int i = 0; i < n; i++) {
 			void *tag = evs[i].data.ptr;
-			if (tag == &s.lfd) {
+			if (tag == &tag_listen) {
 				on_accept(&s);
-			} else if (tag == &s.sigfd) {
+			} else if (tag == &tag_signal) {
 				struct signalfd_siginfo si;
-				while (read(s.sigfd, &si, sizeof(si)) == sizeof(si))
-					if (si.ssi_signo != SIGHUP)
+				while (read(s.sigfd, &si, sizeof(si)) == sizeof(si)) {
+					if (si.ssi_signo == SIGHUP)
+						reload_config(&s);
+					else
 						s.stop = 1;
-			} else if (tag == &s.timerfd) {
-				uint64_t ticks;
-				while (read(s.timerfd, &ticks, sizeof(ticks)) == sizeof(ticks)) {
 				}
-				reap_stalled(&s);
-				if (o->idle_seconds && !s.nconns &&
-				    now() - s.last_activity > o->idle_seconds) {
-					fprintf(stderr, "omgd: idle for %u s, exiting\n", o->idle_seconds);
-					s.stop = 1;
-				}
+			} else if (tag == &tag_timer) {
+				on_tick(&s);
+			} else if (tag == &tag_inotify) {
+				/* drained above */
+			} else if (tag == &tag_done) {
+				on_refresh_done(&s);
 			} else {
 				struct conn *c = tag;
 				if (evs[i].events & (EPOLLERR | EPOLLHUP) && !(evs[i].events & EPOLLIN)) {
@@ -422,21 +806,28 @@ int server_run(struct engine *e, const struct server_opts *o)
 				if (evs[i].events & EPOLLIN)
 					on_readable(&s, c);
 			}
+			if (s.stop)
+				break;
 		}
 	}
-	rc = 0;
+	fprintf(stderr, "omgd: exiting\n");
 out:
+	if (s.refreshing) {
+		pthread_join(s.thread, NULL); /* a build ends in seconds; let it */
+		engine_update_free(s.r_update);
+	}
 	while (s.conns)
 		drop(&s, s.conns);
-	if (s.lfd >= 0) {
+	if (s.lfd >= 0 && o->listen_fd < 0) {
 		close(s.lfd);
 		unlink(o->socket);
 	}
-	if (s.epfd >= 0)
-		close(s.epfd);
-	if (s.sigfd >= 0)
-		close(s.sigfd);
-	if (s.timerfd >= 0)
-		close(s.timerfd);
+	int fds[] = {s.epfd, s.sigfd, s.timerfd, s.inofd, s.donefd};
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	cache_free(s.cache);
+	free(s.reload_error);
+	buf_free(&s.key);
 	return rc;
 }

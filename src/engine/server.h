@@ -4,29 +4,42 @@
 #define OMG_ENGINE_SERVER_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "engine/engine.h"
 
 struct server_opts {
-	const char *socket;     /* the path to listen on */
-	unsigned idle_seconds;  /* exit after this long with no client; 0 = never */
-	size_t frame_max;       /* the largest request accepted */
-	unsigned max_clients;   /* connections beyond this get ERR_BUSY and are closed */
-	unsigned rate;          /* requests per second per connection (token bucket) */
-	unsigned burst;         /* bucket size */
-	size_t out_max;         /* a client whose unread replies exceed this is dropped */
-	unsigned stall_seconds; /* a client that reads nothing for this long is dropped */
+	const char *socket;      /* the path to listen on */
+	int listen_fd;           /* >= 0: an inherited listening socket (socket activation) */
+	int system;              /* system mode: any local user reads, admins mutate */
+	gid_t admin_gid;         /* system mode: members may mutate; (gid_t)-1 for root only */
+	const char *admin_group; /* its name, for messages */
+	int ready_fd;            /* >= 0: "ok\n" is written and the fd closed once serving */
+	unsigned idle_seconds;   /* exit after this long with no client; 0 = never */
+	size_t frame_max;        /* the largest request accepted */
+	unsigned max_clients;    /* connections beyond this get ERR_BUSY and are closed */
+	unsigned rate;           /* requests per second per connection (token bucket) */
+	unsigned burst;          /* bucket size */
+	size_t out_max;          /* a client whose unread replies exceed this is dropped */
+	unsigned stall_seconds;  /* a client that reads nothing for this long is dropped */
+	size_t cache_bytes;      /* L1 reply cache size; 0 turns it off */
+	unsigned cache_ttl;      /* seconds an L1 entry is served */
+	unsigned recheck_seconds; /* fingerprint check without an inotify event; 0 = never */
+	/* SIGHUP: called to read the configuration again into o (a copy of the
+	 * current options); returns 0 to apply it, -1 to keep the old (it logs why). */
+	int (*reload)(void *ctx, struct server_opts *o);
+	void *reload_ctx;
 };
 
 /* Fills o with the defaults documented in omgd(8). */
 void server_defaults(struct server_opts *o);
 
 /*
- * Listens on o->socket and serves e until SIGTERM or SIGINT (clean exit,
- * socket removed) or the idle timeout. A socket left by a dead engine is
- * replaced; one a live engine answers on is an error. Returns 0, or 1 with a
- * message on stderr.
+ * Listens on o->socket (or serves o->listen_fd) and serves e until SIGTERM
+ * or SIGINT (clean exit, socket removed) or the idle timeout. A socket left
+ * by a dead engine is replaced; one a live engine answers on is an error.
+ * Returns 0, or -1 with one line in err when it could not start serving.
  */
-int server_run(struct engine *e, const struct server_opts *o);
+int server_run(struct engine *e, const struct server_opts *o, char *err, size_t errlen);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/query.h"
 #include "ipc/codec.h"
@@ -24,13 +25,16 @@ static void error(const struct msg *req, uint32_t code, const char *text, servic
 	emit(ctx, &r);
 }
 
-/* The index's warnings as a list (borrowed from the index). */
-static struct strlist warnings_of(const struct index *ix, const char ***store)
+/* The index's warnings and env's as a list (strings borrowed). */
+static struct strlist warnings_of(const struct index *ix, const struct service_env *env,
+				  const char ***store)
 {
 	size_t n = index_warning_count(ix);
-	*store = xmalloc((n ? n : 1) * sizeof(**store));
+	*store = xmalloc((n + 1) * sizeof(**store));
 	for (size_t i = 0; i < n; i++)
 		(*store)[i] = index_warning(ix, i);
+	if (env->warning)
+		(*store)[n++] = env->warning;
 	return (struct strlist){*store, (uint32_t)n};
 }
 
@@ -62,10 +66,11 @@ static struct strlist names_of(const struct index *ix, const struct ids *ids)
 /* Sends the packages at ids as pkgs replies, split under frame_max. */
 static void send_pkgs(const struct msg *req, const struct index *ix, const struct ids *ids,
 		      int full, struct strlist missing, struct strlist providers,
-		      size_t frame_max, service_emit emit, void *ctx)
+		      const struct service_env *env, service_emit emit, void *ctx)
 {
 	const char **warn_store;
-	struct strlist warnings = warnings_of(ix, &warn_store);
+	struct strlist warnings = warnings_of(ix, env, &warn_store);
+	size_t frame_max = env->frame_max;
 	struct msg_pkg *batch = xcalloc(ids->n ? ids->n : 1, sizeof(*batch));
 	size_t start = 0;
 	do {
@@ -121,18 +126,14 @@ static uint64_t count_flags(const struct index *ix, uint32_t flags)
 	return n;
 }
 
-/* The status reply. */
-static void send_status(struct engine *e, const struct msg *req, service_emit emit, void *ctx)
+void service_status(struct engine *e, const struct service_env *env,
+		    struct msg_status_reply *s)
 {
 	const struct index *ix = engine_index(e);
 	struct ids explicit = {0};
 	query_list(ix, LIST_EXPLICIT, &explicit);
 	const char **warn_store;
-	struct msg r;
-	memset(&r, 0, sizeof(r));
-	r.h.type = MSG_STATUS_REPLY;
-	r.h.id = req->h.id;
-	struct msg_status_reply *s = &r.u.status;
+	memset(s, 0, sizeof(*s));
 	uint64_t upg = count_flags(ix, PKG_UPGRADABLE),
 		 held = count_flags(ix, PKG_UPGRADABLE | PKG_HELD);
 	s->packages = index_count(ix);
@@ -144,13 +145,34 @@ static void send_status(struct engine *e, const struct msg *req, service_emit em
 	s->foreign = count_flags(ix, PKG_FOREIGN);
 	s->backend = engine_backend_name(e);
 	s->root = engine_root(e);
-	s->warnings = warnings_of(ix, &warn_store);
-	emit(ctx, &r);
-	free(warn_store);
+	s->warnings = warnings_of(ix, env, &warn_store);
+	s->generation = engine_generation(e);
+	s->mode = env->mode ? env->mode : "in-process";
+	s->pid = (uint64_t)getpid();
+	s->started = env->started;
+	s->index_time = env->index_time;
+	s->clients = env->clients;
+	s->requests = env->requests;
+	s->cache_hits = env->cache_hits;
+	s->cache_misses = env->cache_misses;
+	s->index_bytes = index_bytes(ix);
 	ids_free(&explicit);
 }
 
-void service_request(struct engine *e, const struct msg *req, size_t frame_max,
+/* The status reply. */
+static void send_status(struct engine *e, const struct msg *req,
+			const struct service_env *env, service_emit emit, void *ctx)
+{
+	struct msg r;
+	memset(&r, 0, sizeof(r));
+	r.h.type = MSG_STATUS_REPLY;
+	r.h.id = req->h.id;
+	service_status(e, env, &r.u.status);
+	emit(ctx, &r);
+	free((void *)r.u.status.warnings.v);
+}
+
+void service_request(struct engine *e, const struct msg *req, const struct service_env *env,
 		     service_emit emit, void *ctx)
 {
 	const struct index *ix = engine_index(e);
@@ -176,7 +198,7 @@ void service_request(struct engine *e, const struct msg *req, size_t frame_max,
 			error(req, ERR_USAGE, err, emit, ctx);
 		else
 			send_pkgs(req, ix, &ids, 0, (struct strlist){NULL, 0}, (struct strlist){NULL, 0},
-				  frame_max, emit, ctx);
+				  env, emit, ctx);
 		break;
 	}
 	case MSG_LIST:
@@ -188,7 +210,7 @@ void service_request(struct engine *e, const struct msg *req, size_t frame_max,
 		if (req->u.list.limit && ids.n > req->u.list.limit)
 			ids.n = req->u.list.limit;
 		send_pkgs(req, ix, &ids, 0, (struct strlist){NULL, 0}, (struct strlist){NULL, 0},
-			  frame_max, emit, ctx);
+			  env, emit, ctx);
 		break;
 	case MSG_INFO: {
 		const struct strlist *names = &req->u.info.names;
@@ -211,7 +233,7 @@ void service_request(struct engine *e, const struct msg *req, size_t frame_max,
 			ids_free(&p);
 		}
 		send_pkgs(req, ix, &ids, 1, (struct strlist){missing, nmissing},
-			  (struct strlist){(const char *const *)prov, nmissing}, frame_max, emit, ctx);
+			  (struct strlist){(const char *const *)prov, nmissing}, env, emit, ctx);
 		for (uint32_t i = 0; i < nmissing; i++)
 			free(prov[i]);
 		free(prov);
@@ -219,7 +241,7 @@ void service_request(struct engine *e, const struct msg *req, size_t frame_max,
 		break;
 	}
 	case MSG_STATUS:
-		send_status(e, req, emit, ctx);
+		send_status(e, req, env, emit, ctx);
 		break;
 	default:
 		if (req->h.type >= MSG_PLAN && req->h.type <= MSG_ATTACH) {

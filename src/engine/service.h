@@ -4,6 +4,7 @@
 #define OMG_ENGINE_SERVICE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "engine/engine.h"
 #include "ipc/protocol.h"
@@ -19,7 +20,19 @@ typedef void (*service_emit)(void *ctx, const struct msg *reply);
  * error. Every reply carries req's id. The same code serves the daemon and
  * the in-process CLI, so both print the same.
  */
-void service_request(struct engine *e, const struct msg *req, size_t frame_max,
+/* What the server tells the service about itself, for the status reply. */
+struct service_env {
+	size_t frame_max;       /* replies are split to stay under this */
+	const char *mode;       /* "user", "system", "in-process" */
+	uint64_t started, index_time, clients, requests, cache_hits, cache_misses;
+	const char *warning;    /* added to every reply's warnings (a failed reload), or NULL */
+};
+
+void service_request(struct engine *e, const struct msg *req, const struct service_env *env,
 		     service_emit emit, void *ctx);
+/* Fills the status reply s (strings borrowed from e and env; free the
+ * warnings array with free((void *)s->warnings.v)). */
+void service_status(struct engine *e, const struct service_env *env,
+		    struct msg_status_reply *s);
 
 #endif

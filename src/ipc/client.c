@@ -27,9 +27,10 @@ int client_open(struct client *cl, const char *path, const char *name, char *err
 	strcpy(sa.sun_path, path);
 	cl->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (cl->fd < 0 || connect(cl->fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-		snprintf(err, errlen, "no engine at %s: %s", path, strerror(errno));
+		int e = errno;
+		snprintf(err, errlen, "no engine at %s: %s", path, strerror(e));
 		client_close(cl);
-		return -1;
+		return e == ENOENT || e == ECONNREFUSED ? -2 : -1;
 	}
 	frame_reader_init(&cl->in, (size_t)1 << 30);
 	cl->arena = strpool_new();

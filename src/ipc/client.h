@@ -17,8 +17,9 @@ struct client {
 	struct strpool *arena;
 };
 
-/* Connects to path and does the handshake. 0, or -1 with a reason; the
- * reason starts "no engine" when nothing listens there. */
+/* Connects to path and does the handshake. 0; -2 when nothing listens there
+ * (no socket, or one left by a dead engine); -1 for any other failure. The
+ * reason is in err. */
 int client_open(struct client *cl, const char *path, const char *name, char *err,
 		size_t errlen);
 void client_close(struct client *cl);

@@ -111,6 +111,15 @@ static const struct field status_fields[] = {
 	FLD(F_STR, struct msg, u.status.backend),
 	FLD(F_STR, struct msg, u.status.root),
 	FLD(F_STRV, struct msg, u.status.warnings),
+	FLD(F_STR, struct msg, u.status.mode),
+	FLD(F_U64, struct msg, u.status.pid),
+	FLD(F_U64, struct msg, u.status.started),
+	FLD(F_U64, struct msg, u.status.index_time),
+	FLD(F_U64, struct msg, u.status.clients),
+	FLD(F_U64, struct msg, u.status.requests),
+	FLD(F_U64, struct msg, u.status.cache_hits),
+	FLD(F_U64, struct msg, u.status.cache_misses),
+	FLD(F_U64, struct msg, u.status.index_bytes),
 };
 
 struct schema {

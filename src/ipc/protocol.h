@@ -149,6 +149,15 @@ struct msg_status_reply {
 	uint64_t packages, installed, explicit_, upgradable, held, orphans, foreign;
 	const char *backend, *root;
 	struct strlist warnings;
+	/* The engine that answered; "in-process" and zeros without a daemon. */
+	const char *mode;     /* "user", "system" or "in-process" */
+	uint64_t pid;
+	uint64_t started;     /* Unix time the engine started */
+	uint64_t index_time;  /* Unix time the current index was swapped in */
+	uint64_t clients;     /* connections open now */
+	uint64_t requests;    /* requests answered since start */
+	uint64_t cache_hits, cache_misses;
+	uint64_t index_bytes; /* memory of the index */
 };
 
 /* Any message: the header and the body of its type. */

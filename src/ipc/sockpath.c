@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int sockpath_check_dir(const char *path, char *err, size_t errlen)
+int sockpath_check_dir(const char *path, int shared, char *err, size_t errlen)
 {
 	char dir[4096];
 	snprintf(dir, sizeof(dir), "%s", path);
@@ -20,7 +20,10 @@ int sockpath_check_dir(const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	*slash = '\0';
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+	mode_t old = umask(022);
+	int made = mkdir(dir, shared ? 0755 : 0700);
+	umask(old);
+	if (made != 0 && errno != EEXIST) {
 		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
 		return -1;
 	}
@@ -38,7 +41,12 @@ int sockpath_check_dir(const char *path, char *err, size_t errlen)
 			 (unsigned)st.st_uid);
 		return -1;
 	}
-	if (st.st_mode & 077) {
+	if (shared && (st.st_mode & 022)) {
+		snprintf(err, errlen, "%s is writable by other users (mode %03o); refusing it", dir,
+			 (unsigned)(st.st_mode & 0777));
+		return -1;
+	}
+	if (!shared && (st.st_mode & 077)) {
 		snprintf(err, errlen, "%s is open to other users (mode %03o); refusing it", dir,
 			 (unsigned)(st.st_mode & 0777));
 		return -1;
@@ -46,14 +54,10 @@ int sockpath_check_dir(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-int sockpath_user(const char *root, char *out, size_t len, char *err, size_t errlen)
+/* base/omgd.sock for "/", base/omgd-HASH.sock for another root. */
+static int name_in(const char *base, const char *root, char *out, size_t len, char *err,
+		   size_t errlen)
 {
-	const char *rt = getenv("XDG_RUNTIME_DIR");
-	char base[4096];
-	if (rt && *rt == '/')
-		snprintf(base, sizeof(base), "%s/omg", rt);
-	else
-		snprintf(base, sizeof(base), "/tmp/omg-%u", (unsigned)getuid());
 	int n;
 	if (strcmp(root, "/") == 0) {
 		n = snprintf(out, len, "%s/omgd.sock", base);
@@ -67,5 +71,23 @@ int sockpath_user(const char *root, char *out, size_t len, char *err, size_t err
 		snprintf(err, errlen, "socket path under %s is too long for a Unix socket", base);
 		return -1;
 	}
-	return sockpath_check_dir(out, err, errlen);
+	return 0;
+}
+
+int sockpath_user(const char *root, char *out, size_t len, char *err, size_t errlen)
+{
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	char base[4096];
+	if (rt && *rt == '/')
+		snprintf(base, sizeof(base), "%s/omg", rt);
+	else
+		snprintf(base, sizeof(base), "/tmp/omg-%u", (unsigned)getuid());
+	if (name_in(base, root, out, len, err, errlen) != 0)
+		return -1;
+	return sockpath_check_dir(out, 0, err, errlen);
+}
+
+int sockpath_system(const char *root, char *out, size_t len, char *err, size_t errlen)
+{
+	return name_in(OMG_SYSTEM_RUN_DIR, root, out, len, err, errlen);
 }

@@ -5,6 +5,11 @@
 
 #include <stddef.h>
 
+/* Where system mode keeps its socket, store and snapshot. */
+#define OMG_SYSTEM_RUN_DIR "/run/omg"
+#define OMG_SYSTEM_STATE_DIR "/var/lib/omg"
+#define OMG_SYSTEM_CONFIG "/etc/omg/config"
+
 /*
  * The user-mode socket for a root (its real path): $XDG_RUNTIME_DIR/omg/, or
  * /tmp/omg-UID/ when XDG_RUNTIME_DIR is unset; "omgd.sock" for "/", and
@@ -13,7 +18,15 @@
  * for group or others. 0, or -1 with a reason.
  */
 int sockpath_user(const char *root, char *out, size_t len, char *err, size_t errlen);
-/* Checks (creating if needed) the directory that will hold path. */
-int sockpath_check_dir(const char *path, char *err, size_t errlen);
+/* The system-mode socket for a root: /run/omg/omgd.sock for "/", and
+ * /run/omg/omgd-HASH.sock for another root. Not created or checked. */
+int sockpath_system(const char *root, char *out, size_t len, char *err, size_t errlen);
+/*
+ * Checks (creating if needed) the directory that will hold path. Private
+ * (user mode): created 0700; a real directory owned by us with no access
+ * for group or others. Shared (system mode): created 0755; a real directory
+ * owned by us that nobody else may write.
+ */
+int sockpath_check_dir(const char *path, int shared, char *err, size_t errlen);
 
 #endif

@@ -63,8 +63,12 @@ class Omg:
 
 @pytest.fixture(scope="session")
 def omg(xdg):
+    """omg; the engines it starts on demand are stopped at the end of the session."""
     assert OMG.exists(), "build omg first (make test does)"
-    return Omg(xdg)
+    o = Omg(xdg)
+    yield o
+    p = o.run("daemon", "stop", "--all")
+    assert p.returncode == 0, p.stderr
 
 
 @pytest.fixture(scope="session")

@@ -130,11 +130,15 @@ def test_help_and_version(omg):
 
 
 def test_missing_backend_module(omg, arch_sb, tmp_path):
-    # A copy of omg with no modules/ beside it, and nothing installed system-wide.
+    # A copy of omg with no modules/ beside it, and nothing installed system-wide. With
+    # no engine running (a runtime directory of its own), it starts one, which reports
+    # the missing module back to the client.
     exe = tmp_path / "omg"
     shutil.copy(os.path.realpath(str(omg_binary())), exe)
+    run = tmp_path / "run"
+    run.mkdir(mode=0o700)
     p = subprocess.run([str(exe), "--root", arch_sb["root"], "status"], capture_output=True,
-                       text=True, env=dict(omg.env, OMG_NO_STORE="1"))
+                       text=True, env=dict(omg.env, OMG_NO_STORE="1", XDG_RUNTIME_DIR=str(run)))
     if os.path.exists("/usr/local/lib/omg/modules/omg-alpm.so"):
         pytest.skip("omg is installed system-wide")
     assert p.returncode == 6

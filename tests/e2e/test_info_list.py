@@ -144,7 +144,7 @@ def test_status(omg, sb):
     st = omg.json("status", root=sb["root"])
     assert st == {"backend": sb["backend"], "root": sb["root"], "packages": 14,
                   "installed": 6, "explicit": 4, "upgradable": 1, "held": 1,
-                  "orphans": 1, "foreign": 1}
+                  "orphans": 1, "foreign": 1, "generation": 1}
 
 
 def test_info_virtual_name_points_at_providers(omg, sb):

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """The persistent index store: reused while the databases are unchanged, rebuilt when they
-change (a real pacman or dpkg operation in the sandbox), rebuilt when damaged."""
+change (a real pacman or dpkg operation in the sandbox), rebuilt when damaged. These run
+the engine in process (--no-daemon), where every call opens the store."""
 import json
 import os
 import shutil
@@ -14,7 +15,7 @@ from conftest import arch, debian
 @pytest.fixture
 def private(omg, tmp_path):
     """omg with a store of its own, so counts of hits and misses are exact."""
-    env = {"XDG_DATA_HOME": str(tmp_path / "data")}
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "OMG_NO_DAEMON": "1"}
 
     def run(*args, root):
         return omg.run("--timing", *args, root=root, env=env)
@@ -36,13 +37,15 @@ def test_second_call_uses_the_store(omg, private, sb):
                  ["search", "--regex", "edit"]):
         stored = private("--json", *args, root=sb["root"])
         assert store_state(stored) == "hit"
-        fresh = omg.run("--json", *args, root=sb["root"], env={"OMG_NO_STORE": "1"})
+        fresh = omg.run("--json", *args, root=sb["root"],
+                        env={"OMG_NO_STORE": "1", "OMG_NO_DAEMON": "1"})
         assert json.loads(stored.stdout) == json.loads(fresh.stdout), args
 
 
 def test_no_store_env(omg, sb, tmp_path):
     p = omg.run("--timing", "status", root=sb["root"],
-                env={"OMG_NO_STORE": "1", "XDG_DATA_HOME": str(tmp_path)})
+                env={"OMG_NO_STORE": "1", "XDG_DATA_HOME": str(tmp_path),
+                     "OMG_NO_DAEMON": "1"})
     assert store_state(p) == "off" and not (tmp_path / "omg").exists()
 
 

@@ -90,11 +90,65 @@ static int alpm_fingerprint(const char *root, struct buf *out)
 	return rc;
 }
 
+/* Adds the directory holding path. */
+static void add_parent(const char *path, void (*add)(void *ctx, const char *dir), void *ctx)
+{
+	char dir[4096];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		add(ctx, dir);
+	}
+}
+
+/* The directories of pacman.conf and its Includes, the sync databases, the
+ * local database, and DBPath itself: pacman removes db.lck there at the end
+ * of every transaction, even one that only edits a local entry in place. */
+static void alpm_watch(const char *root, void (*add)(void *ctx, const char *dir), void *ctx)
+{
+	struct pacconf c;
+	char err[512];
+	if (pacconf_load(&c, root, err, sizeof(err)) == 0 || c.dbpath) {
+		for (size_t i = 0; i < c.nfiles; i++)
+			add_parent(c.files[i], add, ctx);
+		if (c.dbpath) {
+			char *p = xasprintf("%ssync", c.dbpath);
+			add(ctx, c.dbpath);
+			add(ctx, p);
+			free(p);
+			p = xasprintf("%slocal", c.dbpath);
+			add(ctx, p);
+			free(p);
+		}
+	} else {
+		char *p = xasprintf("%s/etc", root);
+		add(ctx, p);
+		free(p);
+	}
+	pacconf_free(&c);
+}
+
 static int apt_fingerprint(const char *root, struct buf *out);
 
+/* dpkg's directory (status is replaced by rename; the lock is released at
+ * the end of every run), apt's state and lists, and its configuration. */
+static void apt_watch(const char *root, void (*add)(void *ctx, const char *dir), void *ctx)
+{
+	static const char *const dirs[] = {"var/lib/dpkg", "var/lib/apt", "var/lib/apt/lists",
+					   "etc/apt", "etc/apt/sources.list.d",
+					   "etc/apt/preferences.d", "etc/apt/apt.conf.d"};
+	const char *sep = root[strlen(root) - 1] == '/' ? "" : "/";
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s%s%s", root, sep, dirs[i]);
+		add(ctx, path);
+	}
+}
+
 static const struct backend backends[] = {
-	{"apt", apt_detect, apt_fingerprint},
-	{"alpm", alpm_detect, alpm_fingerprint},
+	{"apt", apt_detect, apt_fingerprint, apt_watch},
+	{"alpm", alpm_detect, alpm_fingerprint, alpm_watch},
 };
 
 const struct backend *backend_by_name(const char *name)

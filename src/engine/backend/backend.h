@@ -64,6 +64,9 @@ struct backend {
 	 * size, mtime, inode), from stat() alone: cheap enough for every call, so a
 	 * stored index is reused without loading the backend. 0 or -1. */
 	int (*fingerprint)(const char *root, struct buf *out);
+	/* Calls add for every directory whose entries' changes change the
+	 * fingerprint (for inotify; a directory may be missing). */
+	void (*watch)(const char *root, void (*add)(void *ctx, const char *dir), void *ctx);
 };
 
 /* The backend named "alpm" or "apt", or NULL. */

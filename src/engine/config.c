@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/* The configuration file: libinih calls back per key; each key is checked against a table. */
+#include "engine/config.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ipc/sockpath.h"
+#include "util/xalloc.h"
+
+enum kind { K_SECONDS, K_COUNT, K_BYTES, K_BOOL, K_GROUP };
+
+/* One key: where it lives in struct config and what values it takes. */
+struct key {
+	const char *section, *name;
+	enum kind kind;
+	size_t offset;
+	unsigned long long min, max;
+};
+
+#define KEY(sec, name, kind, field, min, max) \
+	{sec, name, kind, offsetof(struct config, field), min, max}
+static const struct key keys[] = {
+	KEY("daemon", "idle_timeout", K_SECONDS, idle_timeout, 0, 31536000),
+	KEY("daemon", "max_clients", K_COUNT, max_clients, 1, 1000000),
+	KEY("daemon", "rate", K_COUNT, rate, 1, 100000000),
+	KEY("daemon", "burst", K_COUNT, burst, 1, 100000000),
+	KEY("daemon", "stall_timeout", K_SECONDS, stall_timeout, 1, 86400),
+	KEY("daemon", "recheck_interval", K_SECONDS, recheck_interval, 0, 86400),
+	KEY("daemon", "frame_max", K_BYTES, frame_max, 4096, 64u << 20),
+	KEY("daemon", "out_max", K_BYTES, out_max, 1u << 20, 4ull << 30),
+	KEY("cache", "size", K_BYTES, cache_size, 0, 16ull << 30),
+	KEY("cache", "ttl", K_SECONDS, cache_ttl, 1, 31536000),
+	KEY("system", "admin_group", K_GROUP, admin_group, 0, 0),
+	KEY("client", "autostart", K_BOOL, autostart, 0, 1),
+	KEY("client", "start_timeout", K_SECONDS, start_timeout, 1, 3600),
+};
+
+void config_defaults(struct config *c)
+{
+	struct server_opts o;
+	server_defaults(&o);
+	memset(c, 0, sizeof(*c));
+	c->idle_timeout = 600;
+	c->max_clients = o.max_clients;
+	c->rate = o.rate;
+	c->burst = o.burst;
+	c->stall_timeout = o.stall_seconds;
+	c->recheck_interval = o.recheck_seconds;
+	c->frame_max = o.frame_max;
+	c->out_max = o.out_max;
+	c->cache_size = o.cache_bytes;
+	c->cache_ttl = o.cache_ttl;
+	c->autostart = 1;
+	c->start_timeout = 120;
+	static const char *const admins[] = {"sudo", "wheel"};
+	for (size_t i = 0; i < 2; i++) {
+		if (getgrnam(admins[i])) {
+			snprintf(c->admin_group, sizeof(c->admin_group), "%s", admins[i]);
+			break;
+		}
+	}
+}
+
+char *config_path(int system)
+{
+	const char *env = getenv("OMG_CONFIG");
+	if (env && *env)
+		return xstrdup(env);
+	if (system)
+		return xstrdup(OMG_SYSTEM_CONFIG);
+	const char *x = getenv("XDG_CONFIG_HOME");
+	if (x && *x == '/')
+		return xasprintf("%s/omg/config", x);
+	const char *home = getenv("HOME");
+	return xasprintf("%s/.config/omg/config", home && *home ? home : "");
+}
+
+/* Parses a number with an optional unit: s/m/h/d for seconds, K/M/G (powers
+ * of 1024) for bytes. 0 or -1. */
+static int parse_number(const char *v, enum kind kind, unsigned long long *out)
+{
+	char *end;
+	errno = 0;
+	if (!*v || *v == '-')
+		return -1;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (errno || end == v)
+		return -1;
+	unsigned long long mul = 1;
+	if (*end) {
+		char u = *end++;
+		if (*end && !(kind == K_BYTES && (*end == 'B' || *end == 'b') && !end[1]) &&
+		    !(kind == K_BYTES && (*end == 'i') && end[1] == 'B' && !end[2]))
+			return -1;
+		if (kind == K_SECONDS)
+			mul = u == 's' ? 1 : u == 'm' ? 60 : u == 'h' ? 3600 : u == 'd' ? 86400 : 0;
+		else if (kind == K_BYTES)
+			mul = u == 'K' || u == 'k' ? 1ull << 10 : u == 'M' ? 1ull << 20 :
+			      u == 'G' ? 1ull << 30 : 0;
+		else
+			mul = 0;
+		if (!mul)
+			return -1;
+	}
+	if (n > ~0ull / mul)
+		return -1;
+	*out = n * mul;
+	return 0;
+}
+
+struct parse {
+	struct config *c;
+	char why[256];
+};
+
+/* libinih's handler: 1 to go on, 0 to report the line. */
+static int on_key(void *user, const char *section, const char *name, const char *value)
+{
+	struct parse *p = user;
+	const struct key *k = NULL;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].name, name) == 0)
+			k = &keys[i];
+	if (!k) {
+		snprintf(p->why, sizeof(p->why), "unknown key '%s' in section [%s]", name, section);
+		return 0;
+	}
+	char *field = (char *)p->c + k->offset;
+	unsigned long long n;
+	switch (k->kind) {
+	case K_GROUP:
+		if (*value && !getgrnam(value)) {
+			snprintf(p->why, sizeof(p->why), "admin_group: no group named '%s'", value);
+			return 0;
+		}
+		snprintf(field, sizeof(p->c->admin_group), "%s", value);
+		return 1;
+	case K_BOOL:
+		if (!strcasecmp(value, "yes") || !strcasecmp(value, "true") || !strcmp(value, "1"))
+			*(int *)field = 1;
+		else if (!strcasecmp(value, "no") || !strcasecmp(value, "false") ||
+			 !strcmp(value, "0"))
+			*(int *)field = 0;
+		else {
+			snprintf(p->why, sizeof(p->why), "%s takes yes or no, not '%s'", name, value);
+			return 0;
+		}
+		return 1;
+	default:
+		if (parse_number(value, k->kind, &n) != 0 || n < k->min || n > k->max) {
+			snprintf(p->why, sizeof(p->why), "%s takes %s from %llu to %llu, not '%s'", name,
+				 k->kind == K_BYTES ? "a size (K, M, G)" :
+				 k->kind == K_SECONDS ? "seconds (or m, h, d)" : "a number",
+				 k->min, k->max, value);
+			return 0;
+		}
+		if (k->kind == K_BYTES)
+			*(size_t *)field = (size_t)n;
+		else
+			*(unsigned *)field = (unsigned)n;
+		return 1;
+	}
+}
+
+int config_load(struct config *c, const char *path, char *err, size_t errlen)
+{
+	config_defaults(c);
+	FILE *f = fopen(path, "re");
+	if (!f) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	struct config tmp = *c;
+	struct parse p = {&tmp, ""};
+	int line = ini_parse_file(f, on_key, &p);
+	fclose(f);
+	if (line != 0) {
+		snprintf(err, errlen, "%s:%d: %s", path, line,
+			 line < 0 ? "cannot read" : p.why[0] ? p.why : "not a key = value line");
+		return -1;
+	}
+	*c = tmp;
+	return 0;
+}
+
+void config_apply(const struct config *c, struct server_opts *o)
+{
+	o->max_clients = c->max_clients;
+	o->rate = c->rate;
+	o->burst = c->burst;
+	o->stall_seconds = c->stall_timeout;
+	o->recheck_seconds = c->recheck_interval;
+	o->frame_max = c->frame_max;
+	o->out_max = c->out_max;
+	o->cache_bytes = c->cache_size;
+	o->cache_ttl = c->cache_ttl;
+	o->admin_gid = (gid_t)-1;
+	o->admin_group = NULL;
+	if (c->admin_group[0]) {
+		struct group *g = getgrnam(c->admin_group);
+		if (g) {
+			o->admin_gid = g->gr_gid;
+			o->admin_group = c->admin_group;
+		}
+	}
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/* The configuration file (INI, read with libinih): every key, its default and its check. */
+#ifndef OMG_ENGINE_CONFIG_H
+#define OMG_ENGINE_CONFIG_H
+
+#include <stddef.h>
+
+#include "engine/server.h"
+
+/* Every key; docs/configuration.md and omgd(8) describe each one. */
+struct config {
+	/* [daemon] */
+	unsigned idle_timeout; /* seconds; a user engine exits when idle this long, 0 never */
+	unsigned max_clients, rate, burst, stall_timeout, recheck_interval;
+	size_t frame_max, out_max;
+	/* [cache] */
+	size_t cache_size;
+	unsigned cache_ttl;
+	/* [system] */
+	char admin_group[64]; /* "" = root only */
+	/* [client] */
+	int autostart;          /* the CLI starts an engine when none answers */
+	unsigned start_timeout; /* seconds it waits for the engine it started */
+};
+
+/* The defaults: what an absent file or key means. admin_group defaults to
+ * the first of "sudo", "wheel" that exists: the users who can already
+ * become root. */
+void config_defaults(struct config *c);
+/* The file for this mode: OMG_CONFIG, else /etc/omg/config (system) or
+ * $XDG_CONFIG_HOME/omg/config (~/.config/omg/config). Caller frees. */
+char *config_path(int system);
+/* Reads path over the defaults. A missing file is not an error. 0, or -1 with
+ * "FILE:LINE: why" in err (c is then left with the defaults). */
+int config_load(struct config *c, const char *path, char *err, size_t errlen);
+/* Copies the daemon's keys into server options. */
+void config_apply(const struct config *c, struct server_opts *o);
+
+#endif
