@@ -199,9 +199,10 @@ int cli_connect(struct cli *c, int spawn, char *path, size_t pathlen)
 	struct config cfg;
 	config_defaults(&cfg);
 	if (spawn) {
+		/* A bad file is the engine's to report: it refuses to start. */
 		char *cpath = config_path(0);
 		if (config_load(&cfg, cpath, err, sizeof(err)) != 0)
-			fprintf(stderr, "omg: warning: %s (using the defaults)\n", err);
+			config_defaults(&cfg);
 		free(cpath);
 	}
 	char exe[PATH_MAX];
@@ -234,6 +235,12 @@ int cli_connect(struct cli *c, int spawn, char *path, size_t pathlen)
 	if (rc != 0) {
 		if (!a.spawn && strncmp(err, "no engine", 9) == 0) {
 			rc = 1;
+			if (spawn) {
+				fprintf(stderr, "omg: %s; autostart is off in the configuration "
+						"([client] autostart), so start one with omg daemon start\n",
+					err);
+				rc = EXIT_ROOT;
+			}
 			goto fail;
 		}
 		fprintf(stderr, "omg: %s\n", err);

@@ -67,7 +67,7 @@ def connect(path):
                                   ["--json", "status"], ["search", "--regex", "edit"],
                                   ["info", "omg-spell"]])
 def test_same_answers_as_in_process(omg, daemon, args):
-    local = omg.run(*args, root=daemon["root"])
+    local = omg.run("--no-daemon", *args, root=daemon["root"])
     remote = omg.run("--socket", daemon["path"], *args)
     assert remote.returncode == local.returncode
     assert remote.stdout == local.stdout
