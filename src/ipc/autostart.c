@@ -9,11 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "util/xalloc.h"
+
+#define LOG_KEEP (1 << 20) /* bytes of engine log kept before it is rotated */
 
 /* Milliseconds on the monotonic clock. */
 static long long now_ms(void)
@@ -54,6 +57,13 @@ static void exec_engine(const struct autostart *a, int ready)
 	if (fork() != 0)
 		_exit(0); /* the grandchild is adopted: no zombie is left to the client */
 	setsid();
+	struct stat st;
+	if (a->log && stat(a->log, &st) == 0 && st.st_size > LOG_KEEP) {
+		/* One generation of history is enough for a log nobody rotates. */
+		char *old = xasprintf("%s.old", a->log);
+		rename(a->log, old);
+		free(old);
+	}
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	int log = a->log ? open(a->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600) : -1;
 	if (null >= 0)
