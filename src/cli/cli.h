@@ -87,6 +87,8 @@ int cmd_info(struct cli *c, int argc, char **argv);
 int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_status(struct cli *c, int argc, char **argv);
 int cmd_daemon(struct cli *c, int argc, char **argv);
+/* omg completions bash|zsh|fish: the shell's completion script on stdout (completions.c). */
+int cmd_completions(struct cli *c, int argc, char **argv);
 
 /* Output (out.c). */
 enum out_color {

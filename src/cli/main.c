@@ -56,6 +56,13 @@ static const struct command commands[] = {
 	 "  start: start the engine for the root in the background unless one runs.\n"
 	 "  stop: stop it (--all: every engine of yours). status: what it is doing.\n"
 	 "  Other commands start the engine on demand; see omgd(8).\n"},
+	{"completions", cmd_completions, 0,
+	 "omg completions bash|zsh|fish\n"
+	 "  The shell's completion script: commands, options and package names.\n"
+	 "  bash: source <(omg completions bash)    (or save it in\n"
+	 "        ~/.local/share/bash-completion/completions/omg)\n"
+	 "  zsh:  omg completions zsh > ~/.zfunc/_omg, with ~/.zfunc in fpath before compinit\n"
+	 "  fish: omg completions fish > ~/.config/fish/completions/omg.fish\n"},
 };
 
 static const char usage_text[] =
@@ -67,6 +74,7 @@ static const char usage_text[] =
 	"  list             list installed, upgradable, explicit, orphan or foreign packages\n"
 	"  status           package counts for this system\n"
 	"  daemon           run the engine in the foreground, serving a socket\n"
+	"  completions SH   the completion script for bash, zsh or fish\n"
 	"\n"
 	"global options:\n"
 	"  --root DIR           use the system under DIR (like pacman --sysroot)\n"
