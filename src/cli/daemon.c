@@ -88,7 +88,7 @@ static int run(struct cli *c)
 	}
 	const char *no_store = getenv("OMG_NO_STORE");
 	struct engine_opts eo = {c->root, c->backend, !(no_store && *no_store),
-				 c->system ? OMG_SYSTEM_STATE_DIR : NULL};
+				 c->system ? OMG_SYSTEM_STATE_DIR : NULL, 1};
 	int status;
 	c->engine = engine_open(&eo, err, sizeof(err), &status);
 	if (!c->engine) {

@@ -22,7 +22,7 @@ int cli_open_engine(struct cli *c)
 	char err[1024];
 	int status;
 	const char *no_store = getenv("OMG_NO_STORE");
-	struct engine_opts o = {c->root, c->backend, !(no_store && *no_store), NULL};
+	struct engine_opts o = {c->root, c->backend, !(no_store && *no_store), NULL, 0};
 	c->engine = engine_open(&o, err, sizeof(err), &status);
 	if (!c->engine) {
 		fprintf(stderr, "omg: %s\n", err);

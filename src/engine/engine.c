@@ -30,6 +30,7 @@ struct engine {
 	char *key;           /* store key, NULL without a store */
 	char *fp;            /* the fingerprint the index was built from */
 	uint64_t generation; /* 1 for the first index, +1 for each swap */
+	int serve;           /* engine_opts.serve */
 	struct engine_timing timing;
 };
 
@@ -166,6 +167,9 @@ struct engine *engine_open(const struct engine_opts *o, char *err, size_t errlen
 	if (!e->index && !(e->index = build(e, e->fp, &e->timing, err, errlen, status)))
 		goto fail;
 	e->generation = 1;
+	e->serve = o->serve;
+	if (e->serve)
+		index_prepare_search(e->index);
 	*status = BACKEND_OK;
 	return e;
 fail:
@@ -234,6 +238,8 @@ int engine_refresh(const struct engine *e, int force, struct engine_update **out
 		free(fp);
 		return -1;
 	}
+	if (e->serve)
+		index_prepare_search(ix);
 	*out = xmalloc(sizeof(**out));
 	(*out)->index = ix;
 	(*out)->fp = fp;

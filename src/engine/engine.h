@@ -16,6 +16,8 @@ struct engine_opts {
 	const char *backend;   /* "alpm", "apt", or NULL to detect */
 	int use_store;         /* use the persistent index store (L2) */
 	const char *store_dir; /* NULL: $XDG_DATA_HOME/omg */
+	int serve;             /* many queries will follow (a daemon): prepare the index
+				* for them (index_prepare_search) */
 };
 
 enum store_result { STORE_OFF, STORE_HIT, STORE_MISS, STORE_FAILED };

@@ -35,6 +35,7 @@ struct index {
 	size_t nrnames;
 	uint32_t *rids;
 	size_t nrids;
+	struct index_haystack *hay; /* index_prepare_search; NULL until then */
 };
 
 struct rdep_name {
@@ -310,7 +311,43 @@ void index_free(struct index *ix)
 	free(ix->warnings);
 	free(ix->rnames);
 	free(ix->rids);
+	if (ix->hay) {
+		xbig_free(ix->hay->text, ix->hay->len + 1);
+		free(ix->hay->start);
+		free(ix->hay);
+	}
 	free(ix);
+}
+
+void index_prepare_search(struct index *ix)
+{
+	if (ix->hay)
+		return;
+	size_t len = 0;
+	for (size_t i = 0; i < ix->n; i++)
+		len += strlen(ix->text[i].lname) + strlen(ix->text[i].ldesc) + 2;
+	struct index_haystack *h = xcalloc(1, sizeof(*h));
+	h->text = xbig_calloc(len + 1);
+	h->start = xmalloc((2 * ix->n + 1) * sizeof(*h->start));
+	h->n = ix->n;
+	size_t off = 0;
+	for (size_t i = 0; i < ix->n; i++) {
+		size_t a = strlen(ix->text[i].lname), b = strlen(ix->text[i].ldesc);
+		h->start[2 * i] = (uint32_t)off;
+		memcpy(h->text + off, ix->text[i].lname, a);
+		off += a + 1; /* the NUL ends the name: no match spans two fields */
+		h->start[2 * i + 1] = (uint32_t)off;
+		memcpy(h->text + off, ix->text[i].ldesc, b);
+		off += b + 1;
+	}
+	h->start[2 * ix->n] = (uint32_t)off;
+	h->len = off;
+	ix->hay = h;
+}
+
+const struct index_haystack *index_haystack(const struct index *ix)
+{
+	return ix->hay;
 }
 
 size_t index_count(const struct index *ix)

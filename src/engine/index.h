@@ -67,4 +67,20 @@ void index_serialize(const struct index *ix, struct buf *out);
 struct index *index_from_blob(const void *blob, size_t len, void (*release)(void *ctx),
 			      void *ctx, char *err, size_t errlen);
 
+/*
+ * For an engine that answers many searches: every folded name and folded
+ * description in one buffer, in index order, each field ended by a NUL, so
+ * that one memmem pass over it replaces a strstr per package. start[2i] is
+ * where package i's name begins, start[2i+1] its description, start[2n] the
+ * end. Built once by index_prepare_search (before the index is shared
+ * between threads); freed with the index. index_haystack is NULL until then.
+ */
+struct index_haystack {
+	char *text;
+	size_t len, n;
+	uint32_t *start;
+};
+void index_prepare_search(struct index *ix);
+const struct index_haystack *index_haystack(const struct index *ix);
+
 #endif

@@ -70,6 +70,33 @@ static int match_plain(const struct index *ix, size_t i, const struct search_opt
 	return 1;
 }
 
+/*
+ * Candidates for a plain search from the haystack: the packages whose name
+ * (or, unless names_only, description) contains term, marked in cand. One
+ * memmem pass; after a hit the scan jumps to the next package's name.
+ */
+static void hay_candidates(const struct index_haystack *h, const char *term, int names_only,
+			   unsigned char *cand)
+{
+	size_t tl = strlen(term), nf = 2 * h->n;
+	const char *p = h->text, *end = h->text + h->len;
+	while ((p = memmem(p, (size_t)(end - p), term, tl))) {
+		uint32_t off = (uint32_t)(p - h->text);
+		size_t lo = 0, hi = nf; /* the field k with start[k] <= off < start[k+1] */
+		while (hi - lo > 1) {
+			size_t mid = (lo + hi) / 2;
+			if (h->start[mid] <= off)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		size_t i = lo / 2;
+		if (!(names_only && (lo & 1)))
+			cand[i] = 1;
+		p = h->text + h->start[2 * i + 2];
+	}
+}
+
 /* Provided name of a provides entry ("libfoo=1.0", "libfoo (= 1.0)") into tmp. */
 static const char *provide_name(struct buf *tmp, const char *prov)
 {
@@ -181,6 +208,7 @@ int query_search(const struct index *ix, const struct search_opts *o, struct ids
 {
 	int ret = -1;
 	size_t n = index_count(ix), nhits = 0;
+	unsigned char *cand = NULL;
 	struct hit *hits = NULL;
 	regex_t *re = NULL;
 	char **words = xcalloc(o->nterms ? o->nterms : 1, sizeof(*words));
@@ -210,7 +238,20 @@ int query_search(const struct index *ix, const struct search_opts *o, struct ids
 		}
 	}
 	hits = xmalloc((n ? n : 1) * sizeof(*hits));
+	/* A prepared index narrows a plain search with one pass for its longest
+	 * term; the candidates are then checked as usual. */
+	const struct index_haystack *hay = index_haystack(ix);
+	size_t longest = 0;
+	for (size_t t = 1; t < o->nterms; t++)
+		if (strlen(terms[t]) > strlen(terms[longest]))
+			longest = t;
+	if (hay && !o->regex && o->nterms && terms[longest][0]) {
+		cand = xcalloc(n ? n : 1, 1);
+		hay_candidates(hay, terms[longest], o->names_only, cand);
+	}
 	for (size_t i = 0; i < n; i++) {
+		if (cand && !cand[i])
+			continue;
 		const struct pkg *p = index_get(ix, i);
 		if (o->installed_only && !(p->flags & PKG_INSTALLED))
 			continue;
@@ -242,6 +283,7 @@ fail:
 	free(words);
 	free(re);
 	free(hits);
+	free(cand);
 	buf_free(&tmp);
 	return ret;
 }

@@ -124,6 +124,20 @@ static void test_plain_ranking(void **state)
 	assert_string_equal(search(*state, o, "vim", NULL), "vim vim-runtime");
 }
 
+/* The daemon's prepared index (one haystack) gives the same answers. */
+static void test_plain_prepared(void **state)
+{
+	index_prepare_search(*state);
+	assert_non_null(index_haystack(*state));
+	test_plain_ranking(state);
+	struct search_opts o = {0};
+	/* A match never spans two fields or two packages. */
+	assert_string_equal(search(*state, o, "vimvi", NULL), "");
+	assert_string_equal(search(*state, o, "editorgnu", NULL), "");
+	o.names_only = 1;
+	assert_string_equal(search(*state, o, "im", NULL), "gvim neovim vim vim-runtime");
+}
+
 static void test_regex_pacman_style(void **state)
 {
 	struct search_opts o = {.regex = 1, .style = SEARCH_STYLE_PACMAN};
@@ -303,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_rdeps),
 		cmocka_unit_test(test_blob_roundtrip),
+		cmocka_unit_test(test_plain_prepared), /* last: it prepares the shared index */
 	};
 	return cmocka_run_group_tests_name("query", tests, setup, teardown);
 }
