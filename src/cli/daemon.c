@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,6 +74,18 @@ static int activated_fd(void)
 	return 3; /* SD_LISTEN_FDS_START */
 }
 
+/* Raises the soft limit on open files to the hard one: every client is a
+ * descriptor, and the default soft limit (1024) is below max_clients plus
+ * what the engine itself holds. */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 /* omg daemon [run]: the engine in the foreground. */
 static int run(struct cli *c)
 {
@@ -95,6 +108,7 @@ static int run(struct cli *c)
 		free(r.path);
 		return fail_start(c, status ? status : EXIT_DB, err);
 	}
+	raise_nofile();
 	struct server_opts o;
 	server_defaults(&o);
 	apply(&r, &o);
@@ -104,7 +118,7 @@ static int run(struct cli *c)
 	o.reload = reload;
 	o.reload_ctx = &r;
 	o.socket = c->socket;
-	if (!o.socket) {
+	if (!o.socket && o.listen_fd < 0) {
 		char real[PATH_MAX];
 		int rc = 0;
 		if (c->system) {
