@@ -152,8 +152,15 @@ test check: $(O)/.deps-ok
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=15
 	$(Q)tests/run.sh
 
-bench: $(O)/.deps-ok omg
-	$(Q)/usr/bin/python3 bench/run.py
+bench: $(O)/.deps-ok omg $(O)/bench/loadgen
+	$(Q)OMG_LOADGEN=$(O)/bench/loadgen /usr/bin/python3 bench/run.py
+
+# The protocol load generator for make bench, linked against libomg.a like the unit tests.
+$(O)/bench/loadgen: bench/loadgen.c $(O)/libomg.a
+	$(call msg,LINK,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CFLAGS) $(LDSAN) -o $@ $< $(O)/libomg.a $(CORE_LIBS)
+-include $(O)/bench/loadgen.d
 
 install: omg
 	install -Dm755 $(O)/omg $(DESTDIR)$(PREFIX)/bin/omg
