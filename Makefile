@@ -8,6 +8,13 @@ CXX ?= g++
 O ?= build
 
 MODULE_DIR ?= $(PREFIX)/lib/omg/modules
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+SYSTEMD_DIR ?= $(PREFIX)/lib/systemd/system
+SYSTEMD_USER_DIR ?= $(PREFIX)/lib/systemd/user
+BASH_COMPLETION_DIR ?= $(PREFIX)/share/bash-completion/completions
+ZSH_COMPLETION_DIR ?= $(PREFIX)/share/zsh/site-functions
+FISH_COMPLETION_DIR ?= $(PREFIX)/share/fish/vendor_completions.d
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes -Wstrict-prototypes \
 	-Wwrite-strings -Wpointer-arith -Wundef -Wimplicit-fallthrough
 CXXWARN := -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wundef -Wimplicit-fallthrough
@@ -54,7 +61,8 @@ MODULES := $(O)/modules/omg-alpm.so $(O)/modules/omg-apt.so
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 
-.PHONY: all deps run test check unit bench clean install fuzz fuzz-build
+.PHONY: all deps run test check unit bench clean install fuzz fuzz-build units \
+	install-systemd install-man
 .DEFAULT_GOAL := all
 
 all: $(O)/.deps-ok omg
@@ -162,11 +170,43 @@ $(O)/bench/loadgen: bench/loadgen.c $(O)/libomg.a
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CFLAGS) $(LDSAN) -o $@ $< $(O)/libomg.a $(CORE_LIBS)
 -include $(O)/bench/loadgen.d
 
-install: omg
-	install -Dm755 $(O)/omg $(DESTDIR)$(PREFIX)/bin/omg
+# The systemd units name the installed binary: @BINDIR@ in the *.in templates.
+UNIT_IN := $(wildcard packaging/systemd/*.in packaging/systemd/user/*.in)
+UNITS := $(UNIT_IN:%.in=$(O)/%)
+
+# Always regenerated (FORCE): BINDIR may differ from the last run.
+$(O)/packaging/systemd/%: packaging/systemd/%.in FORCE
+	$(call msg,GEN,$@)
+	@mkdir -p $(dir $@)
+	$(Q)sed 's|@BINDIR@|$(BINDIR)|g' $< > $@.tmp && mv $@.tmp $@
+
+units: $(UNITS)
+
+# The binary (omgd is the same program), its modules, units, man pages and the
+# completion scripts omg prints. Each directory is a variable: BINDIR, MODULE_DIR,
+# MANDIR, SYSTEMD_DIR, SYSTEMD_USER_DIR, BASH_/ZSH_/FISH_COMPLETION_DIR.
+install: omg install-systemd install-man
+	install -Dm755 $(O)/omg $(DESTDIR)$(BINDIR)/omg
+	ln -sfn omg $(DESTDIR)$(BINDIR)/omgd
 	install -Dm644 $(O)/modules/omg-alpm.so $(DESTDIR)$(MODULE_DIR)/omg-alpm.so
 	install -Dm644 $(O)/modules/omg-apt.so $(DESTDIR)$(MODULE_DIR)/omg-apt.so
-	install -Dm644 docs/man/omg.1 $(DESTDIR)$(PREFIX)/share/man/man1/omg.1
+	install -d $(DESTDIR)$(BASH_COMPLETION_DIR) $(DESTDIR)$(ZSH_COMPLETION_DIR) \
+		$(DESTDIR)$(FISH_COMPLETION_DIR)
+	$(O)/omg completions bash > $(DESTDIR)$(BASH_COMPLETION_DIR)/omg
+	$(O)/omg completions zsh > $(DESTDIR)$(ZSH_COMPLETION_DIR)/_omg
+	$(O)/omg completions fish > $(DESTDIR)$(FISH_COMPLETION_DIR)/omg.fish
+
+install-systemd: units
+	install -Dm644 packaging/systemd/omgd.socket $(DESTDIR)$(SYSTEMD_DIR)/omgd.socket
+	install -Dm644 $(O)/packaging/systemd/omgd.service $(DESTDIR)$(SYSTEMD_DIR)/omgd.service
+	install -Dm644 packaging/systemd/user/omgd.socket \
+		$(DESTDIR)$(SYSTEMD_USER_DIR)/omgd.socket
+	install -Dm644 $(O)/packaging/systemd/user/omgd.service \
+		$(DESTDIR)$(SYSTEMD_USER_DIR)/omgd.service
+
+install-man:
+	install -Dm644 docs/man/omg.1 $(DESTDIR)$(MANDIR)/man1/omg.1
+	install -Dm644 docs/man/omgd.8 $(DESTDIR)$(MANDIR)/man8/omgd.8
 
 clean:
 	rm -rf build omg
