@@ -16,6 +16,7 @@
 #include "ipc/frame.h"
 #include "ipc/sockpath.h"
 #include "util/xalloc.h"
+#include "util/xdg.h"
 
 int cli_open_engine(struct cli *c)
 {
@@ -155,19 +156,11 @@ int cli_user_socket(struct cli *c, char *path, size_t len, char *real, size_t re
  * for socket .../NAME.sock (caller frees), or NULL. */
 static char *log_path(const char *sock)
 {
-	const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	char *dir = x && *x == '/' ? xasprintf("%s/omg", x) :
-		    home && *home == '/' ? xasprintf("%s/.local/state/omg", home) : NULL;
-	if (!dir)
+	char *dir = xdg_omg_dir(XDG_STATE);
+	if (!dir || xdg_mkdirs(dir) != 0) {
+		free(dir);
 		return NULL;
-	for (char *p = dir + 1; *p; p++) {
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(dir, 0700);
-			*p = '/';
-		}
 	}
-	mkdir(dir, 0700);
 	const char *base = strrchr(sock, '/');
 	base = base ? base + 1 : sock;
 	size_t n = strcspn(base, ".");

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/hash.h"
 #include "util/xalloc.h"
 
 struct entry {
@@ -24,16 +25,6 @@ struct cache {
 	unsigned ttl;
 	struct cache_stats st;
 };
-
-/* FNV-1a over the key. */
-static uint64_t hash_of(const void *key, size_t n)
-{
-	const unsigned char *p = key;
-	uint64_t h = 14695981039346656037ull;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 1099511628211ull;
-	return h;
-}
 
 /* Bytes an entry is charged for. */
 static size_t cost(const struct entry *e)
@@ -150,7 +141,7 @@ static struct entry *find(struct cache *c, const void *key, size_t klen, uint64_
 const void *cache_get(struct cache *c, const void *key, size_t klen, uint64_t gen, double now,
 		      size_t *vlen)
 {
-	uint64_t h = hash_of(key, klen);
+	uint64_t h = hash_fnv1a(key, klen);
 	struct entry *e = find(c, key, klen, h);
 	if (e && (e->gen != gen || now - e->born > c->ttl)) {
 		remove_entry(c, e);
@@ -173,7 +164,7 @@ void cache_put(struct cache *c, const void *key, size_t klen, uint64_t gen, cons
 	size_t need = sizeof(struct entry) + klen + vlen;
 	if (need > c->max_bytes / 8)
 		return;
-	uint64_t h = hash_of(key, klen);
+	uint64_t h = hash_fnv1a(key, klen);
 	struct entry *old = find(c, key, klen, h);
 	if (old)
 		remove_entry(c, old);

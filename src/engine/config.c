@@ -12,6 +12,7 @@
 
 #include "ipc/sockpath.h"
 #include "util/xalloc.h"
+#include "util/xdg.h"
 
 enum kind { K_SECONDS, K_COUNT, K_BYTES, K_BOOL, K_GROUP };
 
@@ -74,11 +75,10 @@ char *config_path(int system)
 		return xstrdup(env);
 	if (system)
 		return xstrdup(OMG_SYSTEM_CONFIG);
-	const char *x = getenv("XDG_CONFIG_HOME");
-	if (x && *x == '/')
-		return xasprintf("%s/omg/config", x);
-	const char *home = getenv("HOME");
-	return xasprintf("%s/.config/omg/config", home && *home ? home : "");
+	char *dir = xdg_omg_dir(XDG_CONFIG);
+	char *path = xasprintf("%s/config", dir ? dir : "/nonexistent");
+	free(dir);
+	return path;
 }
 
 /* Parses a number with an optional unit: s/m/h/d for seconds, K/M/G (powers

@@ -13,6 +13,7 @@
 
 #include "util/buf.h"
 #include "util/xalloc.h"
+#include "util/xdg.h"
 
 #define MAP_SIZE ((size_t)4 << 30) /* address space only; the file grows as used */
 #define ENTRY_MAGIC 0x4f4d4753u    /* "OMGS" */
@@ -36,25 +37,6 @@ struct entry_hdr {
 static uint64_t build_id(void)
 {
 	return ((uint64_t)sizeof(struct pkg) << 32) | (uint64_t)(sizeof(struct entry_hdr) << 16) | 1u;
-}
-
-/* mkdir -p with mode 0700 for the directories created. */
-static int mkdirs(const char *path)
-{
-	char *p = xstrdup(path);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0700) != 0 && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-		*s = '/';
-	}
-	int rc = mkdir(p, 0700) != 0 && errno != EEXIST ? -1 : 0;
-	free(p);
-	return rc;
 }
 
 /* Opens the environment and the "index" database. */
@@ -93,7 +75,7 @@ struct store *store_open(const char *dir, char *err, size_t errlen)
 {
 	struct store *st = xcalloc(1, sizeof(*st));
 	st->dir = xstrdup(dir);
-	if (mkdirs(dir) != 0) {
+	if (xdg_mkdirs(dir) != 0) {
 		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
 		goto fail;
 	}
@@ -207,11 +189,5 @@ int store_put(struct store *st, const char *key, const char *fp, const struct in
 
 char *store_default_dir(void)
 {
-	const char *x = getenv("XDG_DATA_HOME");
-	if (x && *x == '/')
-		return xasprintf("%s/omg", x);
-	const char *home = getenv("HOME");
-	if (home && *home == '/')
-		return xasprintf("%s/.local/share/omg", home);
-	return NULL;
+	return xdg_omg_dir(XDG_DATA);
 }

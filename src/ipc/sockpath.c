@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/hash.h"
+
 int sockpath_check_dir(const char *path, int shared, char *err, size_t errlen)
 {
 	char dir[4096];
@@ -62,9 +64,7 @@ static int name_in(const char *base, const char *root, char *out, size_t len, ch
 	if (strcmp(root, "/") == 0) {
 		n = snprintf(out, len, "%s/omgd.sock", base);
 	} else {
-		uint64_t h = 14695981039346656037ull; /* FNV-1a of the real path */
-		for (const char *s = root; *s; s++)
-			h = (h ^ (unsigned char)*s) * 1099511628211ull;
+		uint64_t h = hash_fnv1a(root, strlen(root)); /* of the real path */
 		n = snprintf(out, len, "%s/omgd-%016llx.sock", base, (unsigned long long)h);
 	}
 	if (n < 0 || (size_t)n >= len || (size_t)n >= 108) {
