@@ -169,6 +169,56 @@ static char *log_path(const char *sock)
 	return log;
 }
 
+/* Starts the engine for c's root at path (none answered there) and
+ * connects cl to it. 0, or an exit status after printing why. */
+static int start_engine(struct cli *c, struct client *cl, const char *path, const char *real)
+{
+	char err[1024];
+	struct config cfg;
+	char *cpath = config_path(0);
+	if (config_load(&cfg, cpath, err, sizeof(err)) != 0)
+		config_defaults(&cfg); /* a bad file is the engine's to report: it refuses to start */
+	free(cpath);
+	if (!cfg.autostart) {
+		fprintf(stderr, "omg: no engine at %s, and autostart is off in the configuration "
+				"([client] autostart), so start one with omg daemon start\n", path);
+		return EXIT_ROOT;
+	}
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0) {
+		fprintf(stderr, "omg: cannot find our own program to start the engine: %s\n",
+			strerror(errno));
+		return EXIT_MODULE;
+	}
+	exe[n] = '\0';
+	const char *argv[12];
+	size_t k = 0;
+	argv[k++] = exe;
+	if (real[0] || c->root) {
+		argv[k++] = "--root";
+		argv[k++] = real[0] ? real : c->root;
+	}
+	if (c->backend) {
+		argv[k++] = "--backend";
+		argv[k++] = c->backend;
+	}
+	argv[k++] = "daemon";
+	argv[k++] = "--socket";
+	argv[k++] = path;
+	argv[k] = NULL;
+	char *log = log_path(path);
+	struct autostart a = {path, argv, log, cfg.start_timeout, CLIENT_NAME};
+	int status;
+	int rc = autostart_open(cl, &a, err, sizeof(err), &status);
+	free(log);
+	if (rc != 0) {
+		fprintf(stderr, "omg: %s\n", err);
+		return status ? status : EXIT_ROOT;
+	}
+	return 0;
+}
+
 int cli_connect(struct cli *c, int spawn, char *path, size_t pathlen)
 {
 	char err[1024], real[PATH_MAX];
@@ -189,57 +239,22 @@ int cli_connect(struct cli *c, int spawn, char *path, size_t pathlen)
 			goto done;
 		}
 	}
-	struct config cfg;
-	config_defaults(&cfg);
-	if (spawn) {
-		/* A bad file is the engine's to report: it refuses to start. */
-		char *cpath = config_path(0);
-		if (config_load(&cfg, cpath, err, sizeof(err)) != 0)
-			config_defaults(&cfg);
-		free(cpath);
-	}
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	exe[n > 0 ? n : 0] = '\0';
-	const char *argv[12];
-	size_t k = 0;
-	argv[k++] = exe;
-	if (real[0]) {
-		argv[k++] = "--root";
-		argv[k++] = real;
-	} else if (c->root) {
-		argv[k++] = "--root";
-		argv[k++] = c->root;
-	}
-	if (c->backend) {
-		argv[k++] = "--backend";
-		argv[k++] = c->backend;
-	}
-	argv[k++] = "daemon";
-	argv[k++] = "--socket";
-	argv[k++] = path;
-	argv[k] = NULL;
-	char *log = log_path(path);
-	struct autostart a = {path, argv, log, cfg.start_timeout, spawn && cfg.autostart && n > 0,
-			      CLIENT_NAME};
-	int status;
-	rc = autostart_open(cl, &a, err, sizeof(err), &status);
-	free(log);
-	if (rc != 0) {
-		if (!a.spawn && strncmp(err, "no engine", 9) == 0) {
-			rc = 1;
-			if (spawn) {
-				fprintf(stderr, "omg: %s; autostart is off in the configuration "
-						"([client] autostart), so start one with omg daemon start\n",
-					err);
-				rc = EXIT_ROOT;
-			}
-			goto fail;
-		}
-		fprintf(stderr, "omg: %s\n", err);
-		rc = status ? status : EXIT_ROOT;
+	/* The common case first: the engine runs. Only a miss pays for reading
+	 * the configuration and preparing a start. */
+	rc = client_open(cl, path, CLIENT_NAME, err, sizeof(err));
+	if (rc == 0)
+		goto done;
+	if (rc == -2 && !spawn) {
+		rc = 1;
 		goto fail;
 	}
+	if (rc == -1) {
+		fprintf(stderr, "omg: %s\n", err);
+		rc = EXIT_ROOT;
+		goto fail;
+	}
+	if ((rc = start_engine(c, cl, path, real)) != 0)
+		goto fail;
 done:
 	c->client = cl;
 	c->backend_name = cl->engine.backend;

@@ -151,7 +151,7 @@ int autostart_open(struct client *cl, const struct autostart *a, char *err, size
 {
 	*status = 0;
 	int rc = client_open(cl, a->socket, a->client_name, err, errlen);
-	if (rc != -2 || !a->spawn)
+	if (rc != -2)
 		return rc == 0 ? 0 : -1;
 	long long deadline = now_ms() + (long long)a->timeout_s * 1000;
 	char *lock = xasprintf("%s.lock", a->socket);

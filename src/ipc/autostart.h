@@ -13,7 +13,6 @@ struct autostart {
 				   * the program run; "--ready-fd=N" is appended */
 	const char *log;          /* the engine's stderr (appended), or NULL for /dev/null */
 	unsigned timeout_s;       /* how long to wait for it to answer */
-	int spawn;                /* 0: only connect */
 	const char *client_name;  /* for the hello */
 };
 
