@@ -416,26 +416,6 @@ static int conn_message(struct loadgen *lg, struct conn *c, const struct msg *m)
 	}
 }
 
-/*
- * Reads the header of a message (the bytes after the length prefix) without
- * its body, as laid out in protocol.h. The codec has no header-only entry
- * point, and decoding every reply in full costs this process more CPU than the
- * engine spends answering from its cache, so with --decode-every N only one
- * reply frame in N (and every error) goes through codec_decode, which must
- * then agree with this. 0, or -1 when n is too short.
- */
-static int peek_header(const uint8_t *p, size_t n, struct msg_header *h)
-{
-	if (n < OMG_HEADER_SIZE)
-		return -1;
-	h->version = (uint16_t)(p[0] | p[1] << 8);
-	h->type = (uint16_t)(p[2] | p[3] << 8);
-	h->id = (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24;
-	h->flags = (uint32_t)p[8] | (uint32_t)p[9] << 8 | (uint32_t)p[10] << 16 |
-		   (uint32_t)p[11] << 24;
-	return 0;
-}
-
 /* Reads everything available on c and handles each complete frame. */
 static void conn_readable(struct loadgen *lg, struct conn *c)
 {
@@ -474,7 +454,7 @@ static void conn_readable(struct loadgen *lg, struct conn *c)
 			struct strpool *arena = NULL;
 			struct msg m;
 			memset(&m, 0, sizeof(m));
-			int failed = peek_header(p, len, &m.h) != 0;
+			int failed = codec_peek_header(p, len, &m.h) != 0;
 			if (failed) {
 				conn_fail(lg, c, "bad reply: shorter than a message header");
 			} else if (!c->ready || m.h.type == MSG_ERROR ||

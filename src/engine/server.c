@@ -303,7 +303,6 @@ static void handle(struct server *s, struct conn *c, const struct msg *m)
 		handle_hello(s, c, m);
 		return;
 	}
-	s->requests++;
 	if (m->h.type >= MSG_PLAN && m->h.type <= MSG_ATTACH && !may_mutate(s, c->uid)) {
 		char text[256];
 		if (s->o.system && s->o.admin_group)
@@ -336,15 +335,11 @@ static void handle(struct server *s, struct conn *c, const struct msg *m)
 /* Writes id into every frame header of out from offset start on. */
 static void patch_ids(struct buf *out, size_t start, uint32_t id)
 {
-	unsigned char *p = (unsigned char *)out->p;
+	uint8_t *p = (uint8_t *)out->p;
 	for (size_t off = start; off + OMG_FRAME_LEN_SIZE + OMG_HEADER_SIZE <= out->len;) {
 		size_t len = (size_t)p[off] << 24 | (size_t)p[off + 1] << 16 |
 			     (size_t)p[off + 2] << 8 | p[off + 3];
-		unsigned char *h = p + off + OMG_FRAME_LEN_SIZE;
-		h[4] = (unsigned char)id;
-		h[5] = (unsigned char)(id >> 8);
-		h[6] = (unsigned char)(id >> 16);
-		h[7] = (unsigned char)(id >> 24);
+		codec_set_id(p + off + OMG_FRAME_LEN_SIZE, id);
 		off += OMG_FRAME_LEN_SIZE + len;
 	}
 }
@@ -359,10 +354,12 @@ static int cacheable(uint16_t type)
  * request was answered at this generation, otherwise decoded and served. */
 static void handle_frame(struct server *s, struct conn *c, const uint8_t *p, size_t len)
 {
-	uint16_t type = len >= OMG_HEADER_SIZE ? (uint16_t)(p[2] | p[3] << 8) : 0;
-	uint32_t id = len >= OMG_HEADER_SIZE ? (uint32_t)p[4] | (uint32_t)p[5] << 8 |
-						       (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24 : 0;
-	int use_cache = c->hello && cacheable(type) && s->o.cache_bytes;
+	struct msg_header h = {0};
+	codec_peek_header(p, len, &h); /* a short one stays zero: codec_decode reports it */
+	uint32_t id = h.id;
+	int use_cache = c->hello && cacheable(h.type) && s->o.cache_bytes;
+	if (c->hello)
+		s->requests++;
 	if (c->hello && !take_token(s, c)) {
 		queue_error(c, id, ERR_BUSY, "too many requests; slow down");
 		return;
@@ -379,7 +376,6 @@ static void handle_frame(struct server *s, struct conn *c, const uint8_t *p, siz
 			size_t start = c->out.len;
 			buf_append(&c->out, v, vlen);
 			patch_ids(&c->out, start, id);
-			s->requests++;
 			return;
 		}
 	}

@@ -407,21 +407,33 @@ static int get_fields(struct reader *r, void *base, const struct field *f, size_
 	return 0;
 }
 
+int codec_peek_header(const uint8_t *p, size_t n, struct msg_header *h)
+{
+	if (n < OMG_HEADER_SIZE)
+		return -1;
+	h->version = (uint16_t)(p[0] | p[1] << 8);
+	h->type = (uint16_t)(p[2] | p[3] << 8);
+	h->id = (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24;
+	h->flags = (uint32_t)p[8] | (uint32_t)p[9] << 8 | (uint32_t)p[10] << 16 |
+		   (uint32_t)p[11] << 24;
+	return 0;
+}
+
+void codec_set_id(uint8_t *p, uint32_t id)
+{
+	for (int i = 0; i < 4; i++)
+		p[4 + i] = (uint8_t)(id >> (8 * i));
+}
+
 enum codec_result codec_decode(const uint8_t *p, size_t n, struct msg *m, struct strpool *arena,
 			       char *err, size_t errlen)
 {
-	struct reader r = {p, n, arena, err, errlen};
 	memset(m, 0, sizeof(*m));
-	if (n < OMG_HEADER_SIZE) {
+	if (codec_peek_header(p, n, &m->h) != 0) {
 		snprintf(err, errlen, "message of %zu bytes is shorter than its header", n);
 		return CODEC_MALFORMED;
 	}
-	m->h.version = (uint16_t)(p[0] | p[1] << 8);
-	m->h.type = (uint16_t)(p[2] | p[3] << 8);
-	r.p += 4;
-	r.left -= 4;
-	get_u32(&r, &m->h.id);
-	get_u32(&r, &m->h.flags);
+	struct reader r = {p + OMG_HEADER_SIZE, n - OMG_HEADER_SIZE, arena, err, errlen};
 	const struct schema *s = schema_of(m->h.type);
 	if (!s) {
 		snprintf(err, errlen, "unknown message type 0x%04x", m->h.type);

@@ -32,5 +32,11 @@ enum codec_result codec_decode(const uint8_t *p, size_t n, struct msg *m, struct
 
 /* The name of a message type ("search"), or "unknown". */
 const char *codec_type_name(uint16_t type);
+/* The header of a message (the bytes after the length prefix) without its
+ * body: for routing a frame (a cache lookup, a reply count) without decoding
+ * it. 0, or -1 when n is shorter than a header. */
+int codec_peek_header(const uint8_t *p, size_t n, struct msg_header *h);
+/* Rewrites the request id in the header of the message at p. */
+void codec_set_id(uint8_t *p, uint32_t id);
 
 #endif
