@@ -159,7 +159,10 @@ struct engine *engine_open(const struct engine_opts *o, char *err, size_t errlen
 
 	if (choose(e, o, err, errlen, status) != 0)
 		goto fail;
-	e->fp = take_fingerprint(e);
+	/* The store looks entries up by it and a serving engine compares it to
+	 * see changes; a one-shot call without the store needs no fingerprint. */
+	if (o->use_store || o->serve)
+		e->fp = take_fingerprint(e);
 	if (o->use_store)
 		lookup(e, o);
 	e->timing.open_ms = engine_now_ms() - t0;
