@@ -4,7 +4,6 @@ sends garbage, oversized frames or the wrong version gets an error, never a cras
 import json
 import os
 import signal
-import socket
 import struct
 import subprocess
 import time
@@ -12,6 +11,7 @@ import time
 import pytest
 
 from conftest import OMG
+from wire import connect, frame, hello, read_msg
 
 
 @pytest.fixture
@@ -30,36 +30,6 @@ def daemon(omg, sb, tmp_path):
     if p.poll() is None:
         p.send_signal(signal.SIGTERM)
         p.wait(timeout=10)
-
-
-def frame(version, type_, id_=1, body=b""):
-    msg = struct.pack("<HHII", version, type_, id_, 0) + body
-    return struct.pack(">I", len(msg)) + msg
-
-
-def hello(lo=1, hi=1):
-    return frame(1, 0x0001, 1, struct.pack("<II", lo, hi) + struct.pack("<I", 3) + b"raw")
-
-
-def read_msg(s):
-    def exact(n):
-        data = b""
-        while len(data) < n:
-            chunk = s.recv(n - len(data))
-            if not chunk:
-                raise EOFError
-            data += chunk
-        return data
-    (n,) = struct.unpack(">I", exact(4))
-    body = exact(n)
-    return struct.unpack("<HHII", body[:12]), body[12:]
-
-
-def connect(path):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(10)
-    s.connect(path)
-    return s
 
 
 @pytest.mark.parametrize("args", [["--json", "search", "omg"], ["--json", "info", "omg-editor",

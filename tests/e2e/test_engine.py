@@ -19,7 +19,7 @@ import time
 import pytest
 
 from conftest import OMG, arch, debian
-from test_daemon import connect, frame, hello, read_msg
+from wire import connect, frame, hello, read_msg
 
 MSG_ERROR, MSG_STATUS, MSG_SUBSCRIBE, MSG_OK = 0x0003, 0x0103, 0x0104, 0x0202
 MSG_EVENT_STATUS, MSG_PLAN = 0x0300, 0x0400
@@ -389,45 +389,6 @@ def wait_for(path):
     raise AssertionError(f"no socket at {path}")
 
 
-CLIENT = r"""
-import json, socket, struct, sys
-path, reqs = sys.argv[1], json.loads(sys.argv[2])
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.settimeout(10)
-s.connect(path)
-def msg(t, i, body=b""):
-    m = struct.pack("<HHII", 1, t, i, 0) + body
-    return struct.pack(">I", len(m)) + m
-def read():
-    def exact(n):
-        d = b""
-        while len(d) < n:
-            c = s.recv(n - len(d))
-            if not c:
-                raise EOFError
-            d += c
-        return d
-    (n,) = struct.unpack(">I", exact(4))
-    b = exact(n)
-    return struct.unpack("<HHII", b[:12]), b[12:]
-try:
-    s.sendall(msg(1, 1, struct.pack("<III", 1, 1, 1) + b"t"))
-except BrokenPipeError:
-    pass  # refused at once: the reason is waiting to be read
-out = []
-h, b = read()
-if h[1] == 3:
-    print(json.dumps([["error", struct.unpack("<I", b[:4])[0]]]))
-    sys.exit(0)
-for i, (t, body) in enumerate(reqs):
-    s.sendall(msg(t, 10 + i, bytes.fromhex(body)))
-    h, b = read()
-    out.append(["error", struct.unpack("<I", b[:4])[0]] if h[1] == 3 else
-               ["status-reply"] if h[1] == 0x201 else [hex(h[1])])
-print(json.dumps(out))
-"""
-
-
 def as_user(user_group, path, reqs):
     """Runs a protocol client as another user (in a group, if given); its replies."""
     user, group = user_group
@@ -435,7 +396,8 @@ def as_user(user_group, path, reqs):
     if group:
         kw["extra_groups"] = [group]
         kw["group"] = grp.getgrnam(group).gr_gid
-    p = subprocess.run(["/usr/bin/python3", "-c", CLIENT, path,
+    client = os.path.join(os.path.dirname(os.path.abspath(__file__)), "wire.py")
+    p = subprocess.run(["/usr/bin/python3", client, path,
                         json.dumps([[t, b.hex()] for t, b in reqs])],
                        capture_output=True, text=True, timeout=60, cwd="/", **kw)
     assert p.returncode == 0, p.stderr

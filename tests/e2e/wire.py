@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: MIT
+"""The omg protocol by hand (docs/protocol.md), for tests that play a raw peer. Standard
+library only: run as a script, it is the client another user runs against an engine:
+    python3 wire.py SOCKET '[[type, "hex body"], ...]'
+prints, as JSON, per request ["error", code], ["status-reply"] or [hex type]; or
+[["error", code]] when the engine refuses the connection itself."""
+import json
+import socket
+import struct
+import sys
+
+MSG_ERROR, MSG_STATUS_REPLY = 0x0003, 0x0201
+
+
+def frame(version, type_, id_=1, body=b""):
+    msg = struct.pack("<HHII", version, type_, id_, 0) + body
+    return struct.pack(">I", len(msg)) + msg
+
+
+def hello(lo=1, hi=1):
+    return frame(1, 0x0001, 1, struct.pack("<II", lo, hi) + struct.pack("<I", 3) + b"raw")
+
+
+def read_msg(s):
+    def exact(n):
+        data = b""
+        while len(data) < n:
+            chunk = s.recv(n - len(data))
+            if not chunk:
+                raise EOFError
+            data += chunk
+        return data
+    (n,) = struct.unpack(">I", exact(4))
+    body = exact(n)
+    return struct.unpack("<HHII", body[:12]), body[12:]
+
+
+def connect(path):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(10)
+    s.connect(path)
+    return s
+
+
+def main(path, reqs):
+    s = connect(path)
+    try:
+        s.sendall(hello())
+    except BrokenPipeError:
+        pass  # refused at once: the reason is waiting to be read
+    hdr, body = read_msg(s)
+    if hdr[1] == MSG_ERROR:
+        return [["error", struct.unpack("<I", body[:4])[0]]]
+    out = []
+    for i, (type_, hexbody) in enumerate(reqs):
+        s.sendall(frame(1, type_, 10 + i, bytes.fromhex(hexbody)))
+        hdr, body = read_msg(s)
+        out.append(["error", struct.unpack("<I", body[:4])[0]] if hdr[1] == MSG_ERROR else
+                   ["status-reply"] if hdr[1] == MSG_STATUS_REPLY else [hex(hdr[1])])
+    return out
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1], json.loads(sys.argv[2]))))
