@@ -155,7 +155,7 @@ struct msg_status_reply {
 	uint64_t started;     /* Unix time the engine started */
 	uint64_t index_time;  /* Unix time the current index was swapped in */
 	uint64_t clients;     /* connections open now */
-	uint64_t requests;    /* requests answered since start */
+	uint64_t requests;    /* requests received since start (the handshake aside) */
 	uint64_t cache_hits, cache_misses;
 	uint64_t index_bytes; /* memory of the index */
 };
