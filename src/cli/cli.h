@@ -20,6 +20,11 @@ enum cli_exit {
 	EXIT_ROOT = 4,     /* root missing, unreadable, no package system */
 	EXIT_DB = 5,       /* configuration or database missing or corrupt */
 	EXIT_MODULE = 6,   /* a backend module is missing: an installation problem */
+	EXIT_TRANS = 7,    /* a transaction cannot be done, failed or was interrupted */
+	EXIT_LOCKED = 8,   /* another process kept the package database locked */
+	EXIT_DENIED = 9,   /* the engine refused: not root or not in the admin group */
+	EXIT_AUDIT = 10,   /* audit verify: the log was edited, reordered or truncated */
+	EXIT_CANCELLED = 11, /* the plan was not confirmed, or cancelled */
 };
 
 struct cli {
@@ -38,6 +43,10 @@ struct cli {
 	int all;                 /* daemon stop: --all */
 	int ready_fd;            /* daemon: --ready-fd (set by the client that starts it) */
 	const char *config;      /* daemon: --config PATH */
+	int yes;                 /* transactions: --yes, no confirmation, default answers */
+	int dry_run;             /* transactions: --dry-run, show the plan and stop */
+	int recursive;           /* remove: --recursive */
+	int no_sync;             /* upgrade: --no-sync */
 	double connect_ms;       /* time to reach the engine (and start it) */
 	/* state */
 	struct client *client;    /* the connection, when socket is set */
@@ -87,6 +96,15 @@ int cmd_info(struct cli *c, int argc, char **argv);
 int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_status(struct cli *c, int argc, char **argv);
 int cmd_daemon(struct cli *c, int argc, char **argv);
+/* Transactions (trans.c): sync, install, remove, upgrade, attach, history. */
+int cmd_sync(struct cli *c, int argc, char **argv);
+int cmd_install(struct cli *c, int argc, char **argv);
+int cmd_remove(struct cli *c, int argc, char **argv);
+int cmd_upgrade(struct cli *c, int argc, char **argv);
+int cmd_attach(struct cli *c, int argc, char **argv);
+int cmd_history(struct cli *c, int argc, char **argv);
+/* omg audit log|verify (audit.c). */
+int cmd_audit(struct cli *c, int argc, char **argv);
 /* omg completions bash|zsh|fish: the shell's completion script on stdout (completions.c). */
 int cmd_completions(struct cli *c, int argc, char **argv);
 

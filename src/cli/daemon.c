@@ -16,6 +16,7 @@
 #include "engine/config.h"
 #include "engine/server.h"
 #include "engine/service.h"
+#include "engine/store.h"
 #include "ipc/sockpath.h"
 #include "util/xalloc.h"
 
@@ -118,6 +119,8 @@ static int run(struct cli *c)
 	o.reload = reload;
 	o.reload_ctx = &r;
 	o.socket = c->socket;
+	char *data_dir = c->system ? xstrdup(OMG_SYSTEM_STATE_DIR) : store_default_dir();
+	o.data_dir = data_dir;
 	if (!o.socket && o.listen_fd < 0) {
 		char real[PATH_MAX];
 		int rc = 0;
@@ -132,6 +135,7 @@ static int run(struct cli *c)
 		}
 		if (rc) {
 			free(r.path);
+			free(data_dir);
 			return rc;
 		}
 		o.socket = path;
@@ -139,6 +143,7 @@ static int run(struct cli *c)
 	int rc = server_run(c->engine, &o, err, sizeof(err));
 	c->ready_fd = -1; /* the server closed it */
 	free(r.path);
+	free(data_dir);
 	if (rc != 0)
 		return fail_start(c, EXIT_ROOT, err);
 	return EXIT_OK;

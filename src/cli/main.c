@@ -20,6 +20,7 @@
 enum {
 	O_REGEX = 1 << 0, O_NAMES = 1 << 1, O_INSTALLED = 1 << 2, O_LIMIT = 1 << 3,
 	O_KIND = 1 << 4, O_QUIET = 1 << 5, O_IDLE = 1 << 6, O_DAEMON = 1 << 7,
+	O_CONFIRM = 1 << 8, O_RECURSIVE = 1 << 9, O_NOSYNC = 1 << 10,
 };
 
 struct command {
@@ -63,6 +64,37 @@ static const struct command commands[] = {
 	 "        ~/.local/share/bash-completion/completions/omg)\n"
 	 "  zsh:  omg completions zsh > ~/.zfunc/_omg, with ~/.zfunc in fpath before compinit\n"
 	 "  fish: omg completions fish > ~/.config/fish/completions/omg.fish\n"},
+	{"audit", cmd_audit, 0,
+	 "omg audit log | verify [--json]\n"
+	 "  log: the engine's audit log, one line per mutation or refused request:\n"
+	 "  number, local time, uid, pid, event and what happened.\n"
+	 "  verify: check the log's hash chain, every entry's MAC and the head kept\n"
+	 "  apart; exit status 10 naming the first entry edited, removed, reordered or\n"
+	 "  cut off. A system engine's log is readable by root only. See docs/audit.md.\n"},
+	{"sync", cmd_sync, O_CONFIRM,
+	 "omg sync\n"
+	 "  Refresh the package databases (pacman -Sy, apt-get update).\n"},
+	{"install", cmd_install, O_CONFIRM,
+	 "omg install [--yes | --dry-run] PKG...\n"
+	 "  Install PKG and what it needs, or upgrade it if installed. Shows the plan and\n"
+	 "  asks first; --yes does not ask; --dry-run shows the plan and changes nothing.\n"
+	 "  Installing never refreshes the databases (no partial upgrades): omg upgrade does.\n"},
+	{"remove", cmd_remove, O_CONFIRM | O_RECURSIVE,
+	 "omg remove [--recursive] [--yes | --dry-run] PKG...\n"
+	 "  Remove PKG. Refused when another installed package needs it.\n"
+	 "  --recursive: also remove the dependencies nothing else needs (pacman -Rs).\n"},
+	{"upgrade", cmd_upgrade, O_CONFIRM | O_NOSYNC,
+	 "omg upgrade [--no-sync] [--yes | --dry-run]\n"
+	 "  Refresh the databases, then upgrade every package that has a newer version\n"
+	 "  (pacman -Syu; apt upgrade: nothing is removed, held packages stay).\n"
+	 "  --no-sync: plan from the databases as they are.\n"},
+	{"attach", cmd_attach, 0,
+	 "omg attach\n"
+	 "  Follow the transaction running in the engine to its end, or show how the\n"
+	 "  last one ended. Ctrl-C detaches; the transaction goes on.\n"},
+	{"history", cmd_history, O_LIMIT,
+	 "omg history [--limit N] [show ID]\n"
+	 "  Every transaction on this root, newest first; show: one with its packages.\n"},
 };
 
 static const char usage_text[] =
@@ -75,6 +107,13 @@ static const char usage_text[] =
 	"  status           package counts for this system\n"
 	"  daemon           run the engine in the foreground, serving a socket\n"
 	"  completions SH   the completion script for bash, zsh or fish\n"
+	"  sync             refresh the package databases\n"
+	"  install PKG...   install packages and what they need\n"
+	"  remove PKG...    remove packages (--recursive: and their unneeded dependencies)\n"
+	"  upgrade          refresh, then upgrade the whole system\n"
+	"  attach           follow the running transaction, or show the last result\n"
+	"  history          the transactions made on this root\n"
+	"  audit log|verify the engine's audit log, or check it has not been tampered with\n"
 	"\n"
 	"global options:\n"
 	"  --root DIR           use the system under DIR (like pacman --sysroot)\n"
@@ -89,7 +128,8 @@ static const char usage_text[] =
 	"  -V, --version        the version\n"
 	"\n"
 	"exit status: 0 ok, 1 no match, 2 usage, 3 unknown package, 4 bad root, 5 bad database,\n"
-	"6 backend module missing\n";
+	"6 backend module missing, 7 transaction failed, 8 database locked, 9 denied,\n"
+	"10 audit log tampered, 11 not confirmed or cancelled\n";
 
 /* Parses a non-negative count. */
 static int parse_count(const char *s, size_t *out)
@@ -128,7 +168,7 @@ int main(int argc, char **argv)
 	enum { OPT_ROOT = 256, OPT_BACKEND, OPT_JSON, OPT_COLOR, OPT_TIMING, OPT_REGEX,
 	       OPT_NAMES, OPT_INSTALLED, OPT_LIMIT, OPT_UPGRADABLE, OPT_EXPLICIT,
 	       OPT_ORPHANS, OPT_FOREIGN, OPT_ALL, OPT_SOCKET, OPT_IDLE, OPT_NO_DAEMON,
-	       OPT_SYSTEM, OPT_READY_FD, OPT_CONFIG };
+	       OPT_SYSTEM, OPT_READY_FD, OPT_CONFIG, OPT_DRY_RUN, OPT_RECURSIVE, OPT_NO_SYNC };
 	static const struct option longopts[] = {
 		{"root", required_argument, NULL, OPT_ROOT},
 		{"backend", required_argument, NULL, OPT_BACKEND},
@@ -152,6 +192,10 @@ int main(int argc, char **argv)
 		{"system", no_argument, NULL, OPT_SYSTEM},
 		{"ready-fd", required_argument, NULL, OPT_READY_FD},
 		{"config", required_argument, NULL, OPT_CONFIG},
+		{"yes", no_argument, NULL, 'y'},
+		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+		{"recursive", no_argument, NULL, OPT_RECURSIVE},
+		{"no-sync", no_argument, NULL, OPT_NO_SYNC},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -169,7 +213,7 @@ int main(int argc, char **argv)
 	int ch;
 	/* GNU getopt permutes: options may come before or after the command;
 	 * "--" ends options (for a term that starts with '-'). */
-	while ((ch = getopt_long(argc, argv, ":hqV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":hqVy", longopts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_ROOT: c.root = optarg; break;
 		case OPT_BACKEND: c.backend = optarg; break;
@@ -202,6 +246,10 @@ int main(int argc, char **argv)
 			nkinds++;
 			break;
 		case 'q': c.quiet = 1; used |= O_QUIET; break;
+		case 'y': c.yes = 1; used |= O_CONFIRM; break;
+		case OPT_DRY_RUN: c.dry_run = 1; used |= O_CONFIRM; break;
+		case OPT_RECURSIVE: c.recursive = 1; used |= O_RECURSIVE; break;
+		case OPT_NO_SYNC: c.no_sync = 1; used |= O_NOSYNC; break;
 		case OPT_SOCKET: c.socket = optarg; break;
 		case OPT_IDLE: {
 			size_t v;
@@ -274,8 +322,9 @@ int main(int argc, char **argv)
 	if (bad) {
 		static const char *const names[] = {"--regex", "--names-only", "--installed",
 						    "--limit", "a list kind option", "--quiet",
-						    "--idle", "--system, --config or --ready-fd"};
-		for (int i = 0; i < 8; i++)
+						    "--idle", "--system, --config or --ready-fd",
+						    "--yes or --dry-run", "--recursive", "--no-sync"};
+		for (int i = 0; i < 11; i++)
 			if (bad & (1u << i)) {
 				fprintf(stderr, "omg: %s does not apply to '%s'\n", names[i], cmd->name);
 				return EXIT_USAGE;
@@ -288,6 +337,10 @@ int main(int argc, char **argv)
 	}
 	if (c.list_kind < 0)
 		c.list_kind = LIST_INSTALLED;
+	if (c.yes && c.dry_run) {
+		fprintf(stderr, "omg: --yes and --dry-run contradict each other\n");
+		return EXIT_USAGE;
+	}
 	if (!c.socket && getenv("OMG_SOCKET") && *getenv("OMG_SOCKET"))
 		c.socket = getenv("OMG_SOCKET");
 	if (getenv("OMG_NO_DAEMON") && strcmp(getenv("OMG_NO_DAEMON"), "1") == 0)

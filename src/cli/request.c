@@ -42,6 +42,16 @@ int cli_exit_for(uint32_t error)
 	case ERR_UNKNOWN_TYPE:
 	case ERR_UNSUPPORTED:
 		return EXIT_USAGE;
+	case ERR_DENIED:
+		return EXIT_DENIED;
+	case ERR_TRANS:
+	case ERR_STATE:
+	case ERR_INTERRUPTED:
+		return EXIT_TRANS;
+	case ERR_LOCKED:
+		return EXIT_LOCKED;
+	case ERR_CANCELLED:
+		return EXIT_CANCELLED;
 	default:
 		return EXIT_DB;
 	}

@@ -40,6 +40,9 @@ static const struct key keys[] = {
 	KEY("system", "admin_group", K_GROUP, admin_group, 0, 0),
 	KEY("client", "autostart", K_BOOL, autostart, 0, 1),
 	KEY("client", "start_timeout", K_SECONDS, start_timeout, 1, 3600),
+	KEY("transaction", "lock_timeout", K_SECONDS, lock_timeout, 0, 86400),
+	KEY("transaction", "question_timeout", K_SECONDS, question_timeout, 0, 86400),
+	KEY("transaction", "plan_timeout", K_SECONDS, plan_timeout, 1, 86400),
 };
 
 void config_defaults(struct config *c)
@@ -59,6 +62,9 @@ void config_defaults(struct config *c)
 	c->cache_ttl = o.cache_ttl;
 	c->autostart = 1;
 	c->start_timeout = 120;
+	c->lock_timeout = o.lock_seconds;
+	c->question_timeout = o.question_seconds;
+	c->plan_timeout = o.plan_seconds;
 	static const char *const admins[] = {"sudo", "wheel"};
 	for (size_t i = 0; i < 2; i++) {
 		if (getgrnam(admins[i])) {
@@ -202,6 +208,9 @@ void config_apply(const struct config *c, struct server_opts *o)
 	o->out_max = c->out_max;
 	o->cache_bytes = c->cache_size;
 	o->cache_ttl = c->cache_ttl;
+	o->lock_seconds = c->lock_timeout;
+	o->question_seconds = c->question_timeout;
+	o->plan_seconds = c->plan_timeout;
 	o->admin_gid = (gid_t)-1;
 	o->admin_group = NULL;
 	if (c->admin_group[0]) {

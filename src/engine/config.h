@@ -21,6 +21,10 @@ struct config {
 	/* [client] */
 	int autostart;          /* the CLI starts an engine when none answers */
 	unsigned start_timeout; /* seconds it waits for the engine it started */
+	/* [transaction] */
+	unsigned lock_timeout;     /* seconds to wait for another process's database lock */
+	unsigned question_timeout; /* seconds a question waits before its safe default */
+	unsigned plan_timeout;     /* seconds a plan waits for the client's confirmation */
 };
 
 /* The defaults: what an absent file or key means. admin_group defaults to

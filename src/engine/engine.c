@@ -197,6 +197,11 @@ const struct index *engine_index(const struct engine *e)
 	return e->index;
 }
 
+const struct backend *engine_backend(const struct engine *e)
+{
+	return e->b;
+}
+
 const char *engine_backend_name(const struct engine *e)
 {
 	return e->b->name;

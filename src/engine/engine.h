@@ -10,6 +10,7 @@
 #include "engine/query.h"
 
 struct engine;
+struct backend;
 
 struct engine_opts {
 	const char *root;      /* NULL or "/" for the real system */
@@ -36,6 +37,8 @@ struct engine *engine_open(const struct engine_opts *o, char *err, size_t errlen
 void engine_close(struct engine *e);
 /* The current index; borrowed until engine_close. */
 const struct index *engine_index(const struct engine *e);
+/* The backend in use; static. */
+const struct backend *engine_backend(const struct engine *e);
 /* "alpm" or "apt". */
 const char *engine_backend_name(const struct engine *e);
 /* The real path of the root. */

@@ -23,8 +23,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "engine/audit.h"
 #include "engine/cache.h"
+#include "engine/history.h"
 #include "engine/service.h"
+#include "engine/txn.h"
 #include "ipc/codec.h"
 #include "ipc/frame.h"
 #include "ipc/sockpath.h"
@@ -47,8 +50,12 @@ struct conn {
 	double stalled_since;  /* when output started waiting, 0 if not */
 	uint32_t sub_id;       /* the subscribe request's id, 0 when not subscribed */
 	uint32_t sub_what;
+	uint32_t attach_id;    /* the attach request's id, 0 when not attached */
 	struct conn *next;
 };
+
+/* Events of the running commit kept for a client that attaches later. */
+#define REPLAY_MAX 256
 
 /*
  * Freshness. Every batch of inotify events bumps event_seq. A refresh
@@ -78,10 +85,29 @@ struct server {
 	char r_err[512];
 	char *reload_error; /* why the last refresh failed, shown as a warning */
 	struct buf key;     /* scratch: a request as a cache key */
+	/* The transaction: one at a time, run by its own thread (txn.c). */
+	struct txn *txn;
+	struct conn *owner;      /* the client that planned it; NULL once gone */
+	uint32_t plan_req, commit_req; /* their request ids */
+	uint64_t plan_seq, plan_id;
+	int committed;           /* the owner sent commit */
+	int txnfd;               /* eventfd: the worker queued output */
+	struct buf replay[REPLAY_MAX];
+	size_t replay_n;
+	struct buf last_result;  /* the last transaction's result frame (id 0) */
+	int result_pending;      /* last_result waits for the index refresh */
+	int stop_after_txn;      /* SIGTERM came during a commit */
+	struct history *history;
+	struct audit *audit;
+	char *txn_error;         /* why transactions are off, or NULL */
 };
 
 /* Tags for the fds that are not connections. */
-static char tag_listen, tag_signal, tag_timer, tag_inotify, tag_done;
+static char tag_listen, tag_signal, tag_timer, tag_inotify, tag_done, tag_txn;
+
+static void update_listeners(struct server *s);
+static void patch_ids(struct buf *out, size_t start, uint32_t id);
+static void start_refresh(struct server *s);
 
 void server_defaults(struct server_opts *o)
 {
@@ -99,6 +125,9 @@ void server_defaults(struct server_opts *o)
 	o->cache_bytes = 64u << 20;
 	o->cache_ttl = 600;
 	o->recheck_seconds = 60;
+	o->lock_seconds = 60;
+	o->question_seconds = 60;
+	o->plan_seconds = 600;
 }
 
 /* Seconds on the monotonic clock. */
@@ -128,11 +157,21 @@ static void drop(struct server *s, struct conn *c)
 	}
 	epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
+	if (s->txn && c == s->owner) {
+		s->owner = NULL;
+		if (!s->committed)
+			txn_cancel(s->txn); /* gone before the commit: nothing happens */
+		else
+			fprintf(stderr, "omgd: the client of the running transaction went away; "
+					"it goes on (omg attach follows it)\n");
+	}
 	frame_reader_free(&c->in);
 	buf_free(&c->out);
 	free(c);
 	s->nconns--;
 	s->last_activity = now();
+	if (s->txn)
+		update_listeners(s);
 }
 
 /* Writes what it can of c's output. Returns -1 if c was dropped. */
@@ -226,6 +265,12 @@ static void fill_env(struct server *s, struct service_env *env)
 	env->cache_hits = cs.hits;
 	env->cache_misses = cs.misses;
 	env->warning = s->reload_error;
+	env->audit_dir = s->audit ? audit_path(s->audit) : NULL;
+	static char describe[256];
+	if (s->txn) {
+		txn_describe(s->txn, describe, sizeof(describe));
+		env->transaction = describe;
+	}
 }
 
 /* Queues a status event to a subscribed connection. */
@@ -296,6 +341,397 @@ static void handle_hello(struct server *s, struct conn *c, const struct msg *m)
 	queue(c, &r);
 }
 
+/* ---- transactions ---- */
+
+/* Appends a whole frame (id 0) to c's output with id as its request id. */
+static void queue_frame(struct conn *c, const struct buf *frame, uint32_t id)
+{
+	size_t start = c->out.len;
+	buf_append(&c->out, frame->p, frame->len);
+	patch_ids(&c->out, start, id);
+}
+
+/* Tells the worker how many clients could answer a question: the owner and
+ * the attached clients allowed to mutate. */
+static void update_listeners(struct server *s)
+{
+	unsigned n = 0;
+	for (struct conn *c = s->conns; c; c = c->next)
+		if ((c == s->owner || c->attach_id) && may_mutate(s, c->uid))
+			n++;
+	txn_set_listeners(s->txn, n);
+}
+
+/* Sends frame to everyone following the transaction: the owner (with the
+ * commit's or the plan's id), attached clients and progress subscribers. */
+static void broadcast(struct server *s, const struct buf *frame, int final)
+{
+	for (struct conn *c = s->conns, *next; c; c = next) {
+		next = c->next;
+		if (c->closing)
+			continue;
+		int sent = 0;
+		if (c == s->owner) {
+			queue_frame(c, frame, s->committed ? s->commit_req : s->plan_req);
+			sent = 1;
+		} else if (c->attach_id) {
+			queue_frame(c, frame, c->attach_id);
+			sent = 1;
+		}
+		if (!sent && c->sub_id && (c->sub_what & SUB_TRANS)) {
+			queue_frame(c, frame, c->sub_id);
+			sent = 1;
+		}
+		if (final && c->attach_id)
+			c->attach_id = 0;
+		if (sent)
+			flush(s, c);
+	}
+}
+
+/* Forgets the commit's replay events. */
+static void replay_clear(struct server *s)
+{
+	for (size_t i = 0; i < s->replay_n; i++)
+		buf_free(&s->replay[i]);
+	s->replay_n = 0;
+}
+
+/* Keeps an event for clients that attach later: the first REPLAY_MAX / 2
+ * and then the newest, so phases at the start and the latest progress both stay. */
+static void replay_add(struct server *s, struct buf *frame)
+{
+	if (s->replay_n == REPLAY_MAX) {
+		size_t keep = REPLAY_MAX / 2;
+		buf_free(&s->replay[keep]);
+		memmove(&s->replay[keep], &s->replay[keep + 1],
+			(REPLAY_MAX - keep - 1) * sizeof(s->replay[0]));
+		s->replay_n--;
+	}
+	s->replay[s->replay_n++] = *frame;
+	memset(frame, 0, sizeof(*frame));
+}
+
+/* The transaction is over: the index is reloaded before its result goes out,
+ * so a client that reads the result and asks again sees the change. */
+static void txn_over(struct server *s)
+{
+	txn_free(s->txn);
+	s->txn = NULL;
+	s->owner = NULL;
+	s->committed = 0;
+	s->event_seq++; /* whatever the commit changed, inotify or not */
+	start_refresh(s);
+}
+
+/* Sends the pending result, once the index caught up. */
+static void deliver_result(struct server *s)
+{
+	if (!s->result_pending)
+		return;
+	s->result_pending = 0;
+	broadcast(s, &s->last_result, 1);
+	replay_clear(s);
+	for (struct conn *c = s->conns; c; c = c->next)
+		c->attach_id = 0;
+	if (s->stop_after_txn) {
+		fprintf(stderr, "omgd: the transaction ended; exiting as asked\n");
+		s->stop = 1;
+	}
+}
+
+/* Routes what the worker queued. */
+static void on_txn_output(struct server *s)
+{
+	uint64_t v;
+	while (read(s->txnfd, &v, sizeof(v)) > 0) {
+	}
+	struct txn_out out;
+	while (s->txn && txn_next(s->txn, &out)) {
+		switch (out.kind) {
+		case TXN_OUT_EVENT:
+			broadcast(s, &out.frame, 0);
+			if (s->committed)
+				replay_add(s, &out.frame);
+			break;
+		case TXN_OUT_PLAN:
+			if (s->owner) {
+				queue_frame(s->owner, &out.frame, s->plan_req);
+				flush(s, s->owner);
+			}
+			break;
+		case TXN_OUT_FAILED:
+			if (s->owner) {
+				queue_frame(s->owner, &out.frame, s->plan_req);
+				flush(s, s->owner);
+			}
+			buf_free(&out.frame);
+			txn_over(s);
+			return;
+		case TXN_OUT_DONE:
+			if (!s->committed) {
+				/* Cancelled or timed out before the commit: only the owner hears. */
+				if (s->owner) {
+					queue_frame(s->owner, &out.frame, s->plan_req);
+					flush(s, s->owner);
+				}
+				buf_free(&out.frame);
+				txn_over(s);
+				if (s->stop_after_txn)
+					s->stop = 1;
+				return;
+			}
+			buf_free(&s->last_result);
+			s->last_result = out.frame;
+			memset(&out.frame, 0, sizeof(out.frame));
+			s->result_pending = 1;
+			/* The owner and attached clients get it after the refresh; keep them. */
+			for (struct conn *c = s->conns; c; c = c->next)
+				if (c == s->owner && !c->attach_id)
+					c->attach_id = s->commit_req;
+			txn_over(s);
+			if (!s->refreshing)
+				deliver_result(s);
+			return;
+		}
+		buf_free(&out.frame);
+	}
+}
+
+/* plan: starts a transaction unless one runs. */
+static void on_plan(struct server *s, struct conn *c, const struct msg *m)
+{
+	char err[512];
+	if (s->txn || s->result_pending) {
+		char what[256] = "a transaction";
+		if (s->txn)
+			txn_describe(s->txn, what, sizeof(what));
+		snprintf(err, sizeof(err), "another transaction is running (%s); omg attach follows it",
+			 what);
+		queue_error(c, m->h.id, ERR_STATE, err);
+		return;
+	}
+	if (!s->history) {
+		snprintf(err, sizeof(err), "transactions are off: %s",
+			 s->txn_error ? s->txn_error : "no history store");
+		queue_error(c, m->h.id, ERR_BACKEND, err);
+		return;
+	}
+	struct txn_opts o = {
+		.root = engine_root(s->e),
+		.backend = engine_backend(s->e),
+		.plan_id = ++s->plan_seq,
+		.uid = (uint32_t)c->uid,
+		.pid = (int32_t)c->pid,
+		.lock_seconds = s->o.lock_seconds,
+		.question_seconds = s->o.question_seconds,
+		.plan_seconds = s->o.plan_seconds,
+		.history = s->history,
+		.audit = s->audit,
+		.notify_fd = s->txnfd,
+	};
+	s->txn = txn_start(&m->u.plan, &o, err, sizeof(err));
+	if (!s->txn) {
+		queue_error(c, m->h.id, ERR_BACKEND, err);
+		return;
+	}
+	s->owner = c;
+	s->plan_req = m->h.id;
+	s->plan_id = o.plan_id;
+	s->committed = 0;
+	replay_clear(s);
+	update_listeners(s);
+}
+
+/* Sends ok for request id. */
+static void queue_ok(struct conn *c, uint32_t id)
+{
+	struct msg r;
+	memset(&r, 0, sizeof(r));
+	r.h.type = MSG_OK;
+	r.h.id = id;
+	queue(c, &r);
+}
+
+/* Encodes a history entry as a result frame. */
+static void encode_result(const struct msg_trans_result *r, struct buf *out)
+{
+	struct msg m;
+	memset(&m, 0, sizeof(m));
+	m.h.type = MSG_TRANS_RESULT;
+	m.u.result = *r;
+	codec_encode(out, &m);
+}
+
+/* attach: follows the running transaction, or gets the last one's result. */
+static void on_attach(struct server *s, struct conn *c, const struct msg *m)
+{
+	if (s->txn || s->result_pending) {
+		c->attach_id = m->h.id;
+		for (size_t i = 0; i < s->replay_n; i++)
+			queue_frame(c, &s->replay[i], c->attach_id);
+		if (s->txn)
+			update_listeners(s);
+		return;
+	}
+	if (!s->last_result.len && s->history) {
+		struct strpool *arena = strpool_new();
+		struct msg_trans_result r;
+		if (history_get(s->history, 0, &r, arena) == 0)
+			encode_result(&r, &s->last_result);
+		strpool_free(arena);
+	}
+	if (!s->last_result.len)
+		queue_error(c, m->h.id, ERR_STATE, "no transaction has run on this root");
+	else
+		queue_frame(c, &s->last_result, m->h.id);
+}
+
+struct history_list_ctx {
+	struct msg_trans_result *v;
+	uint32_t n;
+	struct strpool *arena;
+};
+
+/* history_list callback: keeps a copy of an entry without its items. */
+static int keep_entry(void *ctx, const struct msg_trans_result *r)
+{
+	struct history_list_ctx *l = ctx;
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	struct msg_trans_result *e = &l->v[l->n++];
+	*e = *r;
+	e->items = NULL;
+	e->count = 0;
+	e->command = strpool_copy(l->arena, r->command, strlen(r->command));
+	e->message = strpool_copy(l->arena, r->message, strlen(r->message));
+	const char **notes = strpool_alloc(l->arena, (r->notes.n + 1) * sizeof(*notes));
+	for (uint32_t i = 0; i < r->notes.n; i++)
+		notes[i] = strpool_copy(l->arena, r->notes.v[i], strlen(r->notes.v[i]));
+	e->notes = (struct strlist){notes, r->notes.n};
+	return 0;
+}
+
+/* history: the list, or one entry with its items. */
+static void on_history(struct server *s, struct conn *c, const struct msg *m)
+{
+	if (!s->history) {
+		queue_error(c, m->h.id, ERR_BACKEND, "this engine keeps no history");
+		return;
+	}
+	struct msg r;
+	memset(&r, 0, sizeof(r));
+	r.h.type = MSG_HISTORY_REPLY;
+	r.h.id = m->h.id;
+	struct history_list_ctx l = {NULL, 0, strpool_new()};
+	struct msg_trans_result one;
+	if (m->u.history.id) {
+		if (history_get(s->history, m->u.history.id, &one, l.arena) != 0) {
+			char text[96];
+			snprintf(text, sizeof(text), "no history entry %llu",
+				 (unsigned long long)m->u.history.id);
+			queue_error(c, m->h.id, ERR_USAGE, text);
+			strpool_free(l.arena);
+			return;
+		}
+		r.u.history_reply.count = 1;
+		r.u.history_reply.entries = &one;
+	} else {
+		history_list(s->history, m->u.history.limit, keep_entry, &l);
+		r.u.history_reply.count = l.n;
+		r.u.history_reply.entries = l.v;
+	}
+	queue(c, &r);
+	free(l.v);
+	strpool_free(l.arena);
+}
+
+/* Handles the transaction messages; 0 when m is not one. */
+static int handle_trans(struct server *s, struct conn *c, const struct msg *m)
+{
+	switch (m->h.type) {
+	case MSG_PLAN:
+		on_plan(s, c, m);
+		return 1;
+	case MSG_COMMIT:
+	case MSG_CANCEL:
+		if (!s->txn || c != s->owner || m->u.commit.plan != s->plan_id || s->committed) {
+			queue_error(c, m->h.id, ERR_STATE,
+				    s->txn && s->committed ? "the transaction is committing already"
+				    : s->txn ? "no such plan on this connection"
+					     : "no plan is waiting");
+			return 1;
+		}
+		if (m->h.type == MSG_CANCEL) {
+			txn_cancel(s->txn);
+			queue_ok(c, m->h.id);
+		} else {
+			s->committed = 1;
+			s->commit_req = m->h.id;
+			replay_clear(s);
+			txn_commit(s->txn);
+		}
+		return 1;
+	case MSG_ANSWER:
+		if (!s->txn || (c != s->owner && !c->attach_id) ||
+		    txn_answer(s->txn, m->u.answer.question, m->u.answer.answer) != 0)
+			queue_error(c, m->h.id, ERR_STATE, "no such question is waiting");
+		else
+			queue_ok(c, m->h.id);
+		return 1;
+	case MSG_ATTACH:
+		on_attach(s, c, m);
+		return 1;
+	case MSG_HISTORY:
+		on_history(s, c, m);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Opens the history and the audit log for this root; marks transactions a
+ * dead engine left unfinished as interrupted. Without them there are no
+ * transactions (reads go on). */
+static void open_records(struct server *s)
+{
+	char err[512];
+	if (!s->o.data_dir) {
+		s->txn_error = xstrdup("no data directory");
+		return;
+	}
+	char *key = xasprintf("%s:%s", engine_backend_name(s->e), engine_root(s->e));
+	char *hdir = xasprintf("%s/history", s->o.data_dir);
+	char *adir = audit_dir_for(s->o.data_dir, key);
+	s->history = history_open(hdir, key, err, sizeof(err));
+	if (!s->history) {
+		fprintf(stderr, "omgd: %s; transactions are off\n", err);
+		s->txn_error = xstrdup(err);
+	}
+	s->audit = audit_open(adir, err, sizeof(err));
+	if (!s->audit) {
+		fprintf(stderr, "omgd: %s; transactions are off\n", err);
+		free(s->txn_error);
+		s->txn_error = xstrdup(err);
+		history_close(s->history);
+		s->history = NULL;
+	}
+	if (s->history) {
+		char why[160];
+		snprintf(why, sizeof(why), "interrupted: the engine stopped during the commit; "
+					   "engine pid %d found it", (int)getpid());
+		int n = history_mark_interrupted(s->history, why, NULL, NULL);
+		if (n > 0) {
+			fprintf(stderr, "omgd: %d transaction(s) were interrupted by an engine that "
+					"stopped during the commit (omg history)\n", n);
+			audit_append(s->audit, (uint32_t)getuid(), (int32_t)getpid(), "interrupted",
+				     "a transaction was interrupted: the engine stopped during its commit");
+		}
+	}
+	free(key);
+	free(hdir);
+	free(adir);
+}
+
 /* Handles one decoded message from c. */
 static void handle(struct server *s, struct conn *c, const struct msg *m)
 {
@@ -312,9 +748,19 @@ static void handle(struct server *s, struct conn *c, const struct msg *m)
 			snprintf(text, sizeof(text), "%s needs root", codec_type_name(m->h.type));
 		fprintf(stderr, "omgd: refused %s from uid %u (pid %d): %s\n",
 			codec_type_name(m->h.type), (unsigned)c->uid, (int)c->pid, text);
+		if (s->audit) {
+			char detail[512];
+			snprintf(detail, sizeof(detail), "%s%s%s: %s", codec_type_name(m->h.type),
+				 m->h.type == MSG_PLAN && m->u.plan.command ? " " : "",
+				 m->h.type == MSG_PLAN && m->u.plan.command ? m->u.plan.command : "",
+				 text);
+			audit_append(s->audit, (uint32_t)c->uid, (int32_t)c->pid, "refused", detail);
+		}
 		queue_error(c, m->h.id, ERR_DENIED, text);
 		return;
 	}
+	if (handle_trans(s, c, m))
+		return;
 	if (m->h.type == MSG_SUBSCRIBE) {
 		c->sub_id = m->h.id;
 		c->sub_what = m->u.subscribe.what;
@@ -409,7 +855,7 @@ static int process(struct server *s, struct conn *c)
 	size_t len;
 	enum frame_result fr = FRAME_NEED_MORE;
 	while (!c->closing && (fr = frame_next(&c->in, &p, &len)) == FRAME_READY) {
-		if (stale(s) && c->hello) {
+		if (stale(s) && c->hello && !s->txn) {
 			if (!c->held) {
 				c->held = 1;
 				update_events(s, c);
@@ -538,7 +984,9 @@ static void *refresh_main(void *arg)
 /* Starts a refresh unless one runs (its end starts another if needed). */
 static void start_refresh(struct server *s)
 {
-	if (s->refreshing)
+	/* One at a time; none while a transaction has the backend (libapt-pkg
+	 * allows one user per process): the transaction's end starts one. */
+	if (s->refreshing || s->txn)
 		return;
 	s->refresh_seq = s->event_seq;
 	s->last_check = now();
@@ -609,6 +1057,8 @@ static void on_refresh_done(struct server *s)
 		start_refresh(s);
 	else
 		release_held(s);
+	if (!s->refreshing)
+		deliver_result(s);
 }
 
 /* Reads pending inotify events; any event may change the fingerprint. */
@@ -709,7 +1159,7 @@ static void on_tick(struct server *s)
 	double t = now();
 	if (s->o.recheck_seconds && !s->refreshing && t - s->last_check > s->o.recheck_seconds)
 		start_refresh(s);
-	if (s->o.idle_seconds && !s->nconns && !s->refreshing &&
+	if (s->o.idle_seconds && !s->nconns && !s->refreshing && !s->txn && !s->result_pending &&
 	    t - s->last_activity > s->o.idle_seconds) {
 		fprintf(stderr, "omgd: idle for %u s, exiting\n", s->o.idle_seconds);
 		s->stop = 1;
@@ -719,7 +1169,7 @@ static void on_tick(struct server *s)
 int server_run(struct engine *e, const struct server_opts *o, char *err, size_t errlen)
 {
 	struct server s = {.e = e, .o = *o, .epfd = -1, .lfd = -1, .sigfd = -1, .timerfd = -1,
-			   .inofd = -1, .donefd = -1};
+			   .inofd = -1, .donefd = -1, .txnfd = -1};
 	int rc = -1;
 	sigset_t mask;
 	sigemptyset(&mask);
@@ -740,7 +1190,9 @@ int server_run(struct engine *e, const struct server_opts *o, char *err, size_t 
 	s.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	s.inofd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	s.donefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (s.epfd < 0 || s.sigfd < 0 || s.timerfd < 0 || s.inofd < 0 || s.donefd < 0) {
+	s.txnfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (s.epfd < 0 || s.sigfd < 0 || s.timerfd < 0 || s.inofd < 0 || s.donefd < 0 ||
+	    s.txnfd < 0) {
 		snprintf(err, errlen, "cannot set up the event loop: %s", strerror(errno));
 		goto out;
 	}
@@ -751,7 +1203,9 @@ int server_run(struct engine *e, const struct server_opts *o, char *err, size_t 
 	watch_fd(&s, s.timerfd, &tag_timer);
 	watch_fd(&s, s.inofd, &tag_inotify);
 	watch_fd(&s, s.donefd, &tag_done);
+	watch_fd(&s, s.txnfd, &tag_txn);
 	engine_watch_dirs(e, add_watch, &s);
+	open_records(&s);
 	s.cache = cache_new(o->cache_bytes, o->cache_ttl);
 	s.started = s.index_time = time(NULL);
 	s.last_activity = s.last_check = now();
@@ -782,6 +1236,11 @@ int server_run(struct engine *e, const struct server_opts *o, char *err, size_t 
 				while (read(s.sigfd, &si, sizeof(si)) == sizeof(si)) {
 					if (si.ssi_signo == SIGHUP)
 						reload_config(&s);
+					else if (s.txn && s.committed)
+						s.stop_after_txn = 1, fprintf(stderr,
+							"omgd: a transaction is committing; exiting when it ends\n");
+					else if (s.txn)
+						s.stop_after_txn = 1, txn_cancel(s.txn);
 					else
 						s.stop = 1;
 				}
@@ -791,6 +1250,8 @@ int server_run(struct engine *e, const struct server_opts *o, char *err, size_t 
 				/* drained above */
 			} else if (tag == &tag_done) {
 				on_refresh_done(&s);
+			} else if (tag == &tag_txn) {
+				on_txn_output(&s);
 			} else {
 				struct conn *c = tag;
 				if (evs[i].events & (EPOLLERR | EPOLLHUP) && !(evs[i].events & EPOLLIN)) {
@@ -808,6 +1269,12 @@ int server_run(struct engine *e, const struct server_opts *o, char *err, size_t 
 	}
 	fprintf(stderr, "omgd: exiting\n");
 out:
+	if (s.txn) {
+		/* A commit runs to its end; a plan is dropped. */
+		txn_cancel(s.txn);
+		txn_free(s.txn);
+		s.txn = NULL;
+	}
 	if (s.refreshing) {
 		pthread_join(s.thread, NULL); /* a build ends in seconds; let it */
 		engine_update_free(s.r_update);
@@ -818,12 +1285,17 @@ out:
 		close(s.lfd);
 		unlink(o->socket);
 	}
-	int fds[] = {s.epfd, s.sigfd, s.timerfd, s.inofd, s.donefd};
+	int fds[] = {s.epfd, s.sigfd, s.timerfd, s.inofd, s.donefd, s.txnfd};
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	cache_free(s.cache);
 	free(s.reload_error);
 	buf_free(&s.key);
+	replay_clear(&s);
+	buf_free(&s.last_result);
+	history_close(s.history);
+	audit_close(s.audit);
+	free(s.txn_error);
 	return rc;
 }

@@ -25,6 +25,10 @@ struct server_opts {
 	size_t cache_bytes;      /* L1 reply cache size; 0 turns it off */
 	unsigned cache_ttl;      /* seconds an L1 entry is served */
 	unsigned recheck_seconds; /* fingerprint check without an inotify event; 0 = never */
+	const char *data_dir;    /* history and audit log live here; NULL: no transactions */
+	unsigned lock_seconds;   /* a transaction waits this long for another's lock */
+	unsigned question_seconds; /* a question waits this long for an answer */
+	unsigned plan_seconds;   /* a plan waits this long for commit or cancel */
 	/* SIGHUP: called to read the configuration again into o (a copy of the
 	 * current options); returns 0 to apply it, -1 to keep the old (it logs why). */
 	int (*reload)(void *ctx, struct server_opts *o);

@@ -156,6 +156,8 @@ void service_status(struct engine *e, const struct service_env *env,
 	s->cache_hits = env->cache_hits;
 	s->cache_misses = env->cache_misses;
 	s->index_bytes = index_bytes(ix);
+	s->audit_dir = env->audit_dir ? env->audit_dir : "";
+	s->transaction = env->transaction ? env->transaction : "";
 	ids_free(&explicit);
 }
 
@@ -244,9 +246,12 @@ void service_request(struct engine *e, const struct msg *req, const struct servi
 		send_status(e, req, env, emit, ctx);
 		break;
 	default:
-		if (req->h.type >= MSG_PLAN && req->h.type <= MSG_ATTACH) {
-			error(req, ERR_UNSUPPORTED, "transactions are not served by this engine yet",
-			      emit, ctx);
+		if ((req->h.type >= MSG_PLAN && req->h.type <= MSG_ATTACH) ||
+		    req->h.type == MSG_HISTORY) {
+			snprintf(err, sizeof(err),
+				 "%s needs the engine's transaction service: run it without "
+				 "--no-daemon", codec_type_name(req->h.type));
+			error(req, ERR_UNSUPPORTED, err, emit, ctx);
 		} else {
 			snprintf(err, sizeof(err), "a %s message is not a request",
 				 codec_type_name(req->h.type));

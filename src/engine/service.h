@@ -26,6 +26,8 @@ struct service_env {
 	const char *mode;       /* "user", "system", "in-process" */
 	uint64_t started, index_time, clients, requests, cache_hits, cache_misses;
 	const char *warning;    /* added to every reply's warnings (a failed reload), or NULL */
+	const char *audit_dir;  /* the engine's audit log directory, or NULL */
+	const char *transaction; /* what runs now, or NULL */
 };
 
 void service_request(struct engine *e, const struct msg *req, const struct service_env *env,

@@ -15,16 +15,30 @@ enum fkind {
 	F_STR,  /* const char *: u32 length + bytes */
 	F_STRV, /* struct strlist: u32 count + strings */
 	F_PKGS, /* uint32_t count at aux, struct msg_pkg * at off: u32 count + packages */
+	F_ARRAY, /* uint32_t count at aux, an array of arr->size records at off: u32 count
+		  * + each record's fields */
 };
+
+struct array_def;
 
 struct field {
 	uint8_t kind;
 	uint8_t full_only; /* package fields sent only at PKGS_FULL */
 	uint16_t off;
 	uint16_t aux;
+	const struct array_def *arr; /* F_ARRAY: its records */
 };
 
-#define FLD(k, type, member) {k, 0, (uint16_t)offsetof(type, member), 0}
+/* The records of an F_ARRAY field. */
+struct array_def {
+	const struct field *fields;
+	size_t n;
+	size_t size; /* sizeof one record */
+};
+
+#define FLD(k, type, member) {k, 0, (uint16_t)offsetof(type, member), 0, NULL}
+#define ARR(type, member, count, def) \
+	{F_ARRAY, 0, (uint16_t)offsetof(type, member), (uint16_t)offsetof(type, count), &(def)}
 
 /* struct msg_pkg, in wire order. Brief records carry the first fields only. */
 static const struct field pkg_fields[] = {
@@ -35,7 +49,7 @@ static const struct field pkg_fields[] = {
 	FLD(F_STR, struct msg_pkg, pkg.desc),
 	FLD(F_U32, struct msg_pkg, pkg.reason),
 	FLD(F_U32, struct msg_pkg, pkg.flags),
-#define FULL(k, member) {k, 1, (uint16_t)offsetof(struct msg_pkg, member), 0}
+#define FULL(k, member) {k, 1, (uint16_t)offsetof(struct msg_pkg, member), 0, NULL}
 	FULL(F_STR, pkg.long_desc),
 	FULL(F_STR, pkg.url),
 	FULL(F_STR, pkg.arch),
@@ -94,7 +108,7 @@ static const struct field subscribe_fields[] = {
 static const struct field pkgs_fields[] = {
 	FLD(F_U32, struct msg, u.pkgs.detail),
 	{F_PKGS, 0, (uint16_t)offsetof(struct msg, u.pkgs.pkgs),
-	 (uint16_t)offsetof(struct msg, u.pkgs.count)},
+	 (uint16_t)offsetof(struct msg, u.pkgs.count), NULL},
 	FLD(F_STRV, struct msg, u.pkgs.missing),
 	FLD(F_STRV, struct msg, u.pkgs.providers),
 	FLD(F_STRV, struct msg, u.pkgs.warnings),
@@ -120,6 +134,87 @@ static const struct field status_fields[] = {
 	FLD(F_U64, struct msg, u.status.cache_hits),
 	FLD(F_U64, struct msg, u.status.cache_misses),
 	FLD(F_U64, struct msg, u.status.index_bytes),
+	FLD(F_STR, struct msg, u.status.audit_dir),
+	FLD(F_STR, struct msg, u.status.transaction),
+};
+
+static const struct field item_fields[] = {
+	FLD(F_U32, struct trans_item, action),
+	FLD(F_U32, struct trans_item, reason),
+	FLD(F_STR, struct trans_item, name),
+	FLD(F_STR, struct trans_item, old_version),
+	FLD(F_STR, struct trans_item, new_version),
+	FLD(F_STR, struct trans_item, repo),
+	FLD(F_I64, struct trans_item, download),
+	FLD(F_I64, struct trans_item, size_change),
+};
+static const struct array_def item_array = {item_fields, sizeof(item_fields) / sizeof(item_fields[0]),
+					    sizeof(struct trans_item)};
+
+static const struct field plan_fields[] = {
+	FLD(F_U32, struct msg, u.plan.kind),
+	FLD(F_U32, struct msg, u.plan.flags),
+	FLD(F_STRV, struct msg, u.plan.targets),
+	FLD(F_STR, struct msg, u.plan.command),
+};
+static const struct field plan_reply_fields[] = {
+	FLD(F_U64, struct msg, u.plan_reply.plan),
+	FLD(F_U32, struct msg, u.plan_reply.kind),
+	ARR(struct msg, u.plan_reply.items, u.plan_reply.count, item_array),
+	FLD(F_I64, struct msg, u.plan_reply.download),
+	FLD(F_I64, struct msg, u.plan_reply.size_change),
+	FLD(F_STRV, struct msg, u.plan_reply.warnings),
+};
+static const struct field commit_fields[] = {
+	FLD(F_U64, struct msg, u.commit.plan),
+};
+static const struct field answer_fields[] = {
+	FLD(F_U32, struct msg, u.answer.question),
+	FLD(F_U32, struct msg, u.answer.answer),
+};
+static const struct field event_fields[] = {
+	FLD(F_U64, struct msg, u.event.history),
+	FLD(F_U32, struct msg, u.event.ev.kind),
+	FLD(F_U32, struct msg, u.event.ev.level),
+	FLD(F_STR, struct msg, u.event.ev.name),
+	FLD(F_STR, struct msg, u.event.ev.text),
+	FLD(F_U32, struct msg, u.event.ev.index),
+	FLD(F_U32, struct msg, u.event.ev.count),
+	FLD(F_U64, struct msg, u.event.ev.done),
+	FLD(F_U64, struct msg, u.event.ev.total),
+	FLD(F_U32, struct msg, u.event.ev.percent),
+	FLD(F_U64, struct msg, u.event.rate),
+	FLD(F_U32, struct msg, u.event.question),
+	FLD(F_U32, struct msg, u.event.qkind),
+	FLD(F_STRV, struct msg, u.event.choices),
+	FLD(F_U32, struct msg, u.event.def),
+	FLD(F_U32, struct msg, u.event.timeout),
+};
+/* A transaction result as a record (history entries) and as a message. */
+#define RESULT_FIELDS(type, p) \
+	FLD(F_U64, type, p history), \
+	FLD(F_U32, type, p kind), \
+	FLD(F_U32, type, p flags), \
+	FLD(F_U32, type, p status), \
+	FLD(F_U32, type, p uid), \
+	FLD(F_U64, type, p started), \
+	FLD(F_U64, type, p ended), \
+	FLD(F_STR, type, p command), \
+	FLD(F_STR, type, p message), \
+	ARR(type, p items, p count, item_array), \
+	FLD(F_U32, type, p changes), \
+	FLD(F_STRV, type, p notes)
+static const struct field result_record_fields[] = {RESULT_FIELDS(struct msg_trans_result, )};
+static const struct array_def result_array = {
+	result_record_fields, sizeof(result_record_fields) / sizeof(result_record_fields[0]),
+	sizeof(struct msg_trans_result)};
+static const struct field result_fields[] = {RESULT_FIELDS(struct msg, u.result.)};
+static const struct field history_fields[] = {
+	FLD(F_U64, struct msg, u.history.id),
+	FLD(F_U32, struct msg, u.history.limit),
+};
+static const struct field history_reply_fields[] = {
+	ARR(struct msg, u.history_reply.entries, u.history_reply.count, result_array),
 };
 
 struct schema {
@@ -132,8 +227,7 @@ struct schema {
 #define SCHEMA(t, name, f) {t, name, f, sizeof(f) / sizeof((f)[0])}
 #define EMPTY(t, name) {t, name, NULL, 0}
 
-/* Every message type this version knows. Mutations are reserved: they
- * decode with no fields so the engine can answer ERR_UNSUPPORTED. */
+/* Every message type this version knows. */
 static const struct schema schemas[] = {
 	SCHEMA(MSG_HELLO, "hello", hello_fields),
 	SCHEMA(MSG_HELLO_OK, "hello-ok", hello_ok_fields),
@@ -147,10 +241,15 @@ static const struct schema schemas[] = {
 	SCHEMA(MSG_STATUS_REPLY, "status-reply", status_fields),
 	EMPTY(MSG_OK, "ok"),
 	SCHEMA(MSG_EVENT_STATUS, "event-status", status_fields),
-	EMPTY(MSG_PLAN, "plan"),
-	EMPTY(MSG_COMMIT, "commit"),
-	EMPTY(MSG_CANCEL, "cancel"),
-	EMPTY(MSG_ANSWER, "answer"),
+	SCHEMA(MSG_HISTORY, "history", history_fields),
+	SCHEMA(MSG_PLAN_REPLY, "plan-reply", plan_reply_fields),
+	SCHEMA(MSG_TRANS_RESULT, "trans-result", result_fields),
+	SCHEMA(MSG_HISTORY_REPLY, "history-reply", history_reply_fields),
+	SCHEMA(MSG_EVENT_TRANS, "event-trans", event_fields),
+	SCHEMA(MSG_PLAN, "plan", plan_fields),
+	SCHEMA(MSG_COMMIT, "commit", commit_fields),
+	SCHEMA(MSG_CANCEL, "cancel", commit_fields),
+	SCHEMA(MSG_ANSWER, "answer", answer_fields),
 	EMPTY(MSG_ATTACH, "attach"),
 };
 
@@ -241,6 +340,14 @@ static void put_fields(struct buf *b, const void *base, const struct field *f, s
 			put_pkgs(b, *(const struct msg_pkg *const *)at,
 				 *(const uint32_t *)(p + f[i].aux), full);
 			break;
+		case F_ARRAY: {
+			const char *v = *(const char *const *)at;
+			uint32_t count = *(const uint32_t *)(p + f[i].aux);
+			put_u32(b, v ? count : 0);
+			for (uint32_t k = 0; v && k < count; k++)
+				put_fields(b, v + k * f[i].arr->size, f[i].arr->fields, f[i].arr->n, 1);
+			break;
+		}
 		}
 	}
 }
@@ -365,6 +472,34 @@ static int get_pkgs(struct reader *r, struct msg_pkg **out, uint32_t *count, int
 	return 0;
 }
 
+/* The smallest encoding of one record of fields f. */
+static size_t record_min_size(const struct field *f, size_t n)
+{
+	size_t size = 0;
+	for (size_t i = 0; i < n; i++)
+		size += f[i].kind == F_I64 || f[i].kind == F_U64 ? 8 : 4;
+	return size;
+}
+
+/* An array of records: the count is checked against what is left first. */
+static int get_array(struct reader *r, const struct array_def *d, void **out, uint32_t *count)
+{
+	uint32_t n;
+	if (get_u32(r, &n) != 0)
+		return -1;
+	if (n > r->left / record_min_size(d->fields, d->n))
+		FAIL(r, "list of %u records with %zu bytes left", n, r->left);
+	char *v = n ? strpool_alloc(r->arena, n * d->size) : NULL;
+	if (v)
+		memset(v, 0, n * d->size);
+	for (uint32_t i = 0; i < n; i++)
+		if (get_fields(r, v + i * d->size, d->fields, d->n, 1) != 0)
+			return -1;
+	*out = v;
+	*count = n;
+	return 0;
+}
+
 static int get_fields(struct reader *r, void *base, const struct field *f, size_t n, int full)
 {
 	char *p = base;
@@ -400,6 +535,9 @@ static int get_fields(struct reader *r, void *base, const struct field *f, size_
 			rc = get_pkgs(r, at, (uint32_t *)(p + f[i].aux), detail == PKGS_FULL);
 			break;
 		}
+		case F_ARRAY:
+			rc = get_array(r, f[i].arr, at, (uint32_t *)(p + f[i].aux));
+			break;
 		}
 		if (rc != 0)
 			return -1;

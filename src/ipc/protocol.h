@@ -6,14 +6,15 @@
 #include <stdint.h>
 
 #include "engine/pkg.h"
+#include "engine/trans.h"
 
 /*
  * Bump OMG_PROTO_VERSION whenever a message's layout or meaning changes:
  * a field added, removed or reordered, a type renumbered. Numbers of retired
  * types stay reserved (listed below) and are never reused.
  */
-#define OMG_PROTO_VERSION 1u
-#define OMG_PROTO_MIN_VERSION 1u
+#define OMG_PROTO_VERSION 2u
+#define OMG_PROTO_MIN_VERSION 2u
 
 /* A frame: a 4-byte big-endian length, then that many bytes of message. */
 #define OMG_FRAME_LEN_SIZE 4u
@@ -49,13 +50,19 @@ enum msg_type {
 	MSG_LIST = 0x0102,
 	MSG_STATUS = 0x0103,
 	MSG_SUBSCRIBE = 0x0104, /* status changes and transaction progress as events */
+	MSG_HISTORY = 0x0105,   /* the transaction history, or one entry */
 	/* 0x02xx: replies */
 	MSG_PKGS = 0x0200,        /* packages (search, list, info), with names not found */
 	MSG_STATUS_REPLY = 0x0201,
 	MSG_OK = 0x0202,          /* a request done with nothing to return */
+	MSG_PLAN_REPLY = 0x0203,  /* plan: what the transaction would do */
+	MSG_TRANS_RESULT = 0x0204, /* commit, attach: how a transaction ended */
+	MSG_HISTORY_REPLY = 0x0205,
 	/* 0x03xx: events (carry the id of the subscribe request) */
 	MSG_EVENT_STATUS = 0x0300,
-	/* 0x04xx: mutations, reserved for the transaction step (numbers fixed now) */
+	MSG_EVENT_TRANS = 0x0301, /* transaction progress; carries the commit's, attach's
+				   * or subscribe's id (or the plan's, during planning) */
+	/* 0x04xx: mutations */
 	MSG_PLAN = 0x0400,
 	MSG_COMMIT = 0x0401,
 	MSG_CANCEL = 0x0402,
@@ -74,6 +81,12 @@ enum msg_error_code {
 	ERR_BUSY = 6,        /* rate limit or connection cap */
 	ERR_BACKEND = 7,     /* the backend failed (database, root) */
 	ERR_UNSUPPORTED = 8, /* a reserved type this engine does not serve yet */
+	ERR_TRANS = 9,       /* the transaction cannot be done or failed; nothing or
+			      * only what the result lists changed */
+	ERR_LOCKED = 10,     /* another process held the package database lock too long */
+	ERR_STATE = 11,      /* no such plan, or another transaction runs */
+	ERR_INTERRUPTED = 12, /* result: the engine stopped during the commit */
+	ERR_CANCELLED = 13,  /* result: cancelled before the commit */
 };
 
 /* MSG_SEARCH flags. */
@@ -125,8 +138,83 @@ struct msg_list {
 	uint32_t limit;
 };
 
+enum subscribe_what {
+	SUB_STATUS = 1u << 0, /* status events, one now and one per index change */
+	SUB_TRANS = 1u << 1,  /* every transaction's progress events and results */
+};
+
 struct msg_subscribe {
-	uint32_t what; /* bits: 1 status, 2 transaction progress */
+	uint32_t what; /* enum subscribe_what bits */
+};
+
+/* plan: what to do. The plan stays with the connection that asked until it
+ * commits or cancels it, closes, or plan_timeout passes. */
+struct msg_plan {
+	uint32_t kind;          /* enum trans_kind */
+	uint32_t flags;         /* enum trans_flag */
+	struct strlist targets;
+	const char *command;    /* the command line, for history ("omg install x") */
+};
+
+struct msg_plan_reply {
+	uint64_t plan;          /* the id commit and cancel name */
+	uint32_t kind;
+	uint32_t count;
+	struct trans_item *items;
+	int64_t download;       /* bytes to download in all */
+	int64_t size_change;    /* installed size change in all, bytes */
+	struct strlist warnings;
+};
+
+/* commit and cancel: the plan's id. */
+struct msg_commit {
+	uint64_t plan;
+};
+
+/* answer: to question number question of the running transaction. */
+struct msg_answer {
+	uint32_t question;
+	uint32_t answer;        /* index into the question's choices */
+};
+
+/* A progress event: struct trans_event's fields, the transfer rate of a
+ * download, and a question's fields when kind is TEV_QUESTION. */
+struct msg_event_trans {
+	uint64_t history;       /* the transaction's history id; 0 while planning */
+	struct trans_event ev;
+	uint64_t rate;          /* bytes per second of this download */
+	uint32_t question;      /* TEV_QUESTION: its number, for answer */
+	uint32_t qkind;         /* enum trans_question_kind */
+	struct strlist choices;
+	uint32_t def;           /* the answer taken without a reply */
+	uint32_t timeout;       /* seconds until def is taken */
+};
+
+/* How a transaction ended (commit, attach), and a history entry. */
+struct msg_trans_result {
+	uint64_t history;       /* history id */
+	uint32_t kind, flags;
+	uint32_t status;        /* 0, or ERR_TRANS, ERR_LOCKED, ERR_INTERRUPTED, ... */
+	uint32_t uid;           /* who asked */
+	uint64_t started, ended; /* Unix times; ended 0 while running */
+	const char *command;
+	const char *message;    /* why it failed; "" on success */
+	uint32_t count;         /* the plan's items (0 in a history listing) */
+	struct trans_item *items;
+	uint32_t changes;       /* the number of items, also in listings */
+	struct strlist notes;   /* decisions and warnings made on the way */
+};
+
+/* history: id 0 lists the newest entries (at most limit, 0 = all), without
+ * items; another id gives that entry with its items. */
+struct msg_history {
+	uint64_t id;
+	uint32_t limit;
+};
+
+struct msg_history_reply {
+	uint32_t count;
+	struct msg_trans_result *entries;
 };
 
 /* One package of a reply, with reverse dependencies at PKGS_FULL. */
@@ -158,6 +246,8 @@ struct msg_status_reply {
 	uint64_t requests;    /* requests received since start (the handshake aside) */
 	uint64_t cache_hits, cache_misses;
 	uint64_t index_bytes; /* memory of the index */
+	const char *audit_dir; /* where the engine keeps its audit log ("" if none) */
+	const char *transaction; /* what runs now ("install (committing)"), or "" */
 };
 
 /* Any message: the header and the body of its type. */
@@ -173,6 +263,14 @@ struct msg {
 		struct msg_subscribe subscribe;
 		struct msg_pkgs pkgs;
 		struct msg_status_reply status;
+		struct msg_plan plan;
+		struct msg_plan_reply plan_reply;
+		struct msg_commit commit; /* commit and cancel */
+		struct msg_answer answer;
+		struct msg_event_trans event;
+		struct msg_trans_result result;
+		struct msg_history history;
+		struct msg_history_reply history_reply;
 	} u;
 };
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The libalpm backend: pacman.conf, sync and local databases, merged package records. */
 #include <alpm.h>
+#include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,21 +20,35 @@ struct alpm {
 	alpm_handle_t *h;
 	struct pacconf conf;
 	const struct pkg_sink *sink; /* set while load() runs, for the log callback */
+	const struct trans_cb *cb;   /* set while plan() or commit() runs */
 	alpm_list_t *syncdbs;        /* borrowed from the handle */
+	uint32_t kind;               /* the planned transaction: enum trans_kind, 0 none */
+	int trans;                   /* alpm_trans_init succeeded */
+	char **targets;              /* the names the user gave (explicit installs) */
+	uint32_t ntargets;
 };
 
-/* libalpm log callback: errors and warnings become sink warnings while loading. */
+/* libalpm log callback: errors and warnings become sink warnings while
+ * loading, and log events during a transaction. */
 static void log_cb(void *ctx, alpm_loglevel_t level, const char *fmt, va_list ap)
 {
 	struct alpm *a = ctx;
-	if (!(level & (ALPM_LOG_ERROR | ALPM_LOG_WARNING)) || !a->sink || !a->sink->warn)
+	if (!(level & (ALPM_LOG_ERROR | ALPM_LOG_WARNING)))
+		return;
+	if (!(a->sink && a->sink->warn) && !(a->cb && a->cb->event))
 		return;
 	char msg[1024];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	size_t n = strlen(msg);
 	while (n && msg[n - 1] == '\n')
 		msg[--n] = '\0';
-	a->sink->warn(a->sink->ctx, msg);
+	if (a->sink && a->sink->warn) {
+		a->sink->warn(a->sink->ctx, msg);
+		return;
+	}
+	struct trans_event ev = {.kind = TEV_LOG, .name = "", .text = msg,
+				 .level = level & ALPM_LOG_ERROR ? TLOG_ERROR : TLOG_WARNING};
+	a->cb->event(a->cb->ctx, &ev);
 }
 
 static void alpm_close(void *self);
@@ -317,11 +333,583 @@ static int alpm_vercmp(const char *x, const char *y)
 	return alpm_pkg_vercmp(x, y);
 }
 
+/* ---- transactions ---- */
+
+/* Sends one event, when someone listens. */
+static void send(struct alpm *a, const struct trans_event *ev)
+{
+	if (a->cb && a->cb->event)
+		a->cb->event(a->cb->ctx, ev);
+}
+
+/* A phase or a log line. */
+static void say(struct alpm *a, uint32_t kind, const char *text, uint32_t count)
+{
+	struct trans_event ev = {.kind = kind, .name = "", .text = text, .count = count};
+	send(a, &ev);
+}
+
+/* libalpm event callback: phases, scriptlet and hook output, .pacnew files. */
+static void event_cb(void *ctx, alpm_event_t *e)
+{
+	struct alpm *a = ctx;
+	char text[1024];
+	switch (e->type) {
+	case ALPM_EVENT_DB_RETRIEVE_START: say(a, TEV_PHASE, "refreshing databases", 0); break;
+	case ALPM_EVENT_PKG_RETRIEVE_START:
+		say(a, TEV_PHASE, "downloading", (uint32_t)e->pkg_retrieve.num);
+		break;
+	case ALPM_EVENT_KEYRING_START: say(a, TEV_PHASE, "checking keys", 0); break;
+	case ALPM_EVENT_INTEGRITY_START: say(a, TEV_PHASE, "checking package integrity", 0); break;
+	case ALPM_EVENT_LOAD_START: say(a, TEV_PHASE, "loading package files", 0); break;
+	case ALPM_EVENT_FILECONFLICTS_START: say(a, TEV_PHASE, "checking file conflicts", 0); break;
+	case ALPM_EVENT_DISKSPACE_START: say(a, TEV_PHASE, "checking disk space", 0); break;
+	case ALPM_EVENT_TRANSACTION_START: say(a, TEV_PHASE, "applying changes", 0); break;
+	case ALPM_EVENT_HOOK_START:
+		say(a, TEV_PHASE, e->hook.when == ALPM_HOOK_PRE_TRANSACTION
+				      ? "running pre-transaction hooks" : "running post-transaction hooks", 0);
+		break;
+	case ALPM_EVENT_HOOK_RUN_START:
+		snprintf(text, sizeof(text), "hook (%zu/%zu): %s", e->hook_run.position,
+			 e->hook_run.total, e->hook_run.desc ? e->hook_run.desc : e->hook_run.name);
+		say(a, TEV_LOG, text, 0);
+		break;
+	case ALPM_EVENT_SCRIPTLET_INFO: {
+		snprintf(text, sizeof(text), "%s", e->scriptlet_info.line);
+		size_t n = strlen(text);
+		while (n && text[n - 1] == '\n')
+			text[--n] = '\0';
+		say(a, TEV_LOG, text, 0);
+		break;
+	}
+	case ALPM_EVENT_PACNEW_CREATED:
+		snprintf(text, sizeof(text), "kept your %s; the package's version is %s.pacnew",
+			 e->pacnew_created.file, e->pacnew_created.file);
+		say(a, TEV_DECISION, text, 0);
+		break;
+	case ALPM_EVENT_PACSAVE_CREATED:
+		snprintf(text, sizeof(text), "your modified %s was saved as %s.pacsave",
+			 e->pacsave_created.file, e->pacsave_created.file);
+		say(a, TEV_DECISION, text, 0);
+		break;
+	case ALPM_EVENT_OPTDEP_REMOVAL: {
+		char *dep = alpm_dep_compute_string(e->optdep_removal.optdep);
+		snprintf(text, sizeof(text), "%s optionally requires %s",
+			 alpm_pkg_get_name(e->optdep_removal.pkg), dep ? dep : "?");
+		free(dep);
+		say(a, TEV_LOG, text, 0);
+		break;
+	}
+	case ALPM_EVENT_DATABASE_MISSING:
+		snprintf(text, sizeof(text), "database '%s' is missing (run omg sync)",
+			 e->database_missing.dbname);
+		say(a, TEV_LOG, text, 0);
+		break;
+	default:
+		break;
+	}
+}
+
+/* libalpm progress callback: per package, and the checks before. */
+static void progress_cb(void *ctx, alpm_progress_t p, const char *pkg, int percent,
+			size_t howmany, size_t current)
+{
+	static const char *const what[] = {
+		[ALPM_PROGRESS_ADD_START] = "installing",
+		[ALPM_PROGRESS_UPGRADE_START] = "upgrading",
+		[ALPM_PROGRESS_DOWNGRADE_START] = "downgrading",
+		[ALPM_PROGRESS_REINSTALL_START] = "reinstalling",
+		[ALPM_PROGRESS_REMOVE_START] = "removing",
+		[ALPM_PROGRESS_CONFLICTS_START] = "checking conflicts",
+		[ALPM_PROGRESS_DISKSPACE_START] = "checking disk space",
+		[ALPM_PROGRESS_INTEGRITY_START] = "checking integrity",
+		[ALPM_PROGRESS_LOAD_START] = "loading",
+		[ALPM_PROGRESS_KEYRING_START] = "checking keys",
+	};
+	struct trans_event ev = {
+		.kind = TEV_PACKAGE,
+		.name = pkg ? pkg : "",
+		.text = (unsigned)p < sizeof(what) / sizeof(what[0]) && what[p] ? what[p] : "working",
+		.percent = percent < 0 ? 0 : percent > 100 ? 100 : (uint32_t)percent,
+		.index = (uint32_t)current,
+		.count = (uint32_t)howmany,
+	};
+	send(ctx, &ev);
+}
+
+/* libalpm download callback: bytes per file. */
+static void download_cb(void *ctx, const char *file, alpm_download_event_type_t type, void *data)
+{
+	struct trans_event ev = {.kind = TEV_DOWNLOAD, .name = file ? file : "", .text = ""};
+	switch (type) {
+	case ALPM_DOWNLOAD_INIT:
+		break;
+	case ALPM_DOWNLOAD_PROGRESS: {
+		alpm_download_event_progress_t *p = data;
+		ev.done = p->downloaded > 0 ? (uint64_t)p->downloaded : 0;
+		ev.total = p->total > 0 ? (uint64_t)p->total : 0;
+		ev.percent = ev.total ? (uint32_t)(ev.done * 100 / ev.total) : 0;
+		if (ev.percent >= 100)
+			ev.percent = 99; /* 100 is for the end */
+		break;
+	}
+	case ALPM_DOWNLOAD_RETRY:
+		ev.text = "retrying";
+		break;
+	case ALPM_DOWNLOAD_COMPLETED: {
+		alpm_download_event_completed_t *c = data;
+		ev.done = ev.total = c->total > 0 ? (uint64_t)c->total : 0;
+		ev.percent = 100;
+		ev.text = c->result == 0 ? "done" : c->result > 0 ? "up to date" : "failed";
+		break;
+	}
+	}
+	send(ctx, &ev);
+}
+
+/* libalpm question callback: asks the client through cb->ask, with safe
+ * defaults (never remove a package the user did not name, never import a key). */
+static void question_cb(void *ctx, alpm_question_t *q)
+{
+	struct alpm *a = ctx;
+	static const char *const yes_no[] = {"no", "yes"};
+	char text[1024];
+	struct trans_question tq = {.kind = TQ_OTHER, .text = text,
+				    .choices = {yes_no, 2}, .def = 0};
+	const char **providers = NULL;
+	switch (q->type) {
+	case ALPM_QUESTION_INSTALL_IGNOREPKG:
+		tq.kind = TQ_IGNORED;
+		snprintf(text, sizeof(text), "%s is in IgnorePkg/IgnoreGroup. Install anyway?",
+			 alpm_pkg_get_name(q->install_ignorepkg.pkg));
+		break;
+	case ALPM_QUESTION_REPLACE_PKG:
+		tq.kind = TQ_REPLACE;
+		snprintf(text, sizeof(text), "Replace %s with %s/%s (removes %s)?",
+			 alpm_pkg_get_name(q->replace.oldpkg), alpm_db_get_name(q->replace.newdb),
+			 alpm_pkg_get_name(q->replace.newpkg), alpm_pkg_get_name(q->replace.oldpkg));
+		break;
+	case ALPM_QUESTION_CONFLICT_PKG:
+		tq.kind = TQ_CONFLICT;
+		snprintf(text, sizeof(text), "%s and %s are in conflict. Remove %s?",
+			 q->conflict.conflict->package1, q->conflict.conflict->package2,
+			 q->conflict.conflict->package2);
+		break;
+	case ALPM_QUESTION_CORRUPTED_PKG:
+		tq.kind = TQ_CORRUPTED;
+		tq.def = 1; /* a cached download, fetched again next time */
+		snprintf(text, sizeof(text), "File %s is corrupted (%s). Delete it?",
+			 q->corrupted.filepath, alpm_strerror(q->corrupted.reason));
+		break;
+	case ALPM_QUESTION_REMOVE_PKGS:
+		tq.kind = TQ_SKIP;
+		snprintf(text, sizeof(text),
+			 "%zu package(s) cannot be upgraded because of unresolvable dependencies. "
+			 "Skip them and go on?", alpm_list_count(q->remove_pkgs.packages));
+		break;
+	case ALPM_QUESTION_SELECT_PROVIDER: {
+		tq.kind = TQ_PROVIDER;
+		char *dep = alpm_dep_compute_string(q->select_provider.depend);
+		snprintf(text, sizeof(text), "Which provider of %s?", dep ? dep : "?");
+		free(dep);
+		size_t n = alpm_list_count(q->select_provider.providers), i = 0;
+		providers = xcalloc(n ? n : 1, sizeof(*providers));
+		for (alpm_list_t *l = q->select_provider.providers; l; l = l->next)
+			providers[i++] = alpm_pkg_get_name(l->data);
+		tq.choices = (struct strlist){providers, (uint32_t)n};
+		break;
+	}
+	case ALPM_QUESTION_IMPORT_KEY:
+		tq.kind = TQ_IMPORT_KEY;
+		snprintf(text, sizeof(text), "Import PGP key %s (%s)?",
+			 q->import_key.key->fingerprint ? q->import_key.key->fingerprint : "?",
+			 q->import_key.key->uid ? q->import_key.key->uid : "?");
+		break;
+	default:
+		snprintf(text, sizeof(text), "libalpm asks question %d", (int)q->type);
+		break;
+	}
+	uint32_t ans = tq.def;
+	if (a->cb && a->cb->ask && tq.choices.n)
+		ans = a->cb->ask(a->cb->ctx, &tq);
+	if (ans >= tq.choices.n)
+		ans = tq.def;
+	if (q->type == ALPM_QUESTION_SELECT_PROVIDER)
+		q->select_provider.use_index = (int)ans;
+	else
+		q->any.answer = (int)ans; /* 1 = yes */
+	free(providers);
+}
+
+/* Drops the transaction (and the lock). */
+static void alpm_release_trans(void *self)
+{
+	struct alpm *a = self;
+	if (a->trans)
+		alpm_trans_release(a->h);
+	a->trans = 0;
+	a->kind = 0;
+	for (uint32_t i = 0; i < a->ntargets; i++)
+		free(a->targets[i]);
+	free(a->targets);
+	a->targets = NULL;
+	a->ntargets = 0;
+}
+
+/* Who has the lock file open, from /proc: "pacman (pid 12)". */
+static void alpm_lock_holder(void *self, char *out, size_t outlen)
+{
+	struct alpm *a = self;
+	const char *lock = alpm_option_get_lockfile(a->h);
+	out[0] = '\0';
+	if (!lock || access(lock, F_OK) != 0)
+		return;
+	DIR *proc = opendir("/proc");
+	struct dirent *d;
+	while (proc && (d = readdir(proc))) {
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		char path[600], link[PATH_MAX];
+		snprintf(path, sizeof(path), "/proc/%s/fd", d->d_name);
+		DIR *fds = opendir(path);
+		struct dirent *f;
+		while (fds && (f = readdir(fds))) {
+			snprintf(path, sizeof(path), "/proc/%s/fd/%s", d->d_name, f->d_name);
+			ssize_t n = readlink(path, link, sizeof(link) - 1);
+			if (n <= 0)
+				continue;
+			link[n] = '\0';
+			if (strcmp(link, lock) != 0)
+				continue;
+			char comm[64] = "?";
+			snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
+			FILE *fp = fopen(path, "r");
+			if (fp) {
+				if (fgets(comm, sizeof(comm), fp))
+					comm[strcspn(comm, "\n")] = '\0';
+				fclose(fp);
+			}
+			snprintf(out, outlen, "%s (pid %s)", comm, d->d_name);
+			break;
+		}
+		if (fds)
+			closedir(fds);
+		if (out[0])
+			break;
+	}
+	if (proc)
+		closedir(proc);
+	if (!out[0])
+		snprintf(out, outlen, "no running process (%s is left over: if no package manager "
+				      "runs, remove it)", lock);
+}
+
+/* The error for a failed alpm_trans_init. */
+static int init_failed(struct alpm *a, char *err, size_t errlen, int *status)
+{
+	alpm_errno_t e = alpm_errno(a->h);
+	if (e == ALPM_ERR_HANDLE_LOCK) {
+		*status = BACKEND_ERR_LOCKED;
+		snprintf(err, errlen, "the package database is locked (%s)",
+			 alpm_option_get_lockfile(a->h));
+	} else {
+		*status = BACKEND_ERR_TXN;
+		snprintf(err, errlen, "cannot start a transaction: %s", alpm_strerror(e));
+	}
+	return -1;
+}
+
+/* Non-zero if name is one of the user's targets. */
+static int is_target(const struct alpm *a, const char *name)
+{
+	for (uint32_t i = 0; i < a->ntargets; i++)
+		if (strcmp(a->targets[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* The sync package for an install target: "repo/name", a name, or
+ * something a package provides. NULL with err. */
+static alpm_pkg_t *find_target(struct alpm *a, const char *target, char *err, size_t errlen)
+{
+	const char *slash = strchr(target, '/');
+	if (slash) {
+		for (alpm_list_t *d = a->syncdbs; d; d = d->next)
+			if (strncmp(alpm_db_get_name(d->data), target, (size_t)(slash - target)) == 0 &&
+			    alpm_db_get_name(d->data)[slash - target] == '\0')
+				return alpm_db_get_pkg(d->data, slash + 1);
+		snprintf(err, errlen, "no repository named '%.*s'", (int)(slash - target), target);
+		return NULL;
+	}
+	alpm_pkg_t *p = find_sync(a, target);
+	if (!p)
+		p = alpm_find_dbs_satisfier(a->h, a->syncdbs, target);
+	if (!p)
+		snprintf(err, errlen, "package '%s' was not found", target);
+	return p;
+}
+
+/* Explains a failed alpm_trans_prepare from its data list (freed here). */
+static void prepare_error(struct alpm *a, alpm_list_t *data, char *err, size_t errlen)
+{
+	alpm_errno_t e = alpm_errno(a->h);
+	struct buf b = {0};
+	for (alpm_list_t *i = data; i; i = i->next) {
+		if (b.len > 600) {
+			buf_puts(&b, "; ...");
+			break;
+		}
+		if (b.len)
+			buf_puts(&b, "; ");
+		if (e == ALPM_ERR_UNSATISFIED_DEPS) {
+			alpm_depmissing_t *m = i->data;
+			char *dep = alpm_dep_compute_string(m->depend);
+			if (m->causingpkg)
+				buf_printf(&b, "removing %s breaks %s, which requires %s", m->causingpkg,
+					   m->target, dep ? dep : "?");
+			else
+				buf_printf(&b, "%s requires %s, which no repository provides", m->target,
+					   dep ? dep : "?");
+			free(dep);
+			alpm_depmissing_free(m);
+		} else if (e == ALPM_ERR_CONFLICTING_DEPS) {
+			alpm_conflict_t *c = i->data;
+			buf_printf(&b, "%s and %s are in conflict", c->package1, c->package2);
+			alpm_conflict_free(c);
+		} else {
+			buf_printf(&b, "%s", (const char *)i->data);
+			free(i->data);
+		}
+	}
+	alpm_list_free(data);
+	snprintf(err, errlen, "%s%s%s", alpm_strerror(e), b.len ? ": " : "", b.len ? b.p : "");
+	buf_free(&b);
+}
+
+/* Explains a failed alpm_trans_commit from its data list (freed here). */
+static void commit_error(struct alpm *a, alpm_list_t *data, char *err, size_t errlen)
+{
+	alpm_errno_t e = alpm_errno(a->h);
+	struct buf b = {0};
+	for (alpm_list_t *i = data; i; i = i->next) {
+		if (b.len > 600) {
+			buf_puts(&b, "; ...");
+			break;
+		}
+		if (b.len)
+			buf_puts(&b, "; ");
+		if (e == ALPM_ERR_FILE_CONFLICTS) {
+			alpm_fileconflict_t *c = i->data;
+			if (c->type == ALPM_FILECONFLICT_TARGET)
+				buf_printf(&b, "%s exists in both %s and %s", c->file, c->target,
+					   c->ctarget);
+			else
+				buf_printf(&b, "%s: %s exists in the filesystem", c->target, c->file);
+			alpm_fileconflict_free(c);
+		} else if (e == ALPM_ERR_PKG_INVALID || e == ALPM_ERR_PKG_INVALID_CHECKSUM ||
+			   e == ALPM_ERR_PKG_INVALID_SIG) {
+			buf_printf(&b, "%s is invalid or corrupted", (const char *)i->data);
+			free(i->data);
+		} else {
+			free(i->data);
+		}
+	}
+	alpm_list_free(data);
+	snprintf(err, errlen, "%s%s%s", alpm_strerror(e), b.len ? ": " : "", b.len ? b.p : "");
+	buf_free(&b);
+}
+
+/* Reports what the prepared transaction adds and removes. */
+static void report_plan(struct alpm *a, const struct trans_cb *cb)
+{
+	alpm_db_t *localdb = alpm_get_localdb(a->h);
+	for (alpm_list_t *i = alpm_trans_get_add(a->h); i; i = i->next) {
+		alpm_pkg_t *p = i->data;
+		alpm_pkg_t *old = alpm_db_get_pkg(localdb, alpm_pkg_get_name(p));
+		struct trans_item it = {
+			.action = ACT_INSTALL,
+			.reason = PKG_REASON_DEPEND,
+			.name = alpm_pkg_get_name(p),
+			.old_version = old ? alpm_pkg_get_version(old) : "",
+			.new_version = alpm_pkg_get_version(p),
+			.repo = alpm_pkg_get_db(p) ? alpm_db_get_name(alpm_pkg_get_db(p)) : "",
+			.download = (int64_t)alpm_pkg_download_size(p),
+			.size_change = (int64_t)alpm_pkg_get_isize(p) -
+				       (old ? (int64_t)alpm_pkg_get_isize(old) : 0),
+		};
+		if (old) {
+			int c = alpm_pkg_vercmp(it.new_version, it.old_version);
+			it.action = c > 0 ? ACT_UPGRADE : c < 0 ? ACT_DOWNGRADE : ACT_REINSTALL;
+			it.reason = alpm_pkg_get_reason(old) == ALPM_PKG_REASON_DEPEND
+					    ? PKG_REASON_DEPEND : PKG_REASON_EXPLICIT;
+		}
+		if (is_target(a, it.name))
+			it.reason = PKG_REASON_EXPLICIT;
+		cb->item(cb->ctx, &it);
+	}
+	for (alpm_list_t *i = alpm_trans_get_remove(a->h); i; i = i->next) {
+		alpm_pkg_t *p = i->data;
+		struct trans_item it = {
+			.action = ACT_REMOVE,
+			.reason = alpm_pkg_get_reason(p) == ALPM_PKG_REASON_DEPEND ? PKG_REASON_DEPEND
+										 : PKG_REASON_EXPLICIT,
+			.name = alpm_pkg_get_name(p),
+			.old_version = alpm_pkg_get_version(p),
+			.new_version = "",
+			.repo = "local",
+			.size_change = -(int64_t)alpm_pkg_get_isize(p),
+		};
+		cb->item(cb->ctx, &it);
+	}
+}
+
+static int alpm_plan(void *self, const struct trans_request *req, const struct trans_cb *cb,
+		     char *err, size_t errlen, int *status)
+{
+	struct alpm *a = self;
+	alpm_release_trans(a);
+	*status = BACKEND_ERR_TXN;
+	a->cb = cb;
+	alpm_option_set_eventcb(a->h, event_cb, a);
+	alpm_option_set_progresscb(a->h, progress_cb, a);
+	alpm_option_set_dlcb(a->h, download_cb, a);
+	alpm_option_set_questioncb(a->h, question_cb, a);
+	a->targets = xcalloc(req->targets.n + 1, sizeof(*a->targets));
+	for (uint32_t i = 0; i < req->targets.n; i++)
+		a->targets[i] = xstrdup(req->targets.v[i]);
+	a->ntargets = req->targets.n;
+	int rc = -1;
+	if (req->kind == TRANS_SYNC) {
+		/* alpm_db_update takes the lock at commit; look now so the engine can wait. */
+		if (access(alpm_option_get_lockfile(a->h), F_OK) == 0) {
+			*status = BACKEND_ERR_LOCKED;
+			snprintf(err, errlen, "the package database is locked (%s)",
+				 alpm_option_get_lockfile(a->h));
+			goto out;
+		}
+		for (alpm_list_t *d = a->syncdbs; d; d = d->next) {
+			struct trans_item it = {.action = ACT_REFRESH, .name = alpm_db_get_name(d->data),
+						.old_version = "", .new_version = "",
+						.repo = alpm_db_get_name(d->data)};
+			cb->item(cb->ctx, &it);
+		}
+		a->kind = TRANS_SYNC;
+		rc = 0;
+		goto out;
+	}
+	if (req->kind != TRANS_INSTALL && req->kind != TRANS_REMOVE && req->kind != TRANS_UPGRADE) {
+		snprintf(err, errlen, "unknown transaction kind %u", req->kind);
+		*status = BACKEND_ERR_USAGE;
+		goto out;
+	}
+	if ((req->kind == TRANS_INSTALL || req->kind == TRANS_REMOVE) && !req->targets.n) {
+		snprintf(err, errlen, "name at least one package");
+		*status = BACKEND_ERR_USAGE;
+		goto out;
+	}
+	int flags = req->kind == TRANS_INSTALL ? ALPM_TRANS_FLAG_NEEDED
+		    : req->kind == TRANS_REMOVE && (req->flags & TRANS_RECURSIVE) ? ALPM_TRANS_FLAG_RECURSE
+										  : 0;
+	if (alpm_trans_init(a->h, flags) != 0) {
+		init_failed(a, err, errlen, status);
+		goto out;
+	}
+	a->trans = 1;
+	a->kind = req->kind;
+	if (req->kind == TRANS_UPGRADE) {
+		if (alpm_sync_sysupgrade(a->h, 0) != 0) {
+			snprintf(err, errlen, "cannot compute the upgrade: %s",
+				 alpm_strerror(alpm_errno(a->h)));
+			goto out;
+		}
+	}
+	alpm_db_t *localdb = alpm_get_localdb(a->h);
+	for (uint32_t i = 0; i < req->targets.n; i++) {
+		const char *t = req->targets.v[i];
+		alpm_pkg_t *p;
+		if (req->kind == TRANS_REMOVE) {
+			if (!(p = alpm_db_get_pkg(localdb, t))) {
+				snprintf(err, errlen, "package '%s' is not installed", t);
+				goto out;
+			}
+			if (alpm_remove_pkg(a->h, p) != 0 && alpm_errno(a->h) != ALPM_ERR_TRANS_DUP_TARGET) {
+				snprintf(err, errlen, "cannot remove %s: %s", t, alpm_strerror(alpm_errno(a->h)));
+				goto out;
+			}
+		} else {
+			if (!(p = find_target(a, t, err, errlen)))
+				goto out;
+			int r = alpm_add_pkg(a->h, p);
+			if (r != 0 && alpm_errno(a->h) != ALPM_ERR_TRANS_DUP_TARGET) {
+				snprintf(err, errlen, "cannot install %s: %s", t, alpm_strerror(alpm_errno(a->h)));
+				goto out;
+			}
+			if (r == 0 && alpm_db_get_pkg(localdb, alpm_pkg_get_name(p)) &&
+			    alpm_pkg_vercmp(alpm_pkg_get_version(p),
+					    alpm_pkg_get_version(alpm_db_get_pkg(localdb, alpm_pkg_get_name(p)))) == 0) {
+				char text[512];
+				snprintf(text, sizeof(text), "%s is up to date", alpm_pkg_get_name(p));
+				say(a, TEV_LOG, text, 0);
+			}
+		}
+	}
+	alpm_list_t *data = NULL;
+	if (alpm_trans_prepare(a->h, &data) != 0) {
+		prepare_error(a, data, err, errlen);
+		goto out;
+	}
+	report_plan(a, cb);
+	rc = 0;
+out:
+	a->cb = NULL;
+	if (rc != 0)
+		alpm_release_trans(a);
+	else
+		*status = BACKEND_OK;
+	return rc;
+}
+
+static int alpm_commit(void *self, const struct trans_cb *cb, char *err, size_t errlen,
+		       int *status)
+{
+	struct alpm *a = self;
+	int rc = -1;
+	*status = BACKEND_ERR_TXN;
+	a->cb = cb;
+	if (a->kind == TRANS_SYNC) {
+		int r = alpm_db_update(a->h, a->syncdbs, 0);
+		if (r < 0) {
+			alpm_errno_t e = alpm_errno(a->h);
+			*status = e == ALPM_ERR_HANDLE_LOCK ? BACKEND_ERR_LOCKED : BACKEND_ERR_TXN;
+			snprintf(err, errlen, "cannot refresh the databases: %s", alpm_strerror(e));
+		} else {
+			say(a, TEV_LOG, r == 1 ? "every database is up to date" : "databases refreshed", 0);
+			rc = 0;
+		}
+	} else if (!a->trans) {
+		snprintf(err, errlen, "nothing is planned");
+	} else if (!alpm_trans_get_add(a->h) && !alpm_trans_get_remove(a->h)) {
+		rc = 0; /* nothing to do */
+	} else {
+		alpm_list_t *data = NULL;
+		if (alpm_trans_commit(a->h, &data) != 0)
+			commit_error(a, data, err, errlen);
+		else
+			rc = 0;
+	}
+	a->cb = NULL;
+	if (rc == 0)
+		*status = BACKEND_OK;
+	return rc;
+}
+
+
 static void alpm_close(void *self)
 {
 	struct alpm *a = self;
 	if (!a)
 		return;
+	alpm_release_trans(a);
 	if (a->h)
 		alpm_release(a->h);
 	pacconf_free(&a->conf);
@@ -336,4 +924,8 @@ const struct backend_ops omg_backend_alpm = {
 	.load = alpm_load,
 	.vercmp = alpm_vercmp,
 	.close = alpm_close,
+	.plan = alpm_plan,
+	.commit = alpm_commit,
+	.release = alpm_release_trans,
+	.lock_holder = alpm_lock_holder,
 };

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "engine/pkg.h"
+#include "engine/trans.h"
 #include "util/buf.h"
 
 #ifdef __cplusplus
@@ -19,6 +20,9 @@ enum backend_status {
 	BACKEND_ERR_ROOT = 4,   /* root missing or unreadable, no package system found */
 	BACKEND_ERR_DB = 5,     /* configuration or database missing or corrupt */
 	BACKEND_ERR_MODULE = 6, /* the backend module is missing or broken (installation) */
+	BACKEND_ERR_TXN = 7,    /* a transaction cannot be done or failed (conflict,
+				 * unsatisfiable dependency, bad signature, download error) */
+	BACKEND_ERR_LOCKED = 8, /* another process holds the package database lock */
 };
 
 /* What the caller gives a backend. Strings are borrowed for the call to open. */
@@ -39,6 +43,29 @@ struct pkg_sink {
 };
 
 /*
+ * What a transaction reports while the backend plans and commits it. Every
+ * string is borrowed for the call only. The callbacks run on the thread that
+ * called plan or commit.
+ */
+struct trans_cb {
+	void *ctx;
+	/* One line of the plan (plan only). */
+	void (*item)(void *ctx, const struct trans_item *it);
+	/* Progress (commit, and lock waits and questions during plan). */
+	void (*event)(void *ctx, const struct trans_event *ev);
+	/* Asks the user; returns the index of the chosen answer in q->choices.
+	 * May block until a client answers or a timeout gives q->def. */
+	uint32_t (*ask)(void *ctx, const struct trans_question *q);
+};
+
+/* What a transaction is asked to do. */
+struct trans_request {
+	uint32_t kind;           /* enum trans_kind */
+	uint32_t flags;          /* enum trans_flag */
+	struct strlist targets;  /* package names (install, remove) */
+};
+
+/*
  * What a backend module exports (symbol "omg_backend_<name>"). Modules are
  * shared objects loaded on demand (backend_module), so a process that answers
  * from the index store never loads libalpm or libapt-pkg.
@@ -53,6 +80,30 @@ struct backend_ops {
 	/* The backend's own version comparison: <0, 0, >0. */
 	int (*vercmp)(const char *a, const char *b);
 	void (*close)(void *self);
+
+	/*
+	 * Transactions: plan, then commit or release, on one open instance and
+	 * from the thread that opened it. Signature checks stay as the system
+	 * configures them. Each returns 0, or -1 with one line in err and a
+	 * backend_status in *status (BACKEND_ERR_LOCKED when another process holds
+	 * the database lock: the caller may retry; BACKEND_ERR_TXN for a plan that
+	 * cannot be done, which has changed nothing).
+	 *
+	 * plan: resolves req and reports each item through cb->item, then keeps
+	 * the transaction (and the database lock) for commit. TRANS_SYNC plans
+	 * one item per database to refresh (name = the repository) and takes no
+	 * lock until commit. An empty plan is not an error ("nothing to do").
+	 */
+	int (*plan)(void *self, const struct trans_request *req, const struct trans_cb *cb,
+		    char *err, size_t errlen, int *status);
+	/* Runs the planned transaction, reporting progress through cb->event. */
+	int (*commit)(void *self, const struct trans_cb *cb, char *err, size_t errlen,
+		      int *status);
+	/* Drops a planned or committed transaction and releases the lock. */
+	void (*release)(void *self);
+	/* Who holds the package database lock, as "pacman (pid 123)", into out
+	 * ("" when nobody or unknown). */
+	void (*lock_holder)(void *self, char *out, size_t outlen);
 };
 
 /* What the core knows of a backend without loading it (backend.c). */

@@ -1,0 +1,735 @@
+/* SPDX-License-Identifier: MIT */
+/* The mutating commands: plan, show, confirm, commit and follow a transaction in the engine. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "ipc/codec.h"
+#include "util/json.h"
+#include "util/xalloc.h"
+
+/* No reply for this long means the engine is gone. */
+#define WAIT_MS (24 * 3600 * 1000)
+
+/* Where the command is, for the SIGINT handler (the only state it reads). */
+enum stage { STAGE_PLANNING, STAGE_CONFIRM, STAGE_COMMITTING, STAGE_ATTACHED };
+static volatile sig_atomic_t stage;
+
+/* Ctrl-C: before the commit the engine drops the plan when we close; after
+ * it, the transaction goes on without us. */
+static void on_sigint(int sig)
+{
+	(void)sig;
+	static const char cancel[] = "\nomg: cancelled; nothing was changed\n";
+	static const char detach[] = "\nomg: detached; the transaction goes on in the engine "
+				     "(omg attach follows it)\n";
+	if (stage == STAGE_COMMITTING || stage == STAGE_ATTACHED) {
+		ssize_t w = write(STDERR_FILENO, detach, sizeof(detach) - 1);
+		(void)w;
+		_exit(130);
+	}
+	ssize_t w = write(STDERR_FILENO, cancel, sizeof(cancel) - 1);
+	(void)w;
+	_exit(EXIT_CANCELLED);
+}
+
+/* What the progress display remembers between events. */
+struct progress {
+	int tty;          /* stderr is a terminal: one line redrawn in place */
+	int line;         /* a progress line is on screen */
+	char name[256];   /* the item the last plain line was about */
+	uint32_t kind;
+};
+
+static const char *action_name(uint32_t a)
+{
+	switch (a) {
+	case ACT_INSTALL: return "install";
+	case ACT_UPGRADE: return "upgrade";
+	case ACT_DOWNGRADE: return "downgrade";
+	case ACT_REINSTALL: return "reinstall";
+	case ACT_REMOVE: return "remove";
+	case ACT_REFRESH: return "refresh";
+	default: return "change";
+	}
+}
+
+static const char *kind_name(uint32_t k)
+{
+	switch (k) {
+	case TRANS_SYNC: return "sync";
+	case TRANS_INSTALL: return "install";
+	case TRANS_REMOVE: return "remove";
+	case TRANS_UPGRADE: return "upgrade";
+	default: return "transaction";
+	}
+}
+
+/* Clears the progress line, if one is drawn. */
+static void progress_clear(struct progress *p)
+{
+	if (p->tty && p->line) {
+		fputs("\r\033[K", stderr);
+		p->line = 0;
+	}
+}
+
+/* A bar of width w for percent. */
+static void bar(struct buf *b, uint32_t percent, int w)
+{
+	int full = (int)(percent > 100 ? 100 : percent) * w / 100;
+	buf_putc(b, '[');
+	for (int i = 0; i < w; i++)
+		buf_putc(b, i < full ? '#' : '-');
+	buf_putc(b, ']');
+}
+
+/* Draws one progress event: a redrawn line on a terminal, plain lines else. */
+static void progress_event(struct cli *c, struct progress *p, const struct msg_event_trans *e)
+{
+	const struct trans_event *ev = &e->ev;
+	struct buf b = {0};
+	switch (ev->kind) {
+	case TEV_PHASE:
+		progress_clear(p);
+		if (ev->count)
+			fprintf(stderr, ":: %s (%u)\n", ev->text, ev->count);
+		else
+			fprintf(stderr, ":: %s\n", ev->text);
+		break;
+	case TEV_LOG:
+	case TEV_LOCK:
+	case TEV_DECISION:
+		progress_clear(p);
+		fprintf(stderr, "%s%s\n",
+			ev->kind == TEV_DECISION ? "decided: "
+			: ev->kind == TEV_LOCK	  ? ""
+			: ev->level == TLOG_ERROR ? "error: "
+			: ev->level == TLOG_WARNING ? "warning: "
+						    : "",
+			ev->text);
+		break;
+	case TEV_DOWNLOAD:
+	case TEV_PACKAGE: {
+		int done = ev->percent >= 100;
+		if (ev->kind == TEV_DOWNLOAD) {
+			buf_printf(&b, "%s ", ev->name);
+			out_size(&b, (int64_t)ev->done);
+			if (ev->total) {
+				buf_puts(&b, " / ");
+				out_size(&b, (int64_t)ev->total);
+			}
+			if (e->rate) {
+				buf_puts(&b, "  ");
+				out_size(&b, (int64_t)e->rate);
+				buf_puts(&b, "/s");
+			}
+			if (ev->text[0])
+				buf_printf(&b, "  %s", ev->text);
+		} else {
+			if (ev->count)
+				buf_printf(&b, "(%u/%u) ", ev->index, ev->count);
+			buf_printf(&b, "%s %s", ev->text, ev->name);
+		}
+		if (p->tty) {
+			size_t w = c->width ? c->width : 80;
+			struct buf line = {0};
+			buf_printf(&line, "%s", b.p);
+			int bw = w > 60 ? 20 : 10;
+			if (line.len + (size_t)bw + 8 > w)
+				line.len = w > (size_t)bw + 8 ? w - (size_t)bw - 8 : 0, line.p[line.len] = '\0';
+			fprintf(stderr, "\r\033[K%-*s ", (int)(w - (size_t)bw - 8), line.p ? line.p : "");
+			struct buf pb = {0};
+			bar(&pb, ev->percent, bw);
+			fprintf(stderr, "%s %3u%%", pb.p, ev->percent);
+			buf_free(&pb);
+			buf_free(&line);
+			p->line = 1;
+			if (done) {
+				fputc('\n', stderr);
+				p->line = 0;
+			}
+		} else if (done || strcmp(p->name, ev->name) != 0 || p->kind != ev->kind) {
+			/* Plain: one line when an item starts and one when it ends. */
+			if (done || ev->percent == 0 || strcmp(p->name, ev->name) != 0)
+				fprintf(stderr, "%s%s\n", b.p, done ? " (done)" : "");
+			snprintf(p->name, sizeof(p->name), "%s", done ? "" : ev->name);
+			p->kind = ev->kind;
+		}
+		fflush(stderr);
+		break;
+	}
+	default:
+		break;
+	}
+	buf_free(&b);
+}
+
+/* Asks the user a question on the terminal; the default without one. */
+static uint32_t ask_user(struct cli *c, struct progress *p, const struct msg_event_trans *e)
+{
+	progress_clear(p);
+	uint32_t n = e->choices.n, def = e->def < n ? e->def : 0;
+	if (c->yes || !isatty(STDIN_FILENO)) {
+		fprintf(stderr, "question: %s -> %s (default)\n", e->ev.text, n ? e->choices.v[def] : "");
+		return def;
+	}
+	for (;;) {
+		fprintf(stderr, "%s\n", e->ev.text);
+		for (uint32_t i = 0; i < n; i++)
+			fprintf(stderr, "  %u) %s%s\n", i + 1, e->choices.v[i], i == def ? " (default)" : "");
+		fprintf(stderr, "answer [1-%u, Enter for %u]: ", n, def + 1);
+		fflush(stderr);
+		char line[64];
+		if (!fgets(line, sizeof(line), stdin))
+			return def;
+		if (line[0] == '\n')
+			return def;
+		char *end;
+		unsigned long v = strtoul(line, &end, 10);
+		if (end != line && v >= 1 && v <= n)
+			return (uint32_t)v - 1;
+		for (uint32_t i = 0; i < n; i++)
+			if (strncmp(line, e->choices.v[i], strlen(e->choices.v[i])) == 0)
+				return i;
+	}
+}
+
+/* Sends an answer to question q. */
+static void answer(struct cli *c, uint32_t q, uint32_t a)
+{
+	struct msg m;
+	char err[256];
+	memset(&m, 0, sizeof(m));
+	m.h.type = MSG_ANSWER;
+	m.u.answer.question = q;
+	m.u.answer.answer = a;
+	if (client_send(c->client, &m, err, sizeof(err)) != 0)
+		fprintf(stderr, "omg: %s\n", err);
+}
+
+/* Handles an event: progress, or a question answered at once. */
+static void on_event(struct cli *c, struct progress *p, const struct msg_event_trans *e)
+{
+	if (e->ev.kind == TEV_QUESTION)
+		answer(c, e->question, ask_user(c, p, e));
+	else
+		progress_event(c, p, e);
+}
+
+/* The version column of an item: "1.0-1 -> 1.1-1", "3.2-1", or the old one. */
+static void versions(struct buf *b, const struct trans_item *it)
+{
+	if (it->old_version[0] && it->new_version[0])
+		buf_printf(b, "%s -> %s", it->old_version, it->new_version);
+	else
+		buf_puts(b, it->new_version[0] ? it->new_version : it->old_version);
+}
+
+/* Prints a plan as text. */
+static void print_plan_text(struct cli *c, const struct msg_plan_reply *p)
+{
+	size_t wn = 4, wv = 7;
+	for (uint32_t i = 0; i < p->count; i++) {
+		struct buf v = {0};
+		versions(&v, &p->items[i]);
+		if (strlen(p->items[i].name) > wn)
+			wn = strlen(p->items[i].name);
+		if (v.len > wv)
+			wv = v.len;
+		buf_free(&v);
+	}
+	uint32_t counts[8] = {0};
+	for (uint32_t i = 0; i < p->count; i++) {
+		const struct trans_item *it = &p->items[i];
+		struct buf v = {0};
+		versions(&v, it);
+		printf("  %-9s %s%-*s%s  %s%-*s%s  %-10s", action_name(it->action), out_col(c, COL_NAME),
+		       (int)wn, it->name, out_col(c, COL_RESET),
+		       out_col(c, it->action == ACT_REMOVE ? COL_VERSION : COL_NEWVERSION), (int)wv,
+		       v.p ? v.p : "", out_col(c, COL_RESET), it->repo);
+		if (it->action != ACT_REFRESH && it->action != ACT_REMOVE &&
+		    it->reason == PKG_REASON_DEPEND && !it->old_version[0])
+			printf(" (dependency)");
+		if (it->download > 0) {
+			struct buf s = {0};
+			out_size(&s, it->download);
+			printf(" %s", s.p);
+			buf_free(&s);
+		}
+		putchar('\n');
+		buf_free(&v);
+		if (it->action < 8)
+			counts[it->action]++;
+	}
+	if (!p->count) {
+		printf("Nothing to do.\n");
+		return;
+	}
+	if (p->kind == TRANS_SYNC) {
+		printf("\n%u database(s) to refresh\n", p->count);
+		return;
+	}
+	printf("\n%u package(s):", p->count);
+	const char *sep = " ";
+	for (uint32_t a = ACT_INSTALL; a <= ACT_REMOVE; a++) {
+		if (counts[a]) {
+			printf("%s%u to %s", sep, counts[a], action_name(a));
+			sep = ", ";
+		}
+	}
+	struct buf d = {0}, s = {0};
+	out_size(&d, p->download);
+	out_size(&s, p->size_change < 0 ? -p->size_change : p->size_change);
+	printf("\nDownload: %s   Installed size: %s%s\n", d.p, p->size_change < 0 ? "-" : "+", s.p);
+	buf_free(&d);
+	buf_free(&s);
+}
+
+/* Appends the items of a plan or result as a JSON array under key. */
+static void json_items(struct buf *b, const char *key, const struct trans_item *v, uint32_t n)
+{
+	json_key(b, key, 0);
+	buf_putc(b, '[');
+	for (uint32_t i = 0; i < n; i++) {
+		buf_puts(b, i ? "," : "");
+		buf_putc(b, '{');
+		json_kv_str(b, "action", action_name(v[i].action), 1);
+		json_kv_str(b, "name", v[i].name, 0);
+		json_kv_str_or_null(b, "old_version", v[i].old_version[0] ? v[i].old_version : NULL, 0);
+		json_kv_str_or_null(b, "new_version", v[i].new_version[0] ? v[i].new_version : NULL, 0);
+		json_kv_str(b, "repo", v[i].repo, 0);
+		json_kv_str(b, "reason", v[i].reason == PKG_REASON_DEPEND ? "dependency" : "explicit", 0);
+		json_kv_int(b, "download", v[i].download, 0);
+		json_kv_int(b, "size_change", v[i].size_change, 0);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
+}
+
+static void json_plan(struct buf *b, const struct msg_plan_reply *p)
+{
+	buf_putc(b, '{');
+	json_kv_str(b, "kind", kind_name(p->kind), 1);
+	json_items(b, "items", p->items, p->count);
+	json_kv_int(b, "download", p->download, 0);
+	json_kv_int(b, "size_change", p->size_change, 0);
+	buf_putc(b, '}');
+}
+
+static const char *status_name(uint32_t s)
+{
+	switch (s) {
+	case 0: return "ok";
+	case ERR_TRANS: return "failed";
+	case ERR_LOCKED: return "locked";
+	case ERR_INTERRUPTED: return "interrupted";
+	case ERR_CANCELLED: return "cancelled";
+	default: return "error";
+	}
+}
+
+static void json_result(struct buf *b, const struct msg_trans_result *r, int items)
+{
+	buf_putc(b, '{');
+	json_kv_int(b, "id", (int64_t)r->history, 1);
+	json_kv_str(b, "kind", kind_name(r->kind), 0);
+	json_kv_str(b, "result", status_name(r->status), 0);
+	json_kv_str_or_null(b, "message", r->message[0] ? r->message : NULL, 0);
+	json_kv_int(b, "uid", r->uid, 0);
+	json_kv_int(b, "started", (int64_t)r->started, 0);
+	json_kv_int(b, "ended", (int64_t)r->ended, 0);
+	json_kv_str(b, "command", r->command, 0);
+	json_kv_int(b, "changes", r->changes, 0);
+	if (items)
+		json_items(b, "items", r->items, r->count);
+	json_kv_strv(b, "notes", r->notes.v, r->notes.n, 0);
+	buf_putc(b, '}');
+}
+
+/* Prints how a transaction ended; returns the exit status. */
+static int print_result(struct cli *c, const struct msg_trans_result *r)
+{
+	for (uint32_t i = 0; i < r->notes.n && !c->json; i++)
+		printf("decided: %s\n", r->notes.v[i]);
+	if (r->status == 0) {
+		if (!c->json)
+			printf("Done: %s, %u change(s) (history %llu).\n", kind_name(r->kind), r->changes,
+			       (unsigned long long)r->history);
+		return EXIT_OK;
+	}
+	if (r->history)
+		fprintf(stderr, "omg: %s %s: %s (history %llu)\n", kind_name(r->kind),
+			status_name(r->status), r->message, (unsigned long long)r->history);
+	else
+		fprintf(stderr, "omg: %s %s: %s\n", kind_name(r->kind), status_name(r->status),
+			r->message);
+	return cli_exit_for(r->status);
+}
+
+/* Asks "Proceed? [Y/n]" on the terminal. 1 yes, 0 no. */
+static int confirm(void)
+{
+	fprintf(stderr, "Proceed? [Y/n] ");
+	fflush(stderr);
+	char line[32];
+	if (!fgets(line, sizeof(line), stdin))
+		return 0;
+	return line[0] == '\n' || line[0] == 'y' || line[0] == 'Y';
+}
+
+/* Receives until a message for request id that is not an event; events are
+ * shown (and questions answered) on the way. 0 with *m set, or an exit status. */
+static int wait_reply(struct cli *c, struct progress *p, uint32_t id, struct msg *m,
+		      struct strpool *arena)
+{
+	char err[512];
+	for (;;) {
+		if (client_recv(c->client, m, arena, WAIT_MS, err, sizeof(err)) != 0) {
+			progress_clear(p);
+			fprintf(stderr, "omg: lost the engine: %s\n", err);
+			return EXIT_TRANS;
+		}
+		if (m->h.id != id)
+			continue;
+		if (m->h.type == MSG_EVENT_TRANS) {
+			on_event(c, p, &m->u.event);
+			continue;
+		}
+		progress_clear(p);
+		return 0;
+	}
+}
+
+/* Connects to the engine (never in process: the transaction runs there). */
+static int connect_engine(struct cli *c)
+{
+	if (c->no_daemon) {
+		fprintf(stderr, "omg: transactions run in the engine; drop --no-daemon "
+				"(OMG_NO_DAEMON) to use one\n");
+		return EXIT_USAGE;
+	}
+	if (c->client)
+		return 0;
+	char path[4096];
+	double t0 = engine_now_ms();
+	int rc = cli_connect(c, 1, path, sizeof(path));
+	c->connect_ms = engine_now_ms() - t0;
+	return rc == 1 ? EXIT_ROOT : rc;
+}
+
+/* Plans, shows, confirms and commits one transaction. */
+static int run(struct cli *c, uint32_t kind, uint32_t flags, int argc, char **argv)
+{
+	int rc = connect_engine(c);
+	if (rc)
+		return rc;
+	struct progress p = {.tty = isatty(STDERR_FILENO)};
+	struct buf cmdline = {0};
+	buf_printf(&cmdline, "omg %s", kind_name(kind));
+	if (flags & TRANS_RECURSIVE)
+		buf_puts(&cmdline, " --recursive");
+	for (int i = 0; i < argc; i++)
+		buf_printf(&cmdline, " %s", argv[i]);
+	struct sigaction sa = {.sa_handler = on_sigint};
+	sigaction(SIGINT, &sa, NULL);
+	stage = STAGE_PLANNING;
+
+	struct strpool *arena = strpool_new();
+	struct msg req, m;
+	char err[512];
+	memset(&req, 0, sizeof(req));
+	req.h.type = MSG_PLAN;
+	req.u.plan.kind = kind;
+	req.u.plan.flags = flags;
+	req.u.plan.targets = (struct strlist){(const char *const *)argv, (uint32_t)argc};
+	req.u.plan.command = cmdline.p;
+	if (client_send(c->client, &req, err, sizeof(err)) != 0) {
+		fprintf(stderr, "omg: %s\n", err);
+		rc = EXIT_DB;
+		goto out;
+	}
+	if ((rc = wait_reply(c, &p, req.h.id, &m, arena)) != 0)
+		goto out;
+	if (m.h.type == MSG_ERROR) {
+		fprintf(stderr, "omg: %s: %s\n", kind_name(kind), m.u.error.message);
+		rc = cli_exit_for(m.u.error.code);
+		goto out;
+	}
+	if (m.h.type != MSG_PLAN_REPLY) {
+		fprintf(stderr, "omg: unexpected %s from the engine\n", codec_type_name(m.h.type));
+		rc = EXIT_DB;
+		goto out;
+	}
+	struct msg_plan_reply plan = m.u.plan_reply;
+	struct buf json = {0};
+	if (c->json) {
+		buf_puts(&json, "{\"plan\":");
+		json_plan(&json, &plan);
+	} else if (!(kind == TRANS_SYNC && (c->yes || !c->dry_run))) {
+		print_plan_text(c, &plan);
+		fflush(stdout);
+	}
+	/* Nothing to do, a dry run, or a no: cancel (closing would do too). */
+	int go = plan.count && !c->dry_run;
+	if (go && !c->yes && kind != TRANS_SYNC) {
+		if (!isatty(STDIN_FILENO)) {
+			fprintf(stderr, "omg: not confirmed: standard input is not a terminal "
+					"(use --yes, or --dry-run to see the plan)\n");
+			rc = EXIT_CANCELLED;
+			go = -1;
+		} else {
+			stage = STAGE_CONFIRM;
+			if (!confirm()) {
+				fprintf(stderr, "omg: cancelled; nothing was changed\n");
+				rc = EXIT_CANCELLED;
+				go = -1;
+			}
+		}
+	}
+	if (go <= 0) {
+		struct msg cancel;
+		memset(&cancel, 0, sizeof(cancel));
+		cancel.h.type = MSG_CANCEL;
+		cancel.u.commit.plan = plan.plan;
+		client_send(c->client, &cancel, err, sizeof(err));
+		if (c->json) {
+			buf_puts(&json, ",\"result\":null}\n");
+			buf_append(&c->out, json.p, json.len);
+		} else if (go == 0 && c->dry_run && plan.count) {
+			printf("Dry run: nothing was changed.\n");
+		}
+		buf_free(&json);
+		goto out;
+	}
+	struct msg commit;
+	memset(&commit, 0, sizeof(commit));
+	commit.h.type = MSG_COMMIT;
+	commit.u.commit.plan = plan.plan;
+	if (client_send(c->client, &commit, err, sizeof(err)) != 0) {
+		fprintf(stderr, "omg: %s\n", err);
+		rc = EXIT_DB;
+		buf_free(&json);
+		goto out;
+	}
+	stage = STAGE_COMMITTING;
+	if ((rc = wait_reply(c, &p, commit.h.id, &m, arena)) != 0) {
+		buf_free(&json);
+		goto out;
+	}
+	if (m.h.type == MSG_ERROR) {
+		fprintf(stderr, "omg: %s: %s\n", kind_name(kind), m.u.error.message);
+		rc = cli_exit_for(m.u.error.code);
+	} else if (m.h.type == MSG_TRANS_RESULT) {
+		rc = print_result(c, &m.u.result);
+		if (c->json) {
+			buf_puts(&json, ",\"result\":");
+			json_result(&json, &m.u.result, 1);
+			buf_puts(&json, "}\n");
+			buf_append(&c->out, json.p, json.len);
+		}
+	} else {
+		fprintf(stderr, "omg: unexpected %s from the engine\n", codec_type_name(m.h.type));
+		rc = EXIT_DB;
+	}
+	buf_free(&json);
+out:
+	signal(SIGINT, SIG_DFL);
+	strpool_free(arena);
+	buf_free(&cmdline);
+	return rc;
+}
+
+int cmd_sync(struct cli *c, int argc, char **argv)
+{
+	(void)argv;
+	if (argc) {
+		fprintf(stderr, "omg: sync takes no arguments (it refreshes every database)\n");
+		return EXIT_USAGE;
+	}
+	return run(c, TRANS_SYNC, 0, 0, NULL);
+}
+
+int cmd_install(struct cli *c, int argc, char **argv)
+{
+	if (!argc) {
+		fprintf(stderr, "omg: install needs at least one package name\n");
+		return EXIT_USAGE;
+	}
+	return run(c, TRANS_INSTALL, 0, argc, argv);
+}
+
+int cmd_remove(struct cli *c, int argc, char **argv)
+{
+	if (!argc) {
+		fprintf(stderr, "omg: remove needs at least one package name\n");
+		return EXIT_USAGE;
+	}
+	return run(c, TRANS_REMOVE, c->recursive ? TRANS_RECURSIVE : 0, argc, argv);
+}
+
+int cmd_upgrade(struct cli *c, int argc, char **argv)
+{
+	(void)argv;
+	if (argc) {
+		fprintf(stderr, "omg: upgrade takes no package names (it upgrades the whole system; "
+				"use omg install to upgrade one package with what it needs)\n");
+		return EXIT_USAGE;
+	}
+	/* Like pacman -Syu: fresh databases first, then the whole upgrade. A dry
+	 * run changes nothing, so it plans from the databases as they are. */
+	if (!c->no_sync && !c->dry_run) {
+		int rc = run(c, TRANS_SYNC, 0, 0, NULL);
+		if (rc)
+			return rc;
+		if (c->json)
+			c->out.len = 0; /* one JSON document: the upgrade's */
+	} else if (!c->no_sync && !c->json) {
+		fprintf(stderr, "omg: dry run: planned from the databases as they are "
+				"(omg sync refreshes them)\n");
+	}
+	return run(c, TRANS_UPGRADE, 0, 0, NULL);
+}
+
+int cmd_attach(struct cli *c, int argc, char **argv)
+{
+	(void)argv;
+	if (argc) {
+		fprintf(stderr, "omg: attach takes no arguments\n");
+		return EXIT_USAGE;
+	}
+	int rc = connect_engine(c);
+	if (rc)
+		return rc;
+	struct progress p = {.tty = isatty(STDERR_FILENO)};
+	struct strpool *arena = strpool_new();
+	struct msg req, m;
+	char err[512];
+	memset(&req, 0, sizeof(req));
+	req.h.type = MSG_ATTACH;
+	struct sigaction sa = {.sa_handler = on_sigint};
+	sigaction(SIGINT, &sa, NULL);
+	stage = STAGE_ATTACHED;
+	if (client_send(c->client, &req, err, sizeof(err)) != 0) {
+		fprintf(stderr, "omg: %s\n", err);
+		rc = EXIT_DB;
+	} else if ((rc = wait_reply(c, &p, req.h.id, &m, arena)) == 0) {
+		if (m.h.type == MSG_ERROR) {
+			fprintf(stderr, "omg: %s\n", m.u.error.message);
+			rc = m.u.error.code == ERR_STATE ? EXIT_NOMATCH : cli_exit_for(m.u.error.code);
+		} else if (m.h.type == MSG_TRANS_RESULT) {
+			if (!c->json)
+				printf("%s: %s\n", m.u.result.command, status_name(m.u.result.status));
+			rc = print_result(c, &m.u.result);
+			if (c->json) {
+				json_result(&c->out, &m.u.result, 1);
+				buf_putc(&c->out, '\n');
+			}
+		}
+	}
+	signal(SIGINT, SIG_DFL);
+	strpool_free(arena);
+	return rc;
+}
+
+/* "2026-11-24 06:30" for a Unix time. */
+static void when(char *out, size_t len, uint64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	localtime_r(&tt, &tm);
+	strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+int cmd_history(struct cli *c, int argc, char **argv)
+{
+	uint64_t id = 0;
+	if (argc == 2 && strcmp(argv[0], "show") == 0) {
+		char *end;
+		id = strtoull(argv[1], &end, 10);
+		if (*end || !id) {
+			fprintf(stderr, "omg: history show needs an entry number, not '%s'\n", argv[1]);
+			return EXIT_USAGE;
+		}
+	} else if (argc) {
+		fprintf(stderr, "omg: usage: omg history [show ID]\n");
+		return EXIT_USAGE;
+	}
+	int rc = connect_engine(c);
+	if (rc)
+		return rc;
+	struct msg req;
+	memset(&req, 0, sizeof(req));
+	req.h.type = MSG_HISTORY;
+	req.u.history.id = id;
+	req.u.history.limit = (uint32_t)c->limit;
+	struct strpool *arena = strpool_new();
+	struct msg m;
+	char err[512];
+	struct progress p = {0};
+	if (client_send(c->client, &req, err, sizeof(err)) != 0) {
+		fprintf(stderr, "omg: %s\n", err);
+		strpool_free(arena);
+		return EXIT_DB;
+	}
+	if ((rc = wait_reply(c, &p, req.h.id, &m, arena)) != 0) {
+		strpool_free(arena);
+		return rc;
+	}
+	if (m.h.type == MSG_ERROR) {
+		fprintf(stderr, "omg: %s\n", m.u.error.message);
+		strpool_free(arena);
+		return m.u.error.code == ERR_USAGE ? EXIT_UNKNOWN : cli_exit_for(m.u.error.code);
+	}
+	const struct msg_history_reply *h = &m.u.history_reply;
+	struct buf *b = &c->out;
+	char t[64];
+	if (c->json && id) {
+		json_result(b, &h->entries[0], 1);
+		buf_putc(b, '\n');
+	} else if (c->json) {
+		buf_putc(b, '[');
+		for (uint32_t i = 0; i < h->count; i++) {
+			buf_puts(b, i ? ",\n" : "\n");
+			json_result(b, &h->entries[i], 0);
+		}
+		buf_puts(b, h->count ? "\n]\n" : "]\n");
+	} else if (id) {
+		const struct msg_trans_result *r = &h->entries[0];
+		when(t, sizeof(t), r->started);
+		buf_printf(b, "Transaction %llu: %s\nStarted:  %s\n", (unsigned long long)r->history,
+			   r->command, t);
+		if (r->ended) {
+			when(t, sizeof(t), r->ended);
+			buf_printf(b, "Ended:    %s\n", t);
+		}
+		buf_printf(b, "User:     uid %u\nResult:   %s%s%s\n", r->uid, status_name(r->status),
+			   r->message[0] ? ": " : "", r->message);
+		for (uint32_t i = 0; i < r->count; i++) {
+			const struct trans_item *it = &r->items[i];
+			struct buf v = {0};
+			versions(&v, it);
+			buf_printf(b, "  %-9s %s %s\n", action_name(it->action), it->name, v.p ? v.p : "");
+			buf_free(&v);
+		}
+		for (uint32_t i = 0; i < r->notes.n; i++)
+			buf_printf(b, "  decided: %s\n", r->notes.v[i]);
+	} else {
+		if (h->count)
+			buf_printf(b, "%-5s %-19s %-6s %-11s %-7s %s\n", "ID", "STARTED", "UID", "RESULT",
+				   "CHANGES", "COMMAND");
+		for (uint32_t i = 0; i < h->count; i++) {
+			const struct msg_trans_result *r = &h->entries[i];
+			when(t, sizeof(t), r->started);
+			buf_printf(b, "%-5llu %-19s %-6u %-11s %-7u %s\n", (unsigned long long)r->history, t,
+				   r->uid, status_name(r->status), r->changes, r->command);
+		}
+	}
+	strpool_free(arena);
+	return EXIT_OK;
+}

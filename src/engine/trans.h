@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/* What a transaction is made of: kinds, plan items, progress events and questions (plain values). */
+#ifndef OMG_ENGINE_TRANS_H
+#define OMG_ENGINE_TRANS_H
+
+#include <stdint.h>
+
+#include "engine/pkg.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What a transaction does. */
+enum trans_kind {
+	TRANS_SYNC = 1,    /* refresh the package databases */
+	TRANS_INSTALL = 2, /* install or upgrade the named packages and their dependencies */
+	TRANS_REMOVE = 3,  /* remove the named packages */
+	TRANS_UPGRADE = 4, /* upgrade every installed package that has a newer version */
+};
+
+/* Transaction flags. */
+enum trans_flag {
+	TRANS_RECURSIVE = 1u << 0, /* remove: also dependencies nothing else needs */
+};
+
+/* What happens to one package. */
+enum trans_action {
+	ACT_INSTALL = 1,
+	ACT_UPGRADE = 2,
+	ACT_DOWNGRADE = 3,
+	ACT_REINSTALL = 4,
+	ACT_REMOVE = 5,
+	ACT_REFRESH = 6, /* sync: one database to refresh (name: the repository) */
+};
+
+/* One line of a plan (and of a history entry). Strings are "" when unknown:
+ * old_version for an install, new_version for a removal. */
+struct trans_item {
+	uint32_t action;    /* enum trans_action */
+	uint32_t reason;    /* enum pkg_reason after the transaction (installs) */
+	const char *name;
+	const char *old_version;
+	const char *new_version;
+	const char *repo;   /* where the new version comes from */
+	int64_t download;   /* bytes still to download (0 when cached or a removal) */
+	int64_t size_change; /* installed size after minus before, bytes */
+};
+
+/* Progress events, in the order a commit makes them. */
+enum trans_event_kind {
+	TEV_PHASE = 1,    /* text: the step that starts ("downloading", "checking keys",
+			   * "installing", "refreshing databases", ...); count: items in it */
+	TEV_DOWNLOAD = 2, /* name: file; done/total: bytes of it; index/count: file i of n
+			   * when known; percent 100 and text "done" or "failed: why" at its end */
+	TEV_PACKAGE = 3,  /* name: package; text: "installing", "upgrading", "removing",
+			   * "configuring", ...; percent of it; index/count: package i of n */
+	TEV_LOG = 4,      /* text: one line of backend, scriptlet, hook or dpkg output;
+			   * level: enum trans_log_level */
+	TEV_LOCK = 5,     /* text: who holds the package database lock while we wait */
+	TEV_QUESTION = 6, /* a question (fields in struct trans_question): the engine fills
+			   * question and choices; see the answer rules in docs/protocol.md */
+	TEV_DECISION = 7, /* text: what the engine decided without asking (a conffile kept,
+			   * a question answered by its default) */
+};
+
+enum trans_log_level { TLOG_INFO = 0, TLOG_WARNING = 1, TLOG_ERROR = 2 };
+
+struct trans_event {
+	uint32_t kind;   /* enum trans_event_kind */
+	uint32_t level;  /* TEV_LOG */
+	const char *name; /* "" when none */
+	const char *text; /* "" when none */
+	uint32_t index, count; /* item i (1-based) of n; 0 when unknown */
+	uint64_t done, total;  /* bytes (downloads); 0 when unknown */
+	uint32_t percent;      /* 0-100 */
+};
+
+/* Questions a backend asks during plan or commit. */
+enum trans_question_kind {
+	TQ_REPLACE = 1,   /* replace an installed package by another (removes it) */
+	TQ_CONFLICT = 2,  /* remove a conflicting installed package */
+	TQ_CORRUPTED = 3, /* delete a corrupted package file from the cache */
+	TQ_PROVIDER = 4,  /* choose one of several providers */
+	TQ_IMPORT_KEY = 5, /* import a PGP key */
+	TQ_IGNORED = 6,   /* install a package that is in IgnorePkg/IgnoreGroup */
+	TQ_SKIP = 7,      /* skip packages whose dependencies cannot be resolved */
+	TQ_OTHER = 8,
+};
+
+/* One question. def is the safe default: it never removes a package the
+ * user did not name and never imports a key. */
+struct trans_question {
+	uint32_t kind;           /* enum trans_question_kind */
+	const char *text;        /* the question as one line */
+	struct strlist choices;  /* "no", "yes" for yes/no questions; providers otherwise */
+	uint32_t def;            /* index into choices */
+};
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,584 @@
+/* SPDX-License-Identifier: MIT */
+/* The transaction worker: opens the backend on its own thread, plans, waits, commits, records. */
+#include "engine/txn.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine/audit.h"
+#include "engine/engine.h"
+#include "ipc/codec.h"
+#include "util/strpool.h"
+#include "util/xalloc.h"
+
+/*
+ * Threads: the worker runs every backend call (libapt-pkg must stay on the
+ * thread that opened it) and blocks only on t->cond. The loop calls the
+ * txn_* functions; they take t->mu, change a field, and signal. Output goes
+ * through t->out under t->mu, and notify_fd wakes the loop.
+ */
+enum decision { WAITING, COMMIT, CANCEL };
+
+struct queued {
+	struct txn_out out;
+	struct queued *next;
+};
+
+struct txn {
+	struct txn_opts o;
+	char *root;
+	uint32_t kind, flags;
+	char **targets;
+	uint32_t ntargets;
+	char *command;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cond;
+	/* under mu */
+	struct queued *head, *tail;
+	enum decision decision;
+	int committing;
+	unsigned listeners;
+	uint32_t qseq, qwait; /* the last question's number; the one waiting (0: none) */
+	int qanswered;
+	uint32_t qanswer, qchoices;
+	char describe[256];
+	/* worker only */
+	const struct backend_ops *ops;
+	void *be;
+	struct strpool *arena;
+	struct trans_item *items;
+	uint32_t nitems, capitems;
+	const char **notes;
+	uint32_t nnotes;
+	uint64_t history_id;
+	struct { char name[128]; double start; } dl[16];
+	char last_name[128];
+	uint32_t last_kind, last_percent;
+	double last_ms;
+};
+
+const char *txn_kind_name(uint32_t kind)
+{
+	switch (kind) {
+	case TRANS_SYNC: return "sync";
+	case TRANS_INSTALL: return "install";
+	case TRANS_REMOVE: return "remove";
+	case TRANS_UPGRADE: return "upgrade";
+	default: return "transaction";
+	}
+}
+
+/* Queues one encoded message for the loop and wakes it. */
+static void push(struct txn *t, enum txn_out_kind kind, const struct msg *m)
+{
+	struct queued *q = xcalloc(1, sizeof(*q));
+	q->out.kind = kind;
+	codec_encode(&q->out.frame, m);
+	pthread_mutex_lock(&t->mu);
+	if (t->tail)
+		t->tail->next = q;
+	else
+		t->head = q;
+	t->tail = q;
+	pthread_mutex_unlock(&t->mu);
+	uint64_t one = 1;
+	while (write(t->o.notify_fd, &one, sizeof(one)) < 0 && errno == EINTR) {
+	}
+}
+
+int txn_next(struct txn *t, struct txn_out *out)
+{
+	pthread_mutex_lock(&t->mu);
+	struct queued *q = t->head;
+	if (q) {
+		t->head = q->next;
+		if (!t->head)
+			t->tail = NULL;
+	}
+	pthread_mutex_unlock(&t->mu);
+	if (!q)
+		return 0;
+	*out = q->out;
+	free(q);
+	return 1;
+}
+
+/* Sends one progress event. */
+static void send_event(struct txn *t, const struct trans_event *ev, uint64_t rate)
+{
+	struct msg m;
+	memset(&m, 0, sizeof(m));
+	m.h.type = MSG_EVENT_TRANS;
+	m.u.event.history = t->history_id;
+	m.u.event.ev = *ev;
+	if (!m.u.event.ev.name)
+		m.u.event.ev.name = "";
+	if (!m.u.event.ev.text)
+		m.u.event.ev.text = "";
+	m.u.event.rate = rate;
+	push(t, TXN_OUT_EVENT, &m);
+}
+
+/* A line of text as an event of kind (TEV_LOG, TEV_LOCK, TEV_DECISION). */
+static void send_text(struct txn *t, uint32_t kind, uint32_t level, const char *text)
+{
+	struct trans_event ev = {.kind = kind, .level = level, .name = "", .text = text};
+	send_event(t, &ev, 0);
+}
+
+/* Remembers a decision for the result and history. */
+static void add_note(struct txn *t, const char *text)
+{
+	t->notes = xrealloc(t->notes, (t->nnotes + 1) * sizeof(*t->notes));
+	t->notes[t->nnotes++] = strpool_copy(t->arena, text, strlen(text));
+}
+
+/* The bytes per second of download name so far. */
+static uint64_t download_rate(struct txn *t, const struct trans_event *ev, double now)
+{
+	size_t n = sizeof(t->dl) / sizeof(t->dl[0]), free_slot = n;
+	for (size_t i = 0; i < n; i++) {
+		if (t->dl[i].name[0] && strcmp(t->dl[i].name, ev->name) == 0) {
+			double secs = (now - t->dl[i].start) / 1000.0;
+			if (ev->percent >= 100 || ev->text[0])
+				t->dl[i].name[0] = '\0'; /* done with it */
+			return secs > 0.05 ? (uint64_t)((double)ev->done / secs) : 0;
+		}
+		if (!t->dl[i].name[0] && free_slot == n)
+			free_slot = i;
+	}
+	if (free_slot == n)
+		free_slot = 0;
+	snprintf(t->dl[free_slot].name, sizeof(t->dl[free_slot].name), "%s", ev->name);
+	t->dl[free_slot].start = now;
+	return 0;
+}
+
+/* trans_cb.event: throttles progress to ten updates a second per item; the
+ * first and last update of each item always go out. */
+static void on_event(void *ctx, const struct trans_event *in)
+{
+	struct txn *t = ctx;
+	struct trans_event ev = *in;
+	if (!ev.name)
+		ev.name = "";
+	if (!ev.text)
+		ev.text = "";
+	double now = engine_now_ms();
+	uint64_t rate = 0;
+	if (ev.kind == TEV_DOWNLOAD)
+		rate = download_rate(t, &ev, now);
+	if (ev.kind == TEV_DOWNLOAD || ev.kind == TEV_PACKAGE) {
+		int same = t->last_kind == ev.kind && strcmp(t->last_name, ev.name) == 0;
+		if (same && ev.percent == t->last_percent && ev.kind == TEV_PACKAGE)
+			return;
+		if (same && now - t->last_ms < 100 && ev.percent > 0 && ev.percent < 100)
+			return;
+		t->last_kind = ev.kind;
+		snprintf(t->last_name, sizeof(t->last_name), "%s", ev.name);
+		t->last_percent = ev.percent;
+		t->last_ms = now;
+	}
+	if (ev.kind == TEV_DECISION)
+		add_note(t, ev.text);
+	send_event(t, &ev, rate);
+}
+
+/* trans_cb.item: keeps a copy of a plan line. */
+static void on_item(void *ctx, const struct trans_item *it)
+{
+	struct txn *t = ctx;
+	if (t->nitems == t->capitems) {
+		t->capitems = t->capitems ? 2 * t->capitems : 16;
+		t->items = xrealloc(t->items, t->capitems * sizeof(*t->items));
+	}
+	struct trans_item *c = &t->items[t->nitems++];
+	*c = *it;
+	const char **s[] = {&c->name, &c->old_version, &c->new_version, &c->repo};
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		*s[i] = *s[i] ? strpool_copy(t->arena, *s[i], strlen(*s[i])) : "";
+}
+
+/* Adds a second to an absolute time for pthread_cond_timedwait. */
+static struct timespec deadline_in(double seconds)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	double whole = (double)(long)seconds;
+	ts.tv_sec += (time_t)whole;
+	ts.tv_nsec += (long)((seconds - whole) * 1e9);
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
+}
+
+/* trans_cb.ask: sends the question to the listening clients and waits for
+ * an answer, or takes the safe default at once (no listener) or after the
+ * timeout. The choice is reported as a decision either way but the answered one. */
+static uint32_t on_ask(void *ctx, const struct trans_question *q)
+{
+	struct txn *t = ctx;
+	uint32_t def = q->def < q->choices.n ? q->def : 0;
+	pthread_mutex_lock(&t->mu);
+	unsigned listeners = t->listeners;
+	uint32_t id = ++t->qseq;
+	if (listeners) {
+		t->qwait = id;
+		t->qanswered = 0;
+		t->qchoices = q->choices.n;
+	}
+	pthread_mutex_unlock(&t->mu);
+	char note[512];
+	if (!listeners) {
+		snprintf(note, sizeof(note), "%s -> %s (no client attached to answer)", q->text,
+			 q->choices.n ? q->choices.v[def] : "default");
+		on_event(t, &(struct trans_event){.kind = TEV_DECISION, .text = note});
+		return def;
+	}
+	struct msg m;
+	memset(&m, 0, sizeof(m));
+	m.h.type = MSG_EVENT_TRANS;
+	m.u.event.history = t->history_id;
+	m.u.event.ev = (struct trans_event){.kind = TEV_QUESTION, .name = "", .text = q->text};
+	m.u.event.question = id;
+	m.u.event.qkind = q->kind;
+	m.u.event.choices = q->choices;
+	m.u.event.def = def;
+	m.u.event.timeout = t->o.question_seconds;
+	push(t, TXN_OUT_EVENT, &m);
+	struct timespec until = deadline_in(t->o.question_seconds);
+	pthread_mutex_lock(&t->mu);
+	while (!t->qanswered && t->decision != CANCEL &&
+	       pthread_cond_timedwait(&t->cond, &t->mu, &until) != ETIMEDOUT) {
+	}
+	int answered = t->qanswered;
+	uint32_t a = answered ? t->qanswer : def;
+	t->qwait = 0;
+	pthread_mutex_unlock(&t->mu);
+	if (!answered) {
+		snprintf(note, sizeof(note), "%s -> %s (no answer within %u s)", q->text,
+			 q->choices.n ? q->choices.v[def] : "default", t->o.question_seconds);
+		on_event(t, &(struct trans_event){.kind = TEV_DECISION, .text = note});
+	}
+	return a;
+}
+
+/* Appends one line to the audit log, when there is one. */
+static void audit(struct txn *t, const char *event, const char *detail)
+{
+	if (t->o.audit && audit_append(t->o.audit, t->o.uid, t->o.pid, event, detail) != 0)
+		fprintf(stderr, "omgd: cannot append to the audit log\n");
+}
+
+/* Plans, waiting for another process's lock up to lock_seconds. */
+static int plan(struct txn *t, const struct trans_cb *cb, char *err, size_t errlen, int *status)
+{
+	struct trans_request req = {t->kind, t->flags,
+				    {(const char *const *)t->targets, t->ntargets}};
+	double start = engine_now_ms();
+	char holder[256] = "", said[256] = "\x01";
+	for (;;) {
+		t->nitems = 0;
+		int rc = t->ops->plan(t->be, &req, cb, err, errlen, status);
+		if (rc == 0 || *status != BACKEND_ERR_LOCKED)
+			return rc;
+		t->ops->release(t->be);
+		double waited = (engine_now_ms() - start) / 1000.0;
+		if (waited >= t->o.lock_seconds) {
+			size_t n = strlen(err);
+			snprintf(err + n, errlen - n, " (waited %.0f s)", waited);
+			return -1;
+		}
+		t->ops->lock_holder(t->be, holder, sizeof(holder));
+		if (strcmp(holder, said) != 0) {
+			char text[512];
+			snprintf(text, sizeof(text), "waiting up to %u s for the package database lock%s%s",
+				 t->o.lock_seconds, holder[0] ? ", held by " : "", holder);
+			send_text(t, TEV_LOCK, TLOG_INFO, text);
+			snprintf(said, sizeof(said), "%s", holder);
+		}
+		struct timespec until = deadline_in(0.25);
+		pthread_mutex_lock(&t->mu);
+		while (t->decision != CANCEL &&
+		       pthread_cond_timedwait(&t->cond, &t->mu, &until) != ETIMEDOUT) {
+		}
+		int cancelled = t->decision == CANCEL;
+		pthread_mutex_unlock(&t->mu);
+		if (cancelled) {
+			snprintf(err, errlen, "cancelled while waiting for the lock");
+			return -1;
+		}
+	}
+}
+
+/* Sends the plan reply. */
+static void send_plan(struct txn *t)
+{
+	struct msg m;
+	memset(&m, 0, sizeof(m));
+	m.h.type = MSG_PLAN_REPLY;
+	m.u.plan_reply.plan = t->o.plan_id;
+	m.u.plan_reply.kind = t->kind;
+	m.u.plan_reply.count = t->nitems;
+	m.u.plan_reply.items = t->items;
+	for (uint32_t i = 0; i < t->nitems; i++) {
+		m.u.plan_reply.download += t->items[i].download > 0 ? t->items[i].download : 0;
+		m.u.plan_reply.size_change += t->items[i].size_change;
+	}
+	push(t, TXN_OUT_PLAN, &m);
+}
+
+/* Sends an error reply that ends the worker. */
+static void send_failed(struct txn *t, uint32_t code, const char *text)
+{
+	struct msg m;
+	memset(&m, 0, sizeof(m));
+	m.h.type = MSG_ERROR;
+	m.u.error.code = code;
+	m.u.error.message = text;
+	push(t, TXN_OUT_FAILED, &m);
+}
+
+/* The protocol error for a backend status. */
+static uint32_t error_code(int status)
+{
+	return status == BACKEND_ERR_LOCKED ? ERR_LOCKED
+	       : status == BACKEND_ERR_TXN   ? ERR_TRANS
+					     : ERR_BACKEND;
+}
+
+/* Waits for commit, cancel or the plan timeout. */
+static enum decision wait_decision(struct txn *t)
+{
+	struct timespec until = deadline_in(t->o.plan_seconds);
+	pthread_mutex_lock(&t->mu);
+	while (t->decision == WAITING &&
+	       pthread_cond_timedwait(&t->cond, &t->mu, &until) != ETIMEDOUT) {
+	}
+	enum decision d = t->decision;
+	if (d == COMMIT)
+		t->committing = 1;
+	if (d == COMMIT)
+		snprintf(t->describe + strlen(t->describe), sizeof(t->describe) - strlen(t->describe),
+			 " (committing)");
+	pthread_mutex_unlock(&t->mu);
+	return d;
+}
+
+/* Commits, with the history entry written before and after. */
+static void commit(struct txn *t, const struct trans_cb *cb)
+{
+	char err[1024] = "";
+	int status = 0;
+	struct msg m;
+	memset(&m, 0, sizeof(m));
+	m.h.type = MSG_TRANS_RESULT;
+	struct msg_trans_result *r = &m.u.result;
+	r->kind = t->kind;
+	r->flags = t->flags;
+	r->uid = t->o.uid;
+	r->started = (uint64_t)time(NULL);
+	r->command = t->command;
+	r->message = "";
+	r->count = r->changes = t->nitems;
+	r->items = t->items;
+	if (history_add(t->o.history, r, err, sizeof(err)) != 0) {
+		/* No record, no change. */
+		r->status = ERR_TRANS;
+		r->ended = (uint64_t)time(NULL);
+		r->message = err;
+		push(t, TXN_OUT_DONE, &m);
+		return;
+	}
+	t->history_id = r->history;
+	char detail[512];
+	snprintf(detail, sizeof(detail), "%s (history %llu): %s", txn_kind_name(t->kind),
+		 (unsigned long long)r->history, t->command);
+	audit(t, "begin", detail);
+	int rc = t->ops->commit(t->be, cb, err, sizeof(err), &status);
+	r->ended = (uint64_t)time(NULL);
+	r->status = rc == 0 ? 0 : error_code(status) == ERR_BACKEND ? ERR_TRANS : error_code(status);
+	r->message = rc == 0 ? "" : err;
+	r->notes = (struct strlist){t->notes, t->nnotes};
+	char herr[256];
+	if (history_put(t->o.history, r, herr, sizeof(herr)) != 0)
+		fprintf(stderr, "omgd: %s\n", herr);
+	snprintf(detail, sizeof(detail), "%s (history %llu): %s%s%s", txn_kind_name(t->kind),
+		 (unsigned long long)r->history, rc == 0 ? "ok" : "failed: ", rc == 0 ? "" : err,
+		 "");
+	audit(t, "commit", detail);
+	fprintf(stderr, "omgd: %s\n", detail);
+	push(t, TXN_OUT_DONE, &m);
+}
+
+/* The worker thread. */
+static void *worker(void *arg)
+{
+	struct txn *t = arg;
+	char err[1024] = "";
+	int status = 0;
+	struct trans_cb cb = {t, on_item, on_event, on_ask};
+	struct backend_opts bo = {t->root, strcmp(t->root, "/") != 0};
+	t->ops = backend_module(t->o.backend, err, sizeof(err));
+	if (!t->ops) {
+		send_failed(t, ERR_BACKEND, err);
+		return NULL;
+	}
+	if (!t->ops->plan) {
+		send_failed(t, ERR_UNSUPPORTED, "this backend module has no transactions");
+		return NULL;
+	}
+	t->be = t->ops->open(&bo, err, sizeof(err), &status);
+	if (!t->be) {
+		send_failed(t, ERR_BACKEND, err);
+		return NULL;
+	}
+	if (plan(t, &cb, err, sizeof(err), &status) != 0) {
+		t->ops->release(t->be);
+		t->ops->close(t->be);
+		send_failed(t, error_code(status), err);
+		return NULL;
+	}
+	send_plan(t);
+	enum decision d = wait_decision(t);
+	if (d == COMMIT)
+		commit(t, &cb);
+	t->ops->release(t->be);
+	t->ops->close(t->be);
+	t->be = NULL;
+	if (d != COMMIT) {
+		struct msg m;
+		memset(&m, 0, sizeof(m));
+		m.h.type = MSG_TRANS_RESULT;
+		m.u.result.kind = t->kind;
+		m.u.result.status = ERR_CANCELLED;
+		m.u.result.command = t->command;
+		m.u.result.message = d == CANCEL ? "cancelled" : "the plan was not confirmed in time";
+		push(t, TXN_OUT_DONE, &m);
+	}
+	return NULL;
+}
+
+struct txn *txn_start(const struct msg_plan *req, const struct txn_opts *o, char *err,
+		      size_t errlen)
+{
+	struct txn *t = xcalloc(1, sizeof(*t));
+	t->o = *o;
+	t->root = xstrdup(o->root);
+	t->kind = req->kind;
+	t->flags = req->flags;
+	t->command = xstrdup(req->command ? req->command : "");
+	t->ntargets = req->targets.n;
+	t->targets = xcalloc(req->targets.n + 1, sizeof(*t->targets));
+	for (uint32_t i = 0; i < req->targets.n; i++)
+		t->targets[i] = xstrdup(req->targets.v[i]);
+	t->arena = strpool_new();
+	snprintf(t->describe, sizeof(t->describe), "%s", txn_kind_name(t->kind));
+	for (uint32_t i = 0; i < t->ntargets && strlen(t->describe) < 200; i++)
+		snprintf(t->describe + strlen(t->describe), sizeof(t->describe) - strlen(t->describe),
+			 " %s", t->targets[i]);
+	pthread_mutex_init(&t->mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_cond_init(&t->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old); /* signals stay with the loop */
+	int rc = pthread_create(&t->thread, NULL, worker, t);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot start the transaction: %s", strerror(rc));
+		t->thread = 0;
+		txn_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* Sets the decision unless one was made. */
+static void decide(struct txn *t, enum decision d)
+{
+	pthread_mutex_lock(&t->mu);
+	if (t->decision == WAITING)
+		t->decision = d;
+	pthread_cond_broadcast(&t->cond);
+	pthread_mutex_unlock(&t->mu);
+}
+
+void txn_commit(struct txn *t)
+{
+	decide(t, COMMIT);
+}
+
+void txn_cancel(struct txn *t)
+{
+	decide(t, CANCEL);
+}
+
+int txn_answer(struct txn *t, uint32_t q, uint32_t answer)
+{
+	int rc = -1;
+	pthread_mutex_lock(&t->mu);
+	if (q && t->qwait == q && !t->qanswered && answer < t->qchoices) {
+		t->qanswered = 1;
+		t->qanswer = answer;
+		rc = 0;
+		pthread_cond_broadcast(&t->cond);
+	}
+	pthread_mutex_unlock(&t->mu);
+	return rc;
+}
+
+void txn_set_listeners(struct txn *t, unsigned n)
+{
+	pthread_mutex_lock(&t->mu);
+	t->listeners = n;
+	pthread_mutex_unlock(&t->mu);
+}
+
+int txn_committing(const struct txn *t)
+{
+	pthread_mutex_lock((pthread_mutex_t *)&t->mu);
+	int c = t->committing;
+	pthread_mutex_unlock((pthread_mutex_t *)&t->mu);
+	return c;
+}
+
+void txn_describe(struct txn *t, char *out, size_t len)
+{
+	pthread_mutex_lock(&t->mu);
+	snprintf(out, len, "%s", t->describe);
+	pthread_mutex_unlock(&t->mu);
+}
+
+void txn_free(struct txn *t)
+{
+	if (!t)
+		return;
+	if (t->thread)
+		pthread_join(t->thread, NULL);
+	struct txn_out out;
+	while (txn_next(t, &out))
+		buf_free(&out.frame);
+	pthread_mutex_destroy(&t->mu);
+	pthread_cond_destroy(&t->cond);
+	for (uint32_t i = 0; i < t->ntargets; i++)
+		free(t->targets[i]);
+	free(t->targets);
+	free(t->command);
+	free(t->root);
+	free(t->items);
+	free(t->notes);
+	strpool_free(t->arena);
+	free(t);
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/* One transaction on its own thread: plan, wait for the client's word, commit; its output queued for the loop. */
+#ifndef OMG_ENGINE_TXN_H
+#define OMG_ENGINE_TXN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/backend/backend.h"
+#include "engine/history.h"
+#include "ipc/protocol.h"
+#include "util/buf.h"
+
+struct txn;
+struct audit;
+
+struct txn_opts {
+	const char *root;               /* the engine's real root (copied) */
+	const struct backend *backend;
+	uint64_t plan_id;               /* the id the plan reply carries */
+	uint32_t uid;                   /* who asked, for history and the audit log */
+	int32_t pid;
+	unsigned lock_seconds;          /* how long to wait for another process's lock */
+	unsigned question_seconds;      /* how long a question waits for an answer */
+	unsigned plan_seconds;          /* how long a plan waits for commit or cancel */
+	struct history *history;        /* required: no transaction without a record */
+	struct audit *audit;            /* NULL: none kept */
+	int notify_fd;                  /* an eventfd written whenever output is queued */
+};
+
+/* What the worker hands the loop, in order. Each frame is a whole encoded
+ * message with request id 0: the loop sets the id of each receiver. */
+enum txn_out_kind {
+	TXN_OUT_EVENT = 1, /* a MSG_EVENT_TRANS */
+	TXN_OUT_PLAN,      /* the MSG_PLAN_REPLY */
+	TXN_OUT_FAILED,    /* a MSG_ERROR: planning failed; the worker ends */
+	TXN_OUT_DONE,      /* the MSG_TRANS_RESULT: committed, failed or cancelled; the
+			    * worker ends */
+};
+
+struct txn_out {
+	enum txn_out_kind kind;
+	struct buf frame; /* caller frees with buf_free */
+};
+
+/* Starts planning req on a new thread (strings copied). NULL with a reason. */
+struct txn *txn_start(const struct msg_plan *req, const struct txn_opts *o, char *err,
+		      size_t errlen);
+/* Takes the next output: 1 with *out filled, 0 when none is queued. */
+int txn_next(struct txn *t, struct txn_out *out);
+/* The client confirmed: commit once the plan is ready. */
+void txn_commit(struct txn *t);
+/* The client declined or went away before the commit: release the plan.
+ * Ignored once the commit has started. */
+void txn_cancel(struct txn *t);
+/* An answer to question number q. 0, or -1 when no such question waits or
+ * the answer is not one of its choices. */
+int txn_answer(struct txn *t, uint32_t q, uint32_t answer);
+/* How many clients receive this transaction's events and could answer a
+ * question; with none, questions take their default at once. */
+void txn_set_listeners(struct txn *t, unsigned n);
+/* Non-zero once the commit has started. */
+int txn_committing(const struct txn *t);
+/* "install omg-spell (committing)", for status, into out. */
+void txn_describe(struct txn *t, char *out, size_t len);
+/* Waits for the thread to end (after its last output) and frees t. */
+void txn_free(struct txn *t);
+
+/* "install", "remove", ... */
+const char *txn_kind_name(uint32_t kind);
+
+#endif
