@@ -28,15 +28,15 @@ OPT += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDSAN := -fsanitize=$(SANITIZE)
 endif
 
-# The core (omg itself) links libc, LMDB and libinih only; each backend is a module
-# loaded on demand, so a call answered from the index store never loads libalpm or
-# libapt-pkg.
+# The core (omg itself) links libc, LMDB, libinih and libcrypto (the audit log's
+# HMAC) only; each backend is a module loaded on demand, so a call answered from the
+# index store never loads libalpm or libapt-pkg.
 pc = $(shell pkg-config $(1) $(2) 2>/dev/null)
 CPPFLAGS += -Isrc -D_GNU_SOURCE -DOMG_MODULE_DIR='"$(MODULE_DIR)"' -MMD -MP
 CFLAGS += -std=c11 -fPIC -fvisibility=hidden $(OPT) $(WARN)
 CXXFLAGS += -std=c++17 -fPIC -fvisibility=hidden $(OPT) $(CXXWARN)
-ALL_CFLAGS = $(call pc,--cflags,libalpm apt-pkg lmdb inih)
-CORE_LIBS = $(call pc,--libs,lmdb inih) -pthread
+ALL_CFLAGS = $(call pc,--cflags,libalpm apt-pkg lmdb inih libcrypto)
+CORE_LIBS = $(call pc,--libs,lmdb inih libcrypto) -pthread
 MODLDFLAGS = -shared $(LDSAN) -Wl,--no-undefined -Wl,-z,defs
 
 ifeq ($(V),1)
@@ -128,7 +128,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 20
 FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -D_GNU_SOURCE \
-	$(call pc,--cflags,libalpm lmdb inih)
+	$(call pc,--cflags,libalpm lmdb inih libcrypto)
 
 build/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(UTIL_SRC) | $(O)/.deps-ok
 	$(call msg,FUZZ,$@)
