@@ -160,6 +160,18 @@ test check: $(O)/.deps-ok
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=15
 	$(Q)tests/run.sh
 
+# Developer tools: trans-run drives a backend's transactions (plan, commit) on a root; it
+# finds the modules through $(O)/tests/modules, a link to $(O)/modules.
+.PHONY: tools
+tools: $(O)/.deps-ok $(O)/tests/trans-run $(MODULES)
+	$(Q)ln -sfn ../modules $(O)/tests/modules
+
+$(O)/tests/trans-run: tests/tools/trans_run.c $(O)/libomg.a
+	$(call msg,LINK,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CFLAGS) $(LDSAN) -o $@ $< $(O)/libomg.a $(CORE_LIBS)
+-include $(O)/tests/trans-run.d
+
 bench: $(O)/.deps-ok omg $(O)/bench/loadgen
 	$(Q)OMG_LOADGEN=$(O)/bench/loadgen /usr/bin/python3 bench/run.py
 

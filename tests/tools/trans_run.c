@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+/* trans-run: drives one backend's transaction (plan, then optionally commit) on a root, for tests and by hand. */
+
+/*
+ * trans-run --backend alpm|apt --root DIR [--commit] [--recursive] [--time]
+ *           sync|install|remove|upgrade [PKG...]
+ *
+ * Output, one record a line on stdout:
+ *   ITEM action name old new repo download size_change
+ *   EVENT kind name text index/count done/total percent
+ *   QUESTION kind text => choice        (answered with its default)
+ *   LOCK holder                         (after a BACKEND_ERR_LOCKED failure)
+ *   ERROR status message                (then exits with status)
+ * Empty strings print as "-". Every field but an EVENT's text is one word:
+ * blanks in it print as "_" (a sync item's name may hold one), so a reader
+ * splits an EVENT line from both ends. --time prints "TIME plan|commit SECONDS"
+ * on stderr. Exit status: 0, or the backend_status of the failure (2 for a bad
+ * command line).
+ */
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/backend/backend.h"
+#include "engine/trans.h"
+
+/* Prints the usage and returns the usage status. */
+static int usage(void)
+{
+	fprintf(stderr, "usage: trans-run --backend alpm|apt --root DIR [--commit] [--recursive] "
+			"[--time] sync|install|remove|upgrade [PKG...]\n");
+	printf("ERROR %d bad command line\n", BACKEND_ERR_USAGE);
+	return BACKEND_ERR_USAGE;
+}
+
+/* Prints s as one word: "-" when empty, blanks as "_". */
+static void word(const char *s)
+{
+	if (s == NULL || s[0] == '\0') {
+		fputs("-", stdout);
+		return;
+	}
+	for (; *s; s++)
+		putchar(*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' ? '_' : *s);
+}
+
+/* Prints s as free text: "-" when empty, line breaks as blanks. */
+static void text(const char *s)
+{
+	if (s == NULL || s[0] == '\0') {
+		fputs("-", stdout);
+		return;
+	}
+	for (; *s; s++)
+		putchar(*s == '\n' || *s == '\r' ? ' ' : *s);
+}
+
+/* The word for a trans_action. */
+static const char *action_name(uint32_t a)
+{
+	switch (a) {
+	case ACT_INSTALL: return "install";
+	case ACT_UPGRADE: return "upgrade";
+	case ACT_DOWNGRADE: return "downgrade";
+	case ACT_REINSTALL: return "reinstall";
+	case ACT_REMOVE: return "remove";
+	default: return "unknown";
+	}
+}
+
+/* The word for a trans_event_kind (a log event says its level). */
+static const char *event_name(const struct trans_event *ev)
+{
+	switch (ev->kind) {
+	case TEV_PHASE: return "phase";
+	case TEV_DOWNLOAD: return "download";
+	case TEV_PACKAGE: return "package";
+	case TEV_LOG:
+		return ev->level == TLOG_ERROR ? "log-error"
+		       : ev->level == TLOG_WARNING ? "log-warning" : "log";
+	case TEV_LOCK: return "lock";
+	case TEV_QUESTION: return "question";
+	case TEV_DECISION: return "decision";
+	default: return "unknown";
+	}
+}
+
+/* cb->item: one ITEM line. */
+static void on_item(void *ctx, const struct trans_item *it)
+{
+	(void)ctx;
+	printf("ITEM %s ", action_name(it->action));
+	word(it->name);
+	putchar(' ');
+	word(it->old_version);
+	putchar(' ');
+	word(it->new_version);
+	putchar(' ');
+	word(it->repo);
+	printf(" %lld %lld\n", (long long)it->download, (long long)it->size_change);
+	fflush(stdout);
+}
+
+/* cb->event: one EVENT line. */
+static void on_event(void *ctx, const struct trans_event *ev)
+{
+	(void)ctx;
+	printf("EVENT %s ", event_name(ev));
+	word(ev->name);
+	putchar(' ');
+	text(ev->text);
+	printf(" %u/%u %llu/%llu %u\n", ev->index, ev->count, (unsigned long long)ev->done,
+	       (unsigned long long)ev->total, ev->percent);
+	fflush(stdout);
+}
+
+/* cb->ask: answers with the default and says so. */
+static uint32_t on_ask(void *ctx, const struct trans_question *q)
+{
+	(void)ctx;
+	printf("QUESTION %u ", q->kind);
+	text(q->text);
+	fputs(" => ", stdout);
+	text(q->def < q->choices.n ? q->choices.v[q->def] : "");
+	putchar('\n');
+	fflush(stdout);
+	return q->def;
+}
+
+/* Seconds since start. */
+static double since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* Prints the failure (and the lock holder for a locked database); returns status. */
+static int failed(const struct backend_ops *ops, void *self, int status, const char *err)
+{
+	printf("ERROR %d %s\n", status, err[0] ? err : "failed");
+	if (status == BACKEND_ERR_LOCKED && self && ops->lock_holder) {
+		char who[256];
+		ops->lock_holder(self, who, sizeof(who));
+		printf("LOCK %s\n", who[0] ? who : "-");
+	}
+	fflush(stdout);
+	return status ? status : BACKEND_ERR_TXN;
+}
+
+int main(int argc, char **argv)
+{
+	const char *backend = NULL, *root = NULL, *verb = NULL;
+	int commit = 0, timing = 0;
+	struct trans_request req = {0, 0, {NULL, 0}};
+	int i;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--backend") == 0 && i + 1 < argc)
+			backend = argv[++i];
+		else if (strcmp(argv[i], "--root") == 0 && i + 1 < argc)
+			root = argv[++i];
+		else if (strcmp(argv[i], "--commit") == 0)
+			commit = 1;
+		else if (strcmp(argv[i], "--recursive") == 0)
+			req.flags |= TRANS_RECURSIVE;
+		else if (strcmp(argv[i], "--time") == 0)
+			timing = 1;
+		else if (argv[i][0] == '-')
+			return usage();
+		else
+			break;
+	}
+	if (!backend || !root || i >= argc)
+		return usage();
+	verb = argv[i++];
+	if (strcmp(verb, "sync") == 0)
+		req.kind = TRANS_SYNC;
+	else if (strcmp(verb, "install") == 0)
+		req.kind = TRANS_INSTALL;
+	else if (strcmp(verb, "remove") == 0)
+		req.kind = TRANS_REMOVE;
+	else if (strcmp(verb, "upgrade") == 0)
+		req.kind = TRANS_UPGRADE;
+	else
+		return usage();
+	req.targets.v = (const char *const *)(argv + i);
+	req.targets.n = (uint32_t)(argc - i);
+
+	char err[1024] = "";
+	const struct backend *b = backend_by_name(backend);
+	if (!b) {
+		printf("ERROR %d unknown backend '%s'\n", BACKEND_ERR_USAGE, backend);
+		return BACKEND_ERR_USAGE;
+	}
+	const struct backend_ops *ops = backend_module(b, err, sizeof(err));
+	if (!ops || !ops->plan || !ops->commit || !ops->release) {
+		printf("ERROR %d %s\n", BACKEND_ERR_MODULE,
+		       ops ? "the backend module has no transactions" : err);
+		return BACKEND_ERR_MODULE;
+	}
+	char real[PATH_MAX];
+	if (!realpath(root, real)) {
+		printf("ERROR %d %s: %s\n", BACKEND_ERR_ROOT, root, strerror(errno));
+		return BACKEND_ERR_ROOT;
+	}
+	struct backend_opts opts = {real, strcmp(real, "/") != 0};
+	int status = 0;
+	void *self = ops->open(&opts, err, sizeof(err), &status);
+	if (!self)
+		return failed(ops, NULL, status, err);
+
+	struct trans_cb cb = {NULL, on_item, on_event, on_ask};
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int rc = ops->plan(self, &req, &cb, err, sizeof(err), &status);
+	if (timing)
+		fprintf(stderr, "TIME plan %.3f\n", since(&t0));
+	if (rc == 0 && commit) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		rc = ops->commit(self, &cb, err, sizeof(err), &status);
+		if (timing)
+			fprintf(stderr, "TIME commit %.3f\n", since(&t0));
+	}
+	int ret = rc == 0 ? 0 : failed(ops, self, status, err);
+	ops->release(self);
+	ops->close(self);
+	return ret;
+}
