@@ -87,8 +87,8 @@ int audit_verify(const char *dir, struct audit_report *out);
 
 /*
  * Parses one log line (no newline) into e, unescaping the detail into
- * detail_buf (at least n + 1 bytes; e->event and e->detail point into line
- * copies in detail_buf). 0, or -1 with a short reason in *why (static).
+ * detail_buf (at least n + 1 bytes; e->event and e->detail point into it,
+ * borrowed until it is reused). 0, or -1 with a short reason in *why (static).
  * For the reader and the fuzz target.
  */
 int audit_parse_line(const char *line, size_t n, struct audit_entry *e, char *detail_buf,
