@@ -63,6 +63,20 @@ static int fail_start(struct cli *c, int status, const char *msg)
 	return status;
 }
 
+/* Where a system engine keeps its store, history and audit log: /var/lib/omg
+ * for the real system, ROOT/var/lib/omg for another root (as pacman keeps a
+ * root's state inside it). NULL in user mode (the XDG data directory).
+ * Caller frees. */
+static char *system_data_dir(const struct cli *c)
+{
+	if (!c->system)
+		return NULL;
+	char real[PATH_MAX];
+	if (!c->root || !realpath(c->root, real) || strcmp(real, "/") == 0)
+		return xstrdup(OMG_SYSTEM_STATE_DIR);
+	return xasprintf("%s%s", real, OMG_SYSTEM_STATE_DIR);
+}
+
 /* An inherited listening socket (systemd socket activation), or -1. */
 static int activated_fd(void)
 {
@@ -101,14 +115,17 @@ static int run(struct cli *c)
 		return fail_start(c, EXIT_USAGE, err);
 	}
 	const char *no_store = getenv("OMG_NO_STORE");
-	struct engine_opts eo = {c->root, c->backend, !(no_store && *no_store),
-				 c->system ? OMG_SYSTEM_STATE_DIR : NULL, 1};
+	char *data_dir = system_data_dir(c);
+	struct engine_opts eo = {c->root, c->backend, !(no_store && *no_store), data_dir, 1};
 	int status;
 	c->engine = engine_open(&eo, err, sizeof(err), &status);
 	if (!c->engine) {
 		free(r.path);
+		free(data_dir);
 		return fail_start(c, status ? status : EXIT_DB, err);
 	}
+	if (!data_dir)
+		data_dir = store_default_dir();
 	raise_nofile();
 	struct server_opts o;
 	server_defaults(&o);
@@ -119,7 +136,6 @@ static int run(struct cli *c)
 	o.reload = reload;
 	o.reload_ctx = &r;
 	o.socket = c->socket;
-	char *data_dir = c->system ? xstrdup(OMG_SYSTEM_STATE_DIR) : store_default_dir();
 	o.data_dir = data_dir;
 	if (!o.socket && o.listen_fd < 0) {
 		char real[PATH_MAX];

@@ -363,6 +363,8 @@ void out_engine_status(struct cli *c, const char *socket, const struct msg_statu
 		json_kv_int(b, "cache_hits", (int64_t)s->cache_hits, 0);
 		json_kv_int(b, "cache_misses", (int64_t)s->cache_misses, 0);
 		json_kv_strv(b, "warnings", s->warnings.v, s->warnings.n, 0);
+		json_kv_str_or_null(b, "transaction", *s->transaction ? s->transaction : NULL, 0);
+		json_kv_str_or_null(b, "audit_dir", *s->audit_dir ? s->audit_dir : NULL, 0);
 		buf_puts(b, "}\n");
 		return;
 	}
@@ -379,4 +381,9 @@ void out_engine_status(struct cli *c, const char *socket, const struct msg_statu
 		   out_col(c, COL_LABEL), out_col(c, COL_RESET), (unsigned long long)s->clients,
 		   (unsigned long long)s->requests, (unsigned long long)s->cache_hits,
 		   (unsigned long long)asked, asked ? 100.0 * (double)s->cache_hits / (double)asked : 0);
+	buf_printf(b, "%stxn%s     %s\n", out_col(c, COL_LABEL), out_col(c, COL_RESET),
+		   *s->transaction ? s->transaction : "none running (omg history)");
+	if (*s->audit_dir)
+		buf_printf(b, "%saudit%s   %s\n", out_col(c, COL_LABEL), out_col(c, COL_RESET),
+			   s->audit_dir);
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "engine/txn.h"
 #include "ipc/codec.h"
 #include "util/json.h"
 #include "util/xalloc.h"
@@ -42,33 +43,7 @@ static void on_sigint(int sig)
 struct progress {
 	int tty;          /* stderr is a terminal: one line redrawn in place */
 	int line;         /* a progress line is on screen */
-	char name[256];   /* the item the last plain line was about */
-	uint32_t kind;
 };
-
-static const char *action_name(uint32_t a)
-{
-	switch (a) {
-	case ACT_INSTALL: return "install";
-	case ACT_UPGRADE: return "upgrade";
-	case ACT_DOWNGRADE: return "downgrade";
-	case ACT_REINSTALL: return "reinstall";
-	case ACT_REMOVE: return "remove";
-	case ACT_REFRESH: return "refresh";
-	default: return "change";
-	}
-}
-
-static const char *kind_name(uint32_t k)
-{
-	switch (k) {
-	case TRANS_SYNC: return "sync";
-	case TRANS_INSTALL: return "install";
-	case TRANS_REMOVE: return "remove";
-	case TRANS_UPGRADE: return "upgrade";
-	default: return "transaction";
-	}
-}
 
 /* Clears the progress line, if one is drawn. */
 static void progress_clear(struct progress *p)
@@ -154,12 +129,14 @@ static void progress_event(struct cli *c, struct progress *p, const struct msg_e
 				fputc('\n', stderr);
 				p->line = 0;
 			}
-		} else if (done || strcmp(p->name, ev->name) != 0 || p->kind != ev->kind) {
-			/* Plain: one line when an item starts and one when it ends. */
-			if (done || ev->percent == 0 || strcmp(p->name, ev->name) != 0)
-				fprintf(stderr, "%s%s\n", b.p, done ? " (done)" : "");
-			snprintf(p->name, sizeof(p->name), "%s", done ? "" : ev->name);
-			p->kind = ev->kind;
+		} else if (done && ev->name[0]) {
+			/* Plain: one line per file or package, when it is done. */
+			if (ev->kind == TEV_DOWNLOAD)
+				fprintf(stderr, "%s\n", b.p);
+			else
+				fprintf(stderr, "%s: done\n", b.p);
+		} else if (ev->kind == TEV_DOWNLOAD && !strcmp(ev->text, "retrying")) {
+			fprintf(stderr, "%s\n", b.p);
 		}
 		fflush(stderr);
 		break;
@@ -249,7 +226,7 @@ static void print_plan_text(struct cli *c, const struct msg_plan_reply *p)
 		const struct trans_item *it = &p->items[i];
 		struct buf v = {0};
 		versions(&v, it);
-		printf("  %-9s %s%-*s%s  %s%-*s%s  %-10s", action_name(it->action), out_col(c, COL_NAME),
+		printf("  %-9s %s%-*s%s  %s%-*s%s  %-10s", txn_action_name(it->action), out_col(c, COL_NAME),
 		       (int)wn, it->name, out_col(c, COL_RESET),
 		       out_col(c, it->action == ACT_REMOVE ? COL_VERSION : COL_NEWVERSION), (int)wv,
 		       v.p ? v.p : "", out_col(c, COL_RESET), it->repo);
@@ -279,7 +256,7 @@ static void print_plan_text(struct cli *c, const struct msg_plan_reply *p)
 	const char *sep = " ";
 	for (uint32_t a = ACT_INSTALL; a <= ACT_REMOVE; a++) {
 		if (counts[a]) {
-			printf("%s%u to %s", sep, counts[a], action_name(a));
+			printf("%s%u to %s", sep, counts[a], txn_action_name(a));
 			sep = ", ";
 		}
 	}
@@ -299,7 +276,7 @@ static void json_items(struct buf *b, const char *key, const struct trans_item *
 	for (uint32_t i = 0; i < n; i++) {
 		buf_puts(b, i ? "," : "");
 		buf_putc(b, '{');
-		json_kv_str(b, "action", action_name(v[i].action), 1);
+		json_kv_str(b, "action", txn_action_name(v[i].action), 1);
 		json_kv_str(b, "name", v[i].name, 0);
 		json_kv_str_or_null(b, "old_version", v[i].old_version[0] ? v[i].old_version : NULL, 0);
 		json_kv_str_or_null(b, "new_version", v[i].new_version[0] ? v[i].new_version : NULL, 0);
@@ -315,7 +292,7 @@ static void json_items(struct buf *b, const char *key, const struct trans_item *
 static void json_plan(struct buf *b, const struct msg_plan_reply *p)
 {
 	buf_putc(b, '{');
-	json_kv_str(b, "kind", kind_name(p->kind), 1);
+	json_kv_str(b, "kind", txn_kind_name(p->kind), 1);
 	json_items(b, "items", p->items, p->count);
 	json_kv_int(b, "download", p->download, 0);
 	json_kv_int(b, "size_change", p->size_change, 0);
@@ -338,7 +315,7 @@ static void json_result(struct buf *b, const struct msg_trans_result *r, int ite
 {
 	buf_putc(b, '{');
 	json_kv_int(b, "id", (int64_t)r->history, 1);
-	json_kv_str(b, "kind", kind_name(r->kind), 0);
+	json_kv_str(b, "kind", txn_kind_name(r->kind), 0);
 	json_kv_str(b, "result", status_name(r->status), 0);
 	json_kv_str_or_null(b, "message", r->message[0] ? r->message : NULL, 0);
 	json_kv_int(b, "uid", r->uid, 0);
@@ -358,16 +335,20 @@ static int print_result(struct cli *c, const struct msg_trans_result *r)
 	for (uint32_t i = 0; i < r->notes.n && !c->json; i++)
 		printf("decided: %s\n", r->notes.v[i]);
 	if (r->status == 0) {
-		if (!c->json)
-			printf("Done: %s, %u change(s) (history %llu).\n", kind_name(r->kind), r->changes,
+		if (c->json)
+			return EXIT_OK;
+		if (r->kind == TRANS_SYNC)
+			printf("Databases refreshed (history %llu).\n", (unsigned long long)r->history);
+		else
+			printf("Done: %u package(s) changed (history %llu).\n", r->changes,
 			       (unsigned long long)r->history);
 		return EXIT_OK;
 	}
 	if (r->history)
-		fprintf(stderr, "omg: %s %s: %s (history %llu)\n", kind_name(r->kind),
+		fprintf(stderr, "omg: %s %s: %s (history %llu)\n", txn_kind_name(r->kind),
 			status_name(r->status), r->message, (unsigned long long)r->history);
 	else
-		fprintf(stderr, "omg: %s %s: %s\n", kind_name(r->kind), status_name(r->status),
+		fprintf(stderr, "omg: %s %s: %s\n", txn_kind_name(r->kind), status_name(r->status),
 			r->message);
 	return cli_exit_for(r->status);
 }
@@ -431,7 +412,7 @@ static int run(struct cli *c, uint32_t kind, uint32_t flags, int argc, char **ar
 		return rc;
 	struct progress p = {.tty = isatty(STDERR_FILENO)};
 	struct buf cmdline = {0};
-	buf_printf(&cmdline, "omg %s", kind_name(kind));
+	buf_printf(&cmdline, "omg %s", txn_kind_name(kind));
 	if (flags & TRANS_RECURSIVE)
 		buf_puts(&cmdline, " --recursive");
 	for (int i = 0; i < argc; i++)
@@ -457,7 +438,7 @@ static int run(struct cli *c, uint32_t kind, uint32_t flags, int argc, char **ar
 	if ((rc = wait_reply(c, &p, req.h.id, &m, arena)) != 0)
 		goto out;
 	if (m.h.type == MSG_ERROR) {
-		fprintf(stderr, "omg: %s: %s\n", kind_name(kind), m.u.error.message);
+		fprintf(stderr, "omg: %s: %s\n", txn_kind_name(kind), m.u.error.message);
 		rc = cli_exit_for(m.u.error.code);
 		goto out;
 	}
@@ -523,7 +504,7 @@ static int run(struct cli *c, uint32_t kind, uint32_t flags, int argc, char **ar
 		goto out;
 	}
 	if (m.h.type == MSG_ERROR) {
-		fprintf(stderr, "omg: %s: %s\n", kind_name(kind), m.u.error.message);
+		fprintf(stderr, "omg: %s: %s\n", txn_kind_name(kind), m.u.error.message);
 		rc = cli_exit_for(m.u.error.code);
 	} else if (m.h.type == MSG_TRANS_RESULT) {
 		rc = print_result(c, &m.u.result);
@@ -714,7 +695,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
 			const struct trans_item *it = &r->items[i];
 			struct buf v = {0};
 			versions(&v, it);
-			buf_printf(b, "  %-9s %s %s\n", action_name(it->action), it->name, v.p ? v.p : "");
+			buf_printf(b, "  %-9s %s %s\n", txn_action_name(it->action), it->name, v.p ? v.p : "");
 			buf_free(&v);
 		}
 		for (uint32_t i = 0; i < r->notes.n; i++)

@@ -75,6 +75,19 @@ const char *txn_kind_name(uint32_t kind)
 	}
 }
 
+const char *txn_action_name(uint32_t action)
+{
+	switch (action) {
+	case ACT_INSTALL: return "install";
+	case ACT_UPGRADE: return "upgrade";
+	case ACT_DOWNGRADE: return "downgrade";
+	case ACT_REINSTALL: return "reinstall";
+	case ACT_REMOVE: return "remove";
+	case ACT_REFRESH: return "refresh";
+	default: return "change";
+	}
+}
+
 /* Queues one encoded message for the loop and wakes it. */
 static void push(struct txn *t, enum txn_out_kind kind, const struct msg *m)
 {
@@ -400,9 +413,9 @@ static void commit(struct txn *t, const struct trans_cb *cb)
 		return;
 	}
 	t->history_id = r->history;
-	char detail[512];
-	snprintf(detail, sizeof(detail), "%s (history %llu): %s", txn_kind_name(t->kind),
-		 (unsigned long long)r->history, t->command);
+	char detail[2048];
+	snprintf(detail, sizeof(detail), "%s (history %llu)", t->command,
+		 (unsigned long long)r->history);
 	audit(t, "begin", detail);
 	int rc = t->ops->commit(t->be, cb, err, sizeof(err), &status);
 	r->ended = (uint64_t)time(NULL);
@@ -412,9 +425,16 @@ static void commit(struct txn *t, const struct trans_cb *cb)
 	char herr[256];
 	if (history_put(t->o.history, r, herr, sizeof(herr)) != 0)
 		fprintf(stderr, "omgd: %s\n", herr);
-	snprintf(detail, sizeof(detail), "%s (history %llu): %s%s%s", txn_kind_name(t->kind),
-		 (unsigned long long)r->history, rc == 0 ? "ok" : "failed: ", rc == 0 ? "" : err,
-		 "");
+	struct buf d = {0};
+	buf_printf(&d, "%s (history %llu): %s%s", t->command, (unsigned long long)r->history,
+		   rc == 0 ? "ok" : "failed: ", rc == 0 ? "" : err);
+	for (uint32_t i = 0; i < t->nitems && d.len < 1500; i++) {
+		const struct trans_item *it = &t->items[i];
+		buf_printf(&d, "%s%s %s%s%s", i ? ", " : "; ", txn_action_name(it->action), it->name,
+			   *it->new_version ? " " : "", it->new_version);
+	}
+	snprintf(detail, sizeof(detail), "%s", d.p);
+	buf_free(&d);
 	audit(t, "commit", detail);
 	fprintf(stderr, "omgd: %s\n", detail);
 	push(t, TXN_OUT_DONE, &m);

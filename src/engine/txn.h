@@ -66,7 +66,9 @@ void txn_describe(struct txn *t, char *out, size_t len);
 /* Waits for the thread to end (after its last output) and frees t. */
 void txn_free(struct txn *t);
 
-/* "install", "remove", ... */
+/* "install", "remove", ... for an enum trans_kind; static strings. */
 const char *txn_kind_name(uint32_t kind);
+/* "install", "upgrade", ... for an enum trans_action; static strings. */
+const char *txn_action_name(uint32_t action);
 
 #endif

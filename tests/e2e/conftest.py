@@ -2,8 +2,10 @@
 """Shared fixtures for the end-to-end tests: the real omg binary, sandbox roots built by
 tests/fixtures, temporary XDG directories, and helpers to run the native tools."""
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -75,6 +77,27 @@ def omg(xdg):
     for log in sorted(logs.glob("*.log")) if logs.is_dir() else []:
         text = log.read_text(errors="replace")
         assert "Sanitizer" not in text and "runtime error" not in text, (log, text[-4000:])
+
+
+@pytest.fixture
+def env(omg, tmp_path):
+    """omg with runtime, state and config directories of its own: no engine runs yet.
+    Every engine started here is stopped at the end."""
+    e = {"XDG_RUNTIME_DIR": tempfile.mkdtemp(prefix="omgt-")}  # short: sun_path is small
+    for var in ("XDG_STATE_HOME", "XDG_CONFIG_HOME"):
+        d = tmp_path / var.lower()
+        d.mkdir(mode=0o700)
+        e[var] = str(d)
+
+    def run(*args, root=None, extra=None, check=None):
+        return omg.run(*args, root=root, env=dict(e, **(extra or {})), check=check)
+    run.env = e
+    run.full = dict(omg.env, **e)  # the whole environment, for Popen
+    run.config = tmp_path / "xdg_config_home" / "omg" / "config"
+    run.log = tmp_path / "xdg_state_home" / "omg"
+    yield run
+    omg.run("daemon", "stop", "--all", env=e, check=0)
+    shutil.rmtree(e["XDG_RUNTIME_DIR"])
 
 
 @pytest.fixture(scope="session")

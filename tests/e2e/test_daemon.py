@@ -11,7 +11,7 @@ import time
 import pytest
 
 from conftest import OMG
-from wire import connect, frame, hello, read_msg
+from wire import VERSION, connect, frame, hello, read_msg
 
 
 @pytest.fixture
@@ -77,10 +77,10 @@ def test_bad_peers_do_not_hurt_the_engine(omg, daemon):
     s = connect(path)
     s.sendall(hello())
     read_msg(s)
-    s.sendall(frame(1, 0x0101, 5, struct.pack("<I", 0x7fffffff)))
+    s.sendall(frame(VERSION, 0x0101, 5, struct.pack("<I", 0x7fffffff)))
     (hdr, body) = read_msg(s)
     assert hdr[1] == 0x0003 and hdr[2] == 5
-    s.sendall(frame(1, 0x0103, 6))
+    s.sendall(frame(VERSION, 0x0103, 6))
     (hdr, _) = read_msg(s)
     assert hdr[1] == 0x0201 and hdr[2] == 6
     # a truncated frame, then a hang-up

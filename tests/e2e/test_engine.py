@@ -18,32 +18,12 @@ import time
 
 import pytest
 
-from conftest import OMG, arch, debian
-from wire import connect, frame, hello, read_msg
+from conftest import OMG, arch, debian, spec
+from wire import VERSION, connect, frame, hello, plan_body, read_msg
 
 MSG_ERROR, MSG_STATUS, MSG_SUBSCRIBE, MSG_OK = 0x0003, 0x0103, 0x0104, 0x0202
-MSG_EVENT_STATUS, MSG_PLAN = 0x0300, 0x0400
+MSG_EVENT_STATUS, MSG_PLAN, MSG_PLAN_REPLY = 0x0300, 0x0400, 0x0203
 ERR_DENIED, ERR_UNSUPPORTED = 5, 8
-
-
-@pytest.fixture
-def env(omg, tmp_path):
-    """omg with runtime, state and config directories of its own: no engine runs yet.
-    Every engine started here is stopped at the end."""
-    e = {"XDG_RUNTIME_DIR": tempfile.mkdtemp(prefix="omgt-")}  # short: sun_path is small
-    for var in ("XDG_STATE_HOME", "XDG_CONFIG_HOME"):
-        d = tmp_path / var.lower()
-        d.mkdir(mode=0o700)
-        e[var] = str(d)
-
-    def run(*args, root=None, extra=None, check=None):
-        return omg.run(*args, root=root, env=dict(e, **(extra or {})), check=check)
-    run.env = e
-    run.config = tmp_path / "xdg_config_home" / "omg" / "config"
-    run.log = tmp_path / "xdg_state_home" / "omg"
-    yield run
-    omg.run("daemon", "stop", "--all", env=e, check=0)
-    shutil.rmtree(e["XDG_RUNTIME_DIR"])
 
 
 def engine(run, root):
@@ -71,7 +51,7 @@ def test_first_command_starts_the_engine_once(env, sb):
     assert len({p.stdout for p in out}) == 1
     assert len(sockets(env)) == 1
     st = engine(env, sb["root"])
-    assert st["mode"] == "user" and st["root"] == sb["root"] and st["packages"] == 14
+    assert st["mode"] == "user" and st["root"] == sb["root"] and st["packages"] == len(spec.PACKAGES)
     # one engine process for the root
     pids = subprocess.run(["pgrep", "-f", "--", f"--root {sb['root']} daemon --socket "
                            f"{env.env['XDG_RUNTIME_DIR']}"], capture_output=True, text=True)
@@ -202,7 +182,7 @@ def test_subscriber_gets_a_status_event_on_change(env, arch_sb, tmp_path):
     s = connect(path)
     s.sendall(hello())
     read_msg(s)
-    s.sendall(frame(1, MSG_SUBSCRIBE, 9, struct.pack("<I", 1)))
+    s.sendall(frame(VERSION, MSG_SUBSCRIBE, 9, struct.pack("<I", 1)))
     (hdr, _) = read_msg(s)
     assert hdr[1] == MSG_OK and hdr[2] == 9
     (hdr, body) = read_msg(s)  # where things stand now
@@ -255,7 +235,7 @@ def test_many_concurrent_clients(env, sb):
     for s in conns:
         read_msg(s)
     for i, s in enumerate(conns):
-        s.sendall(frame(1, MSG_STATUS, 100 + i))
+        s.sendall(frame(VERSION, MSG_STATUS, 100 + i))
     for i, s in enumerate(conns):
         (hdr, _) = read_msg(s)
         assert hdr[1] == 0x0201 and hdr[2] == 100 + i
@@ -336,12 +316,14 @@ def test_system_engine_refuses_mutations_outside_the_admin_group(omg, sb, throwa
         wait_for(path)
         assert oct(os.stat(os.path.dirname(path)).st_mode & 0o777) == "0o755"
         # a user outside the group reads, and is refused a mutation
-        out = as_user((user, None), path, [(MSG_STATUS, b""), (MSG_PLAN, b"")])
+        plan = plan_body(2, 0, ["omg-spell"], "omg install omg-spell")
+        out = as_user((user, None), path, [(MSG_STATUS, b""), (MSG_PLAN, plan)])
         assert out == [["status-reply"], ["error", ERR_DENIED]], out
-        # in the group, the request passes the check (transactions come later)
+        # in the group, the request passes the check and the engine plans (the plan is
+        # dropped when the peer goes away without committing)
         subprocess.run(["usermod", "-aG", group, user], check=True)
-        out = as_user((user, group), path, [(MSG_PLAN, b"")])
-        assert out == [["error", ERR_UNSUPPORTED]], out
+        out = as_user((user, group), path, [(MSG_PLAN, plan)])
+        assert out == [[hex(MSG_PLAN_REPLY)]], out
         # the omg CLI of that user reads through the system engine
         q = subprocess.run([str(OMG), "--socket", path, "--json", "status"], user=user,
                            env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"},

@@ -10,6 +10,7 @@ import struct
 import sys
 
 MSG_ERROR, MSG_STATUS_REPLY = 0x0003, 0x0201
+VERSION = 2  # OMG_PROTO_VERSION
 
 
 def frame(version, type_, id_=1, body=b""):
@@ -17,8 +18,23 @@ def frame(version, type_, id_=1, body=b""):
     return struct.pack(">I", len(msg)) + msg
 
 
-def hello(lo=1, hi=1):
-    return frame(1, 0x0001, 1, struct.pack("<II", lo, hi) + struct.pack("<I", 3) + b"raw")
+def strings(*items):
+    """A list of strings as the codec writes it: a count, then each with its length."""
+    out = struct.pack("<I", len(items))
+    for item in items:
+        b = item.encode()
+        out += struct.pack("<I", len(b)) + b
+    return out
+
+
+def plan_body(kind, flags, targets, command=""):
+    """A plan request: kind (1 sync, 2 install, 3 remove, 4 upgrade), flags, targets."""
+    c = command.encode()
+    return struct.pack("<II", kind, flags) + strings(*targets) + struct.pack("<I", len(c)) + c
+
+
+def hello(lo=VERSION, hi=VERSION):
+    return frame(VERSION, 0x0001, 1, struct.pack("<II", lo, hi) + struct.pack("<I", 3) + b"raw")
 
 
 def read_msg(s):
@@ -53,7 +69,7 @@ def main(path, reqs):
         return [["error", struct.unpack("<I", body[:4])[0]]]
     out = []
     for i, (type_, hexbody) in enumerate(reqs):
-        s.sendall(frame(1, type_, 10 + i, bytes.fromhex(hexbody)))
+        s.sendall(frame(VERSION, type_, 10 + i, bytes.fromhex(hexbody)))
         hdr, body = read_msg(s)
         out.append(["error", struct.unpack("<I", body[:4])[0]] if hdr[1] == MSG_ERROR else
                    ["status-reply"] if hdr[1] == MSG_STATUS_REPLY else [hex(hdr[1])])

@@ -131,7 +131,9 @@ static void test_every_type_has_a_schema(void **state)
 	static const uint16_t types[] = {MSG_HELLO, MSG_HELLO_OK, MSG_ERROR, MSG_SEARCH, MSG_INFO,
 					 MSG_LIST, MSG_STATUS, MSG_SUBSCRIBE, MSG_PKGS,
 					 MSG_STATUS_REPLY, MSG_OK, MSG_EVENT_STATUS, MSG_PLAN,
-					 MSG_COMMIT, MSG_CANCEL, MSG_ANSWER, MSG_ATTACH};
+					 MSG_COMMIT, MSG_CANCEL, MSG_ANSWER, MSG_ATTACH,
+					 MSG_HISTORY, MSG_PLAN_REPLY, MSG_TRANS_RESULT,
+					 MSG_HISTORY_REPLY, MSG_EVENT_TRANS};
 	struct strpool *arena = strpool_new();
 	struct buf b = {0};
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
@@ -146,6 +148,63 @@ static void test_every_type_has_a_schema(void **state)
 	memset(&m, 0, sizeof(m));
 	m.h.type = 0x7777;
 	assert_int_equal(codec_encode(&b, &m), -1);
+	buf_free(&b);
+	strpool_free(arena);
+}
+
+/* Plan replies and history entries carry arrays of records, nested in history. */
+static void test_record_arrays(void **state)
+{
+	(void)state;
+	struct strpool *arena = strpool_new();
+	struct buf b = {0};
+	struct trans_item items[2] = {
+		{ACT_UPGRADE, PKG_REASON_EXPLICIT, "omg-editor", "1.0-1", "1.1-1", "core", 829, 0},
+		{ACT_INSTALL, PKG_REASON_DEPEND, "omg-lib", "", "2.0-1", "core", 100, 4096},
+	};
+	struct msg m, out;
+	memset(&m, 0, sizeof(m));
+	m.h.type = MSG_PLAN_REPLY;
+	m.u.plan_reply.plan = 7;
+	m.u.plan_reply.count = 2;
+	m.u.plan_reply.items = items;
+	m.u.plan_reply.download = 929;
+	assert_int_equal(roundtrip(&m, &out, arena, &b), CODEC_OK);
+	assert_int_equal(out.u.plan_reply.count, 2);
+	assert_string_equal(out.u.plan_reply.items[1].name, "omg-lib");
+	assert_string_equal(out.u.plan_reply.items[0].old_version, "1.0-1");
+	assert_int_equal(out.u.plan_reply.items[1].size_change, 4096);
+	assert_int_equal(out.u.plan_reply.download, 929);
+
+	struct msg_trans_result entries[2];
+	memset(entries, 0, sizeof(entries));
+	entries[0].history = 3;
+	entries[0].command = "omg upgrade";
+	entries[0].count = 2;
+	entries[0].items = items;
+	entries[1].history = 2;
+	entries[1].status = ERR_INTERRUPTED;
+	memset(&m, 0, sizeof(m));
+	m.h.type = MSG_HISTORY_REPLY;
+	m.u.history_reply.count = 2;
+	m.u.history_reply.entries = entries;
+	assert_int_equal(roundtrip(&m, &out, arena, &b), CODEC_OK);
+	assert_int_equal(out.u.history_reply.count, 2);
+	assert_string_equal(out.u.history_reply.entries[0].command, "omg upgrade");
+	assert_string_equal(out.u.history_reply.entries[0].items[1].new_version, "2.0-1");
+	assert_int_equal(out.u.history_reply.entries[1].status, ERR_INTERRUPTED);
+	assert_int_equal(out.u.history_reply.entries[1].count, 0);
+
+	/* A record count far beyond the bytes there is refused before allocating. */
+	uint8_t bad[12 + 8 + 4 + 4];
+	memset(bad, 0, sizeof(bad));
+	bad[2] = MSG_PLAN_REPLY & 0xff;
+	bad[3] = MSG_PLAN_REPLY >> 8;
+	bad[12 + 8 + 4] = 0xff, bad[12 + 8 + 5] = 0xff, bad[12 + 8 + 6] = 0xff;
+	char err[256];
+	struct msg m2;
+	assert_int_equal(codec_decode(bad, sizeof(bad), &m2, arena, err, sizeof(err)),
+			 CODEC_MALFORMED);
 	buf_free(&b);
 	strpool_free(arena);
 }
@@ -229,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_hello_and_error),
 		cmocka_unit_test(test_search_and_pkgs),
 		cmocka_unit_test(test_every_type_has_a_schema),
+		cmocka_unit_test(test_record_arrays),
 		cmocka_unit_test(test_bad_messages),
 		cmocka_unit_test(test_frames),
 	};
