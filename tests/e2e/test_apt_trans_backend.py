@@ -506,6 +506,23 @@ def test_conffile_kept_is_reported_as_a_decision(sb):
     audit_clean(sb)
 
 
+def test_dpkg_failure_is_reported_with_dpkgs_reason(sb):
+    # Two packages shipping the same file, neither replacing the other: dpkg refuses.
+    add_package(sb, "omg-a", "1.0", conffile=("/usr/share/omg-clash", "a\n"))
+    add_package(sb, "omg-b", "1.0", conffile=("/usr/share/omg-clash", "b\n"))
+    assert trans(sb, "sync", commit=True).rc == 0
+    assert trans(sb, "install", "omg-a", commit=True).rc == 0
+    r = trans(sb, "install", "omg-b", commit=True)
+    assert r.rc == EXIT_TRANS, r
+    assert r.error[1] == ("omg-b: trying to overwrite '/usr/share/omg-clash', which is also "
+                          "in package omg-a 1.0-1"), r
+    assert any(e["text"].startswith("dpkg: error processing archive") for e in r.kinds("log")), r
+    assert [e for e in r.kinds("log-error") if "omg-b" in e["text"]], r
+    assert "omg-b" not in dpkg_l(sb)  # dpkg undid the unpack
+    audit_clean(sb)
+    assert lock_is_free(sb)
+
+
 def test_dpkg_output_is_captured_not_printed(sb):
     r = trans(sb, "install", "omg-spell", commit=True)
     assert r.rc == 0, r

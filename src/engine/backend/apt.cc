@@ -1336,9 +1336,15 @@ public:
 	void Pulse() override { em_.flush_log(false); }
 
 private:
-	/* "name" for the native architecture and "all", else "name:arch". */
+	/* "name" for the native architecture and "all", else "name:arch"; for
+	 * an archive dpkg failed to unpack (a path), the name in its file name. */
 	std::string short_name(const std::string &pkg) const
 	{
+		if (pkg.find('/') != std::string::npos && pkg.size() > 4 &&
+		    pkg.compare(pkg.size() - 4, 4, ".deb") == 0) {
+			std::string base = flNotDir(pkg);
+			return DeQuoteString(base.substr(0, base.find('_')));
+		}
 		for (const std::string &suffix : {native_, std::string(":all")})
 			if (pkg.size() > suffix.size() &&
 			    pkg.compare(pkg.size() - suffix.size(), suffix.size(), suffix) == 0)
@@ -2391,6 +2397,7 @@ static void apt_lock_holder(void *self, char *out, size_t outlen)
 __attribute__((visibility("default"))) extern const struct backend_ops omg_backend_apt;
 const struct backend_ops omg_backend_apt = {"apt",	     apt_open,	 apt_load,
 					    apt_vercmp,	     apt_close,	 apt_plan,
-					    apt_commit,	     apt_release, apt_lock_holder};
+					    apt_commit,	     apt_release, apt_lock_holder,
+					    nullptr /* dpkg's locks go with the process */};
 
 } // extern "C"
