@@ -32,6 +32,7 @@
 #include "ipc/frame.h"
 #include "ipc/sockpath.h"
 #include "util/buf.h"
+#include "util/hash.h"
 #include "util/strpool.h"
 #include "util/xalloc.h"
 
@@ -100,6 +101,7 @@ struct server {
 	struct history *history;
 	struct audit *audit;
 	char *txn_error;         /* why transactions are off, or NULL */
+	char *lock_marker;       /* txn_opts.lock_marker */
 };
 
 /* Tags for the fds that are not connections. */
@@ -529,6 +531,7 @@ static void on_plan(struct server *s, struct conn *c, const struct msg *m)
 		.history = s->history,
 		.audit = s->audit,
 		.notify_fd = s->txnfd,
+		.lock_marker = s->lock_marker,
 	};
 	s->txn = txn_start(&m->u.plan, &o, err, sizeof(err));
 	if (!s->txn) {
@@ -714,6 +717,14 @@ static void open_records(struct server *s)
 		s->txn_error = xstrdup(err);
 		history_close(s->history);
 		s->history = NULL;
+	}
+	s->lock_marker = xasprintf("%s/lock-%016llx", s->o.data_dir,
+				   (unsigned long long)hash_fnv1a(key, strlen(key)));
+	char note[4600];
+	if (txn_recover_lock(s->lock_marker, note, sizeof(note))) {
+		fprintf(stderr, "omgd: %s\n", note);
+		if (s->audit)
+			audit_append(s->audit, (uint32_t)getuid(), (int32_t)getpid(), "stale-lock", note);
 	}
 	if (s->history) {
 		char why[160];
@@ -1297,5 +1308,6 @@ out:
 	history_close(s.history);
 	audit_close(s.audit);
 	free(s.txn_error);
+	free(s.lock_marker);
 	return rc;
 }

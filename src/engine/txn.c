@@ -3,11 +3,13 @@
 #include "engine/txn.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -440,6 +442,72 @@ static void commit(struct txn *t, const struct trans_cb *cb)
 	push(t, TXN_OUT_DONE, &m);
 }
 
+/* Notes the lock file the plan holds, so that the next engine can remove it
+ * if this one dies holding it. */
+static void mark_lock(struct txn *t)
+{
+	const char *lock = t->o.lock_marker && t->ops->lock_file ? t->ops->lock_file(t->be) : NULL;
+	struct stat st;
+	if (!lock || stat(lock, &st) != 0)
+		return;
+	char *tmp = xasprintf("%s.tmp", t->o.lock_marker);
+	FILE *f = fopen(tmp, "w");
+	if (f) {
+		fprintf(f, "%d %llu %lld %ld %s\n", (int)getpid(), (unsigned long long)st.st_ino,
+			(long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec, lock);
+		if (fflush(f) == 0 && fsync(fileno(f)) == 0 && fclose(f) == 0)
+			rename(tmp, t->o.lock_marker);
+		else
+			unlink(tmp);
+	}
+	free(tmp);
+}
+
+/* Non-zero if pid is a live process (a zombie is not: it holds no files). */
+static int alive(int pid)
+{
+	if (kill(pid, 0) != 0 && errno == ESRCH)
+		return 0;
+	char path[64], stat_line[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	int live = 1;
+	if (fgets(stat_line, sizeof(stat_line), f)) {
+		const char *p = strrchr(stat_line, ')'); /* after the command name */
+		live = !(p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'));
+	}
+	fclose(f);
+	return live;
+}
+
+int txn_recover_lock(const char *marker, char *note, size_t notelen)
+{
+	FILE *f = fopen(marker, "r");
+	if (!f)
+		return 0;
+	int pid = 0;
+	unsigned long long ino = 0;
+	long long sec = 0;
+	long nsec = 0;
+	char path[4096] = "";
+	int n = fscanf(f, "%d %llu %lld %ld %4095[^\n]", &pid, &ino, &sec, &nsec, path);
+	fclose(f);
+	int rc = 0;
+	struct stat st;
+	if (n == 5 && pid > 0 && pid != getpid() && !alive(pid) &&
+	    stat(path, &st) == 0 && st.st_ino == ino && st.st_mtim.tv_sec == sec &&
+	    st.st_mtim.tv_nsec == nsec && unlink(path) == 0) {
+		snprintf(note, notelen, "removed %s, the lock the transaction of engine pid %d held "
+					"when it stopped", path, pid);
+		rc = 1;
+	}
+	if (n != 5 || pid == getpid() || !alive(pid))
+		unlink(marker); /* done with, or not ours to judge while that engine lives */
+	return rc;
+}
+
 /* The worker thread. */
 static void *worker(void *arg)
 {
@@ -468,6 +536,7 @@ static void *worker(void *arg)
 		send_failed(t, error_code(status), err);
 		return NULL;
 	}
+	mark_lock(t);
 	send_plan(t);
 	enum decision d = wait_decision(t);
 	if (d == COMMIT)
@@ -475,6 +544,8 @@ static void *worker(void *arg)
 	t->ops->release(t->be);
 	t->ops->close(t->be);
 	t->be = NULL;
+	if (t->o.lock_marker)
+		unlink(t->o.lock_marker);
 	if (d != COMMIT) {
 		struct msg m;
 		memset(&m, 0, sizeof(m));

@@ -26,6 +26,8 @@ struct txn_opts {
 	struct history *history;        /* required: no transaction without a record */
 	struct audit *audit;            /* NULL: none kept */
 	int notify_fd;                  /* an eventfd written whenever output is queued */
+	const char *lock_marker;        /* while the backend holds a lock file, a note of it
+					 * here (txn_recover_lock), or NULL */
 };
 
 /* What the worker hands the loop, in order. Each frame is a whole encoded
@@ -65,6 +67,15 @@ int txn_committing(const struct txn *t);
 void txn_describe(struct txn *t, char *out, size_t len);
 /* Waits for the thread to end (after its last output) and frees t. */
 void txn_free(struct txn *t);
+
+/*
+ * A lock file a dead engine's transaction left: the marker names the lock's
+ * path, inode and mtime and the engine's pid. If that engine is gone and the
+ * lock is still the same file, it was ours and nobody holds it: it is removed
+ * and why is written into note (returns 1). A lock that is not exactly the one
+ * we took is never touched. 0 when there was nothing to do.
+ */
+int txn_recover_lock(const char *marker, char *note, size_t notelen);
 
 /* "install", "remove", ... for an enum trans_kind; static strings. */
 const char *txn_kind_name(uint32_t kind);

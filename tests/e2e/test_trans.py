@@ -37,7 +37,7 @@ def installed(sb):
     out = run_native(["dpkg-query", "--admindir=" + os.path.join(root, "var/lib/dpkg"), "-W",
                       "-f", "${Package} ${Version} ${db:Status-Abbrev}\n"])
     rows = [line.split() for line in out.splitlines()]
-    return {r[0]: r[1] for r in rows if len(r) == 3 and r[2] == "ii"}
+    return {r[0]: r[1] for r in rows if len(r) == 3 and r[2][1:2] == "i"}  # ii, hi (held)
 
 
 def db_state(sb):
@@ -115,8 +115,11 @@ def test_remove_and_recursive_remove(env, fresh):
     env("install", "--yes", "omg-suite", root=root, check=0)
     p = env("--json", "remove", "--yes", "--recursive", "omg-suite", root=root, check=0)
     removed = {i["name"] for i in json.loads(p.stdout)["plan"]["items"]}
-    # its dependencies go; omg-lib stays (omg-editor needs it), explicit packages stay
-    assert removed == {"omg-suite", "omg-spell", "python-omgtools"}, removed
+    # its dependencies go; omg-lib stays (omg-editor needs it), explicit packages stay.
+    # apt also keeps omg-spell: omg-editor recommends it (APT::AutoRemove::RecommendsImportant)
+    want = {"omg-suite", "python-omgtools"} | ({"omg-spell"} if fresh["backend"] == "alpm"
+                                               else set())
+    assert removed == want, removed
     got = installed(fresh)
     assert not removed & set(got)
     assert {"omg-lib", "omg-base", "omg-editor"} <= set(got)
@@ -359,7 +362,11 @@ def test_engine_killed_mid_commit_reports_it(env, fresh, slow):
     assert p.returncode == EXIT_TRANS and "interrupted" in p.stderr, (p.stdout, p.stderr)
     backend_check(fresh)
     log = json.loads(env("--json", "audit", "log", root=root, check=0).stdout)
-    assert log[-1]["event"] == "interrupted"
+    assert "interrupted" in [e["event"] for e in log]
+    if fresh["backend"] == "alpm":
+        # db.lck, left by the killed engine, is recognised as ours and removed
+        assert not os.path.exists(os.path.join(root, "var/lib/pacman/db.lck"))
+        assert "stale-lock" in [e["event"] for e in log]
     # and the system is usable again
     env("install", "--yes", "omg-spell", root=root, check=0)
     assert "omg-spell" in installed(fresh)

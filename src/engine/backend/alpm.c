@@ -604,6 +604,13 @@ static void alpm_lock_holder(void *self, char *out, size_t outlen)
 				      "runs, remove it)", lock);
 }
 
+/* db.lck: created by alpm_trans_init, left behind by a process killed while holding it. */
+static const char *alpm_lock_file(void *self)
+{
+	struct alpm *a = self;
+	return alpm_option_get_lockfile(a->h);
+}
+
 /* The error for a failed alpm_trans_init. */
 static int init_failed(struct alpm *a, char *err, size_t errlen, int *status)
 {
@@ -928,4 +935,5 @@ const struct backend_ops omg_backend_alpm = {
 	.commit = alpm_commit,
 	.release = alpm_release_trans,
 	.lock_holder = alpm_lock_holder,
+	.lock_file = alpm_lock_file,
 };

@@ -864,8 +864,16 @@ int apt_load_impl(apt_handle *h, const struct pkg_sink *sink, char *err, size_t 
  * - commit() sets DEBIAN_FRONTEND, DEBCONF_NONINTERACTIVE_SEEN and
  *   APT_LISTCHANGES_FRONTEND for dpkg and points fds 0-2 of the whole process
  *   elsewhere while it runs (output_capture): the same rule as APT_CONFIG in
- *   open() applies, and other threads' writes to stdout/stderr meanwhile end up
- *   in the transaction's log.
+ *   open() applies. dpkg gets --force-confdef --force-confold, no pty and
+ *   /dev/null as stdin, so nothing can prompt.
+ * - What dpkg, maintainer scripts, hooks and apt's methods write becomes
+ *   TEV_LOG lines (dpkg's status-fd reports become TEV_PACKAGE events and
+ *   Error() lines TLOG_ERROR). Not captured, or captured too much: (1) what a
+ *   child writes after the commit returned (a daemon a script started and
+ *   that kept its stdout: its writes then fail, as with apt's own pty once
+ *   apt exits); (2) other threads' writes to stdout/stderr during a commit
+ *   land in this transaction's log instead of the process's log; (3) a line
+ *   redrawn with \r (a progress bar) arrives as its last state only.
  * - The read-only cache of load() is kept; after a commit or sync the next
  *   load() reopens it.
  */

@@ -104,6 +104,10 @@ struct backend_ops {
 	/* Who holds the package database lock, as "pacman (pid 123)", into out
 	 * ("" when nobody or unknown). */
 	void (*lock_holder)(void *self, char *out, size_t outlen);
+	/* The lock file a planned transaction holds that outlives a process killed
+	 * while holding it (libalpm's db.lck), or NULL when the lock goes with
+	 * the process (dpkg's fcntl locks). Borrowed until close. NULL member: none. */
+	const char *(*lock_file)(void *self);
 };
 
 /* What the core knows of a backend without loading it (backend.c). */
