@@ -513,6 +513,15 @@ static void on_plan(struct server *s, struct conn *c, const struct msg *m)
 		queue_error(c, m->h.id, ERR_STATE, err);
 		return;
 	}
+	/* The engine changes the root with its own rights: say so before planning. */
+	if (geteuid() != 0 && access(engine_root(s->e), W_OK) != 0) {
+		snprintf(err, sizeof(err),
+			 "changing %s needs root: run the command with sudo, or ask the system "
+			 "engine (sudo omg daemon --system; its admin group may change the system)",
+			 engine_root(s->e));
+		queue_error(c, m->h.id, ERR_DENIED, err);
+		return;
+	}
 	if (!s->history) {
 		snprintf(err, sizeof(err), "transactions are off: %s",
 			 s->txn_error ? s->txn_error : "no history store");
