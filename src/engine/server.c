@@ -52,6 +52,7 @@ struct conn {
 	uint32_t sub_id;       /* the subscribe request's id, 0 when not subscribed */
 	uint32_t sub_what;
 	uint32_t attach_id;    /* the attach request's id, 0 when not attached */
+	double plan_wait;      /* when its plan started waiting for the running transaction */
 	struct conn *next;
 };
 
@@ -110,6 +111,8 @@ static char tag_listen, tag_signal, tag_timer, tag_inotify, tag_done, tag_txn;
 static void update_listeners(struct server *s);
 static void patch_ids(struct buf *out, size_t start, uint32_t id);
 static void start_refresh(struct server *s);
+static void release_held(struct server *s);
+static int plan_must_wait(const struct server *s);
 
 void server_defaults(struct server_opts *o)
 {
@@ -440,6 +443,7 @@ static void deliver_result(struct server *s)
 		fprintf(stderr, "omgd: the transaction ended; exiting as asked\n");
 		s->stop = 1;
 	}
+	release_held(s); /* plans that waited for it */
 }
 
 /* Routes what the worker queued. */
@@ -504,13 +508,13 @@ static void on_txn_output(struct server *s)
 static void on_plan(struct server *s, struct conn *c, const struct msg *m)
 {
 	char err[512];
-	if (s->txn || s->result_pending) {
+	if (plan_must_wait(s)) {
 		char what[256] = "a transaction";
 		if (s->txn)
 			txn_describe(s->txn, what, sizeof(what));
-		snprintf(err, sizeof(err), "another transaction is running (%s); omg attach follows it",
-			 what);
-		queue_error(c, m->h.id, ERR_STATE, err);
+		snprintf(err, sizeof(err), "another transaction is still running after %u s (%s); "
+			 "omg attach follows it", s->o.lock_seconds, what);
+		queue_error(c, m->h.id, ERR_LOCKED, err);
 		return;
 	}
 	/* The engine changes the root with its own rights: say so before planning. */
@@ -867,6 +871,45 @@ static int stale(const struct server *s)
 	return s->index_seq < s->event_seq;
 }
 
+/* Non-zero while a plan must wait: a transaction runs or is being cleaned up,
+ * its result waits for the index, or a refresh has the backend. */
+static int plan_must_wait(const struct server *s)
+{
+	return s->txn || s->result_pending || s->refreshing;
+}
+
+/* A plan that arrives while another transaction runs waits for it, as for
+ * another process's lock (up to lock_timeout), and is told so once. Returns
+ * 1 when the frame must wait, 0 to handle it now (possibly to refuse it). */
+static int plan_waits(struct server *s, struct conn *c, const uint8_t *p, size_t len)
+{
+	struct msg_header h = {0};
+	if (!c->hello || codec_peek_header(p, len, &h) != 0 || h.type != MSG_PLAN ||
+	    !plan_must_wait(s)) {
+		c->plan_wait = 0;
+		return 0;
+	}
+	if (!c->plan_wait) {
+		c->plan_wait = now();
+		char text[400], what[256] = "the last transaction's clean-up";
+		if (s->txn)
+			txn_describe(s->txn, what, sizeof(what));
+		snprintf(text, sizeof(text), "waiting up to %u s for the transaction the engine runs: %s",
+			 s->o.lock_seconds, what);
+		struct msg m;
+		memset(&m, 0, sizeof(m));
+		m.h.type = MSG_EVENT_TRANS;
+		m.h.id = h.id;
+		m.u.event.ev = (struct trans_event){.kind = TEV_LOCK, .name = "", .text = text};
+		queue(c, &m);
+		return 1;
+	}
+	if (now() - c->plan_wait < s->o.lock_seconds)
+		return 1;
+	c->plan_wait = 0;
+	return 0; /* waited long enough: on_plan refuses it */
+}
+
 /* Answers every complete request buffered for c, unless the index is stale:
  * then c is held until the refresh ends. Returns -1 if c was dropped. */
 static int process(struct server *s, struct conn *c)
@@ -875,7 +918,7 @@ static int process(struct server *s, struct conn *c)
 	size_t len;
 	enum frame_result fr = FRAME_NEED_MORE;
 	while (!c->closing && (fr = frame_next(&c->in, &p, &len)) == FRAME_READY) {
-		if (stale(s) && c->hello && !s->txn) {
+		if ((stale(s) && c->hello && !s->txn) || plan_waits(s, c, p, len)) {
 			if (!c->held) {
 				c->held = 1;
 				update_events(s, c);
@@ -1177,6 +1220,14 @@ static void on_tick(struct server *s)
 	}
 	reap_stalled(s);
 	double t = now();
+	for (struct conn *c = s->conns, *next; c; c = next) {
+		next = c->next;
+		if (c->held && c->plan_wait && t - c->plan_wait >= s->o.lock_seconds) {
+			c->held = 0;
+			update_events(s, c);
+			process(s, c);
+		}
+	}
 	if (s->o.recheck_seconds && !s->refreshing && t - s->last_check > s->o.recheck_seconds)
 		start_refresh(s);
 	if (s->o.idle_seconds && !s->nconns && !s->refreshing && !s->txn && !s->result_pending &&
