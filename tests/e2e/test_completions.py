@@ -155,6 +155,12 @@ def test_bash_values(omg, scripts, tmp_path):
     assert bash_complete(omg, s, "omg", "daemon", "stop", "") == []
     assert bash_complete(omg, s, "omg", "completions", "") == ["bash", "zsh", "fish"]
     assert bash_complete(omg, s, "omg", "completions", "zsh", "") == []
+    assert bash_complete(omg, s, "omg", "history", "") == ["show"]
+    assert bash_complete(omg, s, "omg", "history", "--limit", "5", "s") == ["show"]
+    assert bash_complete(omg, s, "omg", "history", "show", "") == []
+    assert bash_complete(omg, s, "omg", "audit", "") == ["log", "verify"]
+    assert bash_complete(omg, s, "omg", "audit", "verify", "") == []
+    assert bash_complete(omg, s, "omg", "remove", "--rec") == ["--recursive"]
     (tmp_path / "rootdir").mkdir()
     (tmp_path / "rootfile").write_text("")
     assert bash_complete(omg, s, "omg", "--root", str(tmp_path / "root")) == \
@@ -176,7 +182,14 @@ def test_bash_packages(omg, scripts, sb):
     assert sorted(bash_complete(omg, s, str(OMG), "--root", root, "info", "")) == every
     # --root=DIR (bash splits it at "=") and the same in process.
     assert sorted(bash_complete(omg, s, str(OMG), "--root", "=", root, "--no-daemon", "info",
-                                "omg-s")) == ["omg-spell"]
+                                "omg-s")) == ["omg-spell", "omg-suite"]
+    # install: any package; remove: installed ones only.
+    assert sorted(bash_complete(omg, s, str(OMG), "--root", root, "install", "--dry-run",
+                                "omg-ed")) == ["omg-editor", "omg-editor-legacy"]
+    assert bash_complete(omg, s, str(OMG), "--root", root, "remove", "--recursive",
+                         "omg-ed") == ["omg-editor"]
+    installed = names(omg.json("list", "--installed", root=root))
+    assert sorted(bash_complete(omg, s, str(OMG), "--root", root, "remove", "")) == installed
 
 
 def test_bash_packages_never_hang(omg, scripts, tmp_path):
@@ -218,7 +231,13 @@ def test_fish_completes(omg, scripts, sb):
     assert fish_complete(omg, s, f"omg --root {root} info omg-ed") == \
         ["omg-editor", "omg-editor-legacy"]
     assert fish_complete(omg, s, f"omg --root {root} --no-daemon search omg-s") == \
-        ["omg-spell"]
+        ["omg-spell", "omg-suite"]
+    assert fish_complete(omg, s, "omg history ") == ["show"]
+    assert fish_complete(omg, s, "omg audit ") == ["log", "verify"]
+    assert fish_complete(omg, s, "omg upgrade --no") == ["--no-daemon", "--no-sync"]
+    assert fish_complete(omg, s, f"omg --root {root} install omg-ed") == \
+        ["omg-editor", "omg-editor-legacy"]
+    assert fish_complete(omg, s, f"omg --root {root} remove omg-ed") == ["omg-editor"]
 
 
 def zsh_complete(omg, script, line, tmp_path):
@@ -275,3 +294,9 @@ def test_zsh_completes(omg, scripts, sb, tmp_path):
     assert zsh_complete(omg, s, "omg list --up", tmp_path) == ["--upgradable"]
     assert zsh_complete(omg, s, f"omg --root {root} info omg-ed", tmp_path) == \
         ["omg-editor", "omg-editor-legacy"]
+    assert zsh_complete(omg, s, "omg audit ", tmp_path) == ["log", "verify"]
+    assert zsh_complete(omg, s, "omg history ", tmp_path) == ["show"]
+    assert zsh_complete(omg, s, "omg upgrade --no-s", tmp_path) == ["--no-sync"]
+    assert zsh_complete(omg, s, f"omg --root {root} install omg-ed", tmp_path) == \
+        ["omg-editor", "omg-editor-legacy"]
+    assert zsh_complete(omg, s, f"omg --root {root} remove omg-ed", tmp_path) == ["omg-editor"]
