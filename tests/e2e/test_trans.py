@@ -383,3 +383,84 @@ def test_sync(env, fresh):
 def test_no_daemon_refuses_transactions(env, fresh):
     p = env("--no-daemon", "install", "--yes", "omg-spell", root=fresh["root"])
     assert p.returncode == 2 and "engine" in p.stderr
+
+
+def test_tampered_package_in_a_signed_repository_is_refused(env, tmp_path):
+    for kind in ("alpm", "apt"):
+        build = arch.build if kind == "alpm" else debian.build
+        sb = build(str(tmp_path / kind), signed=True)
+        sb["backend"] = kind
+        pkg = [f for f in os.listdir(sb["repo_dir"]) if f.startswith("omg-spell")
+               and f.endswith((".pkg.tar.zst", ".deb"))][0]
+        path = os.path.join(sb["repo_dir"], pkg)
+        data = bytearray(open(path, "rb").read())
+        data[len(data) // 2] ^= 0xFF
+        open(path, "wb").write(bytes(data))
+        before = db_state(sb)
+        p = env("install", "--yes", "omg-spell", root=sb["root"])
+        assert p.returncode == EXIT_TRANS, (kind, p.stdout, p.stderr)
+        reason = "PGP signature" if kind == "alpm" else "Hash Sum mismatch"
+        assert reason in p.stderr, (kind, p.stderr)
+        assert db_state(sb) == before and "omg-spell" not in installed(sb)
+        env("daemon", "stop", root=sb["root"], check=0)
+        if kind == "alpm":
+            arch.kill_agents(os.path.join(sb["root"], "etc/pacman.d/gnupg"))
+
+
+def test_questions_reach_the_client_that_planned(env, tmp_path):
+    """alpm asks whether to remove a conflicting package: the planning client answers."""
+    import struct
+    sb = arch.build(str(tmp_path / "root"))
+    root = sb["root"]
+    env("status", root=root, check=0)
+    st = json.loads(env("--json", "daemon", "status", root=root, check=0).stdout)
+    s = connect(st["socket"])
+    s.sendall(hello())
+    read_msg(s)
+    s.sendall(frame(VERSION, MSG_PLAN, 5, plan_body(2, 0, ["omg-editor-legacy"], "raw")))
+    hdr, body = read_msg(s)
+    assert hdr[1] == 0x0301, hex(hdr[1])  # event-trans
+    (history, kind, level) = struct.unpack("<QII", body[:16])
+    assert kind == 6  # a question
+    n = struct.unpack("<I", body[16:20])[0]
+    off = 20 + n
+    n = struct.unpack("<I", body[off:off + 4])[0]
+    text = body[off + 4:off + 4 + n].decode()
+    assert "conflict" in text and "omg-editor" in text, text
+    off += 4 + n + 4 * 2 + 8 * 2 + 4 + 8
+    (question,) = struct.unpack("<I", body[off:off + 4])
+    s.sendall(frame(VERSION, 0x0403, 6, struct.pack("<II", question, 1)))  # yes
+    got = []
+    while True:
+        hdr, body = read_msg(s)
+        got.append(hdr[1])
+        if hdr[1] in (MSG_PLAN_REPLY, 0x0003):
+            break
+    assert MSG_PLAN_REPLY in got, [hex(t) for t in got]
+    assert b"omg-editor" in body  # the plan now removes omg-editor, as answered
+    s.close()  # and is dropped: nothing changes
+    env("daemon", "stop", root=root, check=0)
+    assert "omg-editor" in installed(sb | {"backend": "alpm"})
+
+
+def test_progress_on_a_terminal(env, tmp_path):
+    import pty
+    sb = arch.build(str(tmp_path / "root"))
+    master, slave = pty.openpty()
+    p = subprocess.Popen([str(OMG), "--root", sb["root"], "install", "--yes", "omg-spell"],
+                         stdout=slave, stderr=slave, stdin=slave, env=env.full)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    assert p.wait(timeout=60) == 0
+    os.close(master)
+    out = b"".join(chunks).decode()
+    assert "\r\033[K" in out and "[####" in out and "100%" in out, out
+    assert "installing omg-spell" in out and "Done" in out
