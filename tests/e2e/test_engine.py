@@ -330,6 +330,12 @@ def test_system_engine_refuses_mutations_outside_the_admin_group(omg, sb, throwa
                            capture_output=True, text=True, timeout=60)
         assert q.returncode == 0, q.stderr
         assert json.loads(q.stdout)["installed"] == 6
+        # the refusal is in the engine's audit log (kept inside the sandbox root)
+        a = subprocess.run([str(OMG), "--socket", path, "--json", "audit", "log"],
+                           env=omg.env, capture_output=True, text=True, timeout=60)
+        assert a.returncode == 0, a.stderr
+        refused = [e for e in json.loads(a.stdout) if e["event"] == "refused"]
+        assert refused and refused[0]["uid"] == pwd.getpwnam(user).pw_uid, a.stdout
     finally:
         p.send_signal(signal.SIGTERM)
         p.wait(timeout=10)

@@ -464,3 +464,29 @@ def test_progress_on_a_terminal(env, tmp_path):
     out = b"".join(chunks).decode()
     assert "\r\033[K" in out and "[####" in out and "100%" in out, out
     assert "installing omg-spell" in out and "Done" in out
+
+
+def test_ctrl_c_at_the_prompt_cancels(env, tmp_path):
+    import fcntl
+    import pty
+    import termios
+    sb = arch.build(str(tmp_path / "root"))
+    sb["backend"] = "alpm"
+    before = db_state(sb)
+    master, slave = pty.openpty()
+    p = subprocess.Popen([str(OMG), "--root", sb["root"], "install", "omg-spell"],
+                         stdout=slave, stderr=slave, stdin=slave, env=env.full,
+                         start_new_session=True,
+                         preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
+    os.close(slave)
+    out = b""
+    deadline = time.monotonic() + 60
+    while b"Proceed?" not in out and time.monotonic() < deadline:
+        out += os.read(master, 65536)
+    assert b"Proceed?" in out, out
+    os.write(master, b"\x03")  # the terminal turns it into SIGINT
+    assert p.wait(timeout=30) == EXIT_CANCELLED
+    os.close(master)
+    assert db_state(sb) == before
+    env("install", "--yes", "omg-spell", root=sb["root"], check=0)  # the plan was released
+    assert "omg-spell" in installed(sb)
