@@ -12,7 +12,7 @@ the sandbox's repository, half of them depending on another. Then:
              sandbox's file: repository, checks, install, and for omg the history and audit
              records and the index reload before the result is sent)
 Both sides must end with the same installed versions, or the part fails.
-Environment: OMG_BENCH_TRANS_PACKAGES (N, default 200), OMG_BENCH_TRANS_ROUNDS (default 3).
+Environment: OMG_BENCH_TRANS_PACKAGES (N, default 100), OMG_BENCH_TRANS_ROUNDS (default 2).
 """
 import os
 import shutil
@@ -23,8 +23,8 @@ import arch
 import debian
 import spec
 
-N = int(os.environ.get("OMG_BENCH_TRANS_PACKAGES", "200"))
-ROUNDS = int(os.environ.get("OMG_BENCH_TRANS_ROUNDS", "3"))
+N = int(os.environ.get("OMG_BENCH_TRANS_PACKAGES", "100"))
+ROUNDS = int(os.environ.get("OMG_BENCH_TRANS_ROUNDS", "2"))
 
 
 def package_set(n):

@@ -103,6 +103,7 @@ struct server {
 	struct audit *audit;
 	char *txn_error;         /* why transactions are off, or NULL */
 	char *lock_marker;       /* txn_opts.lock_marker */
+	char describe[256];      /* scratch: the transaction, for a status reply */
 };
 
 /* Tags for the fds that are not connections. */
@@ -271,10 +272,9 @@ static void fill_env(struct server *s, struct service_env *env)
 	env->cache_misses = cs.misses;
 	env->warning = s->reload_error;
 	env->audit_dir = s->audit ? audit_path(s->audit) : NULL;
-	static char describe[256];
 	if (s->txn) {
-		txn_describe(s->txn, describe, sizeof(describe));
-		env->transaction = describe;
+		txn_describe(s->txn, s->describe, sizeof(s->describe));
+		env->transaction = s->describe;
 	}
 }
 

@@ -354,10 +354,14 @@ static void event_cb(void *ctx, alpm_event_t *e)
 {
 	struct alpm *a = ctx;
 	char text[1024];
-	switch (e->type) {
+	/* libalpm passes the member struct of the event's type, not a whole union
+	 * (a smaller, less aligned object): read each through its own type. */
+	alpm_event_type_t type;
+	memcpy(&type, e, sizeof(type));
+	switch (type) {
 	case ALPM_EVENT_DB_RETRIEVE_START: say(a, TEV_PHASE, "refreshing databases", 0); break;
 	case ALPM_EVENT_PKG_RETRIEVE_START:
-		say(a, TEV_PHASE, "downloading", (uint32_t)e->pkg_retrieve.num);
+		say(a, TEV_PHASE, "downloading", (uint32_t)((alpm_event_pkg_retrieve_t *)(void *)e)->num);
 		break;
 	case ALPM_EVENT_KEYRING_START: say(a, TEV_PHASE, "checking keys", 0); break;
 	case ALPM_EVENT_INTEGRITY_START: say(a, TEV_PHASE, "checking package integrity", 0); break;
@@ -366,16 +370,16 @@ static void event_cb(void *ctx, alpm_event_t *e)
 	case ALPM_EVENT_DISKSPACE_START: say(a, TEV_PHASE, "checking disk space", 0); break;
 	case ALPM_EVENT_TRANSACTION_START: say(a, TEV_PHASE, "applying changes", 0); break;
 	case ALPM_EVENT_HOOK_START:
-		say(a, TEV_PHASE, e->hook.when == ALPM_HOOK_PRE_TRANSACTION
+		say(a, TEV_PHASE, ((alpm_event_hook_t *)(void *)e)->when == ALPM_HOOK_PRE_TRANSACTION
 				      ? "running pre-transaction hooks" : "running post-transaction hooks", 0);
 		break;
 	case ALPM_EVENT_HOOK_RUN_START:
-		snprintf(text, sizeof(text), "hook (%zu/%zu): %s", e->hook_run.position,
-			 e->hook_run.total, e->hook_run.desc ? e->hook_run.desc : e->hook_run.name);
+		snprintf(text, sizeof(text), "hook (%zu/%zu): %s", ((alpm_event_hook_run_t *)(void *)e)->position,
+			 ((alpm_event_hook_run_t *)(void *)e)->total, ((alpm_event_hook_run_t *)(void *)e)->desc ? ((alpm_event_hook_run_t *)(void *)e)->desc : ((alpm_event_hook_run_t *)(void *)e)->name);
 		say(a, TEV_LOG, text, 0);
 		break;
 	case ALPM_EVENT_SCRIPTLET_INFO: {
-		snprintf(text, sizeof(text), "%s", e->scriptlet_info.line);
+		snprintf(text, sizeof(text), "%s", ((alpm_event_scriptlet_info_t *)(void *)e)->line);
 		size_t n = strlen(text);
 		while (n && text[n - 1] == '\n')
 			text[--n] = '\0';
@@ -384,25 +388,25 @@ static void event_cb(void *ctx, alpm_event_t *e)
 	}
 	case ALPM_EVENT_PACNEW_CREATED:
 		snprintf(text, sizeof(text), "kept your %s; the package's version is %s.pacnew",
-			 e->pacnew_created.file, e->pacnew_created.file);
+			 ((alpm_event_pacnew_created_t *)(void *)e)->file, ((alpm_event_pacnew_created_t *)(void *)e)->file);
 		say(a, TEV_DECISION, text, 0);
 		break;
 	case ALPM_EVENT_PACSAVE_CREATED:
 		snprintf(text, sizeof(text), "your modified %s was saved as %s.pacsave",
-			 e->pacsave_created.file, e->pacsave_created.file);
+			 ((alpm_event_pacsave_created_t *)(void *)e)->file, ((alpm_event_pacsave_created_t *)(void *)e)->file);
 		say(a, TEV_DECISION, text, 0);
 		break;
 	case ALPM_EVENT_OPTDEP_REMOVAL: {
-		char *dep = alpm_dep_compute_string(e->optdep_removal.optdep);
+		char *dep = alpm_dep_compute_string(((alpm_event_optdep_removal_t *)(void *)e)->optdep);
 		snprintf(text, sizeof(text), "%s optionally requires %s",
-			 alpm_pkg_get_name(e->optdep_removal.pkg), dep ? dep : "?");
+			 alpm_pkg_get_name(((alpm_event_optdep_removal_t *)(void *)e)->pkg), dep ? dep : "?");
 		free(dep);
 		say(a, TEV_LOG, text, 0);
 		break;
 	}
 	case ALPM_EVENT_DATABASE_MISSING:
 		snprintf(text, sizeof(text), "database '%s' is missing (run omg sync)",
-			 e->database_missing.dbname);
+			 ((alpm_event_database_missing_t *)(void *)e)->dbname);
 		say(a, TEV_LOG, text, 0);
 		break;
 	default:
@@ -477,44 +481,48 @@ static void question_cb(void *ctx, alpm_question_t *q)
 	struct trans_question tq = {.kind = TQ_OTHER, .text = text,
 				    .choices = {yes_no, 2}, .def = 0};
 	const char **providers = NULL;
-	switch (q->type) {
+	/* As with events: each question is its own struct, not a whole union. */
+	alpm_question_type_t type;
+	memcpy(&type, q, sizeof(type));
+	void *any = q;
+	switch (type) {
 	case ALPM_QUESTION_INSTALL_IGNOREPKG:
 		tq.kind = TQ_IGNORED;
 		snprintf(text, sizeof(text), "%s is in IgnorePkg/IgnoreGroup. Install anyway?",
-			 alpm_pkg_get_name(q->install_ignorepkg.pkg));
+			 alpm_pkg_get_name(((alpm_question_install_ignorepkg_t *)any)->pkg));
 		break;
 	case ALPM_QUESTION_REPLACE_PKG:
 		tq.kind = TQ_REPLACE;
 		snprintf(text, sizeof(text), "Replace %s with %s/%s (removes %s)?",
-			 alpm_pkg_get_name(q->replace.oldpkg), alpm_db_get_name(q->replace.newdb),
-			 alpm_pkg_get_name(q->replace.newpkg), alpm_pkg_get_name(q->replace.oldpkg));
+			 alpm_pkg_get_name(((alpm_question_replace_t *)any)->oldpkg), alpm_db_get_name(((alpm_question_replace_t *)any)->newdb),
+			 alpm_pkg_get_name(((alpm_question_replace_t *)any)->newpkg), alpm_pkg_get_name(((alpm_question_replace_t *)any)->oldpkg));
 		break;
 	case ALPM_QUESTION_CONFLICT_PKG:
 		tq.kind = TQ_CONFLICT;
 		snprintf(text, sizeof(text), "%s and %s are in conflict. Remove %s?",
-			 q->conflict.conflict->package1, q->conflict.conflict->package2,
-			 q->conflict.conflict->package2);
+			 ((alpm_question_conflict_t *)any)->conflict->package1, ((alpm_question_conflict_t *)any)->conflict->package2,
+			 ((alpm_question_conflict_t *)any)->conflict->package2);
 		break;
 	case ALPM_QUESTION_CORRUPTED_PKG:
 		tq.kind = TQ_CORRUPTED;
 		tq.def = 1; /* a cached download, fetched again next time */
 		snprintf(text, sizeof(text), "File %s is corrupted (%s). Delete it?",
-			 q->corrupted.filepath, alpm_strerror(q->corrupted.reason));
+			 ((alpm_question_corrupted_t *)any)->filepath, alpm_strerror(((alpm_question_corrupted_t *)any)->reason));
 		break;
 	case ALPM_QUESTION_REMOVE_PKGS:
 		tq.kind = TQ_SKIP;
 		snprintf(text, sizeof(text),
 			 "%zu package(s) cannot be upgraded because of unresolvable dependencies. "
-			 "Skip them and go on?", alpm_list_count(q->remove_pkgs.packages));
+			 "Skip them and go on?", alpm_list_count(((alpm_question_remove_pkgs_t *)any)->packages));
 		break;
 	case ALPM_QUESTION_SELECT_PROVIDER: {
 		tq.kind = TQ_PROVIDER;
-		char *dep = alpm_dep_compute_string(q->select_provider.depend);
+		char *dep = alpm_dep_compute_string(((alpm_question_select_provider_t *)any)->depend);
 		snprintf(text, sizeof(text), "Which provider of %s?", dep ? dep : "?");
 		free(dep);
-		size_t n = alpm_list_count(q->select_provider.providers), i = 0;
+		size_t n = alpm_list_count(((alpm_question_select_provider_t *)any)->providers), i = 0;
 		providers = xcalloc(n ? n : 1, sizeof(*providers));
-		for (alpm_list_t *l = q->select_provider.providers; l; l = l->next)
+		for (alpm_list_t *l = ((alpm_question_select_provider_t *)any)->providers; l; l = l->next)
 			providers[i++] = alpm_pkg_get_name(l->data);
 		tq.choices = (struct strlist){providers, (uint32_t)n};
 		break;
@@ -522,11 +530,11 @@ static void question_cb(void *ctx, alpm_question_t *q)
 	case ALPM_QUESTION_IMPORT_KEY:
 		tq.kind = TQ_IMPORT_KEY;
 		snprintf(text, sizeof(text), "Import PGP key %s (%s)?",
-			 q->import_key.key->fingerprint ? q->import_key.key->fingerprint : "?",
-			 q->import_key.key->uid ? q->import_key.key->uid : "?");
+			 ((alpm_question_import_key_t *)any)->key->fingerprint ? ((alpm_question_import_key_t *)any)->key->fingerprint : "?",
+			 ((alpm_question_import_key_t *)any)->key->uid ? ((alpm_question_import_key_t *)any)->key->uid : "?");
 		break;
 	default:
-		snprintf(text, sizeof(text), "libalpm asks question %d", (int)q->type);
+		snprintf(text, sizeof(text), "libalpm asks question %d", (int)type);
 		break;
 	}
 	uint32_t ans = tq.def;
@@ -534,10 +542,10 @@ static void question_cb(void *ctx, alpm_question_t *q)
 		ans = a->cb->ask(a->cb->ctx, &tq);
 	if (ans >= tq.choices.n)
 		ans = tq.def;
-	if (q->type == ALPM_QUESTION_SELECT_PROVIDER)
-		q->select_provider.use_index = (int)ans;
+	if (type == ALPM_QUESTION_SELECT_PROVIDER)
+		((alpm_question_select_provider_t *)any)->use_index = (int)ans;
 	else
-		q->any.answer = (int)ans; /* 1 = yes */
+		((alpm_question_any_t *)any)->answer = (int)ans; /* 1 = yes */
 	free(providers);
 }
 
