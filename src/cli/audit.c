@@ -4,7 +4,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -44,11 +43,8 @@ static int print_entry(void *ctx, const struct audit_entry *e)
 		json_kv_str(b, "detail", e->detail, 0);
 		buf_putc(b, '}');
 	} else {
-		char when[64] = "?";
-		time_t t = (time_t)e->time;
-		struct tm tm;
-		if (localtime_r(&t, &tm))
-			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+		char when[64];
+		out_time(when, sizeof(when), e->time);
 		buf_printf(b, "%s#%" PRIu64 "%s  %s  uid %u  pid %d  %s%s%s  ",
 			   out_col(lo->c, COL_LABEL), e->seq, out_col(lo->c, COL_RESET), when,
 			   (unsigned)e->uid, (int)e->pid, out_col(lo->c, COL_NAME), e->event,

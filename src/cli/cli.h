@@ -126,6 +126,8 @@ void out_info_text(struct cli *c, const struct msg_pkg *p);
 void out_info_json(struct cli *c, const struct msg_pkg *p);
 /* omg daemon status: the engine's facts, as text or JSON. */
 void out_engine_status(struct cli *c, const char *socket, const struct msg_status_reply *s);
+/* "2026-11-24 06:30:12" (local time) for a Unix time, into out. */
+void out_time(char *out, size_t len, int64_t t);
 /* "8.00 KiB" for a byte count. */
 void out_size(struct buf *b, int64_t bytes);
 

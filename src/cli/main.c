@@ -72,8 +72,9 @@ static const struct command commands[] = {
 	 "  apart; exit status 10 naming the first entry edited, removed, reordered or\n"
 	 "  cut off. A system engine's log is readable by root only. See docs/audit.md.\n"},
 	{"sync", cmd_sync, O_CONFIRM,
-	 "omg sync\n"
-	 "  Refresh the package databases (pacman -Sy, apt-get update).\n"},
+	 "omg sync [--dry-run]\n"
+	 "  Refresh the package databases (pacman -Sy, apt-get update). It asks nothing:\n"
+	 "  no package changes. --dry-run lists the databases and refreshes none.\n"},
 	{"install", cmd_install, O_CONFIRM,
 	 "omg install [--yes | --dry-run] PKG...\n"
 	 "  Install PKG and what it needs, or upgrade it if installed. Shows the plan and\n"

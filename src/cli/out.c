@@ -24,6 +24,15 @@ const char *out_col(const struct cli *c, enum out_color e)
 	return c->color ? ansi[e] : "";
 }
 
+void out_time(char *out, size_t len, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	snprintf(out, len, "?");
+	if (localtime_r(&tt, &tm))
+		strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
 void out_size(struct buf *b, int64_t bytes)
 {
 	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};

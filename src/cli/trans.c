@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -618,15 +617,6 @@ int cmd_attach(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
-/* "2026-11-24 06:30" for a Unix time. */
-static void when(char *out, size_t len, uint64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	localtime_r(&tt, &tm);
-	strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm);
-}
-
 int cmd_history(struct cli *c, int argc, char **argv)
 {
 	uint64_t id = 0;
@@ -682,11 +672,11 @@ int cmd_history(struct cli *c, int argc, char **argv)
 		buf_puts(b, h->count ? "\n]\n" : "]\n");
 	} else if (id) {
 		const struct msg_trans_result *r = &h->entries[0];
-		when(t, sizeof(t), r->started);
+		out_time(t, sizeof(t), (int64_t)r->started);
 		buf_printf(b, "Transaction %llu: %s\nStarted:  %s\n", (unsigned long long)r->history,
 			   r->command, t);
 		if (r->ended) {
-			when(t, sizeof(t), r->ended);
+			out_time(t, sizeof(t), (int64_t)r->ended);
 			buf_printf(b, "Ended:    %s\n", t);
 		}
 		buf_printf(b, "User:     uid %u\nResult:   %s%s%s\n", r->uid, status_name(r->status),
@@ -706,7 +696,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
 				   "CHANGES", "COMMAND");
 		for (uint32_t i = 0; i < h->count; i++) {
 			const struct msg_trans_result *r = &h->entries[i];
-			when(t, sizeof(t), r->started);
+			out_time(t, sizeof(t), (int64_t)r->started);
 			buf_printf(b, "%-5llu %-19s %-6u %-11s %-7u %s\n", (unsigned long long)r->history, t,
 				   r->uid, status_name(r->status), r->changes, r->command);
 		}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Transaction history in LMDB: key "ROOTKEY\0" + big-endian id, value an encoded trans-result message. */
 #include "engine/history.h"
+#include "engine/dbenv.h"
 
 #include <errno.h>
 #include <lmdb.h>
@@ -32,7 +33,6 @@ struct history {
 struct history *history_open(const char *dir, const char *key, char *err, size_t errlen)
 {
 	struct history *h = xcalloc(1, sizeof(*h));
-	MDB_txn *txn = NULL;
 	int rc;
 	if (xdg_mkdirs(dir) != 0) {
 		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
@@ -42,23 +42,7 @@ struct history *history_open(const char *dir, const char *key, char *err, size_t
 	h->plen = strlen(key) + 1;
 	h->prefix = xmalloc(h->plen);
 	memcpy(h->prefix, key, h->plen);
-	rc = mdb_env_create(&h->env);
-	if (rc == 0)
-		rc = mdb_env_set_mapsize(h->env, MAP_SIZE);
-	if (rc == 0)
-		rc = mdb_env_set_maxdbs(h->env, 2);
-	if (rc == 0)
-		rc = mdb_env_open(h->env, dir, MDB_NOTLS, 0600);
-	if (rc == 0)
-		rc = mdb_txn_begin(h->env, NULL, 0, &txn);
-	if (rc == 0)
-		rc = mdb_dbi_open(txn, "history", MDB_CREATE, &h->dbi);
-	if (rc == 0) {
-		rc = mdb_txn_commit(txn);
-		txn = NULL;
-	}
-	if (txn)
-		mdb_txn_abort(txn);
+	rc = dbenv_open(dir, MAP_SIZE, "history", &h->env, &h->dbi);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot open the history in %s: %s", dir, mdb_strerror(rc));
 		history_close(h);
@@ -132,47 +116,44 @@ static int put_entry(struct history *h, MDB_txn *txn, const struct msg_trans_res
 	return rc;
 }
 
-int history_add(struct history *h, struct msg_trans_result *r, char *err, size_t errlen)
+/* Writes r in one write transaction; with new_id, under the next id (set in r). */
+static int write_entry(struct history *h, struct msg_trans_result *r, int new_id, char *err,
+		       size_t errlen)
 {
-	MDB_txn *txn;
-	MDB_cursor *c;
-	MDB_val k, v;
+	MDB_txn *txn = NULL;
 	int rc = mdb_txn_begin(h->env, NULL, 0, &txn);
 	if (rc != 0)
-		goto fail;
-	rc = mdb_cursor_open(txn, h->dbi, &c);
-	if (rc == 0) {
-		int found = seek_newest(h, c, &k, &v);
-		r->history = found == 0 ? key_id(h, &k) + 1 : 1;
-		mdb_cursor_close(c);
-		rc = put_entry(h, txn, r);
+		txn = NULL;
+	if (rc == 0 && new_id) {
+		MDB_cursor *c;
+		MDB_val k, v;
+		rc = mdb_cursor_open(txn, h->dbi, &c);
+		if (rc == 0) {
+			r->history = seek_newest(h, c, &k, &v) == 0 ? key_id(h, &k) + 1 : 1;
+			mdb_cursor_close(c);
+		}
 	}
 	if (rc == 0)
+		rc = put_entry(h, txn, r);
+	if (rc == 0)
 		rc = mdb_txn_commit(txn);
-	else
+	else if (txn)
 		mdb_txn_abort(txn);
 	if (rc == 0)
 		return 0;
-fail:
 	snprintf(err, errlen, "cannot write the history: %s", mdb_strerror(rc));
 	return -1;
 }
 
+int history_add(struct history *h, struct msg_trans_result *r, char *err, size_t errlen)
+{
+	return write_entry(h, r, 1, err, errlen);
+}
+
 int history_put(struct history *h, const struct msg_trans_result *r, char *err, size_t errlen)
 {
-	MDB_txn *txn;
-	int rc = mdb_txn_begin(h->env, NULL, 0, &txn);
-	if (rc == 0) {
-		rc = put_entry(h, txn, r);
-		if (rc == 0)
-			rc = mdb_txn_commit(txn);
-		else
-			mdb_txn_abort(txn);
-	}
-	if (rc == 0)
-		return 0;
-	snprintf(err, errlen, "cannot write the history: %s", mdb_strerror(rc));
-	return -1;
+	struct msg_trans_result copy = *r;
+	return write_entry(h, &copy, 0, err, errlen);
 }
 
 /* Decodes a stored value into out. 0 or -1. */

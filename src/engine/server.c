@@ -884,8 +884,8 @@ static int plan_must_wait(const struct server *s)
 static int plan_waits(struct server *s, struct conn *c, const uint8_t *p, size_t len)
 {
 	struct msg_header h = {0};
-	if (!c->hello || codec_peek_header(p, len, &h) != 0 || h.type != MSG_PLAN ||
-	    !plan_must_wait(s)) {
+	if (!plan_must_wait(s) || !c->hello || codec_peek_header(p, len, &h) != 0 ||
+	    h.type != MSG_PLAN) {
 		c->plan_wait = 0;
 		return 0;
 	}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The L2 store: one LMDB environment, one entry per root, validated before use. */
 #include "engine/store.h"
+#include "engine/dbenv.h"
 
 #include <errno.h>
 #include <lmdb.h>
@@ -42,30 +43,10 @@ static uint64_t build_id(void)
 /* Opens the environment and the "index" database. */
 static int open_env(struct store *st, char *err, size_t errlen)
 {
-	MDB_txn *txn = NULL;
-	int rc = mdb_env_create(&st->env);
-	if (rc == 0)
-		rc = mdb_env_set_mapsize(st->env, MAP_SIZE);
-	if (rc == 0)
-		rc = mdb_env_set_maxdbs(st->env, 4);
-	if (rc == 0)
-		rc = mdb_env_open(st->env, st->dir, MDB_NOTLS, 0600);
-	if (rc == 0)
-		rc = mdb_txn_begin(st->env, NULL, 0, &txn);
-	if (rc == 0)
-		rc = mdb_dbi_open(txn, "index", MDB_CREATE, &st->dbi);
-	if (rc == 0) {
-		rc = mdb_txn_commit(txn);
-		txn = NULL;
-	}
-	if (txn)
-		mdb_txn_abort(txn);
+	int rc = dbenv_open(st->dir, MAP_SIZE, "index", &st->env, &st->dbi);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot open the index store in %s: %s", st->dir,
 			 mdb_strerror(rc));
-		if (st->env)
-			mdb_env_close(st->env);
-		st->env = NULL;
 		return -1;
 	}
 	return 0;

@@ -421,7 +421,7 @@ static void commit(struct txn *t, const struct trans_cb *cb)
 	audit(t, "begin", detail);
 	int rc = t->ops->commit(t->be, cb, err, sizeof(err), &status);
 	r->ended = (uint64_t)time(NULL);
-	r->status = rc == 0 ? 0 : error_code(status) == ERR_BACKEND ? ERR_TRANS : error_code(status);
+	r->status = rc == 0 ? 0 : status == BACKEND_ERR_LOCKED ? ERR_LOCKED : ERR_TRANS;
 	r->message = rc == 0 ? "" : err;
 	r->notes = (struct strlist){t->notes, t->nnotes};
 	char herr[256];

@@ -141,3 +141,17 @@ def apt(root, *argv):
 
 def names(rows):
     return sorted(r["name"] for r in rows)
+
+
+def read_pty(master):
+    """Everything a pty's other side writes until it closes (EIO once the child is gone)."""
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    return b"".join(chunks)

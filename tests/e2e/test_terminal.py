@@ -10,7 +10,7 @@ import subprocess
 import termios
 import unicodedata
 
-from conftest import OMG, spec
+from conftest import OMG, read_pty, spec
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -25,18 +25,10 @@ def run_on_pty(omg, args, cols=80, rows=24, env=None):
     p = subprocess.Popen([str(OMG)] + [str(a) for a in args], stdout=slave,
                          stderr=subprocess.PIPE, env=e)
     os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
+    out = read_pty(master)
     rc = p.wait(timeout=60)
     os.close(master)
-    return rc, b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+    return rc, out.decode("utf-8").replace("\r\n", "\n")
 
 
 def width(s):

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import OMG, arch, debian, run_native
+from conftest import OMG, arch, debian, read_pty, run_native
 from slowhttp import SlowRepo, point_arch_at, point_debian_at
 from wire import connect, frame, hello, plan_body, read_msg, VERSION
 
@@ -205,6 +205,16 @@ def test_tampered_audit_log_fails_verify(env, fresh):
     assert env("audit", "verify", root=root).returncode == 0
 
 
+def raw_client(env, root):
+    """A protocol connection to the root's engine (started first), past the handshake."""
+    env("status", root=root, check=0)
+    st = json.loads(env("--json", "daemon", "status", root=root, check=0).stdout)
+    s = connect(st["socket"])
+    s.sendall(hello())
+    read_msg(s)
+    return s
+
+
 def hold_lock(sb):
     """Another process holding the package database lock, the way the native tool does."""
     root = sb["root"]
@@ -259,11 +269,7 @@ def test_lock_released_while_waiting(env, fresh):
 
 def test_plan_dropped_when_the_client_goes_away(env, fresh):
     root = fresh["root"]
-    env("status", root=root, check=0)
-    st = json.loads(env("--json", "daemon", "status", root=root, check=0).stdout)
-    s = connect(st["socket"])
-    s.sendall(hello())
-    read_msg(s)
+    s = raw_client(env, root)
     s.sendall(frame(VERSION, MSG_PLAN, 5, plan_body(2, 0, ["omg-spell"], "raw")))
     hdr, _ = read_msg(s)
     assert hdr[1] == MSG_PLAN_REPLY
@@ -412,11 +418,7 @@ def test_questions_reach_the_client_that_planned(env, tmp_path):
     import struct
     sb = arch.build(str(tmp_path / "root"))
     root = sb["root"]
-    env("status", root=root, check=0)
-    st = json.loads(env("--json", "daemon", "status", root=root, check=0).stdout)
-    s = connect(st["socket"])
-    s.sendall(hello())
-    read_msg(s)
+    s = raw_client(env, root)
     s.sendall(frame(VERSION, MSG_PLAN, 5, plan_body(2, 0, ["omg-editor-legacy"], "raw")))
     hdr, body = read_msg(s)
     assert hdr[1] == 0x0301, hex(hdr[1])  # event-trans
@@ -450,18 +452,9 @@ def test_progress_on_a_terminal(env, tmp_path):
     p = subprocess.Popen([str(OMG), "--root", sb["root"], "install", "--yes", "omg-spell"],
                          stdout=slave, stderr=slave, stdin=slave, env=env.full)
     os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
+    out = read_pty(master).decode()
     assert p.wait(timeout=60) == 0
     os.close(master)
-    out = b"".join(chunks).decode()
     assert "\r\033[K" in out and "[####" in out and "100%" in out, out
     assert "installing omg-spell" in out and "Done" in out
 

@@ -664,70 +664,54 @@ static alpm_pkg_t *find_target(struct alpm *a, const char *target, char *err, si
 	return p;
 }
 
-/* Explains a failed alpm_trans_prepare from its data list (freed here). */
-static void prepare_error(struct alpm *a, alpm_list_t *data, char *err, size_t errlen)
+/* Explains a failed alpm_trans_prepare or alpm_trans_commit from its data
+ * list, whose items' type follows the error (freed here). */
+static void trans_error(struct alpm *a, alpm_list_t *data, char *err, size_t errlen)
 {
 	alpm_errno_t e = alpm_errno(a->h);
 	struct buf b = {0};
 	for (alpm_list_t *i = data; i; i = i->next) {
 		if (b.len > 600) {
 			buf_puts(&b, "; ...");
-			break;
+			break; /* the rest is only freed */
 		}
-		if (b.len)
-			buf_puts(&b, "; ");
+		const char *sep = b.len ? "; " : "";
 		if (e == ALPM_ERR_UNSATISFIED_DEPS) {
 			alpm_depmissing_t *m = i->data;
 			char *dep = alpm_dep_compute_string(m->depend);
 			if (m->causingpkg)
-				buf_printf(&b, "removing %s breaks %s, which requires %s", m->causingpkg,
-					   m->target, dep ? dep : "?");
+				buf_printf(&b, "%sremoving %s breaks %s, which requires %s", sep,
+					   m->causingpkg, m->target, dep ? dep : "?");
 			else
-				buf_printf(&b, "%s requires %s, which no repository provides", m->target,
-					   dep ? dep : "?");
+				buf_printf(&b, "%s%s requires %s, which no repository provides", sep,
+					   m->target, dep ? dep : "?");
 			free(dep);
-			alpm_depmissing_free(m);
 		} else if (e == ALPM_ERR_CONFLICTING_DEPS) {
 			alpm_conflict_t *c = i->data;
-			buf_printf(&b, "%s and %s are in conflict", c->package1, c->package2);
-			alpm_conflict_free(c);
-		} else {
-			buf_printf(&b, "%s", (const char *)i->data);
-			free(i->data);
-		}
-	}
-	alpm_list_free(data);
-	snprintf(err, errlen, "%s%s%s", alpm_strerror(e), b.len ? ": " : "", b.len ? b.p : "");
-	buf_free(&b);
-}
-
-/* Explains a failed alpm_trans_commit from its data list (freed here). */
-static void commit_error(struct alpm *a, alpm_list_t *data, char *err, size_t errlen)
-{
-	alpm_errno_t e = alpm_errno(a->h);
-	struct buf b = {0};
-	for (alpm_list_t *i = data; i; i = i->next) {
-		if (b.len > 600) {
-			buf_puts(&b, "; ...");
-			break;
-		}
-		if (b.len)
-			buf_puts(&b, "; ");
-		if (e == ALPM_ERR_FILE_CONFLICTS) {
+			buf_printf(&b, "%s%s and %s are in conflict", sep, c->package1, c->package2);
+		} else if (e == ALPM_ERR_FILE_CONFLICTS) {
 			alpm_fileconflict_t *c = i->data;
 			if (c->type == ALPM_FILECONFLICT_TARGET)
-				buf_printf(&b, "%s exists in both %s and %s", c->file, c->target,
+				buf_printf(&b, "%s%s exists in both %s and %s", sep, c->file, c->target,
 					   c->ctarget);
 			else
-				buf_printf(&b, "%s: %s exists in the filesystem", c->target, c->file);
-			alpm_fileconflict_free(c);
+				buf_printf(&b, "%s%s: %s exists in the filesystem", sep, c->target, c->file);
 		} else if (e == ALPM_ERR_PKG_INVALID || e == ALPM_ERR_PKG_INVALID_CHECKSUM ||
 			   e == ALPM_ERR_PKG_INVALID_SIG) {
-			buf_printf(&b, "%s is invalid or corrupted", (const char *)i->data);
-			free(i->data);
+			buf_printf(&b, "%s%s is invalid or corrupted", sep, (const char *)i->data);
 		} else {
-			free(i->data);
+			buf_printf(&b, "%s%s", sep, (const char *)i->data); /* target names */
 		}
+	}
+	for (alpm_list_t *i = data; i; i = i->next) {
+		if (e == ALPM_ERR_UNSATISFIED_DEPS)
+			alpm_depmissing_free(i->data);
+		else if (e == ALPM_ERR_CONFLICTING_DEPS)
+			alpm_conflict_free(i->data);
+		else if (e == ALPM_ERR_FILE_CONFLICTS)
+			alpm_fileconflict_free(i->data);
+		else
+			free(i->data);
 	}
 	alpm_list_free(data);
 	snprintf(err, errlen, "%s%s%s", alpm_strerror(e), b.len ? ": " : "", b.len ? b.p : "");
@@ -870,7 +854,7 @@ static int alpm_plan(void *self, const struct trans_request *req, const struct t
 	}
 	alpm_list_t *data = NULL;
 	if (alpm_trans_prepare(a->h, &data) != 0) {
-		prepare_error(a, data, err, errlen);
+		trans_error(a, data, err, errlen);
 		goto out;
 	}
 	report_plan(a, cb);
@@ -908,7 +892,7 @@ static int alpm_commit(void *self, const struct trans_cb *cb, char *err, size_t 
 	} else {
 		alpm_list_t *data = NULL;
 		if (alpm_trans_commit(a->h, &data) != 0)
-			commit_error(a, data, err, errlen);
+			trans_error(a, data, err, errlen);
 		else
 			rc = 0;
 	}
