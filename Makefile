@@ -154,9 +154,9 @@ run: $(O)/.deps-ok omg
 # tests with Debian's pytest against ./omg and again against an ASan+UBSan omg;
 # tests/run.sh prints the passed/failed summary.
 test check: $(O)/.deps-ok
-	$(Q)$(MAKE) --no-print-directory WERROR=1 O=build/test omg unit
+	$(Q)$(MAKE) --no-print-directory WERROR=1 O=build/test omg unit tools
 	$(Q)$(MAKE) --no-print-directory WERROR=1 O=build/asan SANITIZE=address,undefined unit \
-		build/asan/omg build/asan/modules/omg-alpm.so build/asan/modules/omg-apt.so
+		build/asan/omg tools
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=15
 	$(Q)tests/run.sh
 

@@ -44,7 +44,9 @@ else
 		[ -x "$bin" ] || continue
 		echo "end-to-end tests on $bin"
 		name=$(echo "$bin" | tr / _)
-		OMG_BIN=$PWD/$bin /usr/bin/python3 -m pytest -p no:cacheprovider -q tests/e2e 2>&1 |
+		# trans-run of the same build (make tools), for the backend-level tests
+		tools=$(dirname "$(readlink -f "$bin")")/tests
+		OMG_BIN=$PWD/$bin OMG_TRANS_RUN=$tools/trans-run /usr/bin/python3 -m pytest -p no:cacheprovider -q tests/e2e 2>&1 |
 			tee "$log/e2e-$name.log"
 		line=$(grep -E '[0-9]+ (passed|failed)' "$log/e2e-$name.log" | tail -n 1)
 		p=$(echo "$line" | sed -n 's/.*\b\([0-9][0-9]*\) passed.*/\1/p')
