@@ -130,11 +130,7 @@ int cmd_audit(struct cli *c, int argc, char **argv)
 	memset(&req, 0, sizeof(req));
 	req.h.type = MSG_STATUS;
 	struct replies r;
-	int rc = cli_request(c, &req, &r);
-	if (rc == 0 && r.error) {
-		fprintf(stderr, "omg: %s\n", r.error_text ? r.error_text : "engine error");
-		rc = cli_exit_for(r.error);
-	}
+	int rc = cli_ask(c, &req, &r);
 	if (rc) {
 		replies_free(&r);
 		return rc;

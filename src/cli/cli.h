@@ -72,6 +72,9 @@ struct replies {
  * Free the replies with replies_free. */
 int cli_request(struct cli *c, struct msg *req, struct replies *out);
 void replies_free(struct replies *r);
+/* cli_request, and an engine's error reply printed and turned into an exit
+ * status. 0 or an exit status; free the replies either way. */
+int cli_ask(struct cli *c, struct msg *req, struct replies *r);
 /* The exit status for an engine error reply (printed by the caller). */
 int cli_exit_for(uint32_t error);
 

@@ -17,19 +17,6 @@ static void print_pkgs(struct cli *c, const struct replies *r)
 		out_pkg_table(c, r->pkgs, r->n);
 }
 
-/* Sends req; on an engine error prints it. Returns 0 or an exit status. */
-static int ask(struct cli *c, struct msg *req, struct replies *r)
-{
-	int rc = cli_request(c, req, r);
-	if (rc)
-		return rc;
-	if (r->error) {
-		fprintf(stderr, "omg: %s\n", r->error_text ? r->error_text : "engine error");
-		return cli_exit_for(r->error);
-	}
-	return 0;
-}
-
 int cmd_search(struct cli *c, int argc, char **argv)
 {
 	if (argc < 1) {
@@ -44,7 +31,7 @@ int cmd_search(struct cli *c, int argc, char **argv)
 	req.u.search.limit = (uint32_t)c->limit;
 	req.u.search.terms = (struct strlist){(const char *const *)argv, (uint32_t)argc};
 	struct replies r;
-	int rc = ask(c, &req, &r);
+	int rc = cli_ask(c, &req, &r);
 	if (rc == 0) {
 		print_pkgs(c, &r);
 		rc = r.n ? EXIT_OK : EXIT_NOMATCH;
@@ -64,7 +51,7 @@ int cmd_info(struct cli *c, int argc, char **argv)
 	req.h.type = MSG_INFO;
 	req.u.info.names = (struct strlist){(const char *const *)argv, (uint32_t)argc};
 	struct replies r;
-	int rc = ask(c, &req, &r);
+	int rc = cli_ask(c, &req, &r);
 	if (rc) {
 		replies_free(&r);
 		return rc;
@@ -109,7 +96,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	req.u.list.kind = (uint32_t)c->list_kind;
 	req.u.list.limit = (uint32_t)c->limit;
 	struct replies r;
-	int rc = ask(c, &req, &r);
+	int rc = cli_ask(c, &req, &r);
 	if (rc == 0)
 		print_pkgs(c, &r);
 	replies_free(&r);
@@ -127,7 +114,7 @@ int cmd_status(struct cli *c, int argc, char **argv)
 	memset(&req, 0, sizeof(req));
 	req.h.type = MSG_STATUS;
 	struct replies r;
-	int rc = ask(c, &req, &r);
+	int rc = cli_ask(c, &req, &r);
 	if (rc) {
 		replies_free(&r);
 		return rc;

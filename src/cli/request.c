@@ -323,6 +323,18 @@ int cli_request(struct cli *c, struct msg *req, struct replies *out)
 	return rc;
 }
 
+int cli_ask(struct cli *c, struct msg *req, struct replies *r)
+{
+	int rc = cli_request(c, req, r);
+	if (rc)
+		return rc;
+	if (r->error) {
+		fprintf(stderr, "omg: %s\n", r->error_text ? r->error_text : "engine error");
+		return cli_exit_for(r->error);
+	}
+	return 0;
+}
+
 void replies_free(struct replies *r)
 {
 	free(r->pkgs);
