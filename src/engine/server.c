@@ -1294,8 +1294,10 @@ int server_run(struct engine *e, const struct server_opts *o, char *err, size_t 
 	while (!s.stop) {
 		struct epoll_event evs[64];
 		int n = epoll_wait(s.epfd, evs, 64, -1);
-		if (n < 0 && errno != EINTR)
+		if (n < 0 && errno != EINTR) {
+			fprintf(stderr, "omgd: epoll_wait: %s\n", strerror(errno));
 			break;
+		}
 		/* Changes first: a request that follows a change must see it. */
 		drain_inotify(&s);
 		for (int i = 0; i < n; i++) {
@@ -1314,6 +1316,9 @@ int server_run(struct engine *e, const struct server_opts *o, char *err, size_t 
 						s.stop_after_txn = 1, txn_cancel(s.txn);
 					else
 						s.stop = 1;
+					if (si.ssi_signo != SIGHUP)
+						fprintf(stderr, "omgd: %s from pid %u\n",
+							strsignal((int)si.ssi_signo), si.ssi_pid);
 				}
 			} else if (tag == &tag_timer) {
 				on_tick(&s);
