@@ -53,7 +53,9 @@ struct conn {
 	uint32_t sub_what;
 	uint32_t attach_id;    /* the attach request's id, 0 when not attached */
 	double plan_wait;      /* when its plan started waiting for the running transaction */
-	struct conn *next;
+	int dead;              /* dropped: freed once the current batch of events is handled */
+	struct conn *next;     /* kept when dropped, so a loop standing on it goes on */
+	struct conn *dead_next;
 };
 
 /* Events of the running commit kept for a client that attaches later. */
@@ -72,6 +74,7 @@ struct server {
 	struct server_opts o;
 	int epfd, lfd, sigfd, timerfd, inofd, donefd;
 	struct conn *conns;
+	struct conn *dead;     /* dropped during this batch of events; see reap() */
 	unsigned nconns;
 	double last_activity, last_check;
 	int stop;
@@ -152,9 +155,17 @@ static void update_events(struct server *s, struct conn *c)
 	epoll_ctl(s->epfd, EPOLL_CTL_MOD, c->fd, &ev);
 }
 
-/* Unlinks and frees a connection. */
+/*
+ * Unlinks and closes a connection. It is freed by reap() after the batch of
+ * events: a later event of the same batch may still name it (a broadcast that
+ * drops a client whose hang-up is queued behind it), and must find it dead,
+ * not freed.
+ */
 static void drop(struct server *s, struct conn *c)
 {
+	if (c->dead)
+		return;
+	c->dead = 1;
 	for (struct conn **p = &s->conns; *p; p = &(*p)->next) {
 		if (*p == c) {
 			*p = c->next;
@@ -173,11 +184,22 @@ static void drop(struct server *s, struct conn *c)
 	}
 	frame_reader_free(&c->in);
 	buf_free(&c->out);
-	free(c);
+	c->dead_next = s->dead;
+	s->dead = c;
 	s->nconns--;
 	s->last_activity = now();
 	if (s->txn)
 		update_listeners(s);
+}
+
+/* Frees the connections dropped since the last call. */
+static void reap(struct server *s)
+{
+	while (s->dead) {
+		struct conn *c = s->dead;
+		s->dead = c->dead_next;
+		free(c);
+	}
 }
 
 /* Writes what it can of c's output. Returns -1 if c was dropped. */
@@ -373,7 +395,7 @@ static void broadcast(struct server *s, const struct buf *frame, int final)
 {
 	for (struct conn *c = s->conns, *next; c; c = next) {
 		next = c->next;
-		if (c->closing)
+		if (c->closing || c->dead)
 			continue;
 		int sent = 0;
 		if (c == s->owner) {
@@ -1018,7 +1040,7 @@ static void reap_stalled(struct server *s)
 	double t = now();
 	for (struct conn *c = s->conns, *next; c; c = next) {
 		next = c->next;
-		if (c->stalled_since && t - c->stalled_since > s->o.stall_seconds)
+		if (!c->dead && c->stalled_since && t - c->stalled_since > s->o.stall_seconds)
 			drop(s, c);
 	}
 }
@@ -1071,7 +1093,7 @@ static void release_held(struct server *s)
 {
 	for (struct conn *c = s->conns, *next; c; c = next) {
 		next = c->next;
-		if (!c->held)
+		if (!c->held || c->dead)
 			continue;
 		c->held = 0;
 		update_events(s, c);
@@ -1101,7 +1123,7 @@ static void on_refresh_done(struct server *s)
 			(unsigned long long)engine_generation(s->e), index_count(engine_index(s->e)));
 		for (struct conn *c = s->conns, *next; c; c = next) {
 			next = c->next;
-			if (c->sub_id && (c->sub_what & 1) && !c->closing) {
+			if (c->sub_id && (c->sub_what & 1) && !c->closing && !c->dead) {
 				queue_status_event(s, c);
 				flush(s, c);
 			}
@@ -1222,7 +1244,7 @@ static void on_tick(struct server *s)
 	double t = now();
 	for (struct conn *c = s->conns, *next; c; c = next) {
 		next = c->next;
-		if (c->held && c->plan_wait && t - c->plan_wait >= s->o.lock_seconds) {
+		if (!c->dead && c->held && c->plan_wait && t - c->plan_wait >= s->o.lock_seconds) {
 			c->held = 0;
 			update_events(s, c);
 			process(s, c);
@@ -1330,6 +1352,8 @@ int server_run(struct engine *e, const struct server_opts *o, char *err, size_t 
 				on_txn_output(&s);
 			} else {
 				struct conn *c = tag;
+				if (c->dead)
+					continue; /* dropped earlier in this batch */
 				if (evs[i].events & (EPOLLERR | EPOLLHUP) && !(evs[i].events & EPOLLIN)) {
 					drop(&s, c);
 					continue;
@@ -1342,6 +1366,7 @@ int server_run(struct engine *e, const struct server_opts *o, char *err, size_t 
 			if (s.stop)
 				break;
 		}
+		reap(&s);
 	}
 	fprintf(stderr, "omgd: exiting\n");
 out:
@@ -1357,6 +1382,7 @@ out:
 	}
 	while (s.conns)
 		drop(&s, s.conns);
+	reap(&s);
 	if (s.lfd >= 0 && o->listen_fd < 0) {
 		close(s.lfd);
 		unlink(o->socket);
