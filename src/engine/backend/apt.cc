@@ -2198,6 +2198,17 @@ int commit_packages(apt_handle *h, emitter &em, char *err, size_t errlen, int *s
 		dpkg_progress prog(em, expect);
 		_system->UnLockInner();
 		done = pm->DoInstall(&prog);
+		/*
+		 * dpkg is done with its lock: take it back, as apt-get does between
+		 * rounds. Not only for symmetry: UnLockInner closes the lock's fd but
+		 * keeps its number, and the UnLock that ends the transaction closes
+		 * that number again. In apt-get that is harmless; in the engine the
+		 * number may by then be a client's socket, accepted during the commit.
+		 * LockInner replaces the number (with -1 if it fails).
+		 */
+		if (!_system->LockInner())
+			em.log(TLOG_WARNING, "could not take dpkg's lock back after the "
+					     "commit: " + drain_errors(nullptr));
 	}
 	em.flush_log(true);
 	tx.committed = true;
