@@ -40,8 +40,11 @@ int client_open(struct client *cl, const char *path, const char *name, char *err
 	m.u.hello = (struct msg_hello){OMG_PROTO_MIN_VERSION, OMG_PROTO_VERSION, name};
 	if (client_send(cl, &m, err, errlen) != 0 ||
 	    client_recv(cl, &m, cl->arena, HELLO_TIMEOUT_MS, err, errlen) != 0) {
+		/* An engine killed as we connected: the kernel queued us on its
+		 * listening socket and closed it with the rest. Same as no engine. */
+		int gone = cl->gone;
 		client_close(cl);
-		return -1;
+		return gone ? -2 : -1;
 	}
 	if (m.h.type == MSG_ERROR) {
 		snprintf(err, errlen, "the engine refused us: %s", m.u.error.message);
@@ -78,6 +81,7 @@ int client_send(struct client *cl, struct msg *m, char *err, size_t errlen)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
+			cl->gone = errno == EPIPE || errno == ECONNRESET;
 			snprintf(err, errlen, "cannot send to the engine: %s", strerror(errno));
 			buf_free(&b);
 			return -1;
@@ -117,6 +121,7 @@ int client_recv(struct client *cl, struct msg *m, struct strpool *arena, int tim
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
+			cl->gone = n == 0 || errno == ECONNRESET;
 			snprintf(err, errlen, "the engine closed the connection");
 			return -1;
 		}

@@ -15,11 +15,12 @@ struct client {
 	uint32_t next_id;
 	struct msg_hello_ok engine; /* from the handshake; strings in arena */
 	struct strpool *arena;
+	int gone;                   /* the engine closed the connection (EOF or reset) */
 };
 
 /* Connects to path and does the handshake. 0; -2 when nothing listens there
- * (no socket, or one left by a dead engine); -1 for any other failure. The
- * reason is in err. */
+ * (no socket, or one left by a dead engine, or one that died during the
+ * handshake); -1 for any other failure. The reason is in err. */
 int client_open(struct client *cl, const char *path, const char *name, char *err,
 		size_t errlen);
 void client_close(struct client *cl);
