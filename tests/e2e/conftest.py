@@ -79,8 +79,16 @@ def omg(xdg):
         assert "Sanitizer" not in text and "runtime error" not in text, (log, text[-4000:])
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keeps each phase's report on the test, for fixtures that act on a failure."""
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, "rep_" + rep.when, rep)
+
+
 @pytest.fixture
-def env(omg, tmp_path):
+def env(omg, tmp_path, request):
     """omg with runtime, state and config directories of its own: no engine runs yet.
     Every engine started here is stopped at the end."""
     e = {"XDG_RUNTIME_DIR": tempfile.mkdtemp(prefix="omgt-")}  # short: sun_path is small
@@ -96,6 +104,12 @@ def env(omg, tmp_path):
     run.config = tmp_path / "xdg_config_home" / "omg" / "config"
     run.log = tmp_path / "xdg_state_home" / "omg"
     yield run
+    rep = getattr(request.node, "rep_call", None)
+    if rep is not None and rep.failed and run.log.is_dir():
+        # A failure on CI leaves only this output: the engines' own account goes with it.
+        for log in sorted(run.log.glob("*.log")):
+            print(f"--- {log.name} (the end)")
+            print(log.read_text(errors="replace")[-6000:])
     omg.run("daemon", "stop", "--all", env=e, check=0)
     shutil.rmtree(e["XDG_RUNTIME_DIR"])
 
