@@ -49,7 +49,7 @@ endif
 
 UTIL_SRC := $(wildcard src/util/*.c)
 CORE_SRC := $(wildcard src/engine/*.c src/ipc/*.c) src/engine/backend/backend.c \
-	src/engine/backend/pacconf.c
+	src/engine/backend/pacconf.c src/fast/snapshot.c
 CLI_SRC := $(wildcard src/cli/*.c)
 
 CORE_OBJ := $(UTIL_SRC:%.c=$(O)/%.o) $(CORE_SRC:%.c=$(O)/%.o)
@@ -76,8 +76,17 @@ deps:
 	$(Q)./scripts/deps.sh
 
 # ./omg points at the build, so the binary finds modules/ beside itself.
-omg: $(O)/omg $(MODULES)
+omg: $(O)/omg $(MODULES) $(O)/omg-fast
 	$(Q)ln -sfn $(O)/omg $@
+	$(Q)ln -sfn $(O)/omg-fast omg-fast
+
+# omg-fast links libc alone, statically when it can (no dynamic loader to run: it starts
+# faster than /bin/true); a sanitizer build links it dynamically, as the sanitizers need.
+FAST_OBJ := $(O)/src/fast/main.o $(O)/src/fast/snapshot.o
+FAST_STATIC := $(if $(SANITIZE),,-static)
+$(O)/omg-fast: $(FAST_OBJ)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(OPT) $(LDSAN) $(FAST_STATIC) -o $@ $(FAST_OBJ)
 
 $(O)/omg: $(CLI_OBJ) $(O)/libomg.a
 	$(call msg,LINK,$@)
@@ -156,7 +165,7 @@ run: $(O)/.deps-ok omg
 test check: $(O)/.deps-ok
 	$(Q)$(MAKE) --no-print-directory WERROR=1 O=build/test omg unit tools
 	$(Q)$(MAKE) --no-print-directory WERROR=1 O=build/asan SANITIZE=address,undefined unit \
-		build/asan/omg tools
+		build/asan/omg build/asan/omg-fast tools
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=15
 	$(Q)tests/run.sh
 
@@ -199,6 +208,7 @@ units: $(UNITS)
 # MANDIR, SYSTEMD_DIR, SYSTEMD_USER_DIR, BASH_/ZSH_/FISH_COMPLETION_DIR.
 install: omg install-systemd install-man
 	install -Dm755 $(O)/omg $(DESTDIR)$(BINDIR)/omg
+	install -Dm755 $(O)/omg-fast $(DESTDIR)$(BINDIR)/omg-fast
 	ln -sfn omg $(DESTDIR)$(BINDIR)/omgd
 	install -Dm644 $(O)/modules/omg-alpm.so $(DESTDIR)$(MODULE_DIR)/omg-alpm.so
 	install -Dm644 $(O)/modules/omg-apt.so $(DESTDIR)$(MODULE_DIR)/omg-apt.so
@@ -221,6 +231,6 @@ install-man:
 	install -Dm644 docs/man/omgd.8 $(DESTDIR)$(MANDIR)/man8/omgd.8
 
 clean:
-	rm -rf build omg
+	rm -rf build omg omg-fast
 
--include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(ALPM_OBJ:.o=.d) $(APT_OBJ:.o=.d) $(UNIT_BIN:=.d)
+-include $(CORE_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(FAST_OBJ:.o=.d) $(ALPM_OBJ:.o=.d) $(APT_OBJ:.o=.d) $(UNIT_BIN:=.d)

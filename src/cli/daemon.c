@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,8 +18,10 @@
 #include "engine/server.h"
 #include "engine/service.h"
 #include "engine/store.h"
+#include "fast/snapshot.h"
 #include "ipc/sockpath.h"
 #include "util/xalloc.h"
+#include "util/xdg.h"
 
 /* What SIGHUP needs to read the configuration again. */
 struct reload_ctx {
@@ -101,6 +104,39 @@ static void raise_nofile(void)
 	}
 }
 
+/*
+ * Where the engine keeps its status snapshot (docs/snapshot.md), with its
+ * directory ready: the user's private runtime directory, or in system mode
+ * the state directory, opened to every user for reading (its history and
+ * audit log keep their own 0700 directories). 0, or -1 after saying why:
+ * the engine then runs without one.
+ */
+static int snapshot_path(struct cli *c, char *out, size_t len)
+{
+	char err[512];
+	const char *root = engine_root(c->engine);
+	int rc = c->system ? snap_path_system(root, out, len) : snap_path_user(root, out, len);
+	if (rc != 0) {
+		snprintf(err, sizeof(err), "the snapshot path for %s is too long", root);
+	} else if (!c->system) {
+		rc = sockpath_check_dir(out, 0, err, sizeof(err));
+	} else {
+		char *dir = xstrdup(out);
+		*strrchr(dir, '/') = '\0';
+		struct stat st;
+		if (xdg_mkdirs(dir) != 0 || stat(dir, &st) != 0 ||
+		    (st.st_uid == geteuid() && (st.st_mode & 0755) != 0755 &&
+		     chmod(dir, (st.st_mode & 07777) | 0755) != 0)) {
+			snprintf(err, sizeof(err), "cannot prepare %s: %s", dir, strerror(errno));
+			rc = -1;
+		}
+		free(dir);
+	}
+	if (rc != 0)
+		fprintf(stderr, "omgd: no status snapshot: %s\n", err);
+	return rc;
+}
+
 /* omg daemon [run]: the engine in the foreground. */
 static int run(struct cli *c)
 {
@@ -155,6 +191,11 @@ static int run(struct cli *c)
 			return rc;
 		}
 		o.socket = path;
+	}
+	char snap[PATH_MAX + 64];
+	if (snapshot_path(c, snap, sizeof(snap)) == 0) {
+		o.snapshot = snap;
+		o.snapshot_shared = c->system;
 	}
 	int rc = server_run(c->engine, &o, err, sizeof(err));
 	c->ready_fd = -1; /* the server closed it */

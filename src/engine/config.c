@@ -43,6 +43,8 @@ static const struct key keys[] = {
 	KEY("transaction", "lock_timeout", K_SECONDS, lock_timeout, 0, 86400),
 	KEY("transaction", "question_timeout", K_SECONDS, question_timeout, 0, 86400),
 	KEY("transaction", "plan_timeout", K_SECONDS, plan_timeout, 1, 86400),
+	KEY("status", "snapshot_interval", K_SECONDS, snapshot_interval, 1, 86400),
+	KEY("status", "check_interval", K_SECONDS, check_interval, 0, 31536000),
 };
 
 void config_defaults(struct config *c)
@@ -65,6 +67,8 @@ void config_defaults(struct config *c)
 	c->lock_timeout = o.lock_seconds;
 	c->question_timeout = o.question_seconds;
 	c->plan_timeout = o.plan_seconds;
+	c->snapshot_interval = o.snapshot_seconds;
+	c->check_interval = o.check_seconds;
 	static const char *const admins[] = {"sudo", "wheel"};
 	for (size_t i = 0; i < 2; i++) {
 		if (getgrnam(admins[i])) {
@@ -211,6 +215,8 @@ void config_apply(const struct config *c, struct server_opts *o)
 	o->lock_seconds = c->lock_timeout;
 	o->question_seconds = c->question_timeout;
 	o->plan_seconds = c->plan_timeout;
+	o->snapshot_seconds = c->snapshot_interval;
+	o->check_seconds = c->check_interval;
 	o->admin_gid = (gid_t)-1;
 	o->admin_group = NULL;
 	if (c->admin_group[0]) {

@@ -25,6 +25,9 @@ struct config {
 	unsigned lock_timeout;     /* seconds to wait for another process's database lock */
 	unsigned question_timeout; /* seconds a question waits before its safe default */
 	unsigned plan_timeout;     /* seconds a plan waits for the client's confirmation */
+	/* [status] */
+	unsigned snapshot_interval; /* seconds between snapshot rewrites when nothing changes */
+	unsigned check_interval;    /* seconds between private looks for updates (alpm); 0 off */
 };
 
 /* The defaults: what an absent file or key means. admin_group defaults to

@@ -418,7 +418,7 @@ size_t index_bytes(const struct index *ix)
  *   char strings[strings_len], each NUL-terminated, the last byte NUL
  */
 #define BLOB_MAGIC "OMGIDX\0\0"
-#define BLOB_FORMAT 2u
+#define BLOB_FORMAT 3u /* 3: PKG_SECURITY */
 #define BLOB_ENDIAN 0x01020304u
 
 enum { S_NAME, S_VERSION, S_IVERSION, S_REPO, S_DESC, S_LDESC_RAW, S_URL, S_ARCH,

@@ -23,6 +23,8 @@ enum pkg_flag {
 	PKG_HELD = 1u << 2,       /* alpm IgnorePkg/IgnoreGroup, dpkg/apt hold */
 	PKG_FOREIGN = 1u << 3,    /* installed but in no configured repository */
 	PKG_ORPHAN = 1u << 4,     /* installed as a dependency and needed by nothing */
+	PKG_SECURITY = 1u << 5,   /* upgradable, and the candidate comes from a security
+				   * archive (apt; alpm has no such notion) */
 };
 
 /* A list of strings. */

@@ -27,6 +27,7 @@
 #include "engine/cache.h"
 #include "engine/history.h"
 #include "engine/service.h"
+#include "engine/status.h"
 #include "engine/txn.h"
 #include "ipc/codec.h"
 #include "ipc/frame.h"
@@ -107,6 +108,13 @@ struct server {
 	char *txn_error;         /* why transactions are off, or NULL */
 	char *lock_marker;       /* txn_opts.lock_marker */
 	char describe[256];      /* scratch: the transaction, for a status reply */
+	/* The snapshot: witnesses of the index being served (taken by the refresh
+	 * that built it, before it read anything), and when it was last written. */
+	struct witnesses wit, r_wit;
+	int have_wit;
+	double snap_last;
+	char *snap_error;        /* the last write's failure, logged once */
+	struct update_check check; /* the last private look for updates (alpm) */
 };
 
 /* Tags for the fds that are not connections. */
@@ -137,6 +145,8 @@ void server_defaults(struct server_opts *o)
 	o->lock_seconds = 60;
 	o->question_seconds = 60;
 	o->plan_seconds = 600;
+	o->snapshot_seconds = 300;
+	o->check_seconds = 3600;
 }
 
 /* Seconds on the monotonic clock. */
@@ -294,6 +304,8 @@ static void fill_env(struct server *s, struct service_env *env)
 	env->cache_misses = cs.misses;
 	env->warning = s->reload_error;
 	env->audit_dir = s->audit ? audit_path(s->audit) : NULL;
+	env->check = &s->check;
+	env->snapshot = s->o.snapshot;
 	if (s->txn) {
 		txn_describe(s->txn, s->describe, sizeof(s->describe));
 		env->transaction = s->describe;
@@ -312,6 +324,34 @@ static void queue_status_event(struct server *s, struct conn *c)
 	service_status(s->e, &env, &m.u.status);
 	queue(c, &m);
 	free((void *)m.u.status.warnings.v);
+}
+
+/* Rewrites the snapshot file from the current status (stopped: the engine is
+ * exiting; its figures stay good while the witnesses hold). */
+static void write_snapshot(struct server *s, int stopped)
+{
+	if (!s->o.snapshot || !s->have_wit)
+		return;
+	struct service_env env;
+	fill_env(s, &env);
+	struct msg_status_reply st;
+	service_status(s->e, &env, &st);
+	uint32_t flags = (s->o.system ? SNAP_SYSTEM : 0) | (stopped ? SNAP_STOPPED : 0) |
+			 (s->txn && s->committed ? SNAP_TRANSACTION : 0);
+	struct snap snap;
+	status_snap(&st, &s->wit, flags, s->o.snapshot_seconds, &snap);
+	char err[512];
+	if (status_write(s->o.snapshot, &snap, s->o.snapshot_shared, err, sizeof(err)) != 0) {
+		if (!s->snap_error || strcmp(s->snap_error, err) != 0)
+			fprintf(stderr, "omgd: status snapshot: %s\n", err);
+		free(s->snap_error);
+		s->snap_error = xstrdup(err);
+	} else if (s->snap_error) {
+		free(s->snap_error);
+		s->snap_error = NULL;
+	}
+	s->snap_last = now();
+	free((void *)st.warnings.v);
 }
 
 /* Non-zero if uid is root or, in system mode, a member of the admin group. */
@@ -448,6 +488,7 @@ static void txn_over(struct server *s)
 	s->owner = NULL;
 	s->committed = 0;
 	s->event_seq++; /* whatever the commit changed, inotify or not */
+	write_snapshot(s, 0); /* no transaction runs now; the refresh brings the figures */
 	start_refresh(s);
 }
 
@@ -707,6 +748,7 @@ static int handle_trans(struct server *s, struct conn *c, const struct msg *m)
 			s->commit_req = m->h.id;
 			replay_clear(s);
 			txn_commit(s->txn);
+			write_snapshot(s, 0); /* a transaction runs */
 		}
 		return 1;
 	case MSG_ANSWER:
@@ -1059,6 +1101,8 @@ static void add_watch(void *ctx, const char *dir)
 static void *refresh_main(void *arg)
 {
 	struct server *s = arg;
+	/* Witnesses first: a change while the index is read makes them disagree. */
+	witnesses_take(engine_backend(s->e), engine_root(s->e), &s->r_wit);
 	s->r_rc = engine_refresh(s->e, 0, &s->r_update, s->r_err, sizeof(s->r_err));
 	uint64_t one = 1;
 	while (write(s->donefd, &one, sizeof(one)) < 0 && errno == EINTR) {
@@ -1137,6 +1181,13 @@ static void on_refresh_done(struct server *s)
 		cache_clear(s->cache); /* replies now carry the warning */
 	}
 	s->index_seq = s->refresh_seq;
+	if (s->r_rc >= 0) {
+		/* The index served now reflects the databases as of these witnesses. */
+		witnesses_move(&s->wit, &s->r_wit);
+		s->have_wit = 1;
+		write_snapshot(s, 0);
+	}
+	witnesses_free(&s->r_wit);
 	engine_watch_dirs(s->e, add_watch, s); /* directories created since */
 	if (stale(s))
 		start_refresh(s);
@@ -1252,6 +1303,8 @@ static void on_tick(struct server *s)
 	}
 	if (s->o.recheck_seconds && !s->refreshing && t - s->last_check > s->o.recheck_seconds)
 		start_refresh(s);
+	if (s->o.snapshot && t - s->snap_last >= s->o.snapshot_seconds)
+		write_snapshot(s, 0); /* the heartbeat: readers judge age by it */
 	if (s->o.idle_seconds && !s->nconns && !s->refreshing && !s->txn && !s->result_pending &&
 	    t - s->last_activity > s->o.idle_seconds) {
 		fprintf(stderr, "omgd: idle for %u s, exiting\n", s->o.idle_seconds);
@@ -1379,7 +1432,11 @@ out:
 	if (s.refreshing) {
 		pthread_join(s.thread, NULL); /* a build ends in seconds; let it */
 		engine_update_free(s.r_update);
+		witnesses_free(&s.r_wit);
 	}
+	write_snapshot(&s, 1);
+	witnesses_free(&s.wit);
+	free(s.snap_error);
 	while (s.conns)
 		drop(&s, s.conns);
 	reap(&s);

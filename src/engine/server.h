@@ -29,6 +29,10 @@ struct server_opts {
 	unsigned lock_seconds;   /* a transaction waits this long for another's lock */
 	unsigned question_seconds; /* a question waits this long for an answer */
 	unsigned plan_seconds;   /* a plan waits this long for commit or cancel */
+	const char *snapshot;    /* the status snapshot file to keep current; NULL: none */
+	int snapshot_shared;     /* system mode: the file (and its directory) readable by all */
+	unsigned snapshot_seconds; /* rewrite it this often when nothing changes */
+	unsigned check_seconds;  /* look for updates privately this often (alpm); 0 = never */
 	/* SIGHUP: called to read the configuration again into o (a copy of the
 	 * current options); returns 0 to apply it, -1 to keep the old (it logs why). */
 	int (*reload)(void *ctx, struct server_opts *o);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/backend/backend.h"
 #include "engine/query.h"
 #include "ipc/codec.h"
 #include "util/buf.h"
@@ -158,6 +159,22 @@ void service_status(struct engine *e, const struct service_env *env,
 	s->index_bytes = index_bytes(ix);
 	s->audit_dir = env->audit_dir ? env->audit_dir : "";
 	s->transaction = env->transaction ? env->transaction : "";
+	const struct backend *b = engine_backend(e);
+	s->security_known = strcmp(b->name, "apt") == 0;
+	s->security = count_flags(ix, PKG_UPGRADABLE | PKG_SECURITY) -
+		      count_flags(ix, PKG_UPGRADABLE | PKG_SECURITY | PKG_HELD);
+	s->reboot_required = (uint32_t)(b->reboot_required(engine_root(e)) != 0);
+	s->last_sync = b->last_sync(engine_root(e));
+	s->check_error = "";
+	if (env->check && env->check->checked) {
+		/* Fresher than the system's own databases (it starts from a copy of them). */
+		s->upgradable = env->check->upgradable;
+		s->held = env->check->held;
+		s->checked = env->check->checked;
+	}
+	if (env->check && env->check->error)
+		s->check_error = env->check->error;
+	s->snapshot = env->snapshot ? env->snapshot : "";
 	ids_free(&explicit);
 }
 

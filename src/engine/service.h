@@ -28,6 +28,16 @@ struct service_env {
 	const char *warning;    /* added to every reply's warnings (a failed reload), or NULL */
 	const char *audit_dir;  /* the engine's audit log directory, or NULL */
 	const char *transaction; /* what runs now, or NULL */
+	const struct update_check *check; /* the last private look for updates, or NULL */
+	const char *snapshot;   /* the snapshot file written, or NULL */
+};
+
+/* A look for updates against a private copy of the sync databases (alpm;
+ * the engine's own, never the system's): its figures replace the index's. */
+struct update_check {
+	uint64_t checked;        /* Unix time it ended, 0 never */
+	uint64_t upgradable, held;
+	const char *error;       /* why the last one failed ("" if it did not) */
 };
 
 void service_request(struct engine *e, const struct msg *req, const struct service_env *env,

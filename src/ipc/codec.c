@@ -136,6 +136,13 @@ static const struct field status_fields[] = {
 	FLD(F_U64, struct msg, u.status.index_bytes),
 	FLD(F_STR, struct msg, u.status.audit_dir),
 	FLD(F_STR, struct msg, u.status.transaction),
+	FLD(F_U64, struct msg, u.status.security),
+	FLD(F_U32, struct msg, u.status.security_known),
+	FLD(F_U32, struct msg, u.status.reboot_required),
+	FLD(F_U64, struct msg, u.status.last_sync),
+	FLD(F_U64, struct msg, u.status.checked),
+	FLD(F_STR, struct msg, u.status.check_error),
+	FLD(F_STR, struct msg, u.status.snapshot),
 };
 
 static const struct field item_fields[] = {

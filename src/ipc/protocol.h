@@ -13,8 +13,8 @@
  * a field added, removed or reordered, a type renumbered. Numbers of retired
  * types stay reserved (listed below) and are never reused.
  */
-#define OMG_PROTO_VERSION 2u
-#define OMG_PROTO_MIN_VERSION 2u
+#define OMG_PROTO_VERSION 3u
+#define OMG_PROTO_MIN_VERSION 3u
 
 /* A frame: a 4-byte big-endian length, then that many bytes of message. */
 #define OMG_FRAME_LEN_SIZE 4u
@@ -248,6 +248,14 @@ struct msg_status_reply {
 	uint64_t index_bytes; /* memory of the index */
 	const char *audit_dir; /* where the engine keeps its audit log ("" if none) */
 	const char *transaction; /* what runs now ("install (committing)"), or "" */
+	/* Version 3: the status the snapshot carries (docs/snapshot.md). */
+	uint64_t security;        /* upgradable from a security archive (security_known) */
+	uint32_t security_known;  /* 1 on apt; 0 on alpm until advisories exist */
+	uint32_t reboot_required;
+	uint64_t last_sync;       /* Unix time the databases were refreshed, 0 unknown */
+	uint64_t checked;         /* Unix time of the last private look for updates, 0 none */
+	const char *check_error;  /* why that look failed, or "" */
+	const char *snapshot;     /* the snapshot file the engine writes, or "" */
 };
 
 /* Any message: the header and the body of its type. */

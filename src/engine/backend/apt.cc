@@ -698,6 +698,28 @@ bool read_records(const ctx &c, std::vector<item> &items,
 	return true;
 }
 
+/* Does a repository of the security archive offer V? Debian names the
+ * suite "bookworm-security" (label "Debian-Security"), Ubuntu "jammy-security";
+ * unattended-upgrades goes by the same fields. */
+bool from_security(pkgCache::VerIterator V)
+{
+	auto ends_security = [](const char *s) {
+		static const char tail[] = "-security";
+		size_t n = s != nullptr ? strlen(s) : 0;
+		return n >= sizeof(tail) - 1 && strcmp(s + n - (sizeof(tail) - 1), tail) == 0;
+	};
+	for (pkgCache::VerFileIterator VF = V.FileList(); !VF.end(); ++VF) {
+		pkgCache::PkgFileIterator F = VF.File();
+		if (F.Flagged(pkgCache::Flag::NotSource))
+			continue; /* dpkg's status file */
+		const char *label = F.Label();
+		if (ends_security(F.Archive()) || ends_security(F.Codename()) ||
+		    (label != nullptr && strcmp(label, "Debian-Security") == 0))
+			return true;
+	}
+	return false;
+}
+
 /* Emits every real package once; see backend.h. */
 int apt_load_impl(apt_handle *h, const struct pkg_sink *sink, char *err, size_t errlen)
 {
@@ -828,8 +850,11 @@ int apt_load_impl(apt_handle *h, const struct pkg_sink *sink, char *err, size_t 
 			rec.install_date = install_date(h, P);
 			rec.reason = (state.Flags & pkgCache::Flag::Auto) ? PKG_REASON_DEPEND
 									  : PKG_REASON_EXPLICIT;
-			if (state.Status == 1 && state.Upgradable())
+			if (state.Status == 1 && state.Upgradable()) {
 				rec.flags |= PKG_UPGRADABLE;
+				if (from_security(V))
+					rec.flags |= PKG_SECURITY;
+			}
 			if (state.Garbage)
 				rec.flags |= PKG_ORPHAN;
 			/* apt list's "[installed,local]": the installed version is in no
@@ -2417,6 +2442,7 @@ __attribute__((visibility("default"))) extern const struct backend_ops omg_backe
 const struct backend_ops omg_backend_apt = {"apt",	     apt_open,	 apt_load,
 					    apt_vercmp,	     apt_close,	 apt_plan,
 					    apt_commit,	     apt_release, apt_lock_holder,
-					    nullptr /* dpkg's locks go with the process */};
+					    nullptr /* dpkg's locks go with the process */,
+					    nullptr /* the lists are apt's own; no private copy */};
 
 } // extern "C"

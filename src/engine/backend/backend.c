@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 
 
 /* Which family os-release names: "apt", "alpm" or NULL. */
@@ -146,9 +147,133 @@ static void apt_watch(const char *root, void (*add)(void *ctx, const char *dir),
 	}
 }
 
+/* root/rel ("/rel" for root "/"), into out. */
+static void under(const char *root, const char *rel, char *out, size_t len)
+{
+	snprintf(out, len, "%s%s%s", root, root[strlen(root) - 1] == '/' ? "" : "/", rel);
+}
+
+/* The later of *t and path's mtime. */
+static void later_mtime(uint64_t *t, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) == 0 && (uint64_t)st.st_mtime > *t)
+		*t = (uint64_t)st.st_mtime;
+}
+
+/* The local database (a package installed, removed or re-marked changes its
+ * directory), the sync databases' directory, and pacman.conf. */
+static void alpm_witness(const char *root, void (*add)(void *ctx, const char *path), void *ctx)
+{
+	struct pacconf c;
+	char err[512];
+	if (pacconf_load(&c, root, err, sizeof(err)) == 0 || c.dbpath) {
+		if (c.nfiles)
+			add(ctx, c.files[0]);
+		if (c.dbpath) {
+			char *p = xasprintf("%slocal", c.dbpath);
+			add(ctx, p);
+			free(p);
+			p = xasprintf("%ssync", c.dbpath);
+			add(ctx, p);
+			free(p);
+		}
+	}
+	pacconf_free(&c);
+}
+
+/* pacman -Sy leaves a new mtime on the sync directory even when every
+ * database was up to date (it downloads through a temporary directory there). */
+static uint64_t alpm_last_sync(const char *root)
+{
+	struct pacconf c;
+	char err[512];
+	uint64_t t = 0;
+	if (pacconf_load(&c, root, err, sizeof(err)) == 0) {
+		char *p = xasprintf("%ssync", c.dbpath);
+		later_mtime(&t, p);
+		free(p);
+		for (size_t i = 0; i < c.nrepos; i++) {
+			p = xasprintf("%ssync/%s.db", c.dbpath, c.repos[i].name);
+			later_mtime(&t, p);
+			free(p);
+		}
+	}
+	pacconf_free(&c);
+	return t;
+}
+
+/* The kernel runs from modules a kernel upgrade removed: ROOT/usr/lib/modules
+ * holds kernels, but not the running one. A root without kernels (a container,
+ * a sandbox) never needs one. */
+static int alpm_reboot_required(const char *root)
+{
+	char dir[4096], mine[4096 + 256];
+	struct utsname u;
+	under(root, "usr/lib/modules", dir, sizeof(dir));
+	if (uname(&u) != 0)
+		return 0;
+	snprintf(mine, sizeof(mine), "%s/%s", dir, u.release);
+	struct stat st;
+	if (stat(mine, &st) == 0)
+		return 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	int kernels = 0;
+	for (struct dirent *e; !kernels && (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		char vmlinuz[4096 + 512];
+		snprintf(vmlinuz, sizeof(vmlinuz), "%s/%s/vmlinuz", dir, e->d_name);
+		kernels = stat(vmlinuz, &st) == 0; /* an installed kernel, not leftovers */
+	}
+	closedir(d);
+	return kernels;
+}
+
+/* dpkg's status (replaced by rename on every change, holds included), apt's
+ * auto-installed marks, and the lists directory. */
+static void apt_witness(const char *root, void (*add)(void *ctx, const char *path), void *ctx)
+{
+	static const char *const rel[] = {"var/lib/dpkg/status", "var/lib/apt/extended_states",
+					  "var/lib/apt/lists"};
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		char path[4096];
+		under(root, rel[i], path, sizeof(path));
+		add(ctx, path);
+	}
+}
+
+/* apt update works in lists/partial (its mtime moves on every run, even when
+ * every list was current); Debian's apt also touches update-success-stamp. */
+static uint64_t apt_last_sync(const char *root)
+{
+	static const char *const rel[] = {"var/lib/apt/lists/partial", "var/lib/apt/lists",
+					  "var/lib/apt/periodic/update-success-stamp"};
+	uint64_t t = 0;
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		char path[4096];
+		under(root, rel[i], path, sizeof(path));
+		later_mtime(&t, path);
+	}
+	return t;
+}
+
+/* What update-notifier and unattended-upgrades leave when a package wants a reboot. */
+static int apt_reboot_required(const char *root)
+{
+	char path[4096];
+	struct stat st;
+	under(root, "run/reboot-required", path, sizeof(path));
+	return stat(path, &st) == 0;
+}
+
 static const struct backend backends[] = {
-	{"apt", apt_detect, apt_fingerprint, apt_watch},
-	{"alpm", alpm_detect, alpm_fingerprint, alpm_watch},
+	{"apt", apt_detect, apt_fingerprint, apt_watch, apt_witness, apt_last_sync,
+	 apt_reboot_required},
+	{"alpm", alpm_detect, alpm_fingerprint, alpm_watch, alpm_witness, alpm_last_sync,
+	 alpm_reboot_required},
 };
 
 const struct backend *backend_by_name(const char *name)

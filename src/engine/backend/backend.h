@@ -58,6 +58,12 @@ struct trans_cb {
 	uint32_t (*ask)(void *ctx, const struct trans_question *q);
 };
 
+/* What check_updates found. */
+struct update_counts {
+	uint64_t upgradable; /* installed packages with a newer version offered */
+	uint64_t held;       /* of those, ignored (IgnorePkg, IgnoreGroup): not upgradable */
+};
+
 /* What a transaction is asked to do. */
 struct trans_request {
 	uint32_t kind;           /* enum trans_kind */
@@ -108,6 +114,21 @@ struct backend_ops {
 	 * while holding it (libalpm's db.lck), or NULL when the lock goes with
 	 * the process (dpkg's fcntl locks). Borrowed until close. NULL member: none. */
 	const char *(*lock_file)(void *self);
+
+	/*
+	 * Looks for updates without touching the system's sync state, as
+	 * checkupdates does: dir (the engine's own, created if missing) gets
+	 * dir/local, a symlink to the system's local database, and dir/sync, a
+	 * copy of the system's sync databases refreshed there from the configured
+	 * servers with the system's signature checks. Counts the installed
+	 * packages a repository there offers a newer version of (ignored ones
+	 * apart). Needs no open instance and takes no system lock; safe on its
+	 * own thread while another thread uses an instance. NULL member: the
+	 * backend has none (apt counts from its existing lists). 0, or -1 with
+	 * one line in err (then *out is untouched).
+	 */
+	int (*check_updates)(const char *root, const char *dir, struct update_counts *out,
+			     char *err, size_t errlen);
 };
 
 /* What the core knows of a backend without loading it (backend.c). */
@@ -122,6 +143,16 @@ struct backend {
 	/* Calls add for every directory whose entries' changes change the
 	 * fingerprint (for inotify; a directory may be missing). */
 	void (*watch)(const char *root, void (*add)(void *ctx, const char *dir), void *ctx);
+	/* Calls add for the few files and directories whose change (a new mtime
+	 * or inode) means the installed set or the repositories' offer changed:
+	 * the snapshot's witnesses, which omg-fast stats. */
+	void (*witness)(const char *root, void (*add)(void *ctx, const char *path), void *ctx);
+	/* Unix time the package databases were last refreshed (pacman -Sy,
+	 * apt update, omg sync), from mtimes; 0 if unknown. */
+	uint64_t (*last_sync)(const char *root);
+	/* Non-zero when the system needs a reboot: Debian's /run/reboot-required;
+	 * Arch: the running kernel's modules are gone from /usr/lib/modules. */
+	int (*reboot_required)(const char *root);
 };
 
 /* The backend named "alpm" or "apt", or NULL. */
