@@ -110,6 +110,8 @@ int cmd_history(struct cli *c, int argc, char **argv);
 int cmd_audit(struct cli *c, int argc, char **argv);
 /* omg completions bash|zsh|fish: the shell's completion script on stdout (completions.c). */
 int cmd_completions(struct cli *c, int argc, char **argv);
+/* omg shell-init bash|zsh|fish: the prompt integration on stdout (shellinit.c). */
+int cmd_shell_init(struct cli *c, int argc, char **argv);
 
 /* Output (out.c). */
 enum out_color {

@@ -133,6 +133,16 @@ int cmd_status(struct cli *c, int argc, char **argv)
 		json_kv_int(b, "orphans", (int64_t)s->orphans, 0);
 		json_kv_int(b, "foreign", (int64_t)s->foreign, 0);
 		json_kv_int(b, "generation", (int64_t)s->generation, 0);
+		if (s->security_known)
+			json_kv_int(b, "security", (int64_t)s->security, 0);
+		else
+			buf_puts(b, ",\"security\":null");
+		json_kv_bool(b, "reboot_required", (int)s->reboot_required, 0);
+		json_kv_int(b, "last_sync", (int64_t)s->last_sync, 0);
+		json_kv_int(b, "checked", (int64_t)s->checked, 0);
+		json_kv_str(b, "check_error", s->check_error, 0);
+		json_kv_str(b, "transaction", s->transaction, 0);
+		json_kv_str(b, "snapshot", s->snapshot, 0);
 		buf_puts(b, "}\n");
 	} else {
 		buf_printf(&c->out,
@@ -145,6 +155,25 @@ int cmd_status(struct cli *c, int argc, char **argv)
 			   (unsigned long long)s->upgradable,
 			   s->upgradable ? " (omg list --upgradable)" : "",
 			   (unsigned long long)s->held, (unsigned long long)s->orphans);
+		if (s->security_known)
+			buf_printf(&c->out, "%llu security upgrades\n",
+				   (unsigned long long)s->security);
+		char when[64];
+		out_time(when, sizeof(when), (int64_t)s->last_sync);
+		buf_printf(&c->out, "databases last synced: %s\n", s->last_sync ? when : "unknown");
+		if (s->checked) {
+			out_time(when, sizeof(when), (int64_t)s->checked);
+			buf_printf(&c->out, "updates looked for: %s (a private copy of the sync "
+					    "databases; the system's are untouched)\n", when);
+		}
+		if (s->check_error[0])
+			buf_printf(&c->out, "%swarning:%s looking for updates failed: %s\n",
+				   out_col(c, COL_HELD), out_col(c, COL_RESET), s->check_error);
+		if (s->reboot_required)
+			buf_printf(&c->out, "%sa reboot is required%s\n", out_col(c, COL_HELD),
+				   out_col(c, COL_RESET));
+		if (s->transaction[0])
+			buf_printf(&c->out, "running: %s (omg attach follows it)\n", s->transaction);
 	}
 	replies_free(&r);
 	return EXIT_OK;

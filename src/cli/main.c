@@ -64,6 +64,14 @@ static const struct command commands[] = {
 	 "        ~/.local/share/bash-completion/completions/omg)\n"
 	 "  zsh:  omg completions zsh > ~/.zfunc/_omg, with ~/.zfunc in fpath before compinit\n"
 	 "  fish: omg completions fish > ~/.config/fish/completions/omg.fish\n"},
+	{"shell-init", cmd_shell_init, 0,
+	 "omg shell-init bash|zsh|fish\n"
+	 "  The prompt integration: before each prompt it runs omg-fast once (a file\n"
+	 "  read, never the engine) and shows pending updates, security updates, a\n"
+	 "  needed reboot and a running transaction in front of the prompt.\n"
+	 "  bash: eval \"$(omg shell-init bash)\"   in ~/.bashrc\n"
+	 "  zsh:  eval \"$(omg shell-init zsh)\"    in ~/.zshrc\n"
+	 "  fish: omg shell-init fish | source   in ~/.config/fish/config.fish\n"},
 	{"audit", cmd_audit, 0,
 	 "omg audit log | verify [--json]\n"
 	 "  log: the engine's audit log, one line per mutation or refused request:\n"
@@ -108,6 +116,7 @@ static const char usage_text[] =
 	"  status           package counts for this system\n"
 	"  daemon           run the engine in the foreground, serving a socket\n"
 	"  completions SH   the completion script for bash, zsh or fish\n"
+	"  shell-init SH    pending updates in the bash, zsh or fish prompt (omg-fast)\n"
 	"  sync             refresh the package databases\n"
 	"  install PKG...   install packages and what they need\n"
 	"  remove PKG...    remove packages (--recursive: and their unneeded dependencies)\n"

@@ -73,7 +73,7 @@ struct conn {
 struct server {
 	struct engine *e;
 	struct server_opts o;
-	int epfd, lfd, sigfd, timerfd, inofd, donefd;
+	int epfd, lfd, sigfd, timerfd, inofd, donefd, checkfd;
 	struct conn *conns;
 	struct conn *dead;     /* dropped during this batch of events; see reap() */
 	unsigned nconns;
@@ -115,10 +115,20 @@ struct server {
 	double snap_last;
 	char *snap_error;        /* the last write's failure, logged once */
 	struct update_check check; /* the last private look for updates (alpm) */
+	/* The look-for-updates thread (backend check_updates): these are written
+	 * by it until it signals checkfd. */
+	int checking, check_again;
+	pthread_t c_thread;
+	const struct backend_ops *c_ops;
+	char *c_root, *c_dir;
+	struct update_counts c_counts;
+	int c_rc;
+	char c_err[512];
+	double c_started;
 };
 
 /* Tags for the fds that are not connections. */
-static char tag_listen, tag_signal, tag_timer, tag_inotify, tag_done, tag_txn;
+static char tag_listen, tag_signal, tag_timer, tag_inotify, tag_done, tag_txn, tag_check;
 
 static void update_listeners(struct server *s);
 static void patch_ids(struct buf *out, size_t start, uint32_t id);
@@ -1110,6 +1120,85 @@ static void *refresh_main(void *arg)
 	return NULL;
 }
 
+/* Prepares the private look for updates, when the backend has one and a
+ * data directory is there to keep its copy of the sync databases. */
+static void setup_check(struct server *s)
+{
+	char err[512];
+	const struct backend_ops *ops = backend_module(engine_backend(s->e), err, sizeof(err));
+	if (!ops || !ops->check_updates || !s->o.data_dir)
+		return;
+	const char *root = engine_root(s->e);
+	s->c_ops = ops;
+	s->c_root = xstrdup(root);
+	s->c_dir = xasprintf("%s/checkupdates-%016llx", s->o.data_dir,
+			     (unsigned long long)hash_fnv1a(root, strlen(root)));
+}
+
+/* The look-for-updates thread: the backend refreshes its private copy of the
+ * sync databases and counts. */
+static void *check_main(void *arg)
+{
+	struct server *s = arg;
+	s->c_rc = s->c_ops->check_updates(s->c_root, s->c_dir, &s->c_counts, s->c_err,
+					  sizeof(s->c_err));
+	uint64_t one = 1;
+	while (write(s->checkfd, &one, sizeof(one)) < 0 && errno == EINTR) {
+	}
+	return NULL;
+}
+
+/* Starts a look for updates (alpm, check_seconds > 0) unless one runs; then
+ * it runs again when this one ends. */
+static void start_check(struct server *s)
+{
+	if (!s->c_ops || !s->o.check_seconds)
+		return;
+	if (s->checking) {
+		s->check_again = 1;
+		return;
+	}
+	s->check_again = 0;
+	s->c_started = now();
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	int rc = pthread_create(&s->c_thread, NULL, check_main, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0)
+		fprintf(stderr, "omgd: cannot look for updates: %s\n", strerror(rc));
+	else
+		s->checking = 1;
+}
+
+/* The look for updates ended: its figures stand until the databases change. */
+static void on_check_done(struct server *s)
+{
+	uint64_t v;
+	while (read(s->checkfd, &v, sizeof(v)) > 0) {
+	}
+	if (!s->checking)
+		return;
+	pthread_join(s->c_thread, NULL);
+	s->checking = 0;
+	if (s->c_rc == 0) {
+		s->check.checked = (uint64_t)time(NULL);
+		s->check.upgradable = s->c_counts.upgradable;
+		s->check.held = s->c_counts.held;
+		free((void *)s->check.error);
+		s->check.error = NULL;
+	} else {
+		/* Keep the last figures; say why this one failed, once per reason. */
+		if (!s->check.error || strcmp(s->check.error, s->c_err) != 0)
+			fprintf(stderr, "omgd: looking for updates failed: %s\n", s->c_err);
+		free((void *)s->check.error);
+		s->check.error = xstrdup(s->c_err);
+	}
+	if (s->check_again)
+		start_check(s);
+	write_snapshot(s, 0);
+}
+
 /* Starts a refresh unless one runs (its end starts another if needed). */
 static void start_refresh(struct server *s)
 {
@@ -1185,6 +1274,12 @@ static void on_refresh_done(struct server *s)
 		/* The index served now reflects the databases as of these witnesses. */
 		witnesses_move(&s->wit, &s->r_wit);
 		s->have_wit = 1;
+		if (s->r_rc > 0 || !s->c_started) {
+			/* A private look predates the change: the index's figures stand
+			 * until the next look, which starts from the new databases. */
+			s->check.checked = 0;
+			start_check(s);
+		}
 		write_snapshot(s, 0);
 	}
 	witnesses_free(&s->r_wit);
@@ -1303,6 +1398,8 @@ static void on_tick(struct server *s)
 	}
 	if (s->o.recheck_seconds && !s->refreshing && t - s->last_check > s->o.recheck_seconds)
 		start_refresh(s);
+	if (s->c_ops && s->o.check_seconds && !s->checking && t - s->c_started >= s->o.check_seconds)
+		start_check(s);
 	if (s->o.snapshot && t - s->snap_last >= s->o.snapshot_seconds)
 		write_snapshot(s, 0); /* the heartbeat: readers judge age by it */
 	if (s->o.idle_seconds && !s->nconns && !s->refreshing && !s->txn && !s->result_pending &&
@@ -1315,7 +1412,7 @@ static void on_tick(struct server *s)
 int server_run(struct engine *e, const struct server_opts *o, char *err, size_t errlen)
 {
 	struct server s = {.e = e, .o = *o, .epfd = -1, .lfd = -1, .sigfd = -1, .timerfd = -1,
-			   .inofd = -1, .donefd = -1, .txnfd = -1};
+			   .inofd = -1, .donefd = -1, .txnfd = -1, .checkfd = -1};
 	int rc = -1;
 	sigset_t mask;
 	sigemptyset(&mask);
@@ -1337,8 +1434,9 @@ int server_run(struct engine *e, const struct server_opts *o, char *err, size_t 
 	s.inofd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	s.donefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	s.txnfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	s.checkfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (s.epfd < 0 || s.sigfd < 0 || s.timerfd < 0 || s.inofd < 0 || s.donefd < 0 ||
-	    s.txnfd < 0) {
+	    s.txnfd < 0 || s.checkfd < 0) {
 		snprintf(err, errlen, "cannot set up the event loop: %s", strerror(errno));
 		goto out;
 	}
@@ -1350,7 +1448,9 @@ int server_run(struct engine *e, const struct server_opts *o, char *err, size_t 
 	watch_fd(&s, s.inofd, &tag_inotify);
 	watch_fd(&s, s.donefd, &tag_done);
 	watch_fd(&s, s.txnfd, &tag_txn);
+	watch_fd(&s, s.checkfd, &tag_check);
 	engine_watch_dirs(e, add_watch, &s);
+	setup_check(&s);
 	open_records(&s);
 	s.cache = cache_new(o->cache_bytes, o->cache_ttl);
 	s.started = s.index_time = time(NULL);
@@ -1403,6 +1503,8 @@ int server_run(struct engine *e, const struct server_opts *o, char *err, size_t 
 				on_refresh_done(&s);
 			} else if (tag == &tag_txn) {
 				on_txn_output(&s);
+			} else if (tag == &tag_check) {
+				on_check_done(&s);
 			} else {
 				struct conn *c = tag;
 				if (c->dead)
@@ -1434,9 +1536,14 @@ out:
 		engine_update_free(s.r_update);
 		witnesses_free(&s.r_wit);
 	}
+	if (s.checking)
+		pthread_join(s.c_thread, NULL); /* libalpm's downloads time out on their own */
 	write_snapshot(&s, 1);
 	witnesses_free(&s.wit);
 	free(s.snap_error);
+	free(s.c_root);
+	free(s.c_dir);
+	free((void *)s.check.error);
 	while (s.conns)
 		drop(&s, s.conns);
 	reap(&s);
@@ -1444,7 +1551,7 @@ out:
 		close(s.lfd);
 		unlink(o->socket);
 	}
-	int fds[] = {s.epfd, s.sigfd, s.timerfd, s.inofd, s.donefd, s.txnfd};
+	int fds[] = {s.epfd, s.sigfd, s.timerfd, s.inofd, s.donefd, s.txnfd, s.checkfd};
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
