@@ -172,7 +172,7 @@ test check: $(O)/.deps-ok
 # Developer tools: trans-run drives a backend's transactions (plan, commit) on a root; it
 # finds the modules through $(O)/tests/modules, a link to $(O)/modules.
 .PHONY: tools
-tools: $(O)/.deps-ok $(O)/tests/trans-run $(MODULES)
+tools: $(O)/.deps-ok $(O)/tests/trans-run $(O)/tests/snap-stress $(MODULES)
 	$(Q)ln -sfn ../modules $(O)/tests/modules
 
 $(O)/tests/trans-run: tests/tools/trans_run.c $(O)/libomg.a
@@ -180,6 +180,12 @@ $(O)/tests/trans-run: tests/tools/trans_run.c $(O)/libomg.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CFLAGS) $(LDSAN) -o $@ $< $(O)/libomg.a $(CORE_LIBS)
 -include $(O)/tests/trans-run.d
+
+$(O)/tests/snap-stress: tests/tools/snap_stress.c $(O)/libomg.a
+	$(call msg,LINK,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CFLAGS) $(LDSAN) -o $@ $< $(O)/libomg.a $(CORE_LIBS)
+-include $(O)/tests/snap-stress.d
 
 bench: $(O)/.deps-ok omg $(O)/bench/loadgen
 	$(Q)OMG_LOADGEN=$(O)/bench/loadgen /usr/bin/python3 bench/run.py

@@ -287,7 +287,9 @@ static int placeholder(const struct snap *s, const char *name, size_t n, long lo
 /* Expands fmt with s; with s NULL only checks it. 0, or -1 with a message. */
 static int out_format(const char *fmt, const struct snap *s)
 {
-	static const struct snap none;
+	static struct snap none; /* checking only: every figure 0, every string "" */
+	for (int i = 0; i < SNAP_S_COUNT; i++)
+		none.str[i] = "";
 	long long now = (long long)time(NULL);
 	for (const char *p = fmt; *p; p++) {
 		if (p[0] == '{' && p[1] == '{') {

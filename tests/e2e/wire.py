@@ -10,7 +10,7 @@ import struct
 import sys
 
 MSG_ERROR, MSG_STATUS_REPLY = 0x0003, 0x0201
-VERSION = 2  # OMG_PROTO_VERSION
+VERSION = 3  # OMG_PROTO_VERSION
 
 
 def frame(version, type_, id_=1, body=b""):

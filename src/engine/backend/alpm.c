@@ -4,10 +4,12 @@
 #include <dirent.h>
 #include <limits.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,22 +28,30 @@ struct alpm {
 	int trans;                   /* alpm_trans_init succeeded */
 	char **targets;              /* the names the user gave (explicit installs) */
 	uint32_t ntargets;
+	char *logerr;                /* check_updates: the last error libalpm logged, */
+	size_t logerrlen;            /* ...kept for its one-line reason */
 };
 
 /* libalpm log callback: errors and warnings become sink warnings while
- * loading, and log events during a transaction. */
+ * loading, and log events during a transaction; check_updates keeps the
+ * last error for its message. */
 static void log_cb(void *ctx, alpm_loglevel_t level, const char *fmt, va_list ap)
 {
 	struct alpm *a = ctx;
 	if (!(level & (ALPM_LOG_ERROR | ALPM_LOG_WARNING)))
 		return;
-	if (!(a->sink && a->sink->warn) && !(a->cb && a->cb->event))
+	int keep = a->logerr && (level & ALPM_LOG_ERROR);
+	if (!keep && !(a->sink && a->sink->warn) && !(a->cb && a->cb->event))
 		return;
 	char msg[1024];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	size_t n = strlen(msg);
 	while (n && msg[n - 1] == '\n')
 		msg[--n] = '\0';
+	if (keep) {
+		snprintf(a->logerr, a->logerrlen, "%s", msg);
+		return;
+	}
 	if (a->sink && a->sink->warn) {
 		a->sink->warn(a->sink->ctx, msg);
 		return;
@@ -278,7 +288,7 @@ static int alpm_load(void *self, const struct pkg_sink *sink, char *err, size_t 
 	a->sink = sink;
 	alpm_db_t *localdb = alpm_get_localdb(a->h);
 	alpm_list_t *local = alpm_db_get_pkgcache(localdb);
-	if (!local && alpm_errno(a->h) != 0) {
+	if (!local && alpm_errno(a->h) != 0 && alpm_errno(a->h) != ALPM_ERR_DB_NOT_FOUND) {
 		snprintf(err, errlen, "cannot read the local database: %s",
 			 alpm_strerror(alpm_errno(a->h)));
 		goto out;
@@ -915,6 +925,322 @@ static void alpm_close(void *self)
 	free(a);
 }
 
+/* ---- looking for updates (checkupdates) ---- */
+
+/*
+ * check_updates works as pacman-contrib's checkupdates does, in process:
+ * dir/local links to the system's local database, dir/sync holds copies of
+ * the system's sync databases that a handle whose dbpath is dir refreshes
+ * from the servers. libalpm takes its lock as dir/db.lck, so the system's
+ * sync state and lock are only ever read. dir/check.lck (flock) keeps two
+ * looks at the same dir apart, and tells a stale dir/db.lck.
+ */
+
+/* mkdir -p, creating missing directories 0700 (the module links no util/xdg.c).
+ * 0, or -1 with errno. */
+static int mkdirs(const char *path)
+{
+	char *p = xstrdup(path);
+	int rc = 0;
+	for (char *s = p + 1; *s && rc == 0; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0700) != 0 && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+	}
+	if (rc == 0 && mkdir(p, 0700) != 0 && errno != EEXIST)
+		rc = -1;
+	free(p);
+	return rc;
+}
+
+/* Makes path a symlink to target: made when missing, replaced in one rename
+ * when it points elsewhere; a file or directory there is left alone (-1). */
+static int link_to(const char *target, const char *path, char *err, size_t errlen)
+{
+	char cur[PATH_MAX];
+	ssize_t n = readlink(path, cur, sizeof(cur) - 1);
+	if (n >= 0) {
+		cur[n] = '\0';
+		if (strcmp(cur, target) == 0)
+			return 0;
+	} else if (errno != ENOENT) {
+		snprintf(err, errlen, "%s: %s", path,
+			 errno == EINVAL ? "exists and is not a symbolic link" : strerror(errno));
+		return -1;
+	}
+	char *tmp = xasprintf("%s.new", path);
+	int rc = 0;
+	unlink(tmp);
+	if (symlink(target, tmp) != 0 || rename(tmp, path) != 0) {
+		snprintf(err, errlen, "cannot link %s to %s: %s", path, target, strerror(errno));
+		unlink(tmp);
+		rc = -1;
+	}
+	free(tmp);
+	return rc;
+}
+
+/* Writes all of buf to fd. 0, or -1 with errno. */
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, buf, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Copies from to to through a temporary file beside to, keeping from's
+ * mtime: to appears whole, or stays as it was. */
+static int copy_file(const char *from, const char *to, char *err, size_t errlen)
+{
+	const char *slash = strrchr(to, '/');
+	char *tmp = xasprintf("%.*s/.%s.XXXXXX", (int)(slash - to), to, slash + 1);
+	int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, rc = -1;
+	struct stat st;
+	char buf[65536];
+	ssize_t n;
+	if (in < 0 || fstat(in, &st) != 0 || (out = mkostemp(tmp, O_CLOEXEC)) < 0)
+		goto fail;
+	while ((n = read(in, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || write_all(out, buf, (size_t)n) != 0)
+			goto fail;
+	}
+	struct timespec times[2] = {st.st_atim, st.st_mtim};
+	if (fchmod(out, 0644) != 0 || futimens(out, times) != 0 || fsync(out) != 0)
+		goto fail;
+	int c = close(out);
+	out = -1;
+	if (c != 0 || rename(tmp, to) != 0)
+		goto fail;
+	rc = 0;
+fail:
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot copy %s to %s: %s", from, to, strerror(errno));
+		unlink(tmp);
+	}
+	if (out >= 0)
+		close(out);
+	if (in >= 0)
+		close(in);
+	free(tmp);
+	return rc;
+}
+
+/* Copies the system's file from over to when it is newer, when to is missing,
+ * or when force; *copied tells. No from is not an error: nothing to copy. */
+static int update_copy(const char *from, const char *to, int force, int *copied, char *err,
+		       size_t errlen)
+{
+	struct stat s, p;
+	*copied = 0;
+	if (stat(from, &s) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: %s", from, strerror(errno));
+		return -1;
+	}
+	if (!force && stat(to, &p) == 0 &&
+	    (s.st_mtim.tv_sec < p.st_mtim.tv_sec ||
+	     (s.st_mtim.tv_sec == p.st_mtim.tv_sec && s.st_mtim.tv_nsec <= p.st_mtim.tv_nsec)))
+		return 0; /* ours is as new: the system's, or newer from the server */
+	if (copy_file(from, to, err, errlen) != 0)
+		return -1;
+	*copied = 1;
+	return 0;
+}
+
+/* Brings dir/sync/<repo>.db and its .sig up to the system's copies. A copied
+ * database takes the system's signature with it, or loses its own. */
+static int update_repo_copy(const char *dbpath, const char *dir, const char *repo, char *err,
+			    size_t errlen)
+{
+	char *from = xasprintf("%ssync/%s.db", dbpath, repo);
+	char *to = xasprintf("%s/sync/%s.db", dir, repo);
+	char *from_sig = xasprintf("%s.sig", from), *to_sig = xasprintf("%s.sig", to);
+	int db_copied, sig_copied;
+	int rc = update_copy(from, to, 0, &db_copied, err, errlen);
+	if (rc == 0 && db_copied && access(from_sig, F_OK) != 0 && errno == ENOENT) {
+		if (unlink(to_sig) != 0 && errno != ENOENT) {
+			snprintf(err, errlen, "cannot remove %s: %s", to_sig, strerror(errno));
+			rc = -1;
+		}
+	} else if (rc == 0) {
+		rc = update_copy(from_sig, to_sig, db_copied, &sig_copied, err, errlen);
+	}
+	free(from);
+	free(to);
+	free(from_sig);
+	free(to_sig);
+	return rc;
+}
+
+/* Lays dir out and takes dir/check.lck into *lockfd (the caller closes it). */
+static int prepare_check_dir(const struct pacconf *c, const char *dir, int *lockfd, char *err,
+			     size_t errlen)
+{
+	struct stat st;
+	char *path = NULL;
+	int rc = -1;
+	if (mkdirs(dir) != 0 || stat(dir, &st) != 0) {
+		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s is not a directory", dir);
+		return -1;
+	}
+	path = xasprintf("%s/check.lck", dir);
+	*lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (*lockfd < 0) {
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (flock(*lockfd, LOCK_EX | LOCK_NB) != 0) {
+		snprintf(err, errlen, "another look for updates is using %s", dir);
+		goto out;
+	}
+	/* Only a holder of check.lck makes dir/db.lck: one there now is stale. */
+	free(path);
+	path = xasprintf("%s/db.lck", dir);
+	if (unlink(path) != 0 && errno != ENOENT) {
+		snprintf(err, errlen, "cannot remove the stale %s: %s", path, strerror(errno));
+		goto out;
+	}
+	free(path);
+	char *target = xasprintf("%slocal", c->dbpath);
+	path = xasprintf("%s/local", dir);
+	int linked = link_to(target, path, err, errlen);
+	free(target);
+	if (linked != 0)
+		goto out;
+	free(path);
+	path = xasprintf("%s/sync", dir);
+	if ((mkdir(path, 0700) != 0 && errno != EEXIST) || stat(path, &st) != 0) {
+		snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s is not a directory", path);
+		goto out;
+	}
+	for (size_t i = 0; i < c->nrepos; i++)
+		if (update_repo_copy(c->dbpath, dir, c->repos[i].name, err, errlen) != 0)
+			goto out;
+	rc = 0;
+out:
+	free(path);
+	return rc;
+}
+
+/* Refreshes dir/sync from the configured servers, as pacman -Sy would. */
+static int refresh_copies(struct alpm *a, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < a->conf.nrepos; i++) {
+		struct pacconf_repo *r = &a->conf.repos[i];
+		if (!r->nservers && (r->usage & ALPM_DB_USAGE_SYNC)) {
+			snprintf(err, errlen, "repository '%s' has no Server", r->name);
+			return -1;
+		}
+	}
+	if (!a->syncdbs)
+		return 0;
+	/* alpm_db_update fetches a database it knows to be invalid whole (no
+	 * If-Modified-Since): a copy taken while pacman -Sy wrote the system's
+	 * pair may hold a database and a signature that do not match. */
+	for (alpm_list_t *d = a->syncdbs; d; d = d->next)
+		alpm_db_get_valid(d->data);
+	a->logerr[0] = '\0';
+	if (alpm_db_update(a->h, a->syncdbs, 0) < 0) {
+		snprintf(err, errlen, "cannot refresh the package databases: %s",
+			 a->logerr[0] ? a->logerr : alpm_strerror(alpm_errno(a->h)));
+		return -1;
+	}
+	return 0;
+}
+
+/* Counts what pacman -Qu lists: installed packages a repository has a newer
+ * version of, ignored ones (IgnorePkg, IgnoreGroup) apart in *held. */
+static int count_updates(struct alpm *a, alpm_list_t *local, uint64_t *upgradable, uint64_t *held,
+			 char *err, size_t errlen)
+{
+	/* libalpm logs why a database does not load, and then has no packages. */
+	for (alpm_list_t *d = a->syncdbs; d; d = d->next) {
+		a->logerr[0] = '\0';
+		if (!alpm_db_get_pkgcache(d->data) && a->logerr[0]) {
+			snprintf(err, errlen, "cannot read database '%s': %s",
+				 alpm_db_get_name(d->data), a->logerr);
+			return -1;
+		}
+	}
+	for (alpm_list_t *i = local; i; i = i->next) {
+		if (!alpm_sync_get_new_version(i->data, a->syncdbs))
+			continue;
+		if (alpm_pkg_should_ignore(a->h, i->data))
+			(*held)++;
+		else
+			(*upgradable)++;
+	}
+	return 0;
+}
+
+/* backend check_updates: refreshes dir's private copy of the sync databases
+ * and counts; owns its handle and configuration, released on every path. */
+static int alpm_check_updates(const char *root, const char *dir, struct update_counts *out,
+			      char *err, size_t errlen)
+{
+	struct alpm *a = xcalloc(1, sizeof(*a));
+	char logerr[512] = "";
+	uint64_t upgradable = 0, held = 0;
+	alpm_errno_t aerr = 0;
+	int lockfd = -1, rc = -1;
+	if (pacconf_load(&a->conf, root, err, errlen) != 0)
+		goto out;
+	if (prepare_check_dir(&a->conf, dir, &lockfd, err, errlen) != 0)
+		goto out;
+	a->h = alpm_initialize(root, dir, &aerr);
+	if (!a->h) {
+		snprintf(err, errlen, "cannot open the package databases at %s: %s", dir,
+			 alpm_strerror(aerr));
+		goto out;
+	}
+	if (configure(a, err, errlen) != 0)
+		goto out;
+	if (a->conf.parallel_downloads > 0)
+		alpm_option_set_parallel_downloads(a->h, (unsigned)a->conf.parallel_downloads);
+	a->logerr = logerr;
+	a->logerrlen = sizeof(logerr);
+	/* The installed set as it is now, read before the servers are asked. */
+	alpm_list_t *local = alpm_db_get_pkgcache(alpm_get_localdb(a->h));
+	if (!local && alpm_errno(a->h) != 0 && alpm_errno(a->h) != ALPM_ERR_DB_NOT_FOUND) {
+		snprintf(err, errlen, "cannot read the local database (%slocal): %s",
+			 a->conf.dbpath, alpm_strerror(alpm_errno(a->h)));
+		goto out;
+	}
+	if (refresh_copies(a, err, errlen) != 0)
+		goto out;
+	if (count_updates(a, local, &upgradable, &held, err, errlen) != 0)
+		goto out;
+	out->upgradable = upgradable;
+	out->held = held;
+	rc = 0;
+out:
+	alpm_close(a);
+	if (lockfd >= 0)
+		close(lockfd);
+	return rc;
+}
+
 /* The module's one export, found by backend_module(). */
 __attribute__((visibility("default"))) extern const struct backend_ops omg_backend_alpm;
 const struct backend_ops omg_backend_alpm = {
@@ -928,4 +1254,5 @@ const struct backend_ops omg_backend_alpm = {
 	.release = alpm_release_trans,
 	.lock_holder = alpm_lock_holder,
 	.lock_file = alpm_lock_file,
+	.check_updates = alpm_check_updates,
 };
