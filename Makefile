@@ -234,6 +234,7 @@ install-systemd: units
 
 install-man:
 	install -Dm644 docs/man/omg.1 $(DESTDIR)$(MANDIR)/man1/omg.1
+	install -Dm644 docs/man/omg-fast.1 $(DESTDIR)$(MANDIR)/man1/omg-fast.1
 	install -Dm644 docs/man/omgd.8 $(DESTDIR)$(MANDIR)/man8/omgd.8
 
 clean:

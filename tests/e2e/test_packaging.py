@@ -52,6 +52,7 @@ def test_installed_files(installed):
         for name in ("omgd.socket", "omgd.service"):
             assert (installed[d] / name).is_file(), (d, name)
     assert (installed["man"] / "man1/omg.1").is_file()
+    assert (installed["man"] / "man1/omg-fast.1").is_file()
     assert (installed["man"] / "man8/omgd.8").is_file()
 
     sock = unit(installed["system"] / "omgd.socket")
@@ -109,7 +110,7 @@ def test_systemd_analyze_verify(installed, analyze, tmp_path, mode):
     assert p.returncode == 0 and p.stdout + p.stderr == "", p.stdout + p.stderr
 
 
-@pytest.mark.parametrize("page", ["omg.1", "omgd.8"])
+@pytest.mark.parametrize("page", ["omg.1", "omg-fast.1", "omgd.8"])
 def test_man_page_renders(page):
     need("man")
     p = subprocess.run(["man", "--warnings", "-l", str(TOP / "docs/man" / page)],

@@ -1155,11 +1155,9 @@ static int refresh_copies(struct alpm *a, char *err, size_t errlen)
 	}
 	if (!a->syncdbs)
 		return 0;
-	/* alpm_db_update fetches a database it knows to be invalid whole (no
-	 * If-Modified-Since): a copy taken while pacman -Sy wrote the system's
-	 * pair may hold a database and a signature that do not match. */
-	for (alpm_list_t *d = a->syncdbs; d; d = d->next)
-		alpm_db_get_valid(d->data);
+	/* alpm_register_syncdb checked each copy's signature: one found invalid
+	 * (say, copied while pacman -Sy replaced the pair) is fetched whole, not
+	 * only if modified. */
 	a->logerr[0] = '\0';
 	if (alpm_db_update(a->h, a->syncdbs, 0) < 0) {
 		snprintf(err, errlen, "cannot refresh the package databases: %s",
