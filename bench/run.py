@@ -40,8 +40,9 @@ faster), build/bench/results.json, and a Markdown table at the end.
 
 Exit status: 0 when every command ran (warnings included), 1 when one failed to run.
 Environment: OMG_BENCH_SECONDS (hyperfine budget per command, default 10);
-OMG_BENCH_PARTS (default "cold,daemon,trans": "daemon" runs only the daemon part, with the
-native commands timed there instead; "trans" the transaction part, bench/trans.py); OMG_BENCH_CLIENTS (default 1000), OMG_BENCH_LOAD_SECONDS
+OMG_BENCH_PARTS (default "cold,daemon,trans,fast": "daemon" runs only the daemon part, with
+the native commands timed there instead; "trans" the transaction part, bench/trans.py; "fast"
+the prompt part, bench/fast.py); OMG_BENCH_CLIENTS (default 1000), OMG_BENCH_LOAD_SECONDS
 (default 5) and OMG_BENCH_LOAD_WARMUP (default 1) for loadgen; OMG_LOADGEN (its path,
 default build/bench/loadgen; make bench passes $(O)/bench/loadgen).
 """
@@ -65,6 +66,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "fixtures"))
 
 import trans  # noqa: E402  (bench/trans.py: the transaction part)
+import fast  # noqa: E402  (bench/fast.py: the prompt part)
 
 OMG = os.path.join(ROOT, "omg")
 OUT_DIR = os.path.join(ROOT, "build", "bench")
@@ -78,7 +80,7 @@ MIN_RUNS = 6
 MAX_RUNS = 50
 MAX_RUNS_FAST = 300  # warm daemon calls take milliseconds: more runs for a stable mean
 
-PARTS = {p.strip() for p in os.environ.get("OMG_BENCH_PARTS", "cold,daemon,trans").split(",")
+PARTS = {p.strip() for p in os.environ.get("OMG_BENCH_PARTS", "cold,daemon,trans,fast").split(",")
          if p.strip()}
 LOADGEN = os.environ.get("OMG_LOADGEN") or os.path.join(OUT_DIR, "loadgen")
 CLIENTS = int(os.environ.get("OMG_BENCH_CLIENTS", "1000"))
@@ -893,8 +895,8 @@ def main():
     if not shutil.which("hyperfine"):
         say("bench: FAILED: hyperfine is not installed")
         return 1
-    if not PARTS or PARTS - {"cold", "daemon", "trans"}:
-        say("bench: FAILED: OMG_BENCH_PARTS takes cold, daemon and trans, not %r"
+    if not PARTS or PARTS - {"cold", "daemon", "trans", "fast"}:
+        say("bench: FAILED: OMG_BENCH_PARTS takes cold, daemon, trans and fast, not %r"
             % os.environ.get("OMG_BENCH_PARTS"))
         return 1
     if "daemon" in PARTS and not os.access(LOADGEN, os.X_OK):
@@ -928,6 +930,9 @@ def main():
         if "trans" in PARTS:
             results["trans"] = trans.trans_part(OMG, DAEMON_ENV, run, hyperfine, say, runs_for,
                                                 tmpdirs)
+        if "fast" in PARTS:
+            results["fast"] = fast.fast_part(OMG, DAEMON_ENV, run, hyperfine, say, floor,
+                                             tmpdirs)
     except (CommandFailed, RuntimeError) as e:
         say("")
         say("bench: FAILED: %s" % e)
@@ -955,6 +960,8 @@ def main():
         print_daemon_table(daemons, goals)
     if results.get("trans"):
         trans.print_trans(results["trans"], say)
+    if results.get("fast"):
+        fast.print_fast(results["fast"], say)
     for s in skipped:
         say("skipped: " + s)
     for w in WARNINGS:

@@ -40,7 +40,15 @@ def test_same_answers_as_in_process(omg, daemon, args):
     local = omg.run("--no-daemon", *args, root=daemon["root"])
     remote = omg.run("--socket", daemon["path"], *args)
     assert remote.returncode == local.returncode
-    assert remote.stdout == local.stdout
+    if args[1:] == ["status"]:
+        # Only the engine writes a snapshot and looks for updates on its own; the rest of
+        # the status is the same.
+        lo, re_ = json.loads(local.stdout), json.loads(remote.stdout)
+        assert re_.pop("snapshot") and lo.pop("snapshot") == ""
+        assert lo.pop("checked") == 0 and re_.pop("checked") >= 0
+        assert re_ == lo
+    else:
+        assert remote.stdout == local.stdout
     if args[0] == "--json":
         json.loads(remote.stdout)
 

@@ -142,9 +142,13 @@ def test_list_default_all_and_limit(omg, sb):
 
 def test_status(omg, sb):
     st = omg.json("status", root=sb["root"])
+    assert st.pop("last_sync") > 0 and st.pop("checked") >= 0
+    assert st.pop("snapshot").endswith(".bin")
     assert st == {"backend": sb["backend"], "root": sb["root"], "packages": len(spec.PACKAGES),
                   "installed": 6, "explicit": 4, "upgradable": 1, "held": 1,
-                  "orphans": 1, "foreign": 1, "generation": 1}
+                  "orphans": 1, "foreign": 1, "generation": 1,
+                  "security": None if sb["backend"] == "alpm" else 0,
+                  "reboot_required": False, "check_error": "", "transaction": ""}
 
 
 def test_info_virtual_name_points_at_providers(omg, sb):

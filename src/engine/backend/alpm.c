@@ -288,7 +288,7 @@ static int alpm_load(void *self, const struct pkg_sink *sink, char *err, size_t 
 	a->sink = sink;
 	alpm_db_t *localdb = alpm_get_localdb(a->h);
 	alpm_list_t *local = alpm_db_get_pkgcache(localdb);
-	if (!local && alpm_errno(a->h) != 0 && alpm_errno(a->h) != ALPM_ERR_DB_NOT_FOUND) {
+	if (!local && alpm_errno(a->h) != 0) {
 		snprintf(err, errlen, "cannot read the local database: %s",
 			 alpm_strerror(alpm_errno(a->h)));
 		goto out;
@@ -1212,19 +1212,21 @@ static int alpm_check_updates(const char *root, const char *dir, struct update_c
 			 alpm_strerror(aerr));
 		goto out;
 	}
-	if (configure(a, err, errlen) != 0)
-		goto out;
-	if (a->conf.parallel_downloads > 0)
-		alpm_option_set_parallel_downloads(a->h, (unsigned)a->conf.parallel_downloads);
-	a->logerr = logerr;
-	a->logerrlen = sizeof(logerr);
-	/* The installed set as it is now, read before the servers are asked. */
+	/* The installed set as it is now, read before the servers are asked and
+	 * before registering the sync databases can leave libalpm's errno set
+	 * (an invalid signature, fetched again below). */
 	alpm_list_t *local = alpm_db_get_pkgcache(alpm_get_localdb(a->h));
 	if (!local && alpm_errno(a->h) != 0 && alpm_errno(a->h) != ALPM_ERR_DB_NOT_FOUND) {
 		snprintf(err, errlen, "cannot read the local database (%slocal): %s",
 			 a->conf.dbpath, alpm_strerror(alpm_errno(a->h)));
 		goto out;
 	}
+	if (configure(a, err, errlen) != 0)
+		goto out;
+	if (a->conf.parallel_downloads > 0)
+		alpm_option_set_parallel_downloads(a->h, (unsigned)a->conf.parallel_downloads);
+	a->logerr = logerr;
+	a->logerrlen = sizeof(logerr);
 	if (refresh_copies(a, err, errlen) != 0)
 		goto out;
 	if (count_updates(a, local, &upgradable, &held, err, errlen) != 0)
