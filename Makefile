@@ -55,7 +55,7 @@ CLI_SRC := $(wildcard src/cli/*.c)
 CORE_OBJ := $(UTIL_SRC:%.c=$(O)/%.o) $(CORE_SRC:%.c=$(O)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
 ALPM_OBJ := $(O)/src/engine/backend/alpm.o $(O)/src/engine/backend/pacconf.o \
-	$(O)/src/util/buf.o $(O)/src/util/xalloc.o
+	$(O)/src/util/buf.o $(O)/src/util/xalloc.o $(O)/src/util/fdio.o $(O)/src/util/xdg.o
 APT_OBJ := $(O)/src/engine/backend/apt.o
 MODULES := $(O)/modules/omg-alpm.so $(O)/modules/omg-apt.so
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

@@ -22,6 +22,7 @@
 #include "util/buf.h"
 #include "util/hash.h"
 #include "util/utf8.h"
+#include "util/fdio.h"
 #include "util/xalloc.h"
 #include "util/xdg.h"
 
@@ -98,22 +99,6 @@ static int mac_eq(const char *x, const char *y)
 	return CRYPTO_memcmp(x, y, HEX_LEN) == 0;
 }
 
-/* Writes all n bytes at p to fd. 0, or -1 with errno. */
-static int write_all(int fd, const void *p, size_t n)
-{
-	const char *s = p;
-	while (n) {
-		ssize_t w = write(fd, s, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 /* flock that retries on EINTR. */
 static int lock_fd(int fd, int op)
@@ -628,7 +613,7 @@ static int create_key(int dirfd, const char *dir, char *err, size_t errlen)
 	unlinkat(dirfd, tmp, 0);
 	int rc = -1;
 	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || fchmod(fd, 0600) != 0 || write_all(fd, k, KEY_LEN) != 0 || fsync(fd) != 0) {
+	if (fd < 0 || fchmod(fd, 0600) != 0 || fd_write_all(fd, k, KEY_LEN) != 0 || fsync(fd) != 0) {
 		snprintf(err, errlen, "cannot write %s/%s: %s", dir, tmp, strerror(errno));
 	} else if (linkat(dirfd, tmp, dirfd, "key", 0) != 0 && errno != EEXIST) {
 		snprintf(err, errlen, "cannot create %s/key: %s", dir, strerror(errno));
@@ -691,7 +676,7 @@ static int write_head(struct audit *a)
 			0600);
 	if (fd < 0)
 		return -1;
-	if (write_all(fd, text, (size_t)n) != 0 || fsync(fd) != 0) {
+	if (fd_write_all(fd, text, (size_t)n) != 0 || fsync(fd) != 0) {
 		int e = errno;
 		close(fd);
 		errno = e;
@@ -755,7 +740,7 @@ static int append_locked(struct audit *a, uint32_t uid, int32_t pid, const char 
 		return -1;
 	}
 	buf_printf(&b, " %s\n", mac);
-	int rc = write_all(a->logfd, b.p, b.len);
+	int rc = fd_write_all(a->logfd, b.p, b.len);
 	int e = errno;
 	if (rc != 0) {
 		a->end = -1; /* perhaps a partial line: read the log again next time */
@@ -827,7 +812,7 @@ static int check_log(struct audit *a, char *err, size_t errlen)
 	memcpy(a->mac, sc.has_valid ? sc.valid_mac : zero_mac, HEX_LEN + 1);
 	if (sc.partial) {
 		/* End the cut line, so that the next entry starts a line of its own. */
-		if (write_all(a->logfd, "\n", 1) != 0) {
+		if (fd_write_all(a->logfd, "\n", 1) != 0) {
 			snprintf(err, errlen, "cannot write %s/log: %s", a->dir, strerror(errno));
 			return -1;
 		}

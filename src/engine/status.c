@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/fdio.h"
 #include "util/xalloc.h"
 
 /* witness callback: stats one path. */
@@ -90,21 +91,6 @@ void status_snap(const struct msg_status_reply *st, const struct witnesses *ws, 
 	memcpy(s->witness, ws->w, sizeof(s->witness));
 }
 
-/* Writes all n bytes. */
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int status_write(const char *path, const struct snap *s, int shared, char *err, size_t errlen)
 {
 	unsigned char *b = xmalloc(SNAP_FILE_MAX);
@@ -121,7 +107,7 @@ int status_write(const char *path, const struct snap *s, int shared, char *err, 
 		snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
 		goto out;
 	}
-	if (fchmod(fd, shared ? 0644 : 0600) != 0 || write_all(fd, b, n) != 0 || fsync(fd) != 0) {
+	if (fchmod(fd, shared ? 0644 : 0600) != 0 || fd_write_all(fd, b, n) != 0 || fsync(fd) != 0) {
 		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/fdio.h"
 #include "util/hash.h"
 
 /* The string that starts at *off within [0, len): NULL if it runs past len. */
@@ -143,12 +144,8 @@ size_t snap_encode(const struct snap *s, unsigned char *out)
 
 int snap_path_user(const char *root, char *out, size_t len)
 {
-	const char *rt = getenv("XDG_RUNTIME_DIR");
 	char base[4096];
-	if (rt && *rt == '/')
-		snprintf(base, sizeof(base), "%s/omg", rt);
-	else
-		snprintf(base, sizeof(base), "/tmp/omg-%u", (unsigned)getuid());
+	omg_runtime_dir(base, sizeof(base));
 	int n;
 	if (strcmp(root, "/") == 0)
 		n = snprintf(out, len, "%s/status.bin", base);

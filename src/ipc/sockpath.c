@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/fdio.h"
 #include "util/hash.h"
 
 int sockpath_check_dir(const char *path, int shared, char *err, size_t errlen)
@@ -76,12 +77,8 @@ static int name_in(const char *base, const char *root, char *out, size_t len, ch
 
 int sockpath_user(const char *root, char *out, size_t len, char *err, size_t errlen)
 {
-	const char *rt = getenv("XDG_RUNTIME_DIR");
 	char base[4096];
-	if (rt && *rt == '/')
-		snprintf(base, sizeof(base), "%s/omg", rt);
-	else
-		snprintf(base, sizeof(base), "/tmp/omg-%u", (unsigned)getuid());
+	omg_runtime_dir(base, sizeof(base));
 	if (name_in(base, root, out, len, err, errlen) != 0)
 		return -1;
 	return sockpath_check_dir(out, 0, err, errlen);

@@ -10,6 +10,7 @@ import pwd
 import shutil
 import signal
 import socket
+import stat
 import struct
 import subprocess
 import tempfile
@@ -340,6 +341,32 @@ def test_system_engine_refuses_mutations_outside_the_admin_group(omg, sb, throwa
         assert a.returncode == 0, a.stderr
         refused = [e for e in json.loads(a.stdout) if e["event"] == "refused"]
         assert refused and refused[0]["uid"] == pwd.getpwnam(user).pw_uid, a.stdout
+        # the status snapshot: 0644 in a 0755 directory, and omg-fast of any user reads it
+        snap = os.path.join(sb["root"], "var/lib/omg/status.bin")
+        for _ in range(200):
+            if os.path.exists(snap):
+                break
+            time.sleep(0.05)
+        assert stat.S_IMODE(os.stat(snap).st_mode) == 0o644
+        assert stat.S_IMODE(os.stat(os.path.dirname(snap)).st_mode) == 0o755
+        opened = []
+        try:
+            # pytest's temporary directories are private: let the user through them
+            d2 = os.path.dirname(sb["root"])
+            while d2 != "/":
+                opened.append((d2, os.stat(d2).st_mode))
+                os.chmod(d2, os.stat(d2).st_mode | 0o001)
+                d2 = os.path.dirname(d2)
+            fast = os.path.join(os.path.dirname(os.path.realpath(OMG)), "omg-fast")
+            f = subprocess.run([fast, "--root", sb["root"], "--json"], user=user,
+                               env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True,
+                               timeout=60, cwd="/")
+            assert f.returncode == 0, f.stderr
+            got = json.loads(f.stdout)
+            assert got["system"] and got["installed"] == 6 and got["engine_running"]
+        finally:
+            for d2, mode in opened:
+                os.chmod(d2, stat.S_IMODE(mode))
     finally:
         p.send_signal(signal.SIGTERM)
         p.wait(timeout=10)

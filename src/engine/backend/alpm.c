@@ -16,7 +16,9 @@
 #include "engine/backend/backend.h"
 #include "engine/backend/pacconf.h"
 #include "util/buf.h"
+#include "util/fdio.h"
 #include "util/xalloc.h"
+#include "util/xdg.h"
 
 struct alpm {
 	alpm_handle_t *h;
@@ -936,25 +938,6 @@ static void alpm_close(void *self)
  * looks at the same dir apart, and tells a stale dir/db.lck.
  */
 
-/* mkdir -p, creating missing directories 0700 (the module links no util/xdg.c).
- * 0, or -1 with errno. */
-static int mkdirs(const char *path)
-{
-	char *p = xstrdup(path);
-	int rc = 0;
-	for (char *s = p + 1; *s && rc == 0; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0700) != 0 && errno != EEXIST)
-			rc = -1;
-		*s = '/';
-	}
-	if (rc == 0 && mkdir(p, 0700) != 0 && errno != EEXIST)
-		rc = -1;
-	free(p);
-	return rc;
-}
 
 /* Makes path a symlink to target: made when missing, replaced in one rename
  * when it points elsewhere; a file or directory there is left alone (-1). */
@@ -983,20 +966,6 @@ static int link_to(const char *target, const char *path, char *err, size_t errle
 	return rc;
 }
 
-/* Writes all of buf to fd. 0, or -1 with errno. */
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t w = write(fd, buf, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
 
 /* Copies from to to through a temporary file beside to, keeping from's
  * mtime: to appears whole, or stays as it was. */
@@ -1013,7 +982,7 @@ static int copy_file(const char *from, const char *to, char *err, size_t errlen)
 	while ((n = read(in, buf, sizeof(buf))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || write_all(out, buf, (size_t)n) != 0)
+		if (n < 0 || fd_write_all(out, buf, (size_t)n) != 0)
 			goto fail;
 	}
 	struct timespec times[2] = {st.st_atim, st.st_mtim};
@@ -1092,7 +1061,7 @@ static int prepare_check_dir(const struct pacconf *c, const char *dir, int *lock
 	struct stat st;
 	char *path = NULL;
 	int rc = -1;
-	if (mkdirs(dir) != 0 || stat(dir, &st) != 0) {
+	if (xdg_mkdirs(dir) != 0 || stat(dir, &st) != 0) {
 		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
 		return -1;
 	}
