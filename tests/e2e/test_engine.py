@@ -359,6 +359,7 @@ def test_system_engine_refuses_mutations_outside_the_admin_group(omg, sb, throwa
                 d2 = os.path.dirname(d2)
             fast = os.path.join(os.path.dirname(os.path.realpath(OMG)), "omg-fast")
             f = subprocess.run([fast, "--root", sb["root"], "--json"], user=user,
+                               group=pwd.getpwnam(user).pw_gid, extra_groups=[],
                                env={"PATH": "/usr/bin:/bin"}, capture_output=True, text=True,
                                timeout=60, cwd="/")
             assert f.returncode == 0, f.stderr
