@@ -161,8 +161,10 @@ static void later_mtime(uint64_t *t, const char *path)
 		*t = (uint64_t)st.st_mtime;
 }
 
-/* The local database (a package installed, removed or re-marked changes its
- * directory), the sync databases' directory, and pacman.conf. */
+/* The local database (a package installed or removed changes its directory),
+ * DBPath itself (every pacman transaction creates and removes db.lck there,
+ * even pacman -D, which rewrites a desc file in place), the sync databases'
+ * directory, and pacman.conf. */
 static void alpm_witness(const char *root, void (*add)(void *ctx, const char *path), void *ctx)
 {
 	struct pacconf c;
@@ -171,7 +173,13 @@ static void alpm_witness(const char *root, void (*add)(void *ctx, const char *pa
 		if (c.nfiles)
 			add(ctx, c.files[0]);
 		if (c.dbpath) {
-			char *p = xasprintf("%slocal", c.dbpath);
+			char *p = xstrdup(c.dbpath);
+			size_t n = strlen(p);
+			if (n > 1 && p[n - 1] == '/')
+				p[n - 1] = '\0';
+			add(ctx, p);
+			free(p);
+			p = xasprintf("%slocal", c.dbpath);
 			add(ctx, p);
 			free(p);
 			p = xasprintf("%ssync", c.dbpath);
