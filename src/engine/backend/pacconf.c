@@ -112,7 +112,7 @@ static int sigword(const char *w, int *level)
 static int siglevel(char *value, int base, int *out)
 {
 	int l = base;
-	for (char *w = strtok(value, " \t"); w; w = strtok(NULL, " \t"))
+	for (char *sp, *w = strtok_r(value, " \t", &sp); w; w = strtok_r(NULL, " \t", &sp))
 		if (sigword(w, &l) != 0)
 			return -1;
 	*out = l;
@@ -195,7 +195,8 @@ static int directive(struct parser *p, const char *key, char *value, const char 
 				FAIL("invalid SigLevel");
 		} else if (strcmp(key, "Usage") == 0) {
 			int u = 0;
-			for (char *w = strtok(value ? value : (char *)"", " \t"); w; w = strtok(NULL, " \t")) {
+			for (char *sp, *w = strtok_r(value ? value : (char *)"", " \t", &sp); w;
+			     w = strtok_r(NULL, " \t", &sp)) {
 				if (strcmp(w, "Sync") == 0) u |= ALPM_DB_USAGE_SYNC;
 				else if (strcmp(w, "Search") == 0) u |= ALPM_DB_USAGE_SEARCH;
 				else if (strcmp(w, "Install") == 0) u |= ALPM_DB_USAGE_INSTALL;
@@ -235,7 +236,7 @@ static int directive(struct parser *p, const char *key, char *value, const char 
 		   strcmp(key, "IgnoreGroup") == 0) {
 		char ***v = key[0] == 'A' ? &c->archs : key[6] == 'P' ? &c->ignorepkg : &c->ignoregroup;
 		size_t *n = key[0] == 'A' ? &c->narchs : key[6] == 'P' ? &c->nignorepkg : &c->nignoregroup;
-		for (char *w = strtok(value, " \t"); w; w = strtok(NULL, " \t"))
+		for (char *sp, *w = strtok_r(value, " \t", &sp); w; w = strtok_r(NULL, " \t", &sp))
 			push(v, n, w);
 	} else if (strcmp(key, "SigLevel") == 0) {
 		if (siglevel(value, DEFAULT_SIGLEVEL, &c->siglevel) != 0)
