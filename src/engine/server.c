@@ -35,6 +35,7 @@
 #include "util/buf.h"
 #include "util/hash.h"
 #include "util/strpool.h"
+#include "util/thread.h"
 #include "util/xalloc.h"
 
 struct conn {
@@ -1160,11 +1161,7 @@ static void start_check(struct server *s)
 	}
 	s->check_again = 0;
 	s->c_started = now();
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	int rc = pthread_create(&s->c_thread, NULL, check_main, s);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	int rc = thread_start(&s->c_thread, check_main, s);
 	if (rc != 0)
 		fprintf(stderr, "omgd: cannot look for updates: %s\n", strerror(rc));
 	else
@@ -1208,11 +1205,7 @@ static void start_refresh(struct server *s)
 		return;
 	s->refresh_seq = s->event_seq;
 	s->last_check = now();
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old); /* signals stay with the loop */
-	int rc = pthread_create(&s->thread, NULL, refresh_main, s);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	int rc = thread_start(&s->thread, refresh_main, s);
 	if (rc != 0) {
 		fprintf(stderr, "omgd: cannot start a refresh: %s\n", strerror(rc));
 		s->index_seq = s->refresh_seq; /* serve what we have */

@@ -17,6 +17,7 @@
 #include "engine/engine.h"
 #include "ipc/codec.h"
 #include "util/strpool.h"
+#include "util/thread.h"
 #include "util/xalloc.h"
 
 /*
@@ -582,11 +583,7 @@ struct txn *txn_start(const struct msg_plan *req, const struct txn_opts *o, char
 	pthread_condattr_init(&ca);
 	pthread_cond_init(&t->cond, &ca);
 	pthread_condattr_destroy(&ca);
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old); /* signals stay with the loop */
-	int rc = pthread_create(&t->thread, NULL, worker, t);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	int rc = thread_start(&t->thread, worker, t);
 	if (rc != 0) {
 		snprintf(err, errlen, "cannot start the transaction: %s", strerror(rc));
 		t->thread = 0;

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/* Worker threads that leave every signal to the thread that started them. */
+#include "util/thread.h"
+
+#include <signal.h>
+
+int thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old); /* the new thread inherits this mask */
+	int rc = pthread_create(t, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
