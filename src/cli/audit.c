@@ -126,11 +126,8 @@ int cmd_audit(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "omg: audit takes log or verify (see omg audit --help)\n");
 		return EXIT_USAGE;
 	}
-	struct msg req;
-	memset(&req, 0, sizeof(req));
-	req.h.type = MSG_STATUS;
 	struct replies r;
-	int rc = cli_ask(c, &req, &r);
+	int rc = cli_ask_status(c, &r);
 	if (rc) {
 		replies_free(&r);
 		return rc;

@@ -75,6 +75,8 @@ void replies_free(struct replies *r);
 /* cli_request, and an engine's error reply printed and turned into an exit
  * status. 0 or an exit status; free the replies either way. */
 int cli_ask(struct cli *c, struct msg *req, struct replies *r);
+/* cli_ask for the engine's status (r->status). */
+int cli_ask_status(struct cli *c, struct replies *r);
 /* The exit status for an engine error reply (printed by the caller). */
 int cli_exit_for(uint32_t error);
 

@@ -309,18 +309,9 @@ static int status(struct cli *c)
 	}
 	if (rc)
 		return rc;
-	struct msg req;
-	memset(&req, 0, sizeof(req));
-	req.h.type = MSG_STATUS;
 	struct replies out;
-	if ((rc = cli_request(c, &req, &out)) != 0)
-		return rc;
-	if (out.error) {
-		fprintf(stderr, "omg: %s\n", out.error_text);
-		rc = cli_exit_for(out.error);
-	} else {
+	if ((rc = cli_ask_status(c, &out)) == 0)
 		out_engine_status(c, path, &out.status);
-	}
 	replies_free(&out);
 	return rc;
 }

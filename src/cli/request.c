@@ -335,6 +335,14 @@ int cli_ask(struct cli *c, struct msg *req, struct replies *r)
 	return 0;
 }
 
+int cli_ask_status(struct cli *c, struct replies *r)
+{
+	struct msg req;
+	memset(&req, 0, sizeof(req));
+	req.h.type = MSG_STATUS;
+	return cli_ask(c, &req, r);
+}
+
 void replies_free(struct replies *r)
 {
 	free(r->pkgs);

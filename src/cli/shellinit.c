@@ -50,6 +50,15 @@ static void fast_command(const struct cli *c, struct buf *b)
 	}
 }
 
+/* bash's and zsh's function run before each prompt; %s is the omg-fast command. */
+#define POSIX_FUNCTION                          \
+	"__omg_prompt() {\n"                     \
+	"\tlocal rc=$? s\n"                      \
+	"\ts=$(%s 2>/dev/null) || s=\n"          \
+	"\tOMG_PROMPT=${s:+\"$s \"}\n"           \
+	"\treturn $rc\n"                         \
+	"}\n"
+
 /*
  * Each snippet sets OMG_PROMPT to omg-fast's segment plus a space (empty when
  * there is nothing to show or the snapshot cannot be trusted) before every
@@ -72,16 +81,12 @@ int cmd_shell_init(struct cli *c, int argc, char **argv)
 	buf_putc(&cmd, '\0');
 	struct buf *b = &c->out;
 	if (strcmp(argv[0], "bash") == 0) {
-		buf_printf(b,
+		buf_puts(b,
 			   "# omg: pending updates in the prompt. In ~/.bashrc:\n"
 			   "#   eval \"$(omg shell-init bash)\"\n"
-			   "# $OMG_PROMPT goes in front of PS1; see omg-fast(1) to place it yourself.\n"
-			   "__omg_prompt() {\n"
-			   "\tlocal rc=$? s\n"
-			   "\ts=$(%s 2>/dev/null) || s=\n"
-			   "\tOMG_PROMPT=${s:+\"$s \"}\n"
-			   "\treturn $rc\n"
-			   "}\n"
+			   "# $OMG_PROMPT goes in front of PS1; see omg-fast(1) to place it yourself.\n");
+		buf_printf(b, POSIX_FUNCTION, (const char *)cmd.p);
+		buf_puts(b,
 			   "if [[ $(declare -p PROMPT_COMMAND 2>/dev/null) == \"declare -a\"* ]]; then\n"
 			   "\t[[ \" ${PROMPT_COMMAND[*]} \" == *\" __omg_prompt \"* ]] ||\n"
 			   "\t\tPROMPT_COMMAND=(__omg_prompt \"${PROMPT_COMMAND[@]}\")\n"
@@ -91,24 +96,18 @@ int cmd_shell_init(struct cli *c, int argc, char **argv)
 			   "\t*) PROMPT_COMMAND=\"__omg_prompt${PROMPT_COMMAND:+;$PROMPT_COMMAND}\" ;;\n"
 			   "\tesac\n"
 			   "fi\n"
-			   "case $PS1 in *'${OMG_PROMPT}'*) ;; *) PS1='${OMG_PROMPT}'\"$PS1\" ;; esac\n",
-			   (const char *)cmd.p);
+			   "case $PS1 in *'${OMG_PROMPT}'*) ;; *) PS1='${OMG_PROMPT}'\"$PS1\" ;; esac\n");
 	} else if (strcmp(argv[0], "zsh") == 0) {
-		buf_printf(b,
+		buf_puts(b,
 			   "# omg: pending updates in the prompt. In ~/.zshrc:\n"
 			   "#   eval \"$(omg shell-init zsh)\"\n"
-			   "# ${OMG_PROMPT} goes in front of PROMPT; see omg-fast(1) to place it yourself.\n"
-			   "__omg_prompt() {\n"
-			   "\tlocal rc=$? s\n"
-			   "\ts=$(%s 2>/dev/null) || s=\n"
-			   "\tOMG_PROMPT=${s:+\"$s \"}\n"
-			   "\treturn $rc\n"
-			   "}\n"
+			   "# ${OMG_PROMPT} goes in front of PROMPT; see omg-fast(1) to place it yourself.\n");
+		buf_printf(b, POSIX_FUNCTION, (const char *)cmd.p);
+		buf_puts(b,
 			   "autoload -Uz add-zsh-hook\n"
 			   "add-zsh-hook precmd __omg_prompt\n"
 			   "setopt prompt_subst\n"
-			   "[[ $PROMPT == *'${OMG_PROMPT}'* ]] || PROMPT='${OMG_PROMPT}'$PROMPT\n",
-			   (const char *)cmd.p);
+			   "[[ $PROMPT == *'${OMG_PROMPT}'* ]] || PROMPT='${OMG_PROMPT}'$PROMPT\n");
 	} else {
 		buf_printf(b,
 			   "# omg: pending updates in the prompt. In ~/.config/fish/config.fish:\n"
