@@ -118,32 +118,36 @@ static void send_pkgs(const struct msg *req, const struct index *ix, const struc
 	free(warn_store);
 }
 
-/* Counts packages with all of the given flags set. */
-static uint64_t count_flags(const struct index *ix, uint32_t flags)
+/* The package counts of the status, in one pass over the index. Held
+ * upgrades count as held, not upgradable (nor security). */
+static void count_status(const struct index *ix, struct msg_status_reply *s)
 {
-	uint64_t n = 0;
-	for (size_t i = 0; i < index_count(ix); i++)
-		n += (index_get(ix, i)->flags & flags) == flags;
-	return n;
+	for (size_t i = 0; i < index_count(ix); i++) {
+		const struct pkg *p = index_get(ix, i);
+		uint32_t f = p->flags;
+		s->installed += !!(f & PKG_INSTALLED);
+		s->explicit_ += (f & PKG_INSTALLED) && p->reason == PKG_REASON_EXPLICIT;
+		s->orphans += !!(f & PKG_ORPHAN);
+		s->foreign += !!(f & PKG_FOREIGN);
+		if (!(f & PKG_UPGRADABLE))
+			continue;
+		if (f & PKG_HELD) {
+			s->held++;
+		} else {
+			s->upgradable++;
+			s->security += !!(f & PKG_SECURITY);
+		}
+	}
 }
 
 void service_status(struct engine *e, const struct service_env *env,
 		    struct msg_status_reply *s)
 {
 	const struct index *ix = engine_index(e);
-	struct ids explicit = {0};
-	query_list(ix, LIST_EXPLICIT, &explicit);
 	const char **warn_store;
 	memset(s, 0, sizeof(*s));
-	uint64_t upg = count_flags(ix, PKG_UPGRADABLE),
-		 held = count_flags(ix, PKG_UPGRADABLE | PKG_HELD);
+	count_status(ix, s);
 	s->packages = index_count(ix);
-	s->installed = count_flags(ix, PKG_INSTALLED);
-	s->explicit_ = explicit.n;
-	s->upgradable = upg - held;
-	s->held = held;
-	s->orphans = count_flags(ix, PKG_ORPHAN);
-	s->foreign = count_flags(ix, PKG_FOREIGN);
 	s->backend = engine_backend_name(e);
 	s->root = engine_root(e);
 	s->warnings = warnings_of(ix, env, &warn_store);
@@ -161,8 +165,6 @@ void service_status(struct engine *e, const struct service_env *env,
 	s->transaction = env->transaction ? env->transaction : "";
 	const struct backend *b = engine_backend(e);
 	s->security_known = strcmp(b->name, "apt") == 0;
-	s->security = count_flags(ix, PKG_UPGRADABLE | PKG_SECURITY) -
-		      count_flags(ix, PKG_UPGRADABLE | PKG_SECURITY | PKG_HELD);
 	s->reboot_required = (uint32_t)(b->reboot_required(engine_root(e)) != 0);
 	s->last_sync = b->last_sync(engine_root(e));
 	s->check_error = "";
@@ -175,7 +177,6 @@ void service_status(struct engine *e, const struct service_env *env,
 	if (env->check && env->check->error)
 		s->check_error = env->check->error;
 	s->snapshot = env->snapshot ? env->snapshot : "";
-	ids_free(&explicit);
 }
 
 /* The status reply. */
