@@ -8,6 +8,7 @@ CXX ?= g++
 O ?= build
 
 MODULE_DIR ?= $(PREFIX)/lib/omg/modules
+THEME_DIR ?= $(PREFIX)/share/omg/themes
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 SYSTEMD_DIR ?= $(PREFIX)/lib/systemd/system
@@ -32,11 +33,14 @@ endif
 # HMAC) only; each backend is a module loaded on demand, so a call answered from the
 # index store never loads libalpm or libapt-pkg.
 pc = $(shell pkg-config $(1) $(2) 2>/dev/null)
-CPPFLAGS += -Isrc -D_GNU_SOURCE -DOMG_MODULE_DIR='"$(MODULE_DIR)"' -MMD -MP
+CPPFLAGS += -Isrc -D_GNU_SOURCE -DOMG_MODULE_DIR='"$(MODULE_DIR)"' \
+	-DOMG_THEME_DIR='"$(THEME_DIR)"' -MMD -MP
 CFLAGS += -std=c11 -fPIC -fvisibility=hidden $(OPT) $(WARN)
 CXXFLAGS += -std=c++17 -fPIC -fvisibility=hidden $(OPT) $(CXXWARN)
-ALL_CFLAGS = $(call pc,--cflags,libalpm apt-pkg lmdb inih libcrypto)
+ALL_CFLAGS = $(call pc,--cflags,libalpm apt-pkg lmdb inih libcrypto ncursesw)
 CORE_LIBS = $(call pc,--libs,lmdb inih libcrypto) -pthread
+# The UI's terminal module (src/tui/term.c) is the only user of ncurses.
+TUI_LIBS = $(call pc,--libs,ncursesw)
 MODLDFLAGS = -shared $(LDSAN) -Wl,--no-undefined -Wl,-z,defs
 
 ifeq ($(V),1)
@@ -49,8 +53,11 @@ endif
 
 UTIL_SRC := $(wildcard src/util/*.c)
 CORE_SRC := $(wildcard src/engine/*.c src/ipc/*.c) src/engine/backend/backend.c \
-	src/engine/backend/pacconf.c src/fast/snapshot.c
-CLI_SRC := $(wildcard src/cli/*.c)
+	src/engine/backend/pacconf.c src/fast/snapshot.c \
+	src/tui/theme.c src/tui/model.c src/tui/line.c
+# The UI's curses side links into omg only; its model, lines and themes are in libomg.a
+# for the unit tests.
+CLI_SRC := $(wildcard src/cli/*.c) src/tui/term.c src/tui/tui.c src/tui/view.c
 
 CORE_OBJ := $(UTIL_SRC:%.c=$(O)/%.o) $(CORE_SRC:%.c=$(O)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
@@ -75,8 +82,14 @@ $(O)/.deps-ok: scripts/deps.sh
 deps:
 	$(Q)./scripts/deps.sh
 
-# ./omg points at the build, so the binary finds modules/ beside itself.
-omg: $(O)/omg $(MODULES) $(O)/omg-fast
+# ./omg points at the build, so the binary finds modules/ and themes/ beside itself.
+THEMES := $(wildcard themes/*.theme)
+BUILT_THEMES := $(THEMES:themes/%=$(O)/themes/%)
+$(O)/themes/%.theme: themes/%.theme
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+
+omg: $(O)/omg $(MODULES) $(O)/omg-fast $(BUILT_THEMES)
 	$(Q)ln -sfn $(O)/omg $@
 	$(Q)ln -sfn $(O)/omg-fast omg-fast
 
@@ -88,9 +101,9 @@ $(O)/omg-fast: $(FAST_OBJ)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(OPT) $(LDSAN) $(FAST_STATIC) -o $@ $(FAST_OBJ)
 
-$(O)/omg: $(CLI_OBJ) $(O)/libomg.a
+$(O)/omg: $(CLI_OBJ) $(O)/libomg.a | $(BUILT_THEMES)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(OPT) $(LDSAN) -o $@ $(CLI_OBJ) $(O)/libomg.a $(CORE_LIBS)
+	$(Q)$(CC) $(OPT) $(LDSAN) -o $@ $(CLI_OBJ) $(O)/libomg.a $(CORE_LIBS) $(TUI_LIBS)
 
 $(O)/libomg.a: $(CORE_OBJ)
 	$(call msg,AR,$@)
@@ -218,6 +231,8 @@ install: omg install-systemd install-man
 	ln -sfn omg $(DESTDIR)$(BINDIR)/omgd
 	install -Dm644 $(O)/modules/omg-alpm.so $(DESTDIR)$(MODULE_DIR)/omg-alpm.so
 	install -Dm644 $(O)/modules/omg-apt.so $(DESTDIR)$(MODULE_DIR)/omg-apt.so
+	install -d $(DESTDIR)$(THEME_DIR)
+	install -m644 $(THEMES) $(DESTDIR)$(THEME_DIR)/
 	install -d $(DESTDIR)$(BASH_COMPLETION_DIR) $(DESTDIR)$(ZSH_COMPLETION_DIR) \
 		$(DESTDIR)$(FISH_COMPLETION_DIR)
 	$(O)/omg completions bash > $(DESTDIR)$(BASH_COMPLETION_DIR)/omg

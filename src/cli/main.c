@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "engine/query.h"
+#include "tui/tui.h"
 
 #ifndef OMG_VERSION
 #define OMG_VERSION "0.1.0"
@@ -108,6 +109,7 @@ static const struct command commands[] = {
 
 static const char usage_text[] =
 	"usage: omg [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n"
+	"       omg [--root DIR] [--theme NAME] [--no-mouse]   the full-screen UI (on a terminal)\n"
 	"\n"
 	"commands:\n"
 	"  search TERM...   find packages by name and description\n"
@@ -178,7 +180,8 @@ int main(int argc, char **argv)
 	enum { OPT_ROOT = 256, OPT_BACKEND, OPT_JSON, OPT_COLOR, OPT_TIMING, OPT_REGEX,
 	       OPT_NAMES, OPT_INSTALLED, OPT_LIMIT, OPT_UPGRADABLE, OPT_EXPLICIT,
 	       OPT_ORPHANS, OPT_FOREIGN, OPT_ALL, OPT_SOCKET, OPT_IDLE, OPT_NO_DAEMON,
-	       OPT_SYSTEM, OPT_READY_FD, OPT_CONFIG, OPT_DRY_RUN, OPT_RECURSIVE, OPT_NO_SYNC };
+	       OPT_SYSTEM, OPT_READY_FD, OPT_CONFIG, OPT_DRY_RUN, OPT_RECURSIVE, OPT_NO_SYNC,
+	       OPT_THEME, OPT_NO_MOUSE };
 	static const struct option longopts[] = {
 		{"root", required_argument, NULL, OPT_ROOT},
 		{"backend", required_argument, NULL, OPT_BACKEND},
@@ -206,6 +209,8 @@ int main(int argc, char **argv)
 		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 		{"recursive", no_argument, NULL, OPT_RECURSIVE},
 		{"no-sync", no_argument, NULL, OPT_NO_SYNC},
+		{"theme", required_argument, NULL, OPT_THEME},
+		{"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -217,6 +222,8 @@ int main(int argc, char **argv)
 	const char *color = "auto";
 	unsigned used = 0;
 	int help = 0, nkinds = 0;
+	struct tui_opts ui = {NULL, -1};
+	int ui_opt = 0;
 
 	setlocale(LC_ALL, "");
 	opterr = 0;
@@ -260,6 +267,8 @@ int main(int argc, char **argv)
 		case OPT_DRY_RUN: c.dry_run = 1; used |= O_CONFIRM; break;
 		case OPT_RECURSIVE: c.recursive = 1; used |= O_RECURSIVE; break;
 		case OPT_NO_SYNC: c.no_sync = 1; used |= O_NOSYNC; break;
+		case OPT_THEME: ui.theme = optarg; ui_opt = 1; break;
+		case OPT_NO_MOUSE: ui.mouse = 0; ui_opt = 1; break;
 		case OPT_SOCKET: c.socket = optarg; break;
 		case OPT_IDLE: {
 			size_t v;
@@ -319,13 +328,25 @@ int main(int argc, char **argv)
 		fputs(cmd ? cmd->usage : usage_text, stdout);
 		return EXIT_OK;
 	}
-	if (!cmd) {
-		/* No command: the UI will live here; until then, the status. */
-		cmd = &commands[3];
-		if (isatty(STDOUT_FILENO))
-			printf("omg %s: the full-screen UI is not built yet; try omg --help.\n\n",
-			       OMG_VERSION);
+	if (!cmd && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		/* No command on a terminal: the full-screen UI. */
+		if (used) {
+			fprintf(stderr, "omg: that option needs a command (see omg --help)\n");
+			return EXIT_USAGE;
+		}
+		if (!c.socket && getenv("OMG_SOCKET") && *getenv("OMG_SOCKET"))
+			c.socket = getenv("OMG_SOCKET");
+		if (getenv("OMG_NO_DAEMON") && strcmp(getenv("OMG_NO_DAEMON"), "1") == 0)
+			c.no_daemon = 1;
+		return tui_run(&c, &ui);
 	}
+	if (ui_opt) {
+		fprintf(stderr, "omg: --theme and --no-mouse are the full-screen UI's: run omg "
+				"with no command on a terminal\n");
+		return EXIT_USAGE;
+	}
+	if (!cmd) /* No command and no terminal: the status, for scripts. */
+		cmd = &commands[3];
 	if (cmd->run == cmd_daemon && (used & O_KIND) && c.all && nkinds == 1)
 		used &= ~(unsigned)O_KIND; /* --all is daemon stop's */
 	unsigned bad = used & ~cmd->options;

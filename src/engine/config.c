@@ -14,7 +14,7 @@
 #include "util/xalloc.h"
 #include "util/xdg.h"
 
-enum kind { K_SECONDS, K_COUNT, K_BYTES, K_BOOL, K_GROUP };
+enum kind { K_SECONDS, K_COUNT, K_BYTES, K_BOOL, K_GROUP, K_NAME };
 
 /* One key: where it lives in struct config and what values it takes. */
 struct key {
@@ -45,6 +45,8 @@ static const struct key keys[] = {
 	KEY("transaction", "plan_timeout", K_SECONDS, plan_timeout, 1, 86400),
 	KEY("status", "snapshot_interval", K_SECONDS, snapshot_interval, 1, 86400),
 	KEY("status", "check_interval", K_SECONDS, check_interval, 0, 31536000),
+	KEY("ui", "theme", K_NAME, theme, 0, 0),
+	KEY("ui", "mouse", K_BOOL, mouse, 0, 1),
 };
 
 void config_defaults(struct config *c)
@@ -63,6 +65,7 @@ void config_defaults(struct config *c)
 	c->cache_size = o.cache_bytes;
 	c->cache_ttl = o.cache_ttl;
 	c->autostart = 1;
+	c->mouse = 1;
 	c->start_timeout = 120;
 	c->lock_timeout = o.lock_seconds;
 	c->question_timeout = o.question_seconds;
@@ -150,6 +153,14 @@ static int on_key(void *user, const char *section, const char *name, const char 
 			return 0;
 		}
 		snprintf(field, sizeof(p->c->admin_group), "%s", value);
+		return 1;
+	case K_NAME:
+		if (strlen(value) >= sizeof(p->c->theme) || strchr(value, '/') || strstr(value, "..")) {
+			snprintf(p->why, sizeof(p->why), "%s takes a theme name (themes/NAME.theme), "
+				 "not '%s'", name, value);
+			return 0;
+		}
+		snprintf(field, sizeof(p->c->theme), "%s", value);
 		return 1;
 	case K_BOOL:
 		if (!strcasecmp(value, "yes") || !strcasecmp(value, "true") || !strcmp(value, "1"))

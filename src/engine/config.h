@@ -28,6 +28,9 @@ struct config {
 	/* [status] */
 	unsigned snapshot_interval; /* seconds between snapshot rewrites when nothing changes */
 	unsigned check_interval;    /* seconds between private looks for updates (alpm); 0 off */
+	/* [ui] */
+	char theme[64];             /* the UI's theme (themes/NAME.theme); "" the built-in one */
+	int mouse;                  /* the UI takes mouse clicks and the wheel */
 };
 
 /* The defaults: what an absent file or key means. admin_group defaults to

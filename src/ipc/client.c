@@ -92,39 +92,72 @@ int client_send(struct client *cl, struct msg *m, char *err, size_t errlen)
 	return 0;
 }
 
+int client_next(struct client *cl, struct msg *m, struct strpool *arena, char *err,
+		size_t errlen)
+{
+	const uint8_t *p;
+	size_t len;
+	enum frame_result fr = frame_next(&cl->in, &p, &len);
+	if (fr == FRAME_TOO_BIG) {
+		snprintf(err, errlen, "the engine sent a frame larger than %zu bytes", cl->in.max);
+		return -1;
+	}
+	if (fr != FRAME_READY)
+		return 0;
+	char why[256];
+	enum codec_result rc = codec_decode(p, len, m, arena, why, sizeof(why));
+	frame_consume(&cl->in);
+	if (rc != CODEC_OK) {
+		snprintf(err, errlen, "bad reply from the engine: %s", why);
+		return -1;
+	}
+	return 1;
+}
+
+/* Reads once from the socket into the frame reader: 1 read, 0 nothing there,
+ * -1 closed or broken. */
+static int read_once(struct client *cl, char *err, size_t errlen)
+{
+	char tmp[65536];
+	ssize_t n = recv(cl->fd, tmp, sizeof(tmp), MSG_DONTWAIT);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 0;
+	if (n <= 0) {
+		cl->gone = n == 0 || errno == ECONNRESET;
+		snprintf(err, errlen, "the engine closed the connection");
+		return -1;
+	}
+	frame_feed(&cl->in, tmp, (size_t)n);
+	return 1;
+}
+
+int client_read_ready(struct client *cl, char *err, size_t errlen)
+{
+	/* A bounded number of reads: the UI's keys must not wait for a flood. */
+	for (int i = 0; i < 64; i++) {
+		int r = read_once(cl, err, errlen);
+		if (r <= 0)
+			return r;
+	}
+	return 0;
+}
+
 int client_recv(struct client *cl, struct msg *m, struct strpool *arena, int timeout_ms,
 		char *err, size_t errlen)
 {
 	for (;;) {
-		const uint8_t *p;
-		size_t len;
-		if (frame_next(&cl->in, &p, &len) == FRAME_READY) {
-			char why[256];
-			enum codec_result rc = codec_decode(p, len, m, arena, why, sizeof(why));
-			frame_consume(&cl->in);
-			if (rc != CODEC_OK) {
-				snprintf(err, errlen, "bad reply from the engine: %s", why);
-				return -1;
-			}
-			return 0;
-		}
+		int r = client_next(cl, m, arena, err, errlen);
+		if (r)
+			return r > 0 ? 0 : -1;
 		struct pollfd pfd = {cl->fd, POLLIN, 0};
-		int r = poll(&pfd, 1, timeout_ms);
-		if (r < 0 && errno == EINTR)
+		int pr = poll(&pfd, 1, timeout_ms);
+		if (pr < 0 && errno == EINTR)
 			continue;
-		if (r == 0) {
+		if (pr == 0) {
 			snprintf(err, errlen, "the engine did not answer within %d ms", timeout_ms);
 			return -1;
 		}
-		char tmp[65536];
-		ssize_t n = recv(cl->fd, tmp, sizeof(tmp), 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			cl->gone = n == 0 || errno == ECONNRESET;
-			snprintf(err, errlen, "the engine closed the connection");
+		if (read_once(cl, err, errlen) < 0)
 			return -1;
-		}
-		frame_feed(&cl->in, tmp, (size_t)n);
 	}
 }

@@ -31,4 +31,13 @@ int client_send(struct client *cl, struct msg *m, char *err, size_t errlen);
 int client_recv(struct client *cl, struct msg *m, struct strpool *arena, int timeout_ms,
 		char *err, size_t errlen);
 
+/* For an event loop that polls cl->fd itself: reads what has arrived without
+ * waiting. 0, or -1 when the engine closed the connection or it broke (gone
+ * is then set) or sent a frame too big, with why in err. */
+int client_read_ready(struct client *cl, char *err, size_t errlen);
+/* The next whole message already read, decoded into arena: 1 with *m set, 0
+ * when none is complete yet, -1 when it does not decode (why in err). */
+int client_next(struct client *cl, struct msg *m, struct strpool *arena, char *err,
+		size_t errlen);
+
 #endif

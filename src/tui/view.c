@@ -1,0 +1,823 @@
+/* SPDX-License-Identifier: MIT */
+/* The UI's screens drawn from its state: list and detail, help, review, transaction. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/txn.h"
+#include "tui/ui.h"
+#include "util/utf8.h"
+
+static const char *const view_names[VIEW_COUNT] = {"All", "Installed", "Upgradable", "Orphans",
+						    "Marked"};
+static const char *const column_names[SORT_COUNT] = {"St", "Name", "Version", "Repo",
+						      "Description"};
+
+/* "→" or "->" as the terminal can show. */
+static const char *arrow(const struct ui *u)
+{
+	return u->utf8 ? " \u2192 " : " -> ";
+}
+
+/* A separator between header fields. */
+static const char *sep(const struct ui *u)
+{
+	return u->utf8 ? " \u2502 " : " | ";
+}
+
+void view_layout(struct ui *u)
+{
+	term_size(u->term, &u->rows, &u->cols);
+	u->too_small = u->cols < UI_MIN_COLS || u->rows < UI_MIN_ROWS;
+	int body = u->rows - 5; /* header, tabs, columns, pane title, status */
+	u->detail_h = body * 2 / 5;
+	if (u->detail_h < 3)
+		u->detail_h = 3;
+	u->list_h = body - u->detail_h;
+	if (u->list_h < 1)
+		u->list_h = 1;
+	u->list_y = 3;
+	u->detail_y = u->list_y + u->list_h + 1;
+	u->info_width = u->cols - 1;
+	/* Columns: state, name, version, repo, description (the rest). */
+	int name = u->cols / 4 < 16 ? 16 : u->cols / 4 > 40 ? 40 : u->cols / 4;
+	int ver = u->cols / 5 < 14 ? 14 : u->cols / 5 > 36 ? 36 : u->cols / 5;
+	int repo = u->cols >= 100 ? 14 : 10;
+	u->col_x[SORT_STATE] = 0;
+	u->col_x[SORT_NAME] = 4;
+	u->col_x[SORT_VERSION] = 4 + name + 1;
+	u->col_x[SORT_REPO] = u->col_x[SORT_VERSION] + ver + 1;
+	u->col_x[SORT_DESC] = u->col_x[SORT_REPO] + repo + 1;
+	u->col_x[SORT_COUNT] = u->cols;
+	u->info_name[0] = '\0'; /* re-render the detail for the new width */
+}
+
+int view_column_at(const struct ui *u, int x)
+{
+	for (int c = SORT_COUNT - 1; c >= 0; c--)
+		if (x >= u->col_x[c])
+			return c;
+	return -1;
+}
+
+int view_tab_at(const struct ui *u, int x)
+{
+	for (int v = 0; v < VIEW_COUNT; v++)
+		if (x >= u->tab_x[v] && x < u->tab_x[v + 1])
+			return v;
+	return -1;
+}
+
+/* Draws u->line at row. */
+static void put(struct ui *u, int row)
+{
+	term_draw(u->term, row, &u->line);
+}
+
+/* An empty row in el. */
+static void blank(struct ui *u, int row, enum theme_el el)
+{
+	line_reset(&u->line, (size_t)u->cols);
+	line_fill(&u->line, el);
+	put(u, row);
+}
+
+/* Row 0: what omg is connected to, the counts, and a running transaction. */
+static void draw_header(struct ui *u)
+{
+	struct line *l = &u->line;
+	line_reset(l, (size_t)u->cols);
+	line_put(l, EL_HEADER, " omg ");
+	if (u->have_status) {
+		const struct msg_status_reply *s = &u->status;
+		line_printf(l, EL_HEADER, "%s %s%s", s->backend, s->root, sep(u));
+		line_printf(l, EL_HEADER, "%llu installed, %llu upgradable",
+			    (unsigned long long)s->installed, (unsigned long long)s->upgradable);
+		if (s->security_known && s->security)
+			line_printf(l, EL_HEADER, " (%llu security)", (unsigned long long)s->security);
+		if (s->reboot_required)
+			line_put(l, EL_HEADER, ", reboot needed");
+	} else {
+		line_put(l, EL_HEADER, "connecting");
+	}
+	line_put(l, EL_HEADER, sep(u));
+	if (!u->connected)
+		line_put(l, EL_HEADER, "engine: disconnected, retrying");
+	else if (u->have_status)
+		line_printf(l, EL_HEADER, "%s engine %llu", u->status.mode,
+			    (unsigned long long)u->status.pid);
+	if (u->have_status && *u->status.transaction) {
+		line_put(l, EL_HEADER, sep(u));
+		line_printf(l, EL_HEADER, "%s %s", u->utf8 ? "\u2699" : "*", u->status.transaction);
+	}
+	line_fill(l, EL_HEADER);
+	put(u, 0);
+}
+
+/* Row 1: the view tabs with their counts, the sort and the limit. */
+static void draw_tabs(struct ui *u)
+{
+	struct line *l = &u->line;
+	line_reset(l, (size_t)u->cols);
+	for (int v = 0; v < VIEW_COUNT; v++) {
+		u->tab_x[v] = (int)l->cols;
+		int on = model_view(u->model) == (enum view)v;
+		line_printf(l, on ? EL_CURSOR : EL_NORMAL, " %d %s ", v + 1, view_names[v]);
+		line_printf(l, on ? EL_CURSOR : EL_DIM, "%zu ", model_view_count(u->model, (enum view)v));
+		line_put(l, EL_NORMAL, " ");
+	}
+	u->tab_x[VIEW_COUNT] = (int)l->cols;
+	if (*model_limit(u->model)) {
+		line_put(l, EL_LABEL, " limit: ");
+		line_put(l, EL_MATCH, model_limit(u->model));
+	}
+	if (model_loading(u->model))
+		line_put(l, EL_DIM, "  loading...");
+	line_fill(l, EL_NORMAL);
+	put(u, 1);
+}
+
+/* Row 2: the column headings; the sorted one carries the direction. */
+static void draw_columns(struct ui *u)
+{
+	struct line *l = &u->line;
+	line_reset(l, (size_t)u->cols);
+	for (int c = 0; c < SORT_COUNT; c++) {
+		char tmp[64];
+		int on = model_sort(u->model) == (enum sort)c;
+		snprintf(tmp, sizeof(tmp), "%s%s", column_names[c],
+			 !on ? "" : model_reverse(u->model) ? (u->utf8 ? "\u25bc" : "v")
+							     : (u->utf8 ? "\u25b2" : "^"));
+		line_field(l, EL_COLUMNS, tmp, (size_t)(u->col_x[c + 1] - u->col_x[c]));
+	}
+	line_fill(l, EL_COLUMNS);
+	put(u, 2);
+}
+
+/* The element a package's row is drawn in, by mark then state. */
+static enum theme_el row_el(const struct mpkg *p)
+{
+	switch (p->mark) {
+	case MARK_INSTALL:
+	case MARK_UPGRADE: return EL_MARK_INSTALL;
+	case MARK_REMOVE:
+	case MARK_PURGE: return EL_MARK_REMOVE;
+	case MARK_KEEP: return EL_MARK_KEEP;
+	default: break;
+	}
+	if (p->flags & PKG_SECURITY)
+		return EL_SECURITY;
+	if (p->flags & PKG_UPGRADABLE)
+		return EL_UPGRADABLE;
+	if (p->flags & PKG_HELD)
+		return EL_HELD;
+	if (p->flags & PKG_ORPHAN)
+		return EL_ORPHAN;
+	if (p->flags & PKG_INSTALLED)
+		return EL_INSTALLED;
+	return EL_AVAILABLE;
+}
+
+/* One package row: aptitude's flags (state, action, automatic), name,
+ * version (installed -> candidate), repo and description. */
+static void draw_row(struct ui *u, int row, const struct mpkg *p, int cursor)
+{
+	struct line *l = &u->line;
+	line_reset(l, (size_t)u->cols);
+	enum theme_el base = cursor ? (u->focus_detail ? EL_CURSOR_IDLE : EL_CURSOR) : row_el(p);
+	int marked = p->mark != MARK_NONE;
+	/* Columns other than the state keep their own colours unless the row is
+	 * the cursor's or marked. */
+	enum theme_el plain = cursor || marked ? base : EL_NORMAL;
+	char flags[5];
+	flags[0] = p->flags & PKG_INSTALLED ? 'i' : 'p';
+	flags[1] = marked ? model_mark_letter((enum mark)p->mark)
+			  : p->flags & PKG_HELD ? 'h' : ' ';
+	flags[2] = (p->flags & PKG_INSTALLED) && p->reason == PKG_REASON_DEPEND ? 'A' : ' ';
+	flags[3] = '\0';
+	line_field(l, base, flags, (size_t)(u->col_x[SORT_NAME]));
+	line_field(l, base, p->name, (size_t)(u->col_x[SORT_VERSION] - u->col_x[SORT_NAME]));
+	/* The version column, cut to its width (the last column stays free). */
+	size_t vw = (size_t)(u->col_x[SORT_REPO] - u->col_x[SORT_VERSION]);
+	size_t end = l->cols + vw - 1;
+	struct line sub = {.width = vw - 1};
+	if (p->flags & PKG_UPGRADABLE) {
+		line_put(&sub, cursor || marked ? base : EL_VERSION, p->inst);
+		line_put(&sub, plain, arrow(u));
+		line_put(&sub, cursor || marked ? base : EL_NEW_VERSION, p->version);
+	} else {
+		line_put(&sub, cursor || marked ? base : EL_VERSION, *p->inst ? p->inst : p->version);
+	}
+	line_append(l, &sub);
+	line_free(&sub);
+	line_pad(l, plain, end + 1);
+	line_field(l, cursor || marked ? base : EL_REPO, p->repo,
+		   (size_t)(u->col_x[SORT_DESC] - u->col_x[SORT_REPO]));
+	line_put(l, plain, p->desc);
+	line_fill(l, plain);
+	put(u, row);
+}
+
+/* A detail line: a "Label           : value" line has its label coloured. */
+static void draw_info_line(struct ui *u, int row, const char *text)
+{
+	struct line *l = &u->line;
+	line_reset(l, (size_t)u->cols);
+	line_put(l, EL_NORMAL, " ");
+	const char *colon = strstr(text, " : ");
+	if (colon && colon - text <= 17 && text[0] != ' ') {
+		char label[32];
+		size_t n = (size_t)(colon - text) + 3;
+		memcpy(label, text, n);
+		label[n] = '\0';
+		line_put(l, EL_LABEL, label);
+		line_put(l, EL_NORMAL, colon + 3);
+	} else {
+		line_put(l, EL_NORMAL, text);
+	}
+	line_fill(l, EL_NORMAL);
+	put(u, row);
+}
+
+/* The detail lines from top, into rows y .. y+h-1. */
+static void draw_detail(struct ui *u, int y, int h)
+{
+	struct mpkg *p = u->cur >= 0 ? model_row(u->model, (size_t)u->cur) : NULL;
+	int have = p && strcmp(u->info_name, p->name) == 0;
+	for (int i = 0; i < h; i++) {
+		long k = u->detail_top + i;
+		if (have && k < (long)u->ninfo) {
+			draw_info_line(u, y + i, u->info_text.p + u->info_line[k]);
+		} else if (!have && p && i < 2) {
+			/* Until the engine's record arrives: what the list knows. */
+			line_reset(&u->line, (size_t)u->cols);
+			line_put(&u->line, EL_NORMAL, " ");
+			if (i == 0) {
+				line_put(&u->line, EL_TITLE, p->name);
+				line_put(&u->line, EL_NORMAL, " ");
+				line_put(&u->line, EL_VERSION, p->version);
+			} else {
+				line_put(&u->line, EL_NORMAL, p->desc);
+			}
+			line_fill(&u->line, EL_NORMAL);
+			put(u, y + i);
+		} else {
+			blank(u, y + i, EL_NORMAL);
+		}
+	}
+}
+
+/* A title bar in the border element. */
+static void draw_bar(struct ui *u, int row, const char *title, const char *hint)
+{
+	struct line *l = &u->line;
+	line_reset(l, (size_t)u->cols);
+	const char *dash = u->utf8 ? "\u2500" : "-";
+	line_printf(l, EL_BORDER, "%s%s ", dash, dash);
+	line_put(l, EL_TITLE, title);
+	line_put(l, EL_BORDER, " ");
+	if (hint && *hint) {
+		line_put(l, EL_DIM, hint);
+		line_put(l, EL_BORDER, " ");
+	}
+	while (line_left(l))
+		if (!line_put(l, EL_BORDER, dash))
+			break;
+	put(u, row);
+}
+
+/* The last row: the prompt, a message, or the keys that matter here. */
+static void draw_status(struct ui *u, const char *keys)
+{
+	struct line *l = &u->line;
+	int row = u->rows - 1;
+	line_reset(l, (size_t)u->cols);
+	if (u->prompt == PR_FIND || u->prompt == PR_LIMIT) {
+		line_put(l, EL_PROMPT, u->prompt == PR_FIND ? "Find: " : "Limit to: ");
+		line_put(l, EL_NORMAL, u->input);
+		size_t x = l->cols;
+		line_printf(l, EL_DIM, "   %zu match%s  (Enter: %s, Esc: cancel)",
+			    model_rows(u->model), model_rows(u->model) == 1 ? "" : "es",
+			    u->prompt == PR_FIND ? "go there" : "keep this limit");
+		line_fill(l, EL_NORMAL);
+		put(u, row);
+		term_cursor(u->term, row, (int)x);
+		return;
+	}
+	term_cursor(u->term, -1, 0);
+	if (u->prompt == PR_QUIT) {
+		line_printf(l, EL_PROMPT, "Quit and drop %zu mark%s? [y/N] ", model_marked(u->model),
+			    model_marked(u->model) == 1 ? "" : "s");
+		line_fill(l, EL_NORMAL);
+	} else if (u->msg[0]) {
+		line_put(l, (enum theme_el)u->msg_el, u->msg);
+		line_fill(l, (enum theme_el)u->msg_el);
+	} else {
+		line_put(l, EL_STATUS, keys);
+		line_fill(l, EL_STATUS);
+	}
+	put(u, row);
+}
+
+/* The package list screen: tabs, columns, rows, the detail pane. */
+static void draw_list(struct ui *u)
+{
+	draw_tabs(u);
+	draw_columns(u);
+	size_t n = model_rows(u->model);
+	for (int i = 0; i < u->list_h; i++) {
+		long r = u->top + i;
+		struct mpkg *p = r < (long)n ? model_row(u->model, (size_t)r) : NULL;
+		if (p)
+			draw_row(u, u->list_y + i, p, r == u->cur);
+		else if (i == 0 && !n) {
+			line_reset(&u->line, (size_t)u->cols);
+			line_put(&u->line, EL_DIM, model_loading(u->model) ? "  loading packages..."
+									   : "  no packages in this view");
+			line_fill(&u->line, EL_NORMAL);
+			put(u, u->list_y);
+		} else {
+			blank(u, u->list_y + i, EL_NORMAL);
+		}
+	}
+	struct mpkg *p = u->cur >= 0 ? model_row(u->model, (size_t)u->cur) : NULL;
+	char title[300];
+	snprintf(title, sizeof(title), "%s", p ? p->name : "");
+	draw_bar(u, u->detail_y - 1, title,
+		 u->focus_detail ? "j/k scroll, Tab: back to the list" : "Tab: scroll here, Enter: full screen");
+	draw_detail(u, u->detail_y, u->detail_h);
+	char keys[256];
+	snprintf(keys, sizeof(keys),
+		 " ?:help  /:find  l:limit  +:install  -:remove  U:upgrades  g:review%s  u:sync  q:quit",
+		 model_marked(u->model) ? " marks" : "");
+	draw_status(u, keys);
+}
+
+/* The help screen: every key. */
+static void draw_help(struct ui *u)
+{
+	static const char *const lines[] = {
+		"Moving", "  j k, arrows      up and down",
+		"  PgUp PgDn Home End", "  Tab              between the list and the detail pane",
+		"  Enter            the package in full screen (Esc: back)",
+		"  1-5, v           views: all, installed, upgradable, orphans, marked",
+		"  s, S             sort by the next column, reverse (or click a heading)",
+		"Searching", "  /                find as you type; Enter goes there",
+		"  n N              next, previous match",
+		"  l                limit the list to what matches (empty: no limit)",
+		"Marking (aptitude's keys)", "  +                install, or upgrade",
+		"  -                remove", "  _                purge: remove with configuration files",
+		"  =                hold (apt) or ignore (alpm) in this change",
+		"  :                keep: drop the mark", "  U                mark every upgrade",
+		"  Ctrl-U           undo the last marking",
+		"Changing the system", "  g                review the engine's plan; g again does it",
+		"  u                refresh the package databases",
+		"  q                during a change: leave it running in the engine (omg shows",
+		"                   it again when opened); else quit",
+		"Mouse: click selects, the wheel scrolls, a click on a heading sorts.", "",
+		"Any key goes back."};
+	int n = (int)(sizeof(lines) / sizeof(lines[0]));
+	draw_bar(u, 1, "Keys", "");
+	for (int i = 0; i < u->rows - 3; i++) {
+		if (i >= n) {
+			blank(u, 2 + i, EL_NORMAL);
+			continue;
+		}
+		line_reset(&u->line, (size_t)u->cols);
+		const char *s = lines[i];
+		if (s[0] != ' ' && s[0])
+			line_put(&u->line, EL_LABEL, s);
+		else if (s[0] && strlen(s) > 19) {
+			char key[24];
+			memcpy(key, s, 19);
+			key[19] = '\0';
+			line_put(&u->line, EL_KEY, key);
+			line_put(&u->line, EL_NORMAL, s + 19);
+		} else {
+			line_put(&u->line, EL_NORMAL, s);
+		}
+		line_fill(&u->line, EL_NORMAL);
+		put(u, 2 + i);
+	}
+	draw_status(u, " any key: back");
+}
+
+/* A size as "1.5 MiB", signed when sign is set. */
+static void size_text(char *out, size_t len, int64_t v, int sign)
+{
+	const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	double d = (double)(v < 0 ? -v : v);
+	int k = 0;
+	while (d >= 1024 && k < 4) {
+		d /= 1024;
+		k++;
+	}
+	snprintf(out, len, "%s%.*f %s", v < 0 ? "-" : sign ? "+" : "", k ? 1 : 0, d, units[k]);
+}
+
+/* Review rows: a group heading, an item, a warning, a total, or space. */
+struct rrow {
+	int kind; /* 0 heading, 1 item, 2 warning, 3 totals, 4 blank, 5 kept */
+	int action;
+	size_t i;
+};
+
+/* The review's rows, grouped by action. */
+static size_t review_rows(struct ui *u, struct rrow **out)
+{
+	const struct msg_plan_reply *p = &u->tr.reply;
+	static const int order[] = {ACT_REMOVE, ACT_INSTALL, ACT_UPGRADE, ACT_DOWNGRADE, ACT_REINSTALL,
+				    ACT_REFRESH};
+	size_t kept = 0;
+	for (size_t i = 0; i < model_count(u->model); i++)
+		kept += model_pkg(u->model, i)->mark == MARK_KEEP;
+	size_t cap = p->count + p->warnings.n + kept + 20, n = 0;
+	struct rrow *v = calloc(cap, sizeof(*v));
+	if (!v)
+		return 0;
+	for (size_t g = 0; g < sizeof(order) / sizeof(order[0]); g++) {
+		int any = 0;
+		for (uint32_t i = 0; i < p->count; i++) {
+			if ((int)p->items[i].action != order[g])
+				continue;
+			if (!any)
+				v[n++] = (struct rrow){0, order[g], 0};
+			any = 1;
+			v[n++] = (struct rrow){1, order[g], i};
+		}
+		if (any)
+			v[n++] = (struct rrow){4, 0, 0};
+	}
+	if (kept) {
+		v[n++] = (struct rrow){0, -1, 0};
+		for (size_t i = 0; i < model_count(u->model); i++)
+			if (model_pkg(u->model, i)->mark == MARK_KEEP)
+				v[n++] = (struct rrow){5, 0, i};
+		v[n++] = (struct rrow){4, 0, 0};
+	}
+	for (uint32_t i = 0; i < p->warnings.n; i++)
+		v[n++] = (struct rrow){2, 0, i};
+	v[n++] = (struct rrow){3, 0, 0};
+	*out = v;
+	return n;
+}
+
+/* The group heading for an action. */
+static const char *group_name(int action)
+{
+	switch (action) {
+	case ACT_REMOVE: return "Remove";
+	case ACT_INSTALL: return "Install";
+	case ACT_UPGRADE: return "Upgrade";
+	case ACT_DOWNGRADE: return "Downgrade";
+	case ACT_REINSTALL: return "Reinstall";
+	case ACT_REFRESH: return "Refresh";
+	default: return "Keep as they are";
+	}
+}
+
+/* One review row. */
+static void draw_review_row(struct ui *u, int row, const struct rrow *r)
+{
+	const struct msg_plan_reply *p = &u->tr.reply;
+	struct line *l = &u->line;
+	line_reset(l, (size_t)u->cols);
+	char a[32], b[32];
+	switch (r->kind) {
+	case 0: {
+		size_t count = 0;
+		for (uint32_t i = 0; i < p->count; i++)
+			count += (int)p->items[i].action == r->action;
+		line_put(l, EL_LABEL, group_name(r->action));
+		if (count)
+			line_printf(l, EL_LABEL, " (%zu)", count);
+		break;
+	}
+	case 1: {
+		const struct trans_item *it = &p->items[r->i];
+		int rm = it->action == ACT_REMOVE;
+		line_put(l, EL_NORMAL, "  ");
+		line_field(l, rm ? EL_MARK_REMOVE : EL_NORMAL, it->name, 30);
+		line_put(l, EL_NORMAL, " ");
+		size_t x = l->cols;
+		if (*it->old_version)
+			line_put(l, EL_VERSION, it->old_version);
+		if (*it->old_version && *it->new_version)
+			line_put(l, EL_NORMAL, arrow(u));
+		if (*it->new_version)
+			line_put(l, EL_NEW_VERSION, it->new_version);
+		line_pad(l, EL_NORMAL, x + 36);
+		line_put(l, EL_NORMAL, " ");
+		line_field(l, EL_REPO, it->repo, 12);
+		size_text(a, sizeof(a), it->size_change, 1);
+		line_printf(l, EL_DIM, " %10s", a);
+		if (it->reason == PKG_REASON_DEPEND && it->action == ACT_INSTALL)
+			line_put(l, EL_DIM, "  (dependency)");
+		break;
+	}
+	case 2:
+		line_put(l, EL_WARNING, "Warning: ");
+		line_put(l, EL_WARNING, p->warnings.v[r->i]);
+		break;
+	case 3:
+		size_text(a, sizeof(a), p->download, 0);
+		size_text(b, sizeof(b), p->size_change, 1);
+		line_printf(l, EL_TITLE, "%u change%s", p->count, p->count == 1 ? "" : "s");
+		line_printf(l, EL_NORMAL, "%sdownload %s%sinstalled size %s", sep(u), a, sep(u), b);
+		break;
+	case 5: {
+		const struct mpkg *k = model_pkg(u->model, r->i);
+		line_put(l, EL_NORMAL, "  ");
+		line_field(l, EL_MARK_KEEP, k->name, 30);
+		line_printf(l, EL_VERSION, " %s", k->inst);
+		break;
+	}
+	default: break;
+	}
+	line_fill(l, EL_NORMAL);
+	put(u, row);
+}
+
+/* Wraps text into rows from y, at most h; returns the rows used. */
+static int draw_wrapped(struct ui *u, int y, int h, enum theme_el el, const char *text)
+{
+	int used = 0;
+	size_t width = (size_t)u->cols - 4;
+	const char *s = text;
+	while (*s && used < h) {
+		size_t n = strlen(s), cut = n;
+		if (utf8_width(s) > width) {
+			/* the last space that keeps the row within width */
+			cut = 0;
+			size_t w = 0;
+			for (size_t i = 0; i < n;) {
+				size_t len = 1;
+				while (i + len < n && ((unsigned char)s[i + len] & 0xc0) == 0x80)
+					len++;
+				char ch[8];
+				memcpy(ch, s + i, len);
+				ch[len] = '\0';
+				w += utf8_width(ch);
+				if (w > width)
+					break;
+				if (s[i] == ' ')
+					cut = i;
+				i += len;
+				if (!cut && w >= width)
+					cut = i;
+			}
+			if (!cut)
+				cut = width;
+		}
+		char row[1024];
+		if (cut >= sizeof(row))
+			cut = sizeof(row) - 1;
+		memcpy(row, s, cut);
+		row[cut] = '\0';
+		line_reset(&u->line, (size_t)u->cols);
+		line_put(&u->line, EL_NORMAL, "  ");
+		line_put(&u->line, el, row);
+		line_fill(&u->line, EL_NORMAL);
+		put(u, y + used++);
+		s += cut;
+		while (*s == ' ')
+			s++;
+	}
+	return used;
+}
+
+/* The review screen: the engine's plan, or why there is none. */
+static void draw_review(struct ui *u)
+{
+	struct trans_view *t = &u->tr;
+	int y = 2, h = u->rows - 3;
+	const char *keys = " g or Enter: do it   Esc: back to the list (marks stay)   j/k: scroll";
+	if (t->phase == TR_PLANNING) {
+		draw_bar(u, 1, "Review", "asking the engine for its plan");
+		for (int i = 0; i < h; i++)
+			blank(u, y + i, EL_NORMAL);
+		keys = " Esc: back to the list";
+	} else if (t->phase == TR_FAILED || t->phase == TR_DENIED) {
+		draw_bar(u, 1, t->phase == TR_DENIED ? "Permission needed" : "The engine cannot do this", "");
+		int used = draw_wrapped(u, y, h, EL_ERROR, t->error);
+		if (t->phase == TR_DENIED) {
+			int sys = u->have_status && strcmp(u->status.mode, "system") == 0;
+			char root[600];
+			snprintf(root, sizeof(root), "%s%s", u->cli->root ? " --root " : "",
+				 u->cli->root ? u->cli->root : "");
+			char text[2048];
+			if (sys)
+				snprintf(text, sizeof(text),
+					 "The system engine takes changes from root and its admin group only. "
+					 "Ask an administrator to add you to that group (see omgd(8)), "
+					 "or run omg as root.");
+			else
+				snprintf(text, sizeof(text),
+					 "Changing the system needs the system engine, which runs as root. "
+					 "Press s to run  sudo omg daemon --system%s  here: omg leaves the "
+					 "screen for sudo's password, starts the system engine and comes back "
+					 "to this review. Or run that command yourself in another terminal, "
+					 "then press g on the list again. Your marks stay.", root);
+			used += 1;
+			blank(u, y + used - 1, EL_NORMAL);
+			used += draw_wrapped(u, y + used, h - used, EL_NORMAL, text);
+			keys = sys ? " Esc: back to the list" : " s: start the system engine with sudo   Esc: back to the list";
+		} else {
+			keys = " Esc or Enter: back to the list (marks stay)";
+		}
+		for (int i = used; i < h; i++)
+			blank(u, y + i, EL_NORMAL);
+	} else {
+		struct rrow *rows = NULL;
+		size_t n = review_rows(u, &rows);
+		char title[128];
+		snprintf(title, sizeof(title), "%s", t->reply.count ? "Review: the engine's plan" : "Nothing to do");
+		draw_bar(u, 1, title, "");
+		if (t->top > (long)n - h)
+			t->top = (long)n - h > 0 ? (long)n - h : 0;
+		for (int i = 0; i < h; i++) {
+			long k = t->top + i;
+			if (k < (long)n)
+				draw_review_row(u, y + i, &rows[k]);
+			else
+				blank(u, y + i, EL_NORMAL);
+		}
+		free(rows);
+	}
+	draw_status(u, keys);
+}
+
+/* A progress bar of width w at percent. */
+static void bar(struct ui *u, uint32_t percent, size_t w)
+{
+	if (percent > 100)
+		percent = 100;
+	size_t done = w * percent / 100;
+	struct line *l = &u->line;
+	char *fill = malloc(w + 1);
+	if (!fill)
+		return;
+	memset(fill, ' ', w);
+	fill[w] = '\0';
+	/* Mono terminals see the bar as characters. */
+	if (term_depth(u->term) == DEPTH_MONO)
+		memset(fill, '#', done);
+	fill[done] = '\0';
+	line_put(l, EL_BAR_DONE, fill);
+	memset(fill, term_depth(u->term) == DEPTH_MONO ? '-' : ' ', w - done);
+	fill[w - done] = '\0';
+	line_put(l, EL_BAR_TODO, fill);
+	free(fill);
+}
+
+/* The question dialog over the transaction screen. */
+static void draw_question(struct ui *u)
+{
+	struct trans_view *t = &u->tr;
+	int w = u->cols - 8 > 70 ? 70 : u->cols - 8;
+	int h = (int)t->nchoices + 6;
+	int y0 = (u->rows - h) / 2, x0 = (u->cols - w) / 2;
+	struct line *l = &u->line;
+	for (int i = 0; i < h; i++) {
+		line_reset(l, (size_t)u->cols);
+		line_pad(l, EL_NORMAL, (size_t)x0);
+		size_t end = (size_t)(x0 + w);
+		if (i == 0) {
+			line_put(l, EL_TITLE, " Question from the backend ");
+		} else if (i == 1) {
+			line_put(l, EL_DIALOG, " ");
+			line_put(l, EL_DIALOG, t->qtext);
+		} else if (i >= 3 && i < 3 + (int)t->nchoices) {
+			uint32_t c = (uint32_t)(i - 3);
+			line_printf(l, c == t->qsel ? EL_CURSOR : EL_DIALOG, " %s %s%s ",
+				    c == t->qsel ? ">" : " ", t->choices[c], c == t->qdef ? " (default)" : "");
+		} else if (i == h - 2) {
+			double left = t->qdeadline ? (t->qdeadline - ui_now()) / 1000 : -1;
+			if (left >= 0)
+				line_printf(l, EL_DIALOG, " Enter answers; the default is taken in %.0f s ", left);
+			else
+				line_put(l, EL_DIALOG, " Enter answers, Esc takes the default ");
+		}
+		line_pad(l, EL_DIALOG, end);
+		line_fill(l, EL_NORMAL);
+		term_draw(u->term, y0 + i, l);
+	}
+}
+
+/* The transaction screen: phase, download and package bars, the log. */
+static void draw_trans(struct ui *u)
+{
+	struct trans_view *t = &u->tr;
+	struct line *l = &u->line;
+	char title[400];
+	snprintf(title, sizeof(title), "%s", *t->title ? t->title : "Transaction");
+	draw_bar(u, 1, title, t->phase == TR_DONE ? (t->status ? "failed" : "done") : t->phase_text);
+	/* downloads */
+	line_reset(l, (size_t)u->cols);
+	line_field(l, EL_LABEL, " Download", 11);
+	bar(u, t->dl_percent, 24);
+	if (*t->dl_name) {
+		char a[32], b[32], r[32];
+		size_text(a, sizeof(a), (int64_t)t->dl_done, 0);
+		size_text(b, sizeof(b), (int64_t)t->dl_total, 0);
+		size_text(r, sizeof(r), (int64_t)t->dl_rate, 0);
+		line_printf(l, EL_NORMAL, " %3u%% ", t->dl_percent);
+		if (t->dl_count)
+			line_printf(l, EL_DIM, "%u/%u ", t->dl_index, t->dl_count);
+		line_printf(l, EL_NORMAL, "%s %s/%s %s/s", t->dl_name, a, b, r);
+	}
+	line_fill(l, EL_NORMAL);
+	put(u, 2);
+	/* packages */
+	line_reset(l, (size_t)u->cols);
+	line_field(l, EL_LABEL, " Packages", 11);
+	uint32_t overall = t->pkg_count ? (t->pkg_index ? t->pkg_index - 1 : 0) * 100 / t->pkg_count +
+						  t->pkg_percent / t->pkg_count
+					: t->pkg_percent;
+	if (t->phase == TR_DONE && !t->status)
+		overall = 100;
+	bar(u, overall, 24);
+	if (*t->pkg_name) {
+		line_printf(l, EL_NORMAL, " %3u%% ", overall);
+		if (t->pkg_count)
+			line_printf(l, EL_DIM, "%u/%u ", t->pkg_index, t->pkg_count);
+		line_printf(l, EL_NORMAL, "%s %s", t->pkg_text, t->pkg_name);
+	}
+	line_fill(l, EL_NORMAL);
+	put(u, 3);
+	draw_bar(u, 4, "Log", t->log_back ? "scrolled back; End: newest" : "");
+	int h = u->rows - 6;
+	long last = (long)t->nlog - t->log_back; /* one past the newest shown */
+	long first = last - h;
+	for (int i = 0; i < h; i++) {
+		long k = first + i;
+		if (k >= 0 && k < (long)t->nlog) {
+			line_reset(l, (size_t)u->cols);
+			line_put(l, EL_NORMAL, " ");
+			line_put(l, (enum theme_el)t->log[k].el, t->log[k].text);
+			line_fill(l, EL_NORMAL);
+			put(u, 5 + i);
+		} else {
+			blank(u, 5 + i, EL_NORMAL);
+		}
+	}
+	if (t->phase == TR_DONE) {
+		char msg[700];
+		snprintf(msg, sizeof(msg), " %s %s   Enter: back to the list", t->status ? "Failed:" : "Done:",
+			 t->result);
+		line_reset(l, (size_t)u->cols);
+		line_put(l, t->status ? EL_ERROR : EL_OK, msg);
+		line_fill(l, t->status ? EL_ERROR : EL_OK);
+		put(u, u->rows - 1);
+		term_cursor(u->term, -1, 0);
+	} else {
+		draw_status(u, " q: leave it running in the engine (omg shows it again)   j/k: scroll the log");
+	}
+	if (t->asking)
+		draw_question(u);
+}
+
+/* The "terminal too small" screen. */
+static void draw_too_small(struct ui *u)
+{
+	for (int i = 0; i < u->rows; i++) {
+		line_reset(&u->line, (size_t)u->cols);
+		if (i == u->rows / 2) {
+			char msg[128];
+			snprintf(msg, sizeof(msg), "terminal too small: %dx%d, omg needs %dx%d",
+				 u->cols, u->rows, UI_MIN_COLS, UI_MIN_ROWS);
+			int w = (int)strlen(msg);
+			line_pad(&u->line, EL_NORMAL, (size_t)(u->cols > w ? (u->cols - w) / 2 : 0));
+			line_put(&u->line, EL_WARNING, msg);
+		}
+		line_fill(&u->line, EL_NORMAL);
+		put(u, i);
+	}
+	term_cursor(u->term, -1, 0);
+}
+
+void view_draw(struct ui *u)
+{
+	if (u->too_small) {
+		draw_too_small(u);
+		term_flush(u->term);
+		return;
+	}
+	draw_header(u);
+	switch (u->screen) {
+	case SCR_LIST:
+		draw_list(u);
+		break;
+	case SCR_DETAIL: {
+		struct mpkg *p = u->cur >= 0 ? model_row(u->model, (size_t)u->cur) : NULL;
+		draw_bar(u, 1, p ? p->name : "", "j/k PgUp/PgDn scroll");
+		draw_detail(u, 2, u->rows - 3);
+		draw_status(u, " Esc: back to the list   + - _ = :  mark it");
+		break;
+	}
+	case SCR_HELP: draw_help(u); break;
+	case SCR_REVIEW: draw_review(u); break;
+	case SCR_TRANS: draw_trans(u); break;
+	}
+	term_flush(u->term);
+}
