@@ -203,6 +203,7 @@ static void plan(struct ui *u, uint32_t kind, char **targets, size_t n, const ch
 	}
 	t->auto_commit = kind == TRANS_SYNC;
 	u->screen = kind == TRANS_SYNC ? SCR_TRANS : SCR_REVIEW;
+	u->msg[0] = '\0';
 	u->dirty = 1;
 }
 
@@ -236,6 +237,10 @@ static void commit(struct ui *u)
 	}
 	t->req = send_trans(u, MSG_COMMIT, t->plan);
 	t->phase = TR_RUNNING;
+	if (t->kind != TRANS_SYNC)
+		snprintf(t->title, sizeof(t->title), "Changing the system: %u change%s", t->reply.count,
+			 t->reply.count == 1 ? "" : "s");
+	u->msg[0] = '\0';
 	snprintf(t->phase_text, sizeof(t->phase_text), "starting");
 	u->screen = SCR_TRANS;
 	u->dirty = 1;
@@ -350,7 +355,8 @@ static void on_result(struct ui *u, const struct msg_trans_result *r)
 	for (uint32_t i = 0; i < r->notes.n; i++)
 		tr_log(u, EL_WARNING, "note: %s", r->notes.v[i]);
 	if (r->status == 0) {
-		snprintf(t->result, sizeof(t->result), "%s: done", *r->command ? r->command : "transaction");
+		snprintf(t->result, sizeof(t->result), "%u change%s made (history entry %llu)",
+			 r->changes, r->changes == 1 ? "" : "s", (unsigned long long)r->history);
 		tr_log(u, EL_OK, "%s", t->result);
 		if (!t->attached && t->kind != TRANS_SYNC)
 			model_clear_marks(u->model);

@@ -93,6 +93,8 @@ static void draw_header(struct ui *u)
 		line_printf(l, EL_HEADER, "%s %s%s", s->backend, s->root, sep(u));
 		line_printf(l, EL_HEADER, "%llu installed, %llu upgradable",
 			    (unsigned long long)s->installed, (unsigned long long)s->upgradable);
+		if (s->held)
+			line_printf(l, EL_HEADER, ", %llu held", (unsigned long long)s->held);
 		if (s->security_known && s->security)
 			line_printf(l, EL_HEADER, " (%llu security)", (unsigned long long)s->security);
 		if (s->reboot_required)
@@ -513,6 +515,9 @@ static void draw_review_row(struct ui *u, int row, const struct rrow *r)
 		line_printf(l, EL_DIM, " %10s", a);
 		if (it->reason == PKG_REASON_DEPEND && it->action == ACT_INSTALL)
 			line_put(l, EL_DIM, "  (dependency)");
+		const struct mpkg *mp = rm ? model_find(u->model, it->name) : NULL;
+		if (mp && mp->mark == MARK_PURGE)
+			line_put(l, EL_DIM, "  (purge: configuration files too)");
 		break;
 	}
 	case 2:
@@ -724,7 +729,9 @@ static void draw_trans(struct ui *u)
 		line_printf(l, EL_NORMAL, " %3u%% ", t->dl_percent);
 		if (t->dl_count)
 			line_printf(l, EL_DIM, "%u/%u ", t->dl_index, t->dl_count);
-		line_printf(l, EL_NORMAL, "%s %s/%s %s/s", t->dl_name, a, b, r);
+		line_printf(l, EL_NORMAL, "%s %s/%s", t->dl_name, a, b);
+		if (t->dl_rate && t->dl_percent < 100)
+			line_printf(l, EL_DIM, " %s/s", r);
 	}
 	line_fill(l, EL_NORMAL);
 	put(u, 2);
