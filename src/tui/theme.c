@@ -647,8 +647,14 @@ struct theme_style theme_style(const struct theme *t, enum theme_el el, enum the
 	int fg_bright, bg_bright;
 	st.fg = (int16_t)degrade(st.fg, depth, &fg_bright);
 	st.bg = (int16_t)degrade(st.bg, depth, &bg_bright);
-	if (fg_bright)
+	if (fg_bright && st.fg == 0 && st.bg < 0) {
+		/* Bright black (grey) on 8 colours: bold black vanishes on a dark
+		 * terminal; the terminal's own text, dimmed, reads on any. */
+		st.fg = -1;
+		st.attrs |= TA_DIM;
+	} else if (fg_bright) {
 		st.attrs |= TA_BOLD;
+	}
 	/* Text the same colour as its background cannot be read: draw it the
 	 * way a monochrome terminal would instead. */
 	if (st.fg >= 0 && st.fg == st.bg)

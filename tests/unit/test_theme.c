@@ -181,7 +181,8 @@ static void test_degradation(void **state)
 				    "status = color244 on color231\n"
 				    "columns = color16 on default, underline\n"
 				    "cursor = brightwhite on default\n"
-				    "title = default on brightred\n",
+				    "title = default on brightred\n"
+				    "dim = brightblack on default\n",
 				    err, sizeof(err), path, sizeof(path));
 	assert_non_null(t);
 	struct theme_style s = theme_style(t, EL_HEADER, DEPTH_256);
@@ -198,6 +199,10 @@ static void test_degradation(void **state)
 	assert_true(s.fg == 0 && s.bg == -1 && s.attrs == TA_UNDERLINE);
 	s = theme_style(t, EL_CURSOR, DEPTH_16);
 	assert_true(s.fg == 15 && s.bg == -1 && s.attrs == 0);
+	/* Grey text on the terminal's background at 8 colours: bold black would
+	 * vanish on a dark terminal, so it is the default colour, dimmed. */
+	s = theme_style(t, EL_DIM, DEPTH_8);
+	assert_true(s.fg == -1 && s.bg == -1 && (s.attrs & TA_DIM) && !(s.attrs & TA_BOLD));
 	s = theme_style(t, EL_CURSOR, DEPTH_8);
 	assert_true(s.fg == 7 && s.bg == -1 && s.attrs == TA_BOLD);
 	s = theme_style(t, EL_TITLE, DEPTH_8);
