@@ -225,8 +225,13 @@ static void test_degradation(void **state)
 		assert_true(s16.fg >= 0 && s16.fg < 16);
 		if (c < 16)
 			assert_int_equal(s16.fg, c);
-		assert_int_equal(s8.fg, s16.fg & 7);
-		assert_int_equal(s8.attrs, s16.fg >= 8 ? TA_BOLD : 0);
+		if (s16.fg == 8) { /* grey: the default colour, dimmed */
+			assert_int_equal(s8.fg, -1);
+			assert_int_equal(s8.attrs, TA_DIM);
+		} else {
+			assert_int_equal(s8.fg, s16.fg & 7);
+			assert_int_equal(s8.attrs, s16.fg >= 8 ? TA_BOLD : 0);
+		}
 		theme_free(t);
 	}
 }
