@@ -253,6 +253,14 @@ static void fold_all(struct model *m)
 	m->folded = 1;
 }
 
+int model_prepare(struct model *m)
+{
+	if (m->folded || !m->n || m->loading)
+		return 0;
+	fold_all(m);
+	return 1;
+}
+
 /* Splits pattern into folded words. */
 static void terms_parse(struct terms *t, const char *pattern)
 {

@@ -48,6 +48,10 @@ int model_loading(const struct model *m);
 /* Shows the packages loaded so far before the load ends (the first screen). */
 void model_load_peek(struct model *m);
 
+/* Prepares the list for matching (folds every name and description), which
+ * the first search would otherwise pay for; 1 when there was work to do. */
+int model_prepare(struct model *m);
+
 /* Every package (name order) and its count. */
 size_t model_count(const struct model *m);
 struct mpkg *model_pkg(struct model *m, size_t i);

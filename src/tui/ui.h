@@ -119,7 +119,7 @@ struct ui {
 	char msg[512];
 	int msg_el;
 	double msg_until;
-	double t0, first_frame_ms, first_chunk_ms, list_ms, connect_ms; /* OMG_UI_TIMING */
+	double t0, first_frame_ms, first_chunk_ms, list_ms, connect_ms, fold_ms; /* OMG_UI_TIMING */
 	struct trans_view tr;
 	struct line line;          /* scratch row */
 };
