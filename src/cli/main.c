@@ -308,6 +308,11 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	/* The environment's engine choices, for every command and the UI. */
+	if (!c.socket && getenv("OMG_SOCKET") && *getenv("OMG_SOCKET"))
+		c.socket = getenv("OMG_SOCKET");
+	if (getenv("OMG_NO_DAEMON") && strcmp(getenv("OMG_NO_DAEMON"), "1") == 0)
+		c.no_daemon = 1;
 	const struct command *cmd = NULL;
 	const char *prog = strrchr(argv[0], '/');
 	prog = prog ? prog + 1 : argv[0];
@@ -334,10 +339,6 @@ int main(int argc, char **argv)
 			fprintf(stderr, "omg: that option needs a command (see omg --help)\n");
 			return EXIT_USAGE;
 		}
-		if (!c.socket && getenv("OMG_SOCKET") && *getenv("OMG_SOCKET"))
-			c.socket = getenv("OMG_SOCKET");
-		if (getenv("OMG_NO_DAEMON") && strcmp(getenv("OMG_NO_DAEMON"), "1") == 0)
-			c.no_daemon = 1;
 		return tui_run(&c, &ui);
 	}
 	if (ui_opt) {
@@ -372,10 +373,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "omg: --yes and --dry-run contradict each other\n");
 		return EXIT_USAGE;
 	}
-	if (!c.socket && getenv("OMG_SOCKET") && *getenv("OMG_SOCKET"))
-		c.socket = getenv("OMG_SOCKET");
-	if (getenv("OMG_NO_DAEMON") && strcmp(getenv("OMG_NO_DAEMON"), "1") == 0)
-		c.no_daemon = 1;
 	if (c.no_daemon && c.socket && cmd->run != cmd_daemon) {
 		fprintf(stderr, "omg: --no-daemon and --socket (or OMG_SOCKET) contradict each other\n");
 		return EXIT_USAGE;
