@@ -1210,7 +1210,12 @@ int tui_run(struct cli *c, const struct tui_opts *o)
 	const char *cs = nl_langinfo(CODESET);
 	u->utf8 = cs && strcmp(cs, "UTF-8") == 0;
 	/* The engine starts on the list while curses sets up. */
-	int rc = connect_engine(u, 1);
+	int rc = connect_engine(u, 0);
+	if (rc == 1) {
+		fprintf(stderr, "omg: starting the engine for %s (its first start reads the package "
+				"databases)...\n", c->root ? c->root : "/");
+		rc = connect_engine(u, 1);
+	}
 	u->connect_ms = ui_now() - u->t0;
 	if (rc) {
 		model_free(u->model);

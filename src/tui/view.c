@@ -180,6 +180,15 @@ static enum theme_el row_el(const struct mpkg *p)
 	return EL_AVAILABLE;
 }
 
+/* A column of width cols: s cut to cols - 1 in el, then one space in gap. */
+static void cell(struct line *l, enum theme_el el, enum theme_el gap, const char *s, int cols)
+{
+	if (cols < 2)
+		return;
+	line_field(l, el, s, (size_t)cols - 1);
+	line_field(l, gap, "", 1);
+}
+
 /* One package row: aptitude's flags (state, action, automatic), name,
  * version (installed -> candidate), repo and description. */
 static void draw_row(struct ui *u, int row, const struct mpkg *p, int cursor)
@@ -198,23 +207,35 @@ static void draw_row(struct ui *u, int row, const struct mpkg *p, int cursor)
 	flags[2] = (p->flags & PKG_INSTALLED) && p->reason == PKG_REASON_DEPEND ? 'A' : ' ';
 	flags[3] = '\0';
 	line_field(l, base, flags, (size_t)(u->col_x[SORT_NAME]));
-	line_field(l, base, p->name, (size_t)(u->col_x[SORT_VERSION] - u->col_x[SORT_NAME]));
-	/* The version column, cut to its width (the last column stays free). */
+	cell(l, base, plain, p->name, u->col_x[SORT_VERSION] - u->col_x[SORT_NAME]);
+	/* The version column, cut to its width (the last column stays free).
+	 * An upgrade that does not fit cuts the installed version, never the
+	 * new one. */
 	size_t vw = (size_t)(u->col_x[SORT_REPO] - u->col_x[SORT_VERSION]);
 	size_t end = l->cols + vw - 1;
 	struct line sub = {.width = vw - 1};
+	enum theme_el ev = cursor || marked ? base : EL_VERSION;
 	if (p->flags & PKG_UPGRADABLE) {
-		line_put(&sub, cursor || marked ? base : EL_VERSION, p->inst);
-		line_put(&sub, plain, arrow(u));
+		size_t need = utf8_width(p->inst) + utf8_width(arrow(u)) + utf8_width(p->version);
+		size_t room = vw - 1 >= utf8_width(arrow(u)) + utf8_width(p->version)
+				      ? vw - 1 - utf8_width(arrow(u)) - utf8_width(p->version) : 0;
+		if (need <= vw - 1) {
+			line_put(&sub, ev, p->inst);
+		} else if (room >= 4) {
+			line_field(&sub, ev, p->inst, room - 1);
+			line_put(&sub, ev, u->utf8 ? "\u2026" : "~");
+		}
+		if (need <= vw - 1 || room >= 4)
+			line_put(&sub, plain, arrow(u));
 		line_put(&sub, cursor || marked ? base : EL_NEW_VERSION, p->version);
 	} else {
-		line_put(&sub, cursor || marked ? base : EL_VERSION, *p->inst ? p->inst : p->version);
+		line_put(&sub, ev, *p->inst ? p->inst : p->version);
 	}
 	line_append(l, &sub);
 	line_free(&sub);
 	line_pad(l, plain, end + 1);
-	line_field(l, cursor || marked ? base : EL_REPO, p->repo,
-		   (size_t)(u->col_x[SORT_DESC] - u->col_x[SORT_REPO]));
+	cell(l, cursor || marked ? base : EL_REPO, plain, p->repo,
+	     u->col_x[SORT_DESC] - u->col_x[SORT_REPO]);
 	line_put(l, plain, p->desc);
 	line_fill(l, plain);
 	put(u, row);
