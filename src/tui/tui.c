@@ -74,6 +74,8 @@ static void ask_list(struct ui *u)
 	m.u.list.kind = LIST_ALL;
 	u->list_req = send_msg(u, &m);
 	u->want_list = 0;
+	/* The generation the list will be from (or a newer one). */
+	u->list_gen_req = u->have_status ? u->status.generation : u->cli->client->engine.generation;
 	if (u->list_req)
 		model_load_begin(u->model);
 }
@@ -495,7 +497,7 @@ static void on_msg(struct ui *u, const struct msg *m, struct strpool **arena)
 				if (!u->list_ms)
 					u->list_ms = ui_now() - u->t0;
 				u->list_req = 0;
-				u->list_generation = u->have_status ? u->status.generation : 0;
+				u->list_generation = u->list_gen_req;
 				/* Keep the cursor on the same package across a reload. */
 				struct mpkg *q = *name ? model_find(u->model, name) : NULL;
 				long r = q ? model_row_of(u->model, q) : -1;

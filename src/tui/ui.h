@@ -89,6 +89,7 @@ struct ui {
 	double reconnect_at;
 	uint32_t sub_req, list_req, status_req;
 	uint64_t list_generation;   /* the index generation of the list shown */
+	uint64_t list_gen_req;      /* the generation when the list was asked for */
 	int want_list;
 	struct strpool *status_arena;
 	struct msg_status_reply status;
