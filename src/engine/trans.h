@@ -17,6 +17,20 @@ enum trans_kind {
 	TRANS_INSTALL = 2, /* install or upgrade the named packages and their dependencies */
 	TRANS_REMOVE = 3,  /* remove the named packages */
 	TRANS_UPGRADE = 4, /* upgrade every installed package that has a newer version */
+	TRANS_APPLY = 5,   /* a set of marks, one per target (enum trans_apply_op), as one
+			    * transaction: what the UI commits (aptitude's g) */
+};
+
+/*
+ * TRANS_APPLY targets: each is one action character, then a package name
+ * ("+vim", "-nano", "_nano", "=linux"). A name appears once; at least one
+ * target. Flags are ignored. See docs/protocol.md for what each backend does.
+ */
+enum trans_apply_op {
+	APPLY_INSTALL = '+', /* install, or upgrade when installed (an up-to-date one is left) */
+	APPLY_REMOVE = '-',  /* remove (must be installed) */
+	APPLY_PURGE = '_',   /* remove with its configuration files (must be installed) */
+	APPLY_KEEP = '=',    /* keep at the installed version in this transaction (must be installed) */
 };
 
 /* Transaction flags. */

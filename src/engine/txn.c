@@ -74,6 +74,7 @@ const char *txn_kind_name(uint32_t kind)
 	case TRANS_INSTALL: return "install";
 	case TRANS_REMOVE: return "remove";
 	case TRANS_UPGRADE: return "upgrade";
+	case TRANS_APPLY: return "apply";
 	default: return "transaction";
 	}
 }
@@ -364,11 +365,14 @@ static void send_failed(struct txn *t, uint32_t code, const char *text)
 	push(t, TXN_OUT_FAILED, &m);
 }
 
-/* The protocol error for a backend status. */
+/* The protocol error for a backend status: a request the backend refuses as
+ * malformed (an unknown kind, no targets, an apply target without its action)
+ * is the client's usage error, not a backend failure. */
 static uint32_t error_code(int status)
 {
 	return status == BACKEND_ERR_LOCKED ? ERR_LOCKED
 	       : status == BACKEND_ERR_TXN   ? ERR_TRANS
+	       : status == BACKEND_ERR_USAGE ? ERR_USAGE
 					     : ERR_BACKEND;
 }
 

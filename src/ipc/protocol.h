@@ -13,8 +13,8 @@
  * a field added, removed or reordered, a type renumbered. Numbers of retired
  * types stay reserved (listed below) and are never reused.
  */
-#define OMG_PROTO_VERSION 3u
-#define OMG_PROTO_MIN_VERSION 3u
+#define OMG_PROTO_VERSION 4u     /* 4: plan kind TRANS_APPLY */
+#define OMG_PROTO_MIN_VERSION 4u
 
 /* A frame: a 4-byte big-endian length, then that many bytes of message. */
 #define OMG_FRAME_LEN_SIZE 4u
@@ -148,7 +148,8 @@ struct msg_subscribe {
 };
 
 /* plan: what to do. The plan stays with the connection that asked until it
- * commits or cancels it, closes, or plan_timeout passes. */
+ * commits or cancels it, closes, or plan_timeout passes. TRANS_APPLY's
+ * targets each start with an action character (enum trans_apply_op). */
 struct msg_plan {
 	uint32_t kind;          /* enum trans_kind */
 	uint32_t flags;         /* enum trans_flag */

@@ -10,7 +10,9 @@ import struct
 import sys
 
 MSG_ERROR, MSG_STATUS_REPLY = 0x0003, 0x0201
-VERSION = 3  # OMG_PROTO_VERSION
+MSG_PLAN_REPLY, MSG_TRANS_RESULT, MSG_EVENT_TRANS = 0x0203, 0x0204, 0x0301
+MSG_PLAN, MSG_COMMIT, MSG_CANCEL = 0x0400, 0x0401, 0x0402
+VERSION = 4  # OMG_PROTO_VERSION
 
 
 def frame(version, type_, id_=1, body=b""):
@@ -28,7 +30,8 @@ def strings(*items):
 
 
 def plan_body(kind, flags, targets, command=""):
-    """A plan request: kind (1 sync, 2 install, 3 remove, 4 upgrade), flags, targets."""
+    """A plan request: kind (1 sync, 2 install, 3 remove, 4 upgrade, 5 apply: each target
+    "+name", "-name", "_name" or "=name"), flags, targets."""
     c = command.encode()
     return struct.pack("<II", kind, flags) + strings(*targets) + struct.pack("<I", len(c)) + c
 

@@ -37,12 +37,12 @@ static void test_hello_and_error(void **state)
 	memset(&m, 0, sizeof(m));
 	m.h.type = MSG_HELLO;
 	m.h.id = 7;
-	m.u.hello = (struct msg_hello){1, 3, "omg-cli 0.1 ü"};
+	m.u.hello = (struct msg_hello){1, OMG_PROTO_VERSION, "omg-cli 0.1 ü"};
 	assert_int_equal(roundtrip(&m, &out, arena, &b), CODEC_OK);
 	assert_int_equal(out.h.version, OMG_PROTO_VERSION);
 	assert_int_equal(out.h.type, MSG_HELLO);
 	assert_int_equal(out.h.id, 7);
-	assert_int_equal(out.u.hello.max_version, 3);
+	assert_int_equal(out.u.hello.max_version, OMG_PROTO_VERSION);
 	assert_string_equal(out.u.hello.client, "omg-cli 0.1 ü");
 	/* the header is little-endian after the big-endian length */
 	assert_int_equal((unsigned char)b.p[4], OMG_PROTO_VERSION);
