@@ -20,6 +20,14 @@
 #include "util/xalloc.h"
 #include "util/xdg.h"
 
+/* A package an apply keeps at its installed version: in the handle's IgnorePkg
+ * while the transaction lives. added: this plan put it there (pacman.conf had
+ * not), so release takes it out again and no later plan inherits it. */
+struct kept {
+	char *name;
+	int added;
+};
+
 struct alpm {
 	alpm_handle_t *h;
 	struct pacconf conf;
@@ -30,6 +38,8 @@ struct alpm {
 	int trans;                   /* alpm_trans_init succeeded */
 	char **targets;              /* the names the user gave (explicit installs) */
 	uint32_t ntargets;
+	struct kept *kept;           /* TRANS_APPLY: the '=' targets of the planned transaction */
+	uint32_t nkept;
 	char *logerr;                /* check_updates: the last error libalpm logged, */
 	size_t logerrlen;            /* ...kept for its one-line reason */
 };
@@ -483,8 +493,18 @@ static void download_cb(void *ctx, const char *file, alpm_download_event_type_t 
 	send(ctx, &ev);
 }
 
+/* Non-zero if the planned apply keeps name ('=') at its installed version. */
+static int is_kept(const struct alpm *a, const char *name)
+{
+	for (uint32_t i = 0; i < a->nkept; i++)
+		if (strcmp(a->kept[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
 /* libalpm question callback: asks the client through cb->ask, with safe
- * defaults (never remove a package the user did not name, never import a key). */
+ * defaults (never remove a package the user did not name, never import a key).
+ * A package an apply keeps is not installed anyway: the user said so already. */
 static void question_cb(void *ctx, alpm_question_t *q)
 {
 	struct alpm *a = ctx;
@@ -498,11 +518,19 @@ static void question_cb(void *ctx, alpm_question_t *q)
 	memcpy(&type, q, sizeof(type));
 	void *any = q;
 	switch (type) {
-	case ALPM_QUESTION_INSTALL_IGNOREPKG:
+	case ALPM_QUESTION_INSTALL_IGNOREPKG: {
+		const char *name = alpm_pkg_get_name(((alpm_question_install_ignorepkg_t *)any)->pkg);
+		if (is_kept(a, name)) {
+			snprintf(text, sizeof(text), "%s is kept at its installed version (=%s): "
+						     "not upgraded for a dependency", name, name);
+			say(a, TEV_LOG, text, 0);
+			((alpm_question_any_t *)any)->answer = 0;
+			return;
+		}
 		tq.kind = TQ_IGNORED;
-		snprintf(text, sizeof(text), "%s is in IgnorePkg/IgnoreGroup. Install anyway?",
-			 alpm_pkg_get_name(((alpm_question_install_ignorepkg_t *)any)->pkg));
+		snprintf(text, sizeof(text), "%s is in IgnorePkg/IgnoreGroup. Install anyway?", name);
 		break;
+	}
 	case ALPM_QUESTION_REPLACE_PKG:
 		tq.kind = TQ_REPLACE;
 		snprintf(text, sizeof(text), "Replace %s with %s/%s (removes %s)?",
@@ -574,6 +602,14 @@ static void alpm_release_trans(void *self)
 	free(a->targets);
 	a->targets = NULL;
 	a->ntargets = 0;
+	for (uint32_t i = 0; i < a->nkept; i++) {
+		if (a->kept[i].added)
+			alpm_option_remove_ignorepkg(a->h, a->kept[i].name);
+		free(a->kept[i].name);
+	}
+	free(a->kept);
+	a->kept = NULL;
+	a->nkept = 0;
 }
 
 /* Who has the lock file open, from /proc: "pacman (pid 12)". */
@@ -774,6 +810,198 @@ static void report_plan(struct alpm *a, const struct trans_cb *cb)
 	}
 }
 
+/* Adds the removal of the installed package name to the transaction. 0, or -1 with err. */
+static int remove_target(struct alpm *a, const char *name, char *err, size_t errlen)
+{
+	alpm_pkg_t *p = alpm_db_get_pkg(alpm_get_localdb(a->h), name);
+	if (!p) {
+		snprintf(err, errlen, "package '%s' is not installed", name);
+		return -1;
+	}
+	if (alpm_remove_pkg(a->h, p) != 0 && alpm_errno(a->h) != ALPM_ERR_TRANS_DUP_TARGET) {
+		snprintf(err, errlen, "cannot remove %s: %s", name, alpm_strerror(alpm_errno(a->h)));
+		return -1;
+	}
+	return 0;
+}
+
+/* Adds the install of target (find_target's syntax) to the transaction; says
+ * so when it is up to date. 0, or -1 with err. */
+static int add_target(struct alpm *a, const char *target, char *err, size_t errlen)
+{
+	alpm_db_t *localdb = alpm_get_localdb(a->h);
+	alpm_pkg_t *p = find_target(a, target, err, errlen);
+	if (!p)
+		return -1;
+	int r = alpm_add_pkg(a->h, p);
+	if (r != 0 && alpm_errno(a->h) != ALPM_ERR_TRANS_DUP_TARGET) {
+		snprintf(err, errlen, "cannot install %s: %s", target, alpm_strerror(alpm_errno(a->h)));
+		return -1;
+	}
+	alpm_pkg_t *old = alpm_db_get_pkg(localdb, alpm_pkg_get_name(p));
+	if (r == 0 && old && alpm_pkg_vercmp(alpm_pkg_get_version(p), alpm_pkg_get_version(old)) == 0) {
+		char text[512];
+		snprintf(text, sizeof(text), "%s is up to date", alpm_pkg_get_name(p));
+		say(a, TEV_LOG, text, 0);
+	}
+	return 0;
+}
+
+/* Orders TRANS_APPLY targets by name, the action character aside (qsort). */
+static int cmp_apply_name(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x + 1, *(const char *const *)y + 1);
+}
+
+/* Checks the grammar of TRANS_APPLY targets (trans.h): at least one, each an
+ * action character and a name, no name twice. 0, or -1 with err. */
+static int apply_check(const struct strlist *targets, char *err, size_t errlen)
+{
+	if (!targets->n) {
+		snprintf(err, errlen, "apply: name at least one package");
+		return -1;
+	}
+	for (uint32_t i = 0; i < targets->n; i++) {
+		const char *t = targets->v[i];
+		if (t[0] != APPLY_INSTALL && t[0] != APPLY_REMOVE && t[0] != APPLY_PURGE &&
+		    t[0] != APPLY_KEEP) {
+			snprintf(err, errlen, "apply: '%s' needs an action: +install, -remove, _purge, =keep", t);
+			return -1;
+		}
+		if (!t[1]) {
+			snprintf(err, errlen, "apply: '%s' names no package", t);
+			return -1;
+		}
+	}
+	const char **sorted = xcalloc(targets->n, sizeof(*sorted));
+	memcpy(sorted, targets->v, targets->n * sizeof(*sorted));
+	qsort(sorted, targets->n, sizeof(*sorted), cmp_apply_name);
+	int rc = 0;
+	for (uint32_t i = 1; i < targets->n && rc == 0; i++)
+		if (cmp_apply_name(&sorted[i - 1], &sorted[i]) == 0) {
+			snprintf(err, errlen, "apply: '%s' is named twice", sorted[i] + 1);
+			rc = -1;
+		}
+	free(sorted);
+	return rc;
+}
+
+/* Keeps the installed package name out of the planned apply: libalpm's
+ * IgnorePkg on this handle, which release() undoes (unless pacman.conf has it). */
+static void keep_pkg(struct alpm *a, const char *name)
+{
+	a->kept = xrealloc(a->kept, (a->nkept + 1) * sizeof(*a->kept));
+	struct kept *k = &a->kept[a->nkept++];
+	k->name = xstrdup(name);
+	k->added = !alpm_list_find_str(alpm_option_get_ignorepkgs(a->h), name);
+	if (k->added)
+		alpm_option_add_ignorepkg(a->h, name);
+}
+
+/*
+ * Starts a TRANS_APPLY transaction: the '-', '_' and '=' targets must be
+ * installed (checked before the lock is taken); '=' ones are kept; '+' ones
+ * are added with ALPM_TRANS_FLAG_NEEDED, '-' and '_' removed. libalpm's NOSAVE
+ * (no .pacsave of a modified backup file) is a flag of the whole transaction:
+ * any '_' sets it, so a '-' in the same apply keeps no .pacsave either, nor
+ * does an upgrade that drops a modified backup file (said as a warning). With
+ * an install among them libalpm takes its sync path, which checks dependencies
+ * against the removals too and removes them first; removals alone take the
+ * remove path. 0, or -1 with err and *status.
+ */
+static int apply_begin(struct alpm *a, const struct trans_request *req, char *err, size_t errlen,
+		       int *status)
+{
+	alpm_db_t *localdb = alpm_get_localdb(a->h);
+	int flags = ALPM_TRANS_FLAG_NEEDED, removes = 0;
+	for (uint32_t i = 0; i < req->targets.n; i++) {
+		const char *t = req->targets.v[i];
+		if (t[0] == APPLY_INSTALL)
+			continue;
+		if (!alpm_db_get_pkg(localdb, t + 1)) {
+			snprintf(err, errlen, t[0] == APPLY_KEEP
+				 ? "package '%s' is not installed: there is no version to keep"
+				 : "package '%s' is not installed", t + 1);
+			return -1;
+		}
+		if (t[0] == APPLY_PURGE)
+			flags |= ALPM_TRANS_FLAG_NOSAVE;
+		removes |= t[0] == APPLY_REMOVE;
+	}
+	for (uint32_t i = 0; i < req->targets.n; i++)
+		if (req->targets.v[i][0] == APPLY_KEEP)
+			keep_pkg(a, req->targets.v[i] + 1);
+	if (alpm_trans_init(a->h, flags) != 0)
+		return init_failed(a, err, errlen, status);
+	a->trans = 1;
+	a->kind = TRANS_APPLY;
+	if ((flags & ALPM_TRANS_FLAG_NOSAVE) && removes) {
+		struct trans_event ev = {.kind = TEV_LOG, .level = TLOG_WARNING, .name = "",
+					 .text = "a purge (_) is in this transaction: libalpm saves no "
+						 ".pacsave file for any package it removes"};
+		send(a, &ev);
+	}
+	for (uint32_t i = 0; i < req->targets.n; i++) {
+		const char *t = req->targets.v[i];
+		if (t[0] == APPLY_REMOVE || t[0] == APPLY_PURGE) {
+			if (remove_target(a, t + 1, err, errlen) != 0)
+				return -1;
+		} else if (t[0] == APPLY_INSTALL) {
+			if (add_target(a, t + 1, err, errlen) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* The first package of add, other than p itself, that depends on p (by name
+ * or by something p provides), or NULL. Borrowed from the transaction. */
+static alpm_pkg_t *needed_by(alpm_list_t *add, alpm_pkg_t *p)
+{
+	alpm_list_t one = {.data = p, .prev = &one, .next = NULL};
+	for (alpm_list_t *i = add; i; i = i->next) {
+		if (strcmp(alpm_pkg_get_name(i->data), alpm_pkg_get_name(p)) == 0)
+			continue;
+		for (alpm_list_t *d = alpm_pkg_get_depends(i->data); d; d = d->next) {
+			char *dep = alpm_dep_compute_string(d->data);
+			int hit = dep && alpm_find_satisfier(&one, dep);
+			free(dep);
+			if (hit)
+				return i->data;
+		}
+	}
+	return NULL;
+}
+
+/* After prepare: the apply does what its marks say. libalpm may install a
+ * package the apply removes (an install needs it: it would be removed and
+ * installed again) or, answered yes, remove or upgrade a kept one. 0, or -1 with err. */
+static int apply_verify(struct alpm *a, const struct trans_request *req, char *err, size_t errlen)
+{
+	alpm_list_t *add = alpm_trans_get_add(a->h), *rem = alpm_trans_get_remove(a->h);
+	for (uint32_t i = 0; i < req->targets.n; i++) {
+		const char *t = req->targets.v[i], *name = t + 1;
+		alpm_pkg_t *again = alpm_pkg_find(add, name);
+		int adds = again != NULL, removes = alpm_pkg_find(rem, name) != NULL;
+		if ((t[0] == APPLY_REMOVE || t[0] == APPLY_PURGE) && adds) {
+			alpm_pkg_t *by = needed_by(add, again);
+			if (by)
+				snprintf(err, errlen, "apply: removing %s conflicts with installing %s, "
+						      "which needs it", name, alpm_pkg_get_name(by));
+			else
+				snprintf(err, errlen, "apply: %s is to be removed, but the plan installs "
+						      "it", name);
+			return -1;
+		}
+		if (t[0] == APPLY_KEEP && (adds || removes)) {
+			snprintf(err, errlen, "apply: %s is to be kept, but the plan would %s it", name,
+				 removes ? "remove" : "upgrade");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int alpm_plan(void *self, const struct trans_request *req, const struct trans_cb *cb,
 		     char *err, size_t errlen, int *status)
 {
@@ -785,11 +1013,19 @@ static int alpm_plan(void *self, const struct trans_request *req, const struct t
 	alpm_option_set_progresscb(a->h, progress_cb, a);
 	alpm_option_set_dlcb(a->h, download_cb, a);
 	alpm_option_set_questioncb(a->h, question_cb, a);
-	a->targets = xcalloc(req->targets.n + 1, sizeof(*a->targets));
-	for (uint32_t i = 0; i < req->targets.n; i++)
-		a->targets[i] = xstrdup(req->targets.v[i]);
-	a->ntargets = req->targets.n;
 	int rc = -1;
+	if (req->kind == TRANS_APPLY && apply_check(&req->targets, err, errlen) != 0) {
+		*status = BACKEND_ERR_USAGE;
+		goto out;
+	}
+	/* The names to install explicitly: an apply's '+' targets, without the '+'. */
+	a->targets = xcalloc(req->targets.n + 1, sizeof(*a->targets));
+	for (uint32_t i = 0; i < req->targets.n; i++) {
+		const char *t = req->targets.v[i];
+		if (req->kind == TRANS_APPLY && *t++ != APPLY_INSTALL)
+			continue;
+		a->targets[a->ntargets++] = xstrdup(t);
+	}
 	if (req->kind == TRANS_SYNC) {
 		/* alpm_db_update takes the lock at commit; look now so the engine can wait. */
 		if (access(alpm_option_get_lockfile(a->h), F_OK) == 0) {
@@ -808,7 +1044,8 @@ static int alpm_plan(void *self, const struct trans_request *req, const struct t
 		rc = 0;
 		goto out;
 	}
-	if (req->kind != TRANS_INSTALL && req->kind != TRANS_REMOVE && req->kind != TRANS_UPGRADE) {
+	if (req->kind != TRANS_INSTALL && req->kind != TRANS_REMOVE && req->kind != TRANS_UPGRADE &&
+	    req->kind != TRANS_APPLY) {
 		snprintf(err, errlen, "unknown transaction kind %u", req->kind);
 		*status = BACKEND_ERR_USAGE;
 		goto out;
@@ -818,50 +1055,29 @@ static int alpm_plan(void *self, const struct trans_request *req, const struct t
 		*status = BACKEND_ERR_USAGE;
 		goto out;
 	}
-	int flags = req->kind == TRANS_INSTALL ? ALPM_TRANS_FLAG_NEEDED
-		    : req->kind == TRANS_REMOVE && (req->flags & TRANS_RECURSIVE) ? ALPM_TRANS_FLAG_RECURSE
-										  : 0;
-	if (alpm_trans_init(a->h, flags) != 0) {
-		init_failed(a, err, errlen, status);
-		goto out;
-	}
-	a->trans = 1;
-	a->kind = req->kind;
-	if (req->kind == TRANS_UPGRADE) {
-		if (alpm_sync_sysupgrade(a->h, 0) != 0) {
+	if (req->kind == TRANS_APPLY) {
+		if (apply_begin(a, req, err, errlen, status) != 0)
+			goto out;
+	} else {
+		int flags = req->kind == TRANS_INSTALL ? ALPM_TRANS_FLAG_NEEDED
+			    : req->kind == TRANS_REMOVE && (req->flags & TRANS_RECURSIVE)
+				    ? ALPM_TRANS_FLAG_RECURSE : 0;
+		if (alpm_trans_init(a->h, flags) != 0) {
+			init_failed(a, err, errlen, status);
+			goto out;
+		}
+		a->trans = 1;
+		a->kind = req->kind;
+		if (req->kind == TRANS_UPGRADE && alpm_sync_sysupgrade(a->h, 0) != 0) {
 			snprintf(err, errlen, "cannot compute the upgrade: %s",
 				 alpm_strerror(alpm_errno(a->h)));
 			goto out;
 		}
-	}
-	alpm_db_t *localdb = alpm_get_localdb(a->h);
-	for (uint32_t i = 0; i < req->targets.n; i++) {
-		const char *t = req->targets.v[i];
-		alpm_pkg_t *p;
-		if (req->kind == TRANS_REMOVE) {
-			if (!(p = alpm_db_get_pkg(localdb, t))) {
-				snprintf(err, errlen, "package '%s' is not installed", t);
+		for (uint32_t i = 0; i < req->targets.n; i++) {
+			const char *t = req->targets.v[i];
+			if ((req->kind == TRANS_REMOVE ? remove_target(a, t, err, errlen)
+						       : add_target(a, t, err, errlen)) != 0)
 				goto out;
-			}
-			if (alpm_remove_pkg(a->h, p) != 0 && alpm_errno(a->h) != ALPM_ERR_TRANS_DUP_TARGET) {
-				snprintf(err, errlen, "cannot remove %s: %s", t, alpm_strerror(alpm_errno(a->h)));
-				goto out;
-			}
-		} else {
-			if (!(p = find_target(a, t, err, errlen)))
-				goto out;
-			int r = alpm_add_pkg(a->h, p);
-			if (r != 0 && alpm_errno(a->h) != ALPM_ERR_TRANS_DUP_TARGET) {
-				snprintf(err, errlen, "cannot install %s: %s", t, alpm_strerror(alpm_errno(a->h)));
-				goto out;
-			}
-			if (r == 0 && alpm_db_get_pkg(localdb, alpm_pkg_get_name(p)) &&
-			    alpm_pkg_vercmp(alpm_pkg_get_version(p),
-					    alpm_pkg_get_version(alpm_db_get_pkg(localdb, alpm_pkg_get_name(p)))) == 0) {
-				char text[512];
-				snprintf(text, sizeof(text), "%s is up to date", alpm_pkg_get_name(p));
-				say(a, TEV_LOG, text, 0);
-			}
 		}
 	}
 	alpm_list_t *data = NULL;
@@ -869,6 +1085,8 @@ static int alpm_plan(void *self, const struct trans_request *req, const struct t
 		trans_error(a, data, err, errlen);
 		goto out;
 	}
+	if (req->kind == TRANS_APPLY && apply_verify(a, req, err, errlen) != 0)
+		goto out;
 	report_plan(a, cb);
 	rc = 0;
 out:
