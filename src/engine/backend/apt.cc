@@ -1324,7 +1324,14 @@ private:
 /* dpkg's progress (apt's pmstatus lines) as TEV_PACKAGE events. */
 class dpkg_progress : public APT::Progress::PackageManager {
 public:
-	/* expect: how many times apt reports each package (6 to install, 3 to remove). */
+	/* How many times apt reports a package: to install, preparing, unpacking,
+	 * installing, preparing to configure, configuring, installed; to remove,
+	 * preparing for removal, removing twice; to purge, preparing for removal,
+	 * removing twice, completely removing, preparing to completely remove,
+	 * completely removed. */
+	static constexpr uint32_t STEPS_INSTALL = 6, STEPS_REMOVE = 3, STEPS_PURGE = 6;
+
+	/* expect: STEPS_* for each package. */
 	dpkg_progress(emitter &em, std::map<std::string, uint32_t> expect)
 		: em_(em), expect_(std::move(expect)),
 		  native_(":" + _config->Find("APT::Architecture"))
@@ -1339,9 +1346,11 @@ public:
 		steps++;
 		auto e = expect_.find(name);
 		uint32_t want = e != expect_.end() ? e->second : 0;
-		/* apt's last word for a package: "Installed x" / "Removed x". */
+		/* apt's last word for a package: "Installed x" / "Removed x", or
+		 * "Completely removed x" for a purge. */
 		bool last = action.compare(0, 10, "Installed ") == 0 ||
-			    action.compare(0, 8, "Removed ") == 0;
+			    action.compare(0, 8, "Removed ") == 0 ||
+			    action.compare(0, 19, "Completely removed ") == 0;
 		uint32_t pct = last ? 100 : want > 0 ? std::min(99u, steps * 100 / want) : 0;
 		uint32_t count = static_cast<uint32_t>(std::max(expect_.size(), seen_.size()));
 		em_.event(TEV_PACKAGE, name, action, r.first->second.first, count, 0, 0, pct);
@@ -1572,7 +1581,9 @@ std::string check_removals(pkgDepCache &dep, const apt_txn &tx)
 			return "'" + P.FullName(true) + "' is an essential package: it is not removed";
 		if ((P->Flags & pkgCache::Flag::Important) != 0)
 			return "'" + P.FullName(true) + "' is a protected package: it is not removed";
-		if (tx.kind == TRANS_REMOVE && tx.named[P->ID])
+		/* An apply's named package that goes is one of its '-' or '_' marks:
+		 * the '+' and '=' ones are protected from the resolver. */
+		if ((tx.kind == TRANS_REMOVE || tx.kind == TRANS_APPLY) && tx.named[P->ID])
 			named.push_back(P);
 		else if (!tx.orphan[P->ID])
 			extra.push_back(P);
@@ -1580,8 +1591,14 @@ std::string check_removals(pkgDepCache &dep, const apt_txn &tx)
 	if (extra.empty())
 		return "";
 
+	/* An apply says it as a removal when what else goes needs what it removes,
+	 * and as an install otherwise. */
+	bool needs_named = false;
+	for (auto &R : extra)
+		for (auto &N : named)
+			needs_named = needs_named || needs(R, N);
 	std::vector<std::string> what, why;
-	if (tx.kind == TRANS_REMOVE) {
+	if (tx.kind == TRANS_REMOVE || (tx.kind == TRANS_APPLY && needs_named)) {
 		for (auto &N : named)
 			what.push_back(N.FullName(true));
 		for (auto &R : extra) {
@@ -1612,6 +1629,11 @@ std::string check_removals(pkgDepCache &dep, const apt_txn &tx)
 	std::string subject = what.empty() ? verb : verb + " " + join(what);
 	if (subject == "upgrading")
 		subject = "the upgrade";
+	if (tx.kind == TRANS_APPLY && what.empty())
+		subject = "the changes";
+	if (tx.kind == TRANS_APPLY)
+		return subject + " would remove " + join(why) + "; mark " +
+		       (extra.size() == 1 ? "it" : "them") + " for removal too if that is what you want";
 	return subject + " would remove " + join(why) + "; remove " +
 	       (extra.size() == 1 ? "it" : "them") + " first if that is what you want";
 }
@@ -1915,6 +1937,122 @@ int plan_remove(apt_txn &tx, const struct trans_request *req, char *err, size_t 
 	return 0;
 }
 
+/* Checks the grammar of TRANS_APPLY targets (trans.h): at least one, each an
+ * action character and a name, no name twice. "" or the reason. */
+std::string apply_check(const struct trans_request *req)
+{
+	if (req->targets.n == 0)
+		return "apply: name at least one package";
+	std::set<std::string> seen;
+	for (uint32_t i = 0; i < req->targets.n; i++) {
+		std::string t = req->targets.v[i] != nullptr ? req->targets.v[i] : "";
+		char op = t.empty() ? '\0' : t[0];
+		if (op != APPLY_INSTALL && op != APPLY_REMOVE && op != APPLY_PURGE && op != APPLY_KEEP)
+			return "apply: '" + t + "' needs an action: +install, -remove, _purge, =keep";
+		if (t.size() == 1)
+			return "apply: '" + t + "' names no package";
+		if (!seen.insert(t.substr(1)).second)
+			return "apply: '" + t.substr(1) + "' is named twice";
+	}
+	return "";
+}
+
+/*
+ * Marks a TRANS_APPLY's targets as aptitude commits its marks: '=' kept and
+ * protected first (no dependency may then upgrade or remove them), then '-'
+ * removed and '_' purged (MarkDelete with purge: dpkg --purge drops the
+ * conffiles), then '+' installed or upgraded as plan_install does (an
+ * up-to-date one is left), then the resolver, which may change none of them.
+ * 0 or -1.
+ */
+int plan_apply(apt_txn &tx, const struct trans_request *req, char *err, size_t errlen, int *status)
+{
+	pkgDepCache &dep = *tx.cf->GetDepCache();
+	pkgCache &cache = *tx.cf->GetPkgCache();
+	pkgProblemResolver fix(&dep);
+	std::vector<std::pair<char, pkgCache::PkgIterator>> marks;
+	for (uint32_t i = 0; i < req->targets.n; i++) {
+		char op = req->targets.v[i][0];
+		std::string name = req->targets.v[i] + 1;
+		pkgCache::PkgIterator P;
+		if (op == APPLY_INSTALL) {
+			std::string msg;
+			P = install_target(dep, name, msg);
+			if (P.end())
+				return fail(err, errlen, status, BACKEND_ERR_TXN, msg);
+			if (dep[P].CandidateVerIter(cache).end())
+				return fail(err, errlen, status, BACKEND_ERR_TXN,
+					    "package '" + name + "' has no installation candidate");
+		} else {
+			P = cache.FindPkg(name);
+			if (P.end() || P->CurrentVer == 0 ||
+			    P->CurrentState == pkgCache::State::ConfigFiles)
+				return fail(err, errlen, status, BACKEND_ERR_TXN,
+					    "package '" + name + "' is not installed" +
+					    (op == APPLY_KEEP ? ": there is no version to keep" : ""));
+		}
+		marks.emplace_back(op, P);
+		tx.named[P->ID] = true;
+	}
+	{
+		pkgDepCache::ActionGroup group(dep);
+		for (auto &m : marks)
+			if (m.first == APPLY_KEEP) {
+				dep.MarkKeep(m.second, false, true);
+				fix.Protect(m.second); /* and the depcache's own Protected mark */
+			}
+		for (auto &m : marks)
+			if (m.first == APPLY_REMOVE || m.first == APPLY_PURGE) {
+				dep.MarkDelete(m.second, m.first == APPLY_PURGE, 0, true);
+				fix.Clear(m.second);
+				fix.Protect(m.second);
+				fix.Remove(m.second);
+			}
+		std::vector<pkgCache::PkgIterator> marked;
+		for (auto &m : marks) {
+			pkgCache::PkgIterator &P = m.second;
+			if (m.first != APPLY_INSTALL)
+				continue;
+			if (dep[P].CandidateVerIter(cache) == P.CurrentVer()) {
+				if (dep[P].Flags & pkgCache::Flag::Auto) {
+					dep.MarkAuto(P, false);
+					tx.marks_only = true;
+				}
+				continue;
+			}
+			fix.Clear(P);
+			fix.Protect(P);
+			dep.MarkInstall(P, false, 0, true);
+			marked.push_back(P);
+		}
+		for (auto &P : marked)
+			if (dep[P].InstBroken() || dep[P].InstPolicyBroken())
+				dep.MarkInstall(P, true, 0, true);
+	}
+	if (dep.BrokenCount() != 0) {
+		bool ok = fix.Resolve(true);
+		if (!ok || dep.BrokenCount() != 0) {
+			std::string why = check_removals(dep, tx);
+			if (why.empty())
+				why = broken_summary(dep, tx);
+			return fail(err, errlen, status, BACKEND_ERR_TXN, why);
+		}
+	}
+	/* Protected marks hold in apt's resolver; say so if one ever did not. */
+	for (auto &m : marks) {
+		pkgDepCache::StateCache &st = dep[m.second];
+		std::string name = m.second.FullName(true);
+		if ((m.first == APPLY_REMOVE || m.first == APPLY_PURGE) && !st.Delete())
+			return fail(err, errlen, status, BACKEND_ERR_TXN,
+				    "apply: " + name + " is to be removed, but the plan keeps it");
+		if (m.first == APPLY_KEEP && (st.Delete() || st.Install()))
+			return fail(err, errlen, status, BACKEND_ERR_TXN,
+				    "apply: " + name + " is to be kept, but the plan would " +
+				    (st.Delete() ? "remove" : "upgrade") + " it");
+	}
+	return 0;
+}
+
 /* Marks every upgrade apt-get upgrade --with-new-pkgs would do: new
  * dependencies may be installed, nothing is removed, held packages stay. */
 int plan_upgrade(apt_txn &tx, char *err, size_t errlen, int *status)
@@ -2007,7 +2145,8 @@ int apt_plan_impl(apt_handle *h, const struct trans_request *req, const struct t
 			*status = BACKEND_OK;
 		return rc;
 	}
-	if (req->kind != TRANS_INSTALL && req->kind != TRANS_REMOVE && req->kind != TRANS_UPGRADE) {
+	if (req->kind != TRANS_INSTALL && req->kind != TRANS_REMOVE && req->kind != TRANS_UPGRADE &&
+	    req->kind != TRANS_APPLY) {
 		release_txn(h);
 		return fail(err, errlen, status, BACKEND_ERR_USAGE,
 			    "unknown transaction kind " + std::to_string(req->kind));
@@ -2016,12 +2155,21 @@ int apt_plan_impl(apt_handle *h, const struct trans_request *req, const struct t
 		release_txn(h);
 		return fail(err, errlen, status, BACKEND_ERR_USAGE, "no packages named");
 	}
+	if (req->kind == TRANS_APPLY) {
+		std::string why = apply_check(req);
+		if (!why.empty()) {
+			release_txn(h);
+			return fail(err, errlen, status, BACKEND_ERR_USAGE, why);
+		}
+	}
 	rc = open_locked(tx, err, errlen, status);
 	if (rc == 0) {
 		if (req->kind == TRANS_INSTALL)
 			rc = plan_install(tx, req, err, errlen, status);
 		else if (req->kind == TRANS_REMOVE)
 			rc = plan_remove(tx, req, err, errlen, status);
+		else if (req->kind == TRANS_APPLY)
+			rc = plan_apply(tx, req, err, errlen, status);
 		else
 			rc = plan_upgrade(tx, err, errlen, status);
 	}
@@ -2203,11 +2351,10 @@ int commit_packages(apt_handle *h, emitter &em, char *err, size_t errlen, int *s
 	for (pkgCache::PkgIterator P = cf.GetPkgCache()->PkgBegin(); !P.end(); ++P) {
 		pkgDepCache::StateCache &st = dep[P];
 		if (st.Delete() && P->CurrentVer != 0)
-			expect[P.FullName(true)] = 3; /* preparing for removal, removing twice */
+			expect[P.FullName(true)] = st.Purge() ? dpkg_progress::STEPS_PURGE
+							      : dpkg_progress::STEPS_REMOVE;
 		else if (st.Install() || st.ReInstall()) {
-			/* preparing, unpacking, installing, preparing to configure,
-			 * configuring, installed */
-			expect[P.FullName(true)] = 6;
+			expect[P.FullName(true)] = dpkg_progress::STEPS_INSTALL;
 			installs = true;
 		}
 	}
