@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* trans-run: drives one backend's transaction (plan, then optionally commit) on a root, for tests and by hand. */
+/* trans-run: drives one backend's transactions (plan, then optionally commit) on a root, for tests and by hand. */
 
 /*
  * trans-run --backend alpm|apt --root DIR [--commit] [--recursive] [--time]
- *           sync|install|remove|upgrade [PKG...]
+ *           sync|install|remove|upgrade|apply [TARGET...] [--then VERB [TARGET...]]...
+ *
+ * apply's targets carry their action: +install -remove _purge =keep.
+ * "--then" plans (and commits) one more transaction on the same open backend
+ * after the one before was released, as a long-lived engine would: a line
+ * "THEN verb" starts its output.
  *
  * Output, one record a line on stdout:
  *   ITEM action name old new repo download size_change
@@ -32,7 +37,8 @@
 static int usage(void)
 {
 	fprintf(stderr, "usage: trans-run --backend alpm|apt --root DIR [--commit] [--recursive] "
-			"[--time] sync|install|remove|upgrade [PKG...]\n");
+			"[--time] sync|install|remove|upgrade|apply [TARGET...] "
+			"[--then VERB [TARGET...]]...\n");
 	printf("ERROR %d bad command line\n", BACKEND_ERR_USAGE);
 	return BACKEND_ERR_USAGE;
 }
@@ -152,11 +158,49 @@ static int failed(const struct backend_ops *ops, void *self, int status, const c
 	return status ? status : BACKEND_ERR_TXN;
 }
 
+/* The trans_kind a verb names, or 0. */
+static uint32_t kind_of(const char *verb)
+{
+	static const struct { const char *verb; uint32_t kind; } kinds[] = {
+		{"sync", TRANS_SYNC}, {"install", TRANS_INSTALL}, {"remove", TRANS_REMOVE},
+		{"upgrade", TRANS_UPGRADE}, {"apply", TRANS_APPLY},
+	};
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		if (strcmp(verb, kinds[k].verb) == 0)
+			return kinds[k].kind;
+	return 0;
+}
+
+/* Plans req (and commits it when asked), then releases it. 0 or the failure's status. */
+static int run(const struct backend_ops *ops, void *self, const struct trans_request *req,
+	       int commit, int timing)
+{
+	char err[1024] = "";
+	int status = 0;
+	struct trans_cb cb = {NULL, on_item, on_event, on_ask};
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int rc = ops->plan(self, req, &cb, err, sizeof(err), &status);
+	if (timing)
+		fprintf(stderr, "TIME plan %.3f\n", since(&t0));
+	if (rc == 0 && commit) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		rc = ops->commit(self, &cb, err, sizeof(err), &status);
+		if (timing)
+			fprintf(stderr, "TIME commit %.3f\n", since(&t0));
+	}
+	int ret = rc == 0 ? 0 : failed(ops, self, status, err);
+	ops->release(self);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
-	const char *backend = NULL, *root = NULL, *verb = NULL;
+	const char *backend = NULL, *root = NULL, *verbs[8];
 	int commit = 0, timing = 0;
-	struct trans_request req = {0, 0, {NULL, 0}};
+	uint32_t flags = 0;
+	struct trans_request reqs[8];
+	int nreq = 0;
 	int i;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--backend") == 0 && i + 1 < argc)
@@ -166,7 +210,7 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "--commit") == 0)
 			commit = 1;
 		else if (strcmp(argv[i], "--recursive") == 0)
-			req.flags |= TRANS_RECURSIVE;
+			flags |= TRANS_RECURSIVE;
 		else if (strcmp(argv[i], "--time") == 0)
 			timing = 1;
 		else if (argv[i][0] == '-')
@@ -176,19 +220,20 @@ int main(int argc, char **argv)
 	}
 	if (!backend || !root || i >= argc)
 		return usage();
-	verb = argv[i++];
-	if (strcmp(verb, "sync") == 0)
-		req.kind = TRANS_SYNC;
-	else if (strcmp(verb, "install") == 0)
-		req.kind = TRANS_INSTALL;
-	else if (strcmp(verb, "remove") == 0)
-		req.kind = TRANS_REMOVE;
-	else if (strcmp(verb, "upgrade") == 0)
-		req.kind = TRANS_UPGRADE;
-	else
-		return usage();
-	req.targets.v = (const char *const *)(argv + i);
-	req.targets.n = (uint32_t)(argc - i);
+	/* VERB [TARGET...], then one more for each --then */
+	while (i < argc) {
+		uint32_t kind = kind_of(argv[i]);
+		if (!kind || nreq == (int)(sizeof(reqs) / sizeof(reqs[0])))
+			return usage();
+		verbs[nreq] = argv[i++];
+		int first = i;
+		while (i < argc && strcmp(argv[i], "--then") != 0)
+			i++;
+		reqs[nreq++] = (struct trans_request){kind, flags,
+			{(const char *const *)(argv + first), (uint32_t)(i - first)}};
+		if (i < argc && ++i == argc)
+			return usage(); /* --then without a verb */
+	}
 
 	char err[1024] = "";
 	const struct backend *b = backend_by_name(backend);
@@ -213,20 +258,14 @@ int main(int argc, char **argv)
 	if (!self)
 		return failed(ops, NULL, status, err);
 
-	struct trans_cb cb = {NULL, on_item, on_event, on_ask};
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	int rc = ops->plan(self, &req, &cb, err, sizeof(err), &status);
-	if (timing)
-		fprintf(stderr, "TIME plan %.3f\n", since(&t0));
-	if (rc == 0 && commit) {
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		rc = ops->commit(self, &cb, err, sizeof(err), &status);
-		if (timing)
-			fprintf(stderr, "TIME commit %.3f\n", since(&t0));
+	int ret = 0;
+	for (int k = 0; k < nreq && ret == 0; k++) {
+		if (k) {
+			printf("THEN %s\n", verbs[k]);
+			fflush(stdout);
+		}
+		ret = run(ops, self, &reqs[k], commit, timing);
 	}
-	int ret = rc == 0 ? 0 : failed(ops, self, status, err);
-	ops->release(self);
 	ops->close(self);
 	return ret;
 }
