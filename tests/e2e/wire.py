@@ -40,6 +40,70 @@ def hello(lo=VERSION, hi=VERSION):
     return frame(VERSION, 0x0001, 1, struct.pack("<II", lo, hi) + struct.pack("<I", 3) + b"raw")
 
 
+class Fields:
+    """Reads a message body's fields in schema order (codec.c): little-endian integers,
+    strings and lists as the codec writes them."""
+
+    def __init__(self, body):
+        self.body, self.at = body, 0
+
+    def _take(self, fmt):
+        (v,) = struct.unpack_from(fmt, self.body, self.at)
+        self.at += struct.calcsize(fmt)
+        return v
+
+    def u32(self):
+        return self._take("<I")
+
+    def u64(self):
+        return self._take("<Q")
+
+    def i64(self):
+        return self._take("<q")
+
+    def string(self):
+        n = self.u32()
+        self.at += n
+        return self.body[self.at - n:self.at].decode()
+
+    def strings(self):
+        return [self.string() for _ in range(self.u32())]
+
+    def item(self):
+        """A plan line, with the action as its word."""
+        actions = {1: "install", 2: "upgrade", 3: "downgrade", 4: "reinstall", 5: "remove",
+                   6: "refresh"}
+        it = {"action": actions.get(self.u32()), "reason": self.u32()}
+        for key in ("name", "old_version", "new_version", "repo"):
+            it[key] = self.string()
+        it["download"], it["size_change"] = self.i64(), self.i64()
+        return it
+
+    def items(self):
+        return [self.item() for _ in range(self.u32())]
+
+
+def decode(type_, body):
+    """The fields of an error, plan-reply, trans-result or event-trans body as a dict."""
+    f = Fields(body)
+    if type_ == MSG_ERROR:
+        return {"code": f.u32(), "message": f.string()}
+    if type_ == MSG_PLAN_REPLY:
+        return {"plan": f.u64(), "kind": f.u32(), "items": f.items(), "download": f.i64(),
+                "size_change": f.i64(), "warnings": f.strings()}
+    if type_ == MSG_TRANS_RESULT:
+        r = {"history": f.u64(), "kind": f.u32(), "flags": f.u32(), "status": f.u32(),
+             "uid": f.u32()}
+        r["started"], r["ended"] = f.u64(), f.u64()
+        r["command"], r["message"] = f.string(), f.string()
+        r["items"], r["changes"], r["notes"] = f.items(), f.u32(), f.strings()
+        return r
+    if type_ == MSG_EVENT_TRANS:
+        return {"history": f.u64(), "kind": f.u32(), "level": f.u32(), "name": f.string(),
+                "text": f.string()}
+    raise ValueError("no decoder for type %#x" % type_)
+
+
 def read_msg(s):
     def exact(n):
         data = b""
