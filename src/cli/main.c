@@ -333,7 +333,7 @@ int main(int argc, char **argv)
 		fputs(cmd ? cmd->usage : usage_text, stdout);
 		return EXIT_OK;
 	}
-	if (!cmd && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+	if (!cmd && !c.json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		/* No command on a terminal: the full-screen UI. */
 		if (used) {
 			fprintf(stderr, "omg: that option needs a command (see omg --help)\n");
@@ -346,7 +346,7 @@ int main(int argc, char **argv)
 				"with no command on a terminal\n");
 		return EXIT_USAGE;
 	}
-	if (!cmd) /* No command and no terminal: the status, for scripts. */
+	if (!cmd) /* No command and no terminal (or --json): the status, for scripts. */
 		cmd = &commands[3];
 	if (cmd->run == cmd_daemon && (used & O_KIND) && c.all && nkinds == 1)
 		used &= ~(unsigned)O_KIND; /* --all is daemon stop's */

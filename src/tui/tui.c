@@ -3,6 +3,7 @@
 #include "tui/tui.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <langinfo.h>
 #include <limits.h>
 #include <poll.h>
@@ -251,8 +252,11 @@ static void commit(struct ui *u)
 /* Esc on the review: drops the plan, back to the list with the marks. */
 static void back_from_review(struct ui *u)
 {
-	if (u->tr.phase == TR_REVIEW || u->tr.phase == TR_PLANNING)
+	if (u->tr.phase == TR_REVIEW)
 		send_trans(u, MSG_CANCEL, u->tr.plan);
+	/* A plan still on its way is cancelled when it arrives (on_msg). */
+	if (u->tr.phase == TR_PLANNING)
+		u->abandoned_req = u->tr.req;
 	u->tr.phase = TR_NONE;
 	u->screen = SCR_LIST;
 	u->dirty = 1;
@@ -421,6 +425,9 @@ static void attach(struct ui *u)
 	u->tr.phase = TR_RUNNING;
 	u->tr.attached = 1;
 	snprintf(u->tr.title, sizeof(u->tr.title), "%s", u->status.transaction);
+	char *tail = strstr(u->tr.title, " (committing)");
+	if (tail)
+		*tail = '\0';
 	snprintf(u->tr.phase_text, sizeof(u->tr.phase_text), "following");
 	u->screen = SCR_TRANS;
 	u->dirty = 1;
@@ -519,6 +526,12 @@ static void on_msg(struct ui *u, const struct msg *m, struct strpool **arena)
 	case MSG_PLAN_REPLY:
 		if (id == u->tr.req && u->tr.phase == TR_PLANNING)
 			on_plan(u, m, arena);
+		else if (id == u->abandoned_req) {
+			/* The user went back while the engine planned: let go of
+			 * its lock now rather than after plan_timeout. */
+			send_trans(u, MSG_CANCEL, m->u.plan_reply.plan);
+			u->abandoned_req = 0;
+		}
 		break;
 	case MSG_EVENT_TRANS:
 		if (id == u->tr.req && u->tr.req)
@@ -727,6 +740,21 @@ static void prompt_open(struct ui *u, enum prompt pr)
 	u->dirty = 1;
 }
 
+/* After a mark: the marked view drops or gains rows; elsewhere the cursor
+ * moves on, as aptitude's does (not in the full-screen detail). */
+static void after_mark(struct ui *u)
+{
+	if (model_view(u->model) == VIEW_MARKED) {
+		struct mpkg *p = current(u);
+		model_set_view(u->model, VIEW_MARKED);
+		long r = p ? model_row_of(u->model, p) : -1;
+		move_to(u, r >= 0 ? r : u->cur);
+	} else if (u->screen != SCR_DETAIL) {
+		move_to(u, u->cur + 1);
+	}
+	u->dirty = 1;
+}
+
 /* Marks the package under the cursor and moves on, as aptitude does. */
 static void mark(struct ui *u, enum mark mk)
 {
@@ -743,15 +771,62 @@ static void mark(struct ui *u, enum mark mk)
 		ui_say(u, EL_WARNING, "%s", err);
 		return;
 	}
-	if (model_view(u->model) == VIEW_MARKED)
-		model_set_view(u->model, VIEW_MARKED);
+	after_mark(u);
+}
+
+/* The system engine's socket for the root the UI shows (its real path, as
+ * the daemon names it). 0, or -1 with why said in the status bar. */
+static int system_socket(struct ui *u, char *out, size_t len)
+{
+	char real[PATH_MAX], err[256];
+	const char *root = u->cli->root ? u->cli->root : "/";
+	if (!realpath(root, real)) {
+		ui_say(u, EL_ERROR, "%s: %s", root, strerror(errno));
+		return -1;
+	}
+	if (sockpath_system(real, out, len, err, sizeof(err)) != 0) {
+		ui_say(u, EL_ERROR, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Moves the UI to the system engine at sys and plans the denied change
+ * again there. */
+static void use_system_engine(struct ui *u, const char *sys)
+{
+	uint32_t kind = u->tr.kind;
+	free(u->system_socket);
+	u->system_socket = xstrdup(sys);
+	u->cli->socket = u->system_socket;
+	if (connect_engine(u, 0) != 0) {
+		ui_say(u, EL_ERROR, "no system engine answers at %s", sys);
+		return;
+	}
+	ui_say(u, EL_OK, "connected to the system engine");
+	if (kind == TRANS_SYNC)
+		plan(u, TRANS_SYNC, NULL, 0, "Refreshing the package databases");
 	else
-		move_to(u, u->cur + 1);
-	u->dirty = 1;
+		review(u);
+}
+
+/* r on the permission screen: the user started the system engine elsewhere. */
+static void find_system_engine(struct ui *u)
+{
+	char sys[256], err[256];
+	struct client probe;
+	if (system_socket(u, sys, sizeof(sys)) != 0)
+		return;
+	if (client_open(&probe, sys, "omg-ui", err, sizeof(err)) != 0) {
+		ui_say(u, EL_WARNING, "no system engine answers at %s yet", sys);
+		return;
+	}
+	client_close(&probe);
+	use_system_engine(u, sys);
 }
 
 /* Runs sudo omg daemon --system on the plain terminal, then comes back to
- * the system engine and plans the marks again. */
+ * the system engine and plans the denied change again. */
 static void start_system_engine(struct ui *u)
 {
 	char self[PATH_MAX];
@@ -761,12 +836,9 @@ static void start_system_engine(struct ui *u)
 		return;
 	}
 	self[n] = '\0';
-	const char *root = u->cli->root ? u->cli->root : "/";
 	char sys[256], err[256];
-	if (sockpath_system(root, sys, sizeof(sys), err, sizeof(err)) != 0) {
-		ui_say(u, EL_ERROR, "%s", err);
+	if (system_socket(u, sys, sizeof(sys)) != 0)
 		return;
-	}
 	term_suspend(u->term);
 	printf("\nomg: changing the system needs the system engine, which runs as root.\n"
 	       "omg: running: sudo -b %s daemon --system%s%s\n\n", self,
@@ -774,11 +846,23 @@ static void start_system_engine(struct ui *u)
 	fflush(stdout);
 	pid_t pid = fork();
 	if (pid == 0) {
-		if (u->cli->root)
-			execlp("sudo", "sudo", "-b", self, "daemon", "--system", "--root",
-			       u->cli->root, (char *)NULL);
-		else
-			execlp("sudo", "sudo", "-b", self, "daemon", "--system", (char *)NULL);
+		const char *argv[10];
+		int k = 0;
+		argv[k++] = "sudo";
+		argv[k++] = "-b";
+		argv[k++] = self;
+		argv[k++] = "daemon";
+		argv[k++] = "--system";
+		if (u->cli->root) {
+			argv[k++] = "--root";
+			argv[k++] = u->cli->root;
+		}
+		if (u->cli->backend) {
+			argv[k++] = "--backend";
+			argv[k++] = u->cli->backend;
+		}
+		argv[k] = NULL;
+		execvp("sudo", (char *const *)argv);
 		fprintf(stderr, "omg: cannot run sudo: %s\n", strerror(errno));
 		_exit(127);
 	}
@@ -814,14 +898,7 @@ static void start_system_engine(struct ui *u)
 		u->dirty = 1;
 		return;
 	}
-	u->cli->socket = xstrdup(sys);
-	if (connect_engine(u, 0) != 0) {
-		ui_say(u, EL_ERROR, "cannot reach the system engine at %s", sys);
-		u->screen = SCR_LIST;
-		return;
-	}
-	ui_say(u, EL_OK, "connected to the system engine");
-	review(u);
+	use_system_engine(u, sys);
 }
 
 /* A key on the transaction screen. */
@@ -892,6 +969,10 @@ static void review_key(struct ui *u, const struct term_key *k)
 	case 's':
 		if (t->phase == TR_DENIED)
 			start_system_engine(u);
+		break;
+	case 'r':
+		if (t->phase == TR_DENIED)
+			find_system_engine(u);
 		break;
 	case TK_ESC:
 	case 'q':
@@ -1000,7 +1081,17 @@ static int detail_key(struct ui *u, const struct term_key *k)
 static void list_key(struct ui *u, const struct term_key *k)
 {
 	if (u->screen == SCR_HELP) {
-		u->screen = SCR_LIST;
+		/* j/k and the page keys scroll the help; any other key leaves it. */
+		long page = u->rows - 3;
+		switch (k->code) {
+		case 'j': case TK_DOWN: u->help_top++; break;
+		case 'k': case TK_UP: u->help_top--; break;
+		case TK_PGDN: case ' ': u->help_top += page; break;
+		case TK_PGUP: u->help_top -= page; break;
+		default: u->screen = SCR_LIST; break;
+		}
+		if (u->help_top < 0)
+			u->help_top = 0;
 		u->dirty = 1;
 		return;
 	}
@@ -1068,7 +1159,7 @@ static void list_key(struct ui *u, const struct term_key *k)
 			char err[64];
 			model_mark(u->model, p, MARK_NONE, 0, err, sizeof(err));
 		}
-		move_to(u, u->cur + 1);
+		after_mark(u);
 		break;
 	}
 	case 'U': {
@@ -1097,7 +1188,7 @@ static void list_key(struct ui *u, const struct term_key *k)
 	case 's': sort_by(u, (enum sort)((model_sort(u->model) + 1) % SORT_COUNT)); break;
 	case 'S': sort_by(u, model_sort(u->model)); break;
 	case '?':
-	case TK_F1: u->screen = SCR_HELP; u->dirty = 1; break;
+	case TK_F1: u->screen = SCR_HELP; u->help_top = 0; u->dirty = 1; break;
 	case 0x0c: term_redraw_all(u->term); u->dirty = 1; break; /* Ctrl-L */
 	case 'q':
 		if (model_marked(u->model)) {
@@ -1122,8 +1213,19 @@ static void on_key(struct ui *u, const struct term_key *k)
 		return;
 	}
 	if (u->too_small) {
-		if (k->code == 'q')
+		/* Only quitting works on a screen too small to show anything; it
+		 * asks about marks and detaches a running change as q does. */
+		if (u->prompt == PR_QUIT) {
+			u->prompt = PR_NONE;
+			u->quit = k->code == 'y' || k->code == 'Y' || k->code == 'q';
+		} else if (k->code == 'q' && u->tr.phase == TR_RUNNING) {
+			u->detached = u->quit = 1;
+		} else if (k->code == 'q' && model_marked(u->model)) {
+			u->prompt = PR_QUIT;
+		} else if (k->code == 'q') {
 			u->quit = 1;
+		}
+		u->dirty = 1;
 		return;
 	}
 	if (k->code == TK_MOUSE) {
@@ -1150,6 +1252,25 @@ static void on_key(struct ui *u, const struct term_key *k)
 }
 
 /* ---- set up and the loop ---- */
+
+/* Points stderr at $XDG_STATE_HOME/omg/ui.log (or /dev/null) while curses
+ * draws; the old stderr to restore, or -1. */
+static int quiet_stderr(void)
+{
+	int saved = dup(STDERR_FILENO);
+	char *dir = xdg_omg_dir(XDG_STATE);
+	char *path = dir && xdg_mkdirs(dir) == 0 ? xasprintf("%s/ui.log", dir) : NULL;
+	int fd = open(path ? path : "/dev/null", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0)
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+	free(dir);
+	free(path);
+	return saved;
+}
 
 /* The theme: --theme, else the configuration's, else the built-in one. */
 static struct theme *load_theme(const char *name, char *err, size_t errlen)
@@ -1234,6 +1355,9 @@ int tui_run(struct cli *c, const struct tui_opts *o)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	/* Curses owns the screen: anything written to stderr meanwhile (a failed
+	 * engine start while reconnecting) goes to a log instead of over it. */
+	int saved_err = quiet_stderr();
 	view_layout(u);
 	u->dirty = 1;
 	int first = 1;
@@ -1293,6 +1417,10 @@ int tui_run(struct cli *c, const struct tui_opts *o)
 			u->dirty = 1; /* the countdown */
 	}
 	rc = EXIT_OK;
+	if (saved_err >= 0) {
+		dup2(saved_err, STDERR_FILENO);
+		close(saved_err);
+	}
 out:
 	term_close(u->term);
 	if (u->detached)
@@ -1308,6 +1436,7 @@ out:
 			model_count(u->model), u->fold_ms);
 	tr_reset(u);
 	model_free(u->model);
+	free(u->system_socket);
 	strpool_free(u->status_arena);
 	buf_free(&u->info_text);
 	free(u->info_line);

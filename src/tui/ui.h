@@ -85,6 +85,8 @@ struct ui {
 	int rc;
 	/* the engine */
 	char socket[4096];
+	char *system_socket;        /* the system engine's, once the UI moved to it */
+	uint32_t abandoned_req;     /* a plan the user went back from: cancelled on arrival */
 	int connected;
 	double reconnect_at;
 	uint32_t sub_req, list_req, status_req;
@@ -116,6 +118,7 @@ struct ui {
 	size_t ninfo, capinfo;
 	int info_width;
 	long detail_top;
+	long help_top;
 	/* the status bar's message */
 	char msg[512];
 	int msg_el;

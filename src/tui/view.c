@@ -397,17 +397,24 @@ static void draw_help(struct ui *u)
 		"  u                refresh the package databases",
 		"  q                during a change: leave it running in the engine (omg shows",
 		"                   it again when opened); else quit",
-		"Mouse: click selects, the wheel scrolls, a click on a heading sorts.", "",
-		"Any key goes back."};
+		"Screen", "  Esc              back: from the detail, a review, the help; clears a limit",
+		"  ?, F1            this help (j/k scroll it)", "  Ctrl-L           redraw the screen",
+		"Mouse: click selects, the wheel scrolls, a click on a heading sorts,",
+		"a click on a view tab shows that view.", "",
+		"Any other key goes back."};
 	int n = (int)(sizeof(lines) / sizeof(lines[0]));
-	draw_bar(u, 1, "Keys", "");
-	for (int i = 0; i < u->rows - 3; i++) {
-		if (i >= n) {
+	int h = u->rows - 3;
+	if (u->help_top > n - h)
+		u->help_top = n - h > 0 ? n - h : 0;
+	draw_bar(u, 1, "Keys", n > h ? "j/k: scroll" : "");
+	for (int i = 0; i < h; i++) {
+		long k = u->help_top + i;
+		if (k >= n) {
 			blank(u, 2 + i, EL_NORMAL);
 			continue;
 		}
 		line_reset(&u->line, (size_t)u->cols);
-		const char *s = lines[i];
+		const char *s = lines[k];
 		if (s[0] != ' ' && s[0])
 			line_put(&u->line, EL_LABEL, s);
 		else if (s[0] && strlen(s) > 19) {
@@ -422,7 +429,7 @@ static void draw_help(struct ui *u)
 		line_fill(&u->line, EL_NORMAL);
 		put(u, 2 + i);
 	}
-	draw_status(u, " any key: back");
+	draw_status(u, n > h ? " j/k PgUp/PgDn: scroll   any other key: back" : " any key: back");
 }
 
 /* A size as "1.5 MiB", signed when sign is set. */
@@ -643,11 +650,12 @@ static void draw_review(struct ui *u)
 					 "Press s to run  sudo omg daemon --system%s  here: omg leaves the "
 					 "screen for sudo's password, starts the system engine and comes back "
 					 "to this review. Or run that command yourself in another terminal, "
-					 "then press g on the list again. Your marks stay.", root);
+					 "then press r here. Your marks stay.", root);
 			used += 1;
 			blank(u, y + used - 1, EL_NORMAL);
 			used += draw_wrapped(u, y + used, h - used, EL_NORMAL, text);
-			keys = sys ? " Esc: back to the list" : " s: start the system engine with sudo   Esc: back to the list";
+			keys = sys ? " Esc: back to the list"
+				   : " s: start the system engine with sudo   r: it runs now, use it   Esc: back";
 		} else {
 			keys = " Esc or Enter: back to the list (marks stay)";
 		}
@@ -817,6 +825,9 @@ static void draw_too_small(struct ui *u)
 			int w = (int)strlen(msg);
 			line_pad(&u->line, EL_NORMAL, (size_t)(u->cols > w ? (u->cols - w) / 2 : 0));
 			line_put(&u->line, EL_WARNING, msg);
+		} else if (i == u->rows / 2 + 1 && u->prompt == PR_QUIT) {
+			line_printf(&u->line, EL_PROMPT, "Quit and drop %zu marks? [y/N]",
+				    model_marked(u->model));
 		}
 		line_fill(&u->line, EL_NORMAL);
 		put(u, i);
