@@ -30,6 +30,11 @@ in process (OMG_NO_DAEMON=1), its index read from the store in XDG_CACHE_HOME.
    VmRSS/VmHWM after each load. The issue's goals are checked and printed as met or
    not: warm search >= 100x faster than pacman -Ss and apt-cache search; 20,000 requests/s
    on this machine. The engine's stderr goes to build/bench/omgd-CORPUS.log.
+4. The full-screen UI (bench/ui.py), per corpus: omg [--root CORPUS] with no command on a
+   120x40 pty, its screen read by a terminal emulator (python3-pyte): the time from the
+   spawn to the first full frame with the user engine running (warm) and with none (cold:
+   the UI starts it), and keystroke to redraw of find as you type (each count checked
+   against the bench's own); goals: under 100 ms warm, under 16 ms a key.
 
 Every command is timed by hyperfine (--shell=none, --warmup 2, runs scaled to the
 command's duration).  Before timing, the search pairs are checked for the same result
@@ -40,11 +45,14 @@ faster), build/bench/results.json, and a Markdown table at the end.
 
 Exit status: 0 when every command ran (warnings included), 1 when one failed to run.
 Environment: OMG_BENCH_SECONDS (hyperfine budget per command, default 10);
-OMG_BENCH_PARTS (default "cold,daemon,trans,fast": "daemon" runs only the daemon part, with
+OMG_BENCH_PARTS (default "cold,daemon,trans,fast,ui": "daemon" runs only the daemon part, with
 the native commands timed there instead; "trans" the transaction part, bench/trans.py; "fast"
-the prompt part, bench/fast.py); OMG_BENCH_CLIENTS (default 1000), OMG_BENCH_LOAD_SECONDS
-(default 5) and OMG_BENCH_LOAD_WARMUP (default 1) for loadgen; OMG_LOADGEN (its path,
-default build/bench/loadgen; make bench passes $(O)/bench/loadgen).
+the prompt part, bench/fast.py; "ui" the full-screen UI through a pty, bench/ui.py: time to
+the first full frame, warm and cold, and keystroke-to-redraw of find as you type);
+OMG_BIN (the omg to time, default ./omg); OMG_BENCH_CLIENTS (default 1000),
+OMG_BENCH_LOAD_SECONDS (default 5) and OMG_BENCH_LOAD_WARMUP (default 1) for loadgen;
+OMG_LOADGEN (its path, default build/bench/loadgen; make bench passes $(O)/bench/loadgen);
+bench/ui.py's own OMG_BENCH_UI_* variables.
 """
 
 import json
@@ -67,8 +75,9 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "fixtures"))
 
 import trans  # noqa: E402  (bench/trans.py: the transaction part)
 import fast  # noqa: E402  (bench/fast.py: the prompt part)
+import ui  # noqa: E402  (bench/ui.py: the full-screen UI part)
 
-OMG = os.path.join(ROOT, "omg")
+OMG = os.path.abspath(os.environ.get("OMG_BIN") or os.path.join(ROOT, "omg"))
 OUT_DIR = os.path.join(ROOT, "build", "bench")
 CORPUS_DIR = os.path.join(OUT_DIR, "arch-corpus")
 RESULTS = os.path.join(OUT_DIR, "results.json")
@@ -80,7 +89,8 @@ MIN_RUNS = 6
 MAX_RUNS = 50
 MAX_RUNS_FAST = 300  # warm daemon calls take milliseconds: more runs for a stable mean
 
-PARTS = {p.strip() for p in os.environ.get("OMG_BENCH_PARTS", "cold,daemon,trans,fast").split(",")
+PARTS = {p.strip() for p in
+         os.environ.get("OMG_BENCH_PARTS", "cold,daemon,trans,fast,ui").split(",")
          if p.strip()}
 LOADGEN = os.environ.get("OMG_LOADGEN") or os.path.join(OUT_DIR, "loadgen")
 CLIENTS = int(os.environ.get("OMG_BENCH_CLIENTS", "1000"))
@@ -895,8 +905,8 @@ def main():
     if not shutil.which("hyperfine"):
         say("bench: FAILED: hyperfine is not installed")
         return 1
-    if not PARTS or PARTS - {"cold", "daemon", "trans", "fast"}:
-        say("bench: FAILED: OMG_BENCH_PARTS takes cold, daemon, trans and fast, not %r"
+    if not PARTS or PARTS - {"cold", "daemon", "trans", "fast", "ui"}:
+        say("bench: FAILED: OMG_BENCH_PARTS takes cold, daemon, trans, fast and ui, not %r"
             % os.environ.get("OMG_BENCH_PARTS"))
         return 1
     if "daemon" in PARTS and not os.access(LOADGEN, os.X_OK):
@@ -933,6 +943,9 @@ def main():
         if "fast" in PARTS:
             results["fast"] = fast.fast_part(OMG, DAEMON_ENV, run, hyperfine, say, floor,
                                              tmpdirs)
+        if "ui" in PARTS:
+            results["ui"] = ui.ui_part(OMG, DAEMON_ENV, run, say, tmpdirs, CORPUS_DIR, OUT_DIR,
+                                       bool(debian_lists()))
     except (CommandFailed, RuntimeError) as e:
         say("")
         say("bench: FAILED: %s" % e)
@@ -962,6 +975,8 @@ def main():
         trans.print_trans(results["trans"], say)
     if results.get("fast"):
         fast.print_fast(results["fast"], say)
+    if results.get("ui"):
+        ui.print_ui(results["ui"], say)
     for s in skipped:
         say("skipped: " + s)
     for w in WARNINGS:
@@ -978,6 +993,9 @@ def main():
     if daemons:
         say("")
         say(markdown_daemon(daemons, goals))
+    if results.get("ui"):
+        say("")
+        say(ui.markdown_ui(results["ui"]))
     return 0
 
 
