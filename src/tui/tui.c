@@ -566,12 +566,19 @@ static void on_msg(struct ui *u, const struct msg *m, struct strpool **arena)
 }
 
 /* Reads and handles whatever the engine sent. */
-static void pump(struct ui *u)
+static void pump(struct ui *u, int read)
 {
 	char err[512];
-	int lost = client_read_ready(u->cli->client, err, sizeof(err)) != 0;
+	int lost = read && client_read_ready(u->cli->client, err, sizeof(err)) != 0;
 	struct strpool *arena = strpool_new();
+	u->buffered = 0;
 	for (;;) {
+		/* The first screen is drawn as soon as there is something to show;
+		 * the frames read behind it wait for the next turn of the loop. */
+		if (!u->drawn && model_count(u->model)) {
+			u->buffered = 1;
+			break;
+		}
 		struct msg m;
 		if (!arena)
 			arena = strpool_new();
@@ -1367,14 +1374,15 @@ int tui_run(struct cli *c, const struct tui_opts *o)
 		if (u->dirty) {
 			view_draw(u);
 			u->dirty = 0;
+			u->drawn = model_count(u->model) != 0;
 			if (first && model_count(u->model)) {
 				u->first_frame_ms = ui_now() - u->t0;
 				first = 0;
 			}
 		}
 		double now = ui_now();
-		int timeout = 1000;
-		if (u->tr.asking)
+		int timeout = u->buffered ? 0 : 1000;
+		if (u->tr.asking && timeout)
 			timeout = 250;
 		/* Idle with a fresh list: fold it for matching now, not on the first
 		 * key of a search. */
@@ -1391,8 +1399,8 @@ int tui_run(struct cli *c, const struct tui_opts *o)
 		struct term_key k;
 		while (!u->quit && term_key(u->term, &k))
 			on_key(u, &k);
-		if (u->connected && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
-			pump(u);
+		if (u->connected && (u->buffered || (p[1].revents & (POLLIN | POLLHUP | POLLERR))))
+			pump(u, (p[1].revents & (POLLIN | POLLHUP | POLLERR)) != 0);
 		struct mpkg *cp = current(u);
 		snprintf(u->info_want, sizeof(u->info_want), "%s", cp ? cp->name : "");
 		if (u->connected)

@@ -82,6 +82,8 @@ struct ui {
 	int rows, cols, too_small;
 	enum screen screen;
 	int quit, detached, dirty;
+	int drawn;                 /* a screen with packages has been drawn */
+	int buffered;              /* messages read and not yet handled */
 	int rc;
 	/* the engine */
 	char socket[4096];
