@@ -64,6 +64,7 @@ class UI:
         self.argv = ["env", "-i"] + ["%s=%s" % kv for kv in sorted(e.items())] + [
             "/bin/sh", "-c", '"$@"; echo "[omg exited $?]"', "sh"] + argv
         self.tmux("new-session", "-d", "-x", str(cols), "-y", str(rows), *self.argv)
+        self.socket = self.tmux("display-message", "-p", "#{socket_path}").strip()
 
     def tmux(self, *args, check=True):
         p = subprocess.run([TMUX, "-L", self.name, "-f", self.conf, *args],
@@ -150,11 +151,13 @@ class UI:
         return self.dead(), self.screen(history=True)
 
     def close(self):
+        """Kills the tmux server; its socket goes too (tmux 3.3 leaves it behind)."""
         self.tmux("kill-server", check=False)
-        try:
-            os.unlink(self.conf)
-        except FileNotFoundError:
-            pass
+        for path in (self.conf, self.socket):
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
 
 
 @pytest.fixture
