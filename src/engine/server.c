@@ -547,6 +547,10 @@ static void on_txn_output(struct server *s)
 			}
 			buf_free(&out.frame);
 			txn_over(s);
+			/* A stop asked for while the plan waited (an unanswered
+			 * question) is honoured when the plan fails, as when it ends. */
+			if (s->stop_after_txn)
+				s->stop = 1;
 			return;
 		case TXN_OUT_DONE:
 			if (!s->committed) {

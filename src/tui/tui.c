@@ -908,27 +908,36 @@ static void start_system_engine(struct ui *u)
 	use_system_engine(u, sys);
 }
 
+/* A key while a question is open (on the transaction or review screen). */
+static void question_key(struct ui *u, const struct term_key *k)
+{
+	struct trans_view *t = &u->tr;
+	switch (k->code) {
+	case TK_UP:
+	case 'k': if (t->qsel) t->qsel--; break;
+	case TK_DOWN:
+	case 'j': if (t->qsel + 1 < t->nchoices) t->qsel++; break;
+	case TK_ENTER: answer(u, t->qsel); break;
+	case TK_ESC: answer(u, t->qdef); break;
+	case 'y':
+	case 'n':
+		for (uint32_t i = 0; i < t->nchoices; i++)
+			if (t->choices[i][0] == k->code && strlen(t->choices[i]) <= 3) {
+				answer(u, i);
+				break;
+			}
+		break;
+	default: break;
+	}
+	u->dirty = 1;
+}
+
 /* A key on the transaction screen. */
 static void trans_key(struct ui *u, const struct term_key *k)
 {
 	struct trans_view *t = &u->tr;
 	if (t->asking) {
-		switch (k->code) {
-		case TK_UP:
-		case 'k': if (t->qsel) t->qsel--; break;
-		case TK_DOWN:
-		case 'j': if (t->qsel + 1 < t->nchoices) t->qsel++; break;
-		case TK_ENTER: answer(u, t->qsel); break;
-		case TK_ESC: answer(u, t->qdef); break;
-		case 'y':
-		case 'n':
-			for (uint32_t i = 0; i < t->nchoices; i++)
-				if (t->choices[i][0] == k->code && strlen(t->choices[i]) <= 3)
-					answer(u, i);
-			break;
-		default: break;
-		}
-		u->dirty = 1;
+		question_key(u, k);
 		return;
 	}
 	switch (k->code) {
@@ -964,6 +973,10 @@ static void trans_key(struct ui *u, const struct term_key *k)
 static void review_key(struct ui *u, const struct term_key *k)
 {
 	struct trans_view *t = &u->tr;
+	if (t->asking) { /* a question while the engine plans */
+		question_key(u, k);
+		return;
+	}
 	switch (k->code) {
 	case 'g':
 	case 'y':

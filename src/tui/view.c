@@ -571,53 +571,64 @@ static void draw_review_row(struct ui *u, int row, const struct rrow *r)
 	put(u, row);
 }
 
+/* The bytes of s that make its next row of at most width columns: up to the
+ * last space that fits, else as many whole characters as fit. */
+static size_t wrap_cut(const char *s, size_t width)
+{
+	size_t n = strlen(s);
+	if (utf8_width(s) <= width)
+		return n;
+	size_t w = 0, space = 0, fit = 0;
+	for (size_t i = 0; i < n;) {
+		size_t len = 1;
+		while (i + len < n && ((unsigned char)s[i + len] & 0xc0) == 0x80)
+			len++;
+		char ch[8];
+		memcpy(ch, s + i, len < 8 ? len : 7);
+		ch[len < 8 ? len : 7] = '\0';
+		w += utf8_width(ch);
+		if (w > width)
+			break;
+		if (s[i] == ' ')
+			space = i;
+		i += len;
+		fit = i;
+	}
+	return space ? space : fit ? fit : 1;
+}
+
+/* The next row of text (at most width columns) into row; advances *s past it
+ * and the spaces after it. */
+static void wrap_next(const char **s, size_t width, char *row, size_t rowlen)
+{
+	size_t cut = wrap_cut(*s, width);
+	if (cut >= rowlen)
+		cut = rowlen - 1;
+	memcpy(row, *s, cut);
+	row[cut] = '\0';
+	*s += cut;
+	while (**s == ' ')
+		(*s)++;
+}
+
 /* Wraps text into rows from y, at most h; returns the rows used. */
 static int draw_wrapped(struct ui *u, int y, int h, enum theme_el el, const char *text)
 {
 	int used = 0;
-	size_t width = (size_t)u->cols - 4;
 	const char *s = text;
 	while (*s && used < h) {
-		size_t n = strlen(s), cut = n;
-		if (utf8_width(s) > width) {
-			/* the last space that keeps the row within width */
-			cut = 0;
-			size_t w = 0;
-			for (size_t i = 0; i < n;) {
-				size_t len = 1;
-				while (i + len < n && ((unsigned char)s[i + len] & 0xc0) == 0x80)
-					len++;
-				char ch[8];
-				memcpy(ch, s + i, len);
-				ch[len] = '\0';
-				w += utf8_width(ch);
-				if (w > width)
-					break;
-				if (s[i] == ' ')
-					cut = i;
-				i += len;
-				if (!cut && w >= width)
-					cut = i;
-			}
-			if (!cut)
-				cut = width;
-		}
 		char row[1024];
-		if (cut >= sizeof(row))
-			cut = sizeof(row) - 1;
-		memcpy(row, s, cut);
-		row[cut] = '\0';
+		wrap_next(&s, (size_t)u->cols - 4, row, sizeof(row));
 		line_reset(&u->line, (size_t)u->cols);
 		line_put(&u->line, EL_NORMAL, "  ");
 		line_put(&u->line, el, row);
 		line_fill(&u->line, EL_NORMAL);
 		put(u, y + used++);
-		s += cut;
-		while (*s == ' ')
-			s++;
 	}
 	return used;
 }
+
+static void draw_question(struct ui *u);
 
 /* The review screen: the engine's plan, or why there is none. */
 static void draw_review(struct ui *u)
@@ -636,24 +647,35 @@ static void draw_review(struct ui *u)
 		if (t->phase == TR_DENIED) {
 			int sys = u->have_status && strcmp(u->status.mode, "system") == 0;
 			char root[600];
-			snprintf(root, sizeof(root), "%s%s", u->cli->root ? " --root " : "",
-				 u->cli->root ? u->cli->root : "");
-			char text[2048];
-			if (sys)
-				snprintf(text, sizeof(text),
-					 "The system engine takes changes from root and its admin group only. "
-					 "Ask an administrator to add you to that group (see omgd(8)), "
-					 "or run omg as root.");
-			else
-				snprintf(text, sizeof(text),
-					 "Changing the system needs the system engine, which runs as root. "
-					 "Press s to run  sudo omg daemon --system%s  here: omg leaves the "
-					 "screen for sudo's password, starts the system engine and comes back "
-					 "to this review. Or run that command yourself in another terminal, "
-					 "then press r here. Your marks stay.", root);
+			snprintf(root, sizeof(root), "%s%s%s%s", u->cli->root ? " --root " : "",
+				 u->cli->root ? u->cli->root : "", u->cli->backend ? " --backend " : "",
+				 u->cli->backend ? u->cli->backend : "");
 			used += 1;
 			blank(u, y + used - 1, EL_NORMAL);
-			used += draw_wrapped(u, y + used, h - used, EL_NORMAL, text);
+			if (sys) {
+				used += draw_wrapped(u, y + used, h - used, EL_NORMAL,
+					"The system engine takes changes from root and its admin group "
+					"only. Ask an administrator to add you to that group (see "
+					"omgd(8)), or run omg as root.");
+			} else {
+				used += draw_wrapped(u, y + used, h - used, EL_NORMAL,
+					"Changing the system needs the system engine, which runs as root. "
+					"Press s to run this here (omg leaves the screen for sudo's "
+					"password, starts the system engine and comes back to this "
+					"review):");
+				char cmd[700];
+				snprintf(cmd, sizeof(cmd), "sudo omg daemon --system%s", root);
+				if (used < h) {
+					line_reset(&u->line, (size_t)u->cols);
+					line_put(&u->line, EL_NORMAL, "    ");
+					line_put(&u->line, EL_KEY, cmd);
+					line_fill(&u->line, EL_NORMAL);
+					put(u, y + used++);
+				}
+				used += draw_wrapped(u, y + used, h - used, EL_NORMAL,
+					"Or run that command yourself in another terminal, then press r "
+					"here. Your marks stay.");
+			}
 			keys = sys ? " Esc: back to the list"
 				   : " s: start the system engine with sudo   r: it runs now, use it   Esc: back";
 		} else {
@@ -679,6 +701,8 @@ static void draw_review(struct ui *u)
 		free(rows);
 	}
 	draw_status(u, keys);
+	if (t->asking)
+		draw_question(u);
 }
 
 /* A progress bar of width w at percent. */
@@ -704,27 +728,35 @@ static void bar(struct ui *u, uint32_t percent, size_t w)
 	free(fill);
 }
 
-/* The question dialog over the transaction screen. */
+/* The question dialog over the transaction or review screen: the question
+ * wrapped, its choices, and how the default is taken. */
 static void draw_question(struct ui *u)
 {
 	struct trans_view *t = &u->tr;
-	int w = u->cols - 8 > 70 ? 70 : u->cols - 8;
-	int h = (int)t->nchoices + 6;
+	int w = u->cols - 8 > 76 ? 76 : u->cols - 8;
+	char text[8][256];
+	int nt = 0;
+	for (const char *s = t->qtext; *s && nt < 8; nt++)
+		wrap_next(&s, (size_t)w - 2, text[nt], sizeof(text[nt]));
+	int h = nt + (int)t->nchoices + 5;
+	if (h > u->rows - 2)
+		h = u->rows - 2;
 	int y0 = (u->rows - h) / 2, x0 = (u->cols - w) / 2;
 	struct line *l = &u->line;
 	for (int i = 0; i < h; i++) {
 		line_reset(l, (size_t)u->cols);
 		line_pad(l, EL_NORMAL, (size_t)x0);
 		size_t end = (size_t)(x0 + w);
+		int c = i - nt - 2; /* the choice on this row */
 		if (i == 0) {
 			line_put(l, EL_TITLE, " Question from the backend ");
-		} else if (i == 1) {
+		} else if (i <= nt) {
 			line_put(l, EL_DIALOG, " ");
-			line_put(l, EL_DIALOG, t->qtext);
-		} else if (i >= 3 && i < 3 + (int)t->nchoices) {
-			uint32_t c = (uint32_t)(i - 3);
-			line_printf(l, c == t->qsel ? EL_CURSOR : EL_DIALOG, " %s %s%s ",
-				    c == t->qsel ? ">" : " ", t->choices[c], c == t->qdef ? " (default)" : "");
+			line_put(l, EL_DIALOG, text[i - 1]);
+		} else if (c >= 0 && c < (int)t->nchoices) {
+			uint32_t k = (uint32_t)c;
+			line_printf(l, k == t->qsel ? EL_CURSOR : EL_DIALOG, " %s %s%s ",
+				    k == t->qsel ? ">" : " ", t->choices[k], k == t->qdef ? " (default)" : "");
 		} else if (i == h - 2) {
 			double left = t->qdeadline ? (t->qdeadline - ui_now()) / 1000 : -1;
 			if (left >= 0)
@@ -818,16 +850,20 @@ static void draw_too_small(struct ui *u)
 {
 	for (int i = 0; i < u->rows; i++) {
 		line_reset(&u->line, (size_t)u->cols);
-		if (i == u->rows / 2) {
-			char msg[128];
-			snprintf(msg, sizeof(msg), "terminal too small: %dx%d, omg needs %dx%d",
-				 u->cols, u->rows, UI_MIN_COLS, UI_MIN_ROWS);
+		char msg[128] = "";
+		if (i == u->rows / 2 - 1)
+			snprintf(msg, sizeof(msg), "terminal too small");
+		else if (i == u->rows / 2)
+			snprintf(msg, sizeof(msg), "%dx%d, omg needs %dx%d", u->cols, u->rows, UI_MIN_COLS,
+				 UI_MIN_ROWS);
+		else if (i == u->rows / 2 + 1 && u->prompt == PR_QUIT)
+			snprintf(msg, sizeof(msg), "Quit and drop %zu mark%s? [y/N]",
+				 model_marked(u->model), model_marked(u->model) == 1 ? "" : "s");
+		if (*msg) {
 			int w = (int)strlen(msg);
 			line_pad(&u->line, EL_NORMAL, (size_t)(u->cols > w ? (u->cols - w) / 2 : 0));
-			line_put(&u->line, EL_WARNING, msg);
-		} else if (i == u->rows / 2 + 1 && u->prompt == PR_QUIT) {
-			line_printf(&u->line, EL_PROMPT, "Quit and drop %zu marks? [y/N]",
-				    model_marked(u->model));
+			line_put(&u->line, u->prompt == PR_QUIT && i > u->rows / 2 ? EL_PROMPT : EL_WARNING,
+				 msg);
 		}
 		line_fill(&u->line, EL_NORMAL);
 		put(u, i);

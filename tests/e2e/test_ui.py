@@ -811,7 +811,7 @@ def test_a_question_during_the_commit_is_a_dialog(env, ui, tmp_path):
     u.keys("g")
     rows = u.wait("Question from the backend", timeout=30)
     top = [i for i, r in enumerate(rows) if "Question from the backend" in r][0]
-    # (the text is cut at the dialog's edge: see test_BUG_a_question_is_cut_off)
+    # (the text is cut at the dialog's edge: see test_a_question_is_wrapped_in_the_dialog)
     assert rows[top + 1].strip().startswith("File " + sb["root"][:30]), rows
     assert rows[top + 3].strip() == "no" and rows[top + 4].strip() == "> yes (default)", rows
     assert "the default is taken in" in rows[top + 6], rows
@@ -1064,7 +1064,7 @@ def test_a_user_is_pointed_at_the_system_engine(user_sandbox, ui):
     text = " ".join(r.strip() for r in rows[2:-1] if r.strip())
     assert "changing %s needs root" % root in text, rows
     assert "Changing the system needs the system engine" in text, rows
-    # (split over two rows: see test_BUG_the_system_engine_command_is_split_across_rows)
+    # (split over two rows: see test_the_system_engine_command_is_on_one_row)
     assert "sudo omg daemon --system --root %s " % root in text, rows
     assert "s: start the system engine with sudo" in rows[-1]
     u.keys("Escape")
@@ -1073,13 +1073,11 @@ def test_a_user_is_pointed_at_the_system_engine(user_sandbox, ui):
     assert "omg-spell" not in installed(sb)
 
 
-# -- known UI bugs ---------------------------------------------------------------------------
-# Each of these fails on the UI as it is (src/tui/ at commit b6bb990); they are last in the
-# file so that a run with -x has run every other test first. The docstring says what goes
-# wrong; remove "BUG" from the name once fixed.
+# -- regressions -----------------------------------------------------------------------------
+# Each of these failed on the UI at commit b6bb990; the docstring says what went wrong.
 
-def test_BUG_a_question_while_planning_is_never_shown(env, ui, tmp_path):
-    """BUG: a backend question asked while the engine plans (alpm: a conflict, "remove
+def test_a_question_while_planning_is_shown(env, ui, tmp_path):
+    """Regression (was a bug): a backend question asked while the engine plans (alpm: a conflict, "remove
     omg-editor?") never reaches the screen: the review screen says "asking the engine for
     its plan" and takes no answer until the engine's question timeout takes the default
     ("no"), and the plan fails with "conflicting dependencies". (tui.c: on_trans_event
@@ -1098,10 +1096,7 @@ def test_BUG_a_question_while_planning_is_never_shown(env, ui, tmp_path):
     try:
         rows = u.wait("Question from the backend", timeout=4)
     except pytest.fail.Exception:
-        # Let the engine's default answer end the plan while the UI is still there: an
-        # engine told to stop while a plan waits for an answer that then fails never
-        # exits (server.c: TXN_OUT_FAILED forgets stop_after_txn), and the test's engine
-        # would outlive it.
+        # Let the engine's default answer end the plan while the UI is still there.
         u.wait("The engine cannot do this", timeout=20)
         raise
     assert any("omg-editor-legacy and omg-editor are in conflict" in r for r in rows), rows
@@ -1112,8 +1107,8 @@ def test_BUG_a_question_while_planning_is_never_shown(env, ui, tmp_path):
     assert [g[0] for g in groups.get("Install", [])] == ["omg-editor-legacy"], rows
 
 
-def test_BUG_a_question_is_cut_off_at_the_dialog_edge(env, ui, tmp_path):
-    """BUG: the question dialog shows one row of the question, cut at 70 columns: for
+def test_a_question_is_wrapped_in_the_dialog(env, ui, tmp_path):
+    """Regression (was a bug): the question dialog shows one row of the question, cut at 70 columns: for
     alpm's "File /PATH/omg-spell-3.2-1-x86_64.pkg.tar.zst is corrupted (invalid or
     corrupted package (checksum)). Delete it?" the dialog shows "File /tmp/pytest-of-root/
     pytest-N/test_..." and neither the file nor the question ("Delete it?") itself; the
@@ -1136,8 +1131,8 @@ def test_BUG_a_question_is_cut_off_at_the_dialog_edge(env, ui, tmp_path):
 
 
 @pytest.mark.parametrize("user_sandbox", ["alpm"], indirect=True)
-def test_BUG_the_system_engine_command_is_split_across_rows(user_sandbox, ui):
-    """BUG: the "Permission needed" screen wraps its text at spaces, so the command it
+def test_the_system_engine_command_is_on_one_row(user_sandbox, ui):
+    """Regression (was a bug): the "Permission needed" screen wraps its text at spaces, so the command it
     tells the user to run, "sudo omg daemon --system --root SANDBOX", is split over two
     rows ("... Press s to run  sudo omg daemon --system --root" / "/tmp/...  here: ...")
     and cannot be copied as one line. Expected: the command whole on a row of its own.
@@ -1154,8 +1149,8 @@ def test_BUG_the_system_engine_command_is_split_across_rows(user_sandbox, ui):
     assert any(command in r for r in rows), rows
 
 
-def test_BUG_the_too_small_screen_cuts_its_own_message(ui, arch_sb):
-    """BUG: at 40x10 the "terminal too small" screen shows "terminal too small: 40x10, omg
+def test_the_too_small_screen_shows_its_whole_message(ui, arch_sb):
+    """Regression (was a bug): at 40x10 the "terminal too small" screen shows "terminal too small: 40x10, omg
     needs 60x" (the message is 45 columns, drawn from column 0 and cut at 40): the size
     omg needs is lost on the very screen that is there to say it. And its quit question
     says "Quit and drop 1 marks? [y/N]" (the list's says "1 mark")."""
