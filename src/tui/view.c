@@ -572,7 +572,8 @@ static void draw_review_row(struct ui *u, int row, const struct rrow *r)
 }
 
 /* The bytes of s that make its next row of at most width columns: up to the
- * last space that fits, else as many whole characters as fit. */
+ * last space that fits when it is not early in the row, else as many whole
+ * characters as fit. */
 static size_t wrap_cut(const char *s, size_t width)
 {
 	size_t n = strlen(s);
@@ -594,7 +595,8 @@ static size_t wrap_cut(const char *s, size_t width)
 		i += len;
 		fit = i;
 	}
-	return space ? space : fit ? fit : 1;
+	/* A break early in the row (before a long path) wastes it: cut the word. */
+	return space && space >= width / 3 ? space : fit ? fit : 1;
 }
 
 /* The next row of text (at most width columns) into row; advances *s past it
