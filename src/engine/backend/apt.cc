@@ -1799,6 +1799,32 @@ pkgCache::PkgIterator install_target(pkgDepCache &dep, const std::string &name, 
 	return pkgCache::PkgIterator();
 }
 
+/* As apt-get: marks every target first without its dependencies, so one
+ * whose dependencies cannot be met stays marked (and broken) for the resolver
+ * to report, then the dependencies of those still broken. A target already
+ * at its newest version is only marked manual. Call inside an ActionGroup. */
+static void mark_installs(apt_txn &tx, pkgDepCache &dep, pkgCache &cache, pkgProblemResolver &fix,
+			  const std::vector<pkgCache::PkgIterator> &targets)
+{
+	std::vector<pkgCache::PkgIterator> marked;
+	for (auto P : targets) {
+		if (dep[P].CandidateVerIter(cache) == P.CurrentVer()) {
+			if (dep[P].Flags & pkgCache::Flag::Auto) {
+				dep.MarkAuto(P, false);
+				tx.marks_only = true;
+			}
+			continue;
+		}
+		fix.Clear(P);
+		fix.Protect(P);
+		dep.MarkInstall(P, false, 0, true);
+		marked.push_back(P);
+	}
+	for (auto &P : marked)
+		if (dep[P].InstBroken() || dep[P].InstPolicyBroken())
+			dep.MarkInstall(P, true, 0, true);
+}
+
 /* Marks an install of req->targets. 0 or -1. */
 int plan_install(apt_txn &tx, const struct trans_request *req, char *err, size_t errlen, int *status)
 {
@@ -1819,28 +1845,8 @@ int plan_install(apt_txn &tx, const struct trans_request *req, char *err, size_t
 		tx.named[P->ID] = true;
 	}
 	{
-		/* As apt-get: every target first without its dependencies, so one
-		 * whose dependencies cannot be met stays marked (and broken) for the
-		 * resolver to report, then the dependencies of those still broken. */
 		pkgDepCache::ActionGroup group(dep);
-		std::vector<pkgCache::PkgIterator> marked;
-		for (auto &P : targets) {
-			if (dep[P].CandidateVerIter(cache) == P.CurrentVer()) {
-				/* Already the newest version: apt-get only marks it manual. */
-				if (dep[P].Flags & pkgCache::Flag::Auto) {
-					dep.MarkAuto(P, false);
-					tx.marks_only = true;
-				}
-				continue;
-			}
-			fix.Clear(P);
-			fix.Protect(P);
-			dep.MarkInstall(P, false, 0, true);
-			marked.push_back(P);
-		}
-		for (auto &P : marked)
-			if (dep[P].InstBroken() || dep[P].InstPolicyBroken())
-				dep.MarkInstall(P, true, 0, true);
+		mark_installs(tx, dep, cache, fix, targets);
 	}
 	if (dep.BrokenCount() != 0) {
 		bool ok = fix.Resolve(true);
@@ -2008,26 +2014,11 @@ int plan_apply(apt_txn &tx, const struct trans_request *req, char *err, size_t e
 				fix.Protect(m.second);
 				fix.Remove(m.second);
 			}
-		std::vector<pkgCache::PkgIterator> marked;
-		for (auto &m : marks) {
-			pkgCache::PkgIterator &P = m.second;
-			if (m.first != APPLY_INSTALL)
-				continue;
-			if (dep[P].CandidateVerIter(cache) == P.CurrentVer()) {
-				if (dep[P].Flags & pkgCache::Flag::Auto) {
-					dep.MarkAuto(P, false);
-					tx.marks_only = true;
-				}
-				continue;
-			}
-			fix.Clear(P);
-			fix.Protect(P);
-			dep.MarkInstall(P, false, 0, true);
-			marked.push_back(P);
-		}
-		for (auto &P : marked)
-			if (dep[P].InstBroken() || dep[P].InstPolicyBroken())
-				dep.MarkInstall(P, true, 0, true);
+		std::vector<pkgCache::PkgIterator> installs;
+		for (auto &m : marks)
+			if (m.first == APPLY_INSTALL)
+				installs.push_back(m.second);
+		mark_installs(tx, dep, cache, fix, installs);
 	}
 	if (dep.BrokenCount() != 0) {
 		bool ok = fix.Resolve(true);
