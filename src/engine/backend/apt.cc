@@ -1825,6 +1825,22 @@ static void mark_installs(apt_txn &tx, pkgDepCache &dep, pkgCache &cache, pkgPro
 			dep.MarkInstall(P, true, 0, true);
 }
 
+/* Lets apt's resolver mend what the marks broke (remove and apply). 0, or -1
+ * with why: a removal the user did not name first, else what stays broken. */
+static int resolve(apt_txn &tx, pkgDepCache &dep, pkgProblemResolver &fix, char *err,
+		   size_t errlen, int *status)
+{
+	if (dep.BrokenCount() == 0)
+		return 0;
+	bool ok = fix.Resolve(true);
+	if (ok && dep.BrokenCount() == 0)
+		return 0;
+	std::string why = check_removals(dep, tx);
+	if (why.empty())
+		why = broken_summary(dep, tx);
+	return fail(err, errlen, status, BACKEND_ERR_TXN, why);
+}
+
 /* Marks an install of req->targets. 0 or -1. */
 int plan_install(apt_txn &tx, const struct trans_request *req, char *err, size_t errlen, int *status)
 {
@@ -1891,15 +1907,8 @@ int plan_remove(apt_txn &tx, const struct trans_request *req, char *err, size_t 
 			fix.Remove(P);
 		}
 	}
-	if (dep.BrokenCount() != 0) {
-		bool ok = fix.Resolve(true);
-		if (!ok || dep.BrokenCount() != 0) {
-			std::string why = check_removals(dep, tx);
-			if (why.empty())
-				why = broken_summary(dep, tx);
-			return fail(err, errlen, status, BACKEND_ERR_TXN, why);
-		}
-	}
+	if (resolve(tx, dep, fix, err, errlen, status) != 0)
+		return -1;
 	std::string why = check_removals(dep, tx);
 	if (!why.empty())
 		return fail(err, errlen, status, BACKEND_ERR_TXN, why);
@@ -2020,15 +2029,8 @@ int plan_apply(apt_txn &tx, const struct trans_request *req, char *err, size_t e
 				installs.push_back(m.second);
 		mark_installs(tx, dep, cache, fix, installs);
 	}
-	if (dep.BrokenCount() != 0) {
-		bool ok = fix.Resolve(true);
-		if (!ok || dep.BrokenCount() != 0) {
-			std::string why = check_removals(dep, tx);
-			if (why.empty())
-				why = broken_summary(dep, tx);
-			return fail(err, errlen, status, BACKEND_ERR_TXN, why);
-		}
-	}
+	if (resolve(tx, dep, fix, err, errlen, status) != 0)
+		return -1;
 	/* Protected marks hold in apt's resolver; say so if one ever did not. */
 	for (auto &m : marks) {
 		pkgDepCache::StateCache &st = dep[m.second];
