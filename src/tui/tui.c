@@ -1462,6 +1462,7 @@ out:
 	buf_free(&u->info_text);
 	free(u->info_line);
 	line_free(&u->line);
+	line_free(&u->cell);
 	theme_free(theme);
 	free(u);
 	return rc;

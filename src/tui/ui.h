@@ -128,6 +128,7 @@ struct ui {
 	double t0, first_frame_ms, first_chunk_ms, list_ms, connect_ms, fold_ms; /* OMG_UI_TIMING */
 	struct trans_view tr;
 	struct line line;          /* scratch row */
+	struct line cell;          /* scratch column (the version), appended to line */
 };
 
 /* view.c: draws the current screen into the terminal (flush included). */

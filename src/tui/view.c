@@ -213,26 +213,26 @@ static void draw_row(struct ui *u, int row, const struct mpkg *p, int cursor)
 	 * new one. */
 	size_t vw = (size_t)(u->col_x[SORT_REPO] - u->col_x[SORT_VERSION]);
 	size_t end = l->cols + vw - 1;
-	struct line sub = {.width = vw - 1};
+	struct line *sub = &u->cell; /* reused: no allocation per row per frame */
+	line_reset(sub, vw - 1);
 	enum theme_el ev = cursor || marked ? base : EL_VERSION;
 	if (p->flags & PKG_UPGRADABLE) {
 		size_t need = utf8_width(p->inst) + utf8_width(arrow(u)) + utf8_width(p->version);
 		size_t room = vw - 1 >= utf8_width(arrow(u)) + utf8_width(p->version)
 				      ? vw - 1 - utf8_width(arrow(u)) - utf8_width(p->version) : 0;
 		if (need <= vw - 1) {
-			line_put(&sub, ev, p->inst);
+			line_put(sub, ev, p->inst);
 		} else if (room >= 4) {
-			line_field(&sub, ev, p->inst, room - 1);
-			line_put(&sub, ev, u->utf8 ? "\u2026" : "~");
+			line_field(sub, ev, p->inst, room - 1);
+			line_put(sub, ev, u->utf8 ? "\u2026" : "~");
 		}
 		if (need <= vw - 1 || room >= 4)
-			line_put(&sub, plain, arrow(u));
-		line_put(&sub, cursor || marked ? base : EL_NEW_VERSION, p->version);
+			line_put(sub, plain, arrow(u));
+		line_put(sub, cursor || marked ? base : EL_NEW_VERSION, p->version);
 	} else {
-		line_put(&sub, ev, *p->inst ? p->inst : p->version);
+		line_put(sub, ev, *p->inst ? p->inst : p->version);
 	}
-	line_append(l, &sub);
-	line_free(&sub);
+	line_append(l, sub);
 	line_pad(l, plain, end + 1);
 	cell(l, cursor || marked ? base : EL_REPO, plain, p->repo,
 	     u->col_x[SORT_DESC] - u->col_x[SORT_REPO]);
