@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "engine/query.h"
 #include "tui/tui.h"
+#include "util/clock.h"
 
 #ifndef OMG_VERSION
 #define OMG_VERSION "0.1.0"
@@ -393,9 +394,9 @@ int main(int argc, char **argv)
 	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col)
 		c.width = ws.ws_col;
 
-	double t0 = engine_now_ms();
+	double t0 = clock_ms();
 	int rc = cmd->run(&c, argc - optind, argv + optind);
-	double t1 = engine_now_ms();
+	double t1 = clock_ms();
 	if (flush_out(&c) != 0 && rc == EXIT_OK)
 		rc = EXIT_DB + 1;
 	if (c.timing && c.client) {
@@ -404,7 +405,7 @@ int main(int argc, char **argv)
 			"requests+format %.1f ms, write %.1f ms\n",
 			(unsigned)c.client->engine.pid, c.client->engine.backend,
 			(unsigned long long)c.client->engine.generation, c.connect_ms,
-			t1 - t0 - c.connect_ms, engine_now_ms() - t1);
+			t1 - t0 - c.connect_ms, clock_ms() - t1);
 	}
 	if (c.timing && c.engine) {
 		const struct engine_timing *t = engine_timing(c.engine);
@@ -415,7 +416,7 @@ int main(int argc, char **argv)
 			"%zu packages, index %.1f MiB\n",
 			store[t->store], t->open_ms, t->load_ms, t->index_ms, t->store_ms,
 			t1 - t0 - t->open_ms - t->load_ms - t->index_ms - t->store_ms,
-			engine_now_ms() - t1,
+			clock_ms() - t1,
 			index_count(engine_index(c.engine)),
 			(double)index_bytes(engine_index(c.engine)) / 1048576.0);
 	}

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "util/fmt.h"
 #include "util/json.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -35,14 +36,9 @@ void out_time(char *out, size_t len, int64_t t)
 
 void out_size(struct buf *b, int64_t bytes)
 {
-	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-	double v = (double)bytes;
-	size_t u = 0;
-	while (v >= 1024.0 && u < 4) {
-		v /= 1024.0;
-		u++;
-	}
-	buf_printf(b, "%.2f %s", v, units[u]);
+	char s[32];
+	fmt_size(s, sizeof(s), bytes, 0);
+	buf_puts(b, s);
 }
 
 /* Three state characters, aptitude style: i/space, A (automatic), u/h. */

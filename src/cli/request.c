@@ -15,6 +15,8 @@
 #include "ipc/codec.h"
 #include "ipc/frame.h"
 #include "ipc/sockpath.h"
+#include "util/clock.h"
+#include "util/self.h"
 #include "util/xalloc.h"
 #include "util/xdg.h"
 
@@ -195,13 +197,11 @@ static int start_engine(struct cli *c, struct client *cl, const char *path, cons
 		return EXIT_ROOT;
 	}
 	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0) {
+	if (self_path(exe, sizeof(exe)) != 0) {
 		fprintf(stderr, "omg: cannot find our own program to start the engine: %s\n",
 			strerror(errno));
 		return EXIT_MODULE;
 	}
-	exe[n] = '\0';
 	const char *argv[12];
 	size_t k = 0;
 	argv[k++] = exe;
@@ -279,9 +279,9 @@ static int request_socket(struct cli *c, struct msg *req, struct replies *out)
 {
 	char err[512], path[4096];
 	if (!c->client) {
-		double t0 = engine_now_ms();
+		double t0 = clock_ms();
 		int rc = cli_connect(c, 1, path, sizeof(path));
-		c->connect_ms = engine_now_ms() - t0;
+		c->connect_ms = clock_ms() - t0;
 		if (rc)
 			return rc == 1 ? EXIT_ROOT : rc;
 	}

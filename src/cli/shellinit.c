@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "util/buf.h"
+#include "util/self.h"
 
 /* s single-quoted for every one of the three shells (fish reads '\'' the same
  * way). Inside quotes fish also unescapes backslashes: callers pass none. */
@@ -29,18 +30,12 @@ static void put_quoted(struct buf *b, const char *s)
 static void fast_command(const struct cli *c, struct buf *b)
 {
 	char exe[PATH_MAX], path[PATH_MAX + 16];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	struct stat st;
 	const char *fast = "omg-fast";
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(path, sizeof(path), "%s/omg-fast", exe);
-			if (stat(path, &st) == 0 && (st.st_mode & S_IXUSR) && !strchr(path, '\\'))
-				fast = path;
-		}
+	if (self_dir(exe, sizeof(exe)) == 0) {
+		snprintf(path, sizeof(path), "%s/omg-fast", exe);
+		if (stat(path, &st) == 0 && (st.st_mode & S_IXUSR) && !strchr(path, '\\'))
+			fast = path;
 	}
 	put_quoted(b, fast);
 	if (c->root) {

@@ -10,6 +10,8 @@
 #include "cli/cli.h"
 #include "engine/txn.h"
 #include "ipc/codec.h"
+#include "util/clock.h"
+#include "util/fmt.h"
 #include "util/json.h"
 #include "util/xalloc.h"
 
@@ -259,12 +261,10 @@ static void print_plan_text(struct cli *c, const struct msg_plan_reply *p)
 			sep = ", ";
 		}
 	}
-	struct buf d = {0}, s = {0};
-	out_size(&d, p->download);
-	out_size(&s, p->size_change < 0 ? -p->size_change : p->size_change);
-	printf("\nDownload: %s   Installed size: %s%s\n", d.p, p->size_change < 0 ? "-" : "+", s.p);
-	buf_free(&d);
-	buf_free(&s);
+	char d[32], s[32];
+	fmt_size(d, sizeof(d), p->download, 0);
+	fmt_size(s, sizeof(s), p->size_change, 1);
+	printf("\nDownload: %s   Installed size: %s\n", d, s);
 }
 
 /* Appends the items of a plan or result as a JSON array under key. */
@@ -397,9 +397,9 @@ static int connect_engine(struct cli *c)
 	if (c->client)
 		return 0;
 	char path[4096];
-	double t0 = engine_now_ms();
+	double t0 = clock_ms();
 	int rc = cli_connect(c, 1, path, sizeof(path));
-	c->connect_ms = engine_now_ms() - t0;
+	c->connect_ms = clock_ms() - t0;
 	return rc == 1 ? EXIT_ROOT : rc;
 }
 

@@ -663,8 +663,21 @@ static int read_head(int dirfd, const unsigned char *key, uint64_t *seq, char *m
 	return HEAD_OK;
 }
 
+/* The head's text, for fill_head. */
+struct head_text {
+	const char *p;
+	size_t n;
+};
+
+/* fd_fill_fn: writes the head's text. */
+static int fill_head(int fd, void *ctx)
+{
+	const struct head_text *h = ctx;
+	return fd_write_all(fd, h->p, h->n);
+}
+
 /* Replaces the head with a->seq and a->mac: temp file, fsync, rename,
- * directory fsync. 0, or -1 with errno. */
+ * directory fsync (fd_replace_at). 0, or -1 with errno. */
 static int write_head(struct audit *a)
 {
 	char body[96], hm[HEX_LEN + 1], text[192];
@@ -672,20 +685,8 @@ static int write_head(struct audit *a)
 	if (mac_hex(a->key, body, (size_t)bn, hm) != 0)
 		return -1;
 	int n = snprintf(text, sizeof(text), "%s %s\n", body + 5, hm);
-	int fd = openat(a->dirfd, "head.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-			0600);
-	if (fd < 0)
-		return -1;
-	if (fd_write_all(fd, text, (size_t)n) != 0 || fsync(fd) != 0) {
-		int e = errno;
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	close(fd);
-	if (renameat(a->dirfd, "head.tmp", a->dirfd, "head") != 0 || fsync(a->dirfd) != 0)
-		return -1;
-	return 0;
+	struct head_text h = {text, (size_t)n};
+	return fd_replace_at(a->dirfd, "head", 0600, fill_head, &h);
 }
 
 /* What is wrong between a log whose unbroken chain ends at seq (mac) and a

@@ -14,6 +14,7 @@
 #include "engine/backend/backend.h"
 #include "engine/store.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/xalloc.h"
 
 /*
@@ -38,14 +39,6 @@ struct engine_update {
 	struct index *index;
 	char *fp;
 };
-
-/* Milliseconds on the monotonic clock. */
-double engine_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* Resolves the root to a real directory and chooses the backend. */
 static int choose(struct engine *e, const struct engine_opts *o, char *err, size_t errlen,
@@ -119,7 +112,7 @@ static char *take_fingerprint(const struct engine *e)
 static struct index *build(const struct engine *e, const char *fp, struct engine_timing *t,
 			   char *err, size_t errlen, int *status)
 {
-	double t0 = engine_now_ms();
+	double t0 = clock_ms();
 	struct backend_opts bo = {e->root, strcmp(e->root, "/") != 0};
 	const struct backend_ops *ops = backend_module(e->b, err, errlen);
 	if (!ops) {
@@ -129,7 +122,7 @@ static struct index *build(const struct engine *e, const char *fp, struct engine
 	void *be = ops->open(&bo, err, errlen, status);
 	if (!be)
 		return NULL;
-	double t1 = engine_now_ms();
+	double t1 = clock_ms();
 	struct index_builder *b = index_builder_new();
 	struct pkg_sink sink = index_builder_sink(b);
 	int rc = ops->load(be, &sink, err, errlen);
@@ -139,23 +132,23 @@ static struct index *build(const struct engine *e, const char *fp, struct engine
 		*status = BACKEND_ERR_DB;
 		return NULL;
 	}
-	double t2 = engine_now_ms();
+	double t2 = clock_ms();
 	struct index *ix = index_builder_finish(b);
-	double t3 = engine_now_ms();
+	double t3 = clock_ms();
 	char why[512];
 	if (e->key && fp && store_put(e->store, e->key, fp, ix, why, sizeof(why)) != 0)
 		t->store = STORE_FAILED;
 	t->open_ms += t1 - t0;
 	t->load_ms = t2 - t1;
 	t->index_ms = t3 - t2;
-	t->store_ms = engine_now_ms() - t3;
+	t->store_ms = clock_ms() - t3;
 	return ix;
 }
 
 struct engine *engine_open(const struct engine_opts *o, char *err, size_t errlen, int *status)
 {
 	struct engine *e = xcalloc(1, sizeof(*e));
-	double t0 = engine_now_ms();
+	double t0 = clock_ms();
 
 	if (choose(e, o, err, errlen, status) != 0)
 		goto fail;
@@ -165,7 +158,7 @@ struct engine *engine_open(const struct engine_opts *o, char *err, size_t errlen
 		e->fp = take_fingerprint(e);
 	if (o->use_store)
 		lookup(e, o);
-	e->timing.open_ms = engine_now_ms() - t0;
+	e->timing.open_ms = clock_ms() - t0;
 	e->timing.store = e->index ? STORE_HIT : e->key ? STORE_MISS : STORE_OFF;
 	if (!e->index && !(e->index = build(e, e->fp, &e->timing, err, errlen, status)))
 		goto fail;

@@ -46,8 +46,6 @@ const char *engine_root(const struct engine *e);
 /* How --regex combines patterns on this backend. */
 enum search_style engine_search_style(const struct engine *e);
 const struct engine_timing *engine_timing(const struct engine *e);
-/* Milliseconds on the monotonic clock. */
-double engine_now_ms(void);
 /* Counts index swaps: 1 for the index engine_open built. */
 uint64_t engine_generation(const struct engine *e);
 

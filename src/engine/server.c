@@ -33,6 +33,7 @@
 #include "ipc/frame.h"
 #include "ipc/sockpath.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/hash.h"
 #include "util/strpool.h"
 #include "util/thread.h"
@@ -163,9 +164,7 @@ void server_defaults(struct server_opts *o)
 /* Seconds on the monotonic clock. */
 static double now(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return clock_ms() / 1e3;
 }
 
 /* Sets c's epoll interest from its state. */

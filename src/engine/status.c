@@ -100,39 +100,9 @@ int status_write(const char *path, const struct snap *s, int shared, char *err, 
 		snprintf(err, errlen, "the snapshot's strings are too long");
 		return -1;
 	}
-	char *tmp = xasprintf("%s.XXXXXX", path);
-	int fd = mkostemp(tmp, O_CLOEXEC);
-	int rc = -1;
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (fchmod(fd, shared ? 0644 : 0600) != 0 || fd_write_all(fd, b, n) != 0 || fsync(fd) != 0) {
-		snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	close(fd);
-	if (rename(tmp, path) != 0) {
-		snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	/* The rename itself must reach the disk, or a crash can bring back the old file. */
-	char *dir = xstrdup(path);
-	char *slash = strrchr(dir, '/');
-	if (slash && slash != dir)
-		*slash = '\0';
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	free(dir);
-	rc = 0;
-out:
-	free(tmp);
+	int rc = fd_replace_buf(path, shared ? 0644 : 0600, b, n);
+	if (rc != 0)
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 	free(b);
 	return rc;
 }

@@ -16,6 +16,8 @@
 #include "engine/audit.h"
 #include "engine/engine.h"
 #include "ipc/codec.h"
+#include "util/clock.h"
+#include "util/fdio.h"
 #include "util/strpool.h"
 #include "util/thread.h"
 #include "util/xalloc.h"
@@ -188,7 +190,7 @@ static void on_event(void *ctx, const struct trans_event *in)
 		ev.name = "";
 	if (!ev.text)
 		ev.text = "";
-	double now = engine_now_ms();
+	double now = clock_ms();
 	uint64_t rate = 0;
 	if (ev.kind == TEV_DOWNLOAD)
 		rate = download_rate(t, &ev, now);
@@ -301,7 +303,7 @@ static int plan(struct txn *t, const struct trans_cb *cb, char *err, size_t errl
 {
 	struct trans_request req = {t->kind, t->flags,
 				    {(const char *const *)t->targets, t->ntargets}};
-	double start = engine_now_ms();
+	double start = clock_ms();
 	char holder[256] = "", said[256] = "\x01";
 	for (;;) {
 		t->nitems = 0;
@@ -309,7 +311,7 @@ static int plan(struct txn *t, const struct trans_cb *cb, char *err, size_t errl
 		if (rc == 0 || *status != BACKEND_ERR_LOCKED)
 			return rc;
 		t->ops->release(t->be);
-		double waited = (engine_now_ms() - start) / 1000.0;
+		double waited = (clock_ms() - start) / 1000.0;
 		if (waited >= t->o.lock_seconds) {
 			size_t n = strlen(err);
 			snprintf(err + n, errlen - n, " (waited %.0f s)", waited);
@@ -455,17 +457,11 @@ static void mark_lock(struct txn *t)
 	struct stat st;
 	if (!lock || stat(lock, &st) != 0)
 		return;
-	char *tmp = xasprintf("%s.tmp", t->o.lock_marker);
-	FILE *f = fopen(tmp, "w");
-	if (f) {
-		fprintf(f, "%d %llu %lld %ld %s\n", (int)getpid(), (unsigned long long)st.st_ino,
-			(long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec, lock);
-		if (fflush(f) == 0 && fsync(fileno(f)) == 0 && fclose(f) == 0)
-			rename(tmp, t->o.lock_marker);
-		else
-			unlink(tmp);
-	}
-	free(tmp);
+	char *text = xasprintf("%d %llu %lld %ld %s\n", (int)getpid(),
+			       (unsigned long long)st.st_ino, (long long)st.st_mtim.tv_sec,
+			       (long)st.st_mtim.tv_nsec, lock);
+	fd_replace_buf(t->o.lock_marker, 0644, text, strlen(text)); /* best effort: a hint */
+	free(text);
 }
 
 /* Non-zero if pid is a live process (a zombie is not: it holds no files). */

@@ -14,16 +14,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/clock.h"
 #include "util/xalloc.h"
 
 #define LOG_KEEP (1 << 20) /* bytes of engine log kept before it is rotated */
 
-/* Milliseconds on the monotonic clock. */
+/* Whole milliseconds on the monotonic clock. */
 static long long now_ms(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (long long)clock_ms();
 }
 
 /* Takes an exclusive lock on path, waiting up to deadline. The fd, or -1. */

@@ -20,6 +20,8 @@
 #include "ipc/codec.h"
 #include "ipc/sockpath.h"
 #include "tui/ui.h"
+#include "util/clock.h"
+#include "util/self.h"
 #include "util/xalloc.h"
 #include "util/xdg.h"
 
@@ -31,13 +33,6 @@
 #define RECONNECT_MS 2000
 #define MSG_MS 4000
 
-double ui_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 void ui_say(struct ui *u, int el, const char *fmt, ...)
 {
 	va_list ap;
@@ -45,7 +40,7 @@ void ui_say(struct ui *u, int el, const char *fmt, ...)
 	vsnprintf(u->msg, sizeof(u->msg), fmt, ap);
 	va_end(ap);
 	u->msg_el = el;
-	u->msg_until = ui_now() + MSG_MS;
+	u->msg_until = clock_ms() + MSG_MS;
 	u->dirty = 1;
 }
 
@@ -59,7 +54,7 @@ static uint32_t send_msg(struct ui *u, struct msg *m)
 		return 0;
 	if (client_send(u->cli->client, m, err, sizeof(err)) != 0) {
 		u->connected = 0;
-		u->reconnect_at = ui_now() + RECONNECT_MS;
+		u->reconnect_at = clock_ms() + RECONNECT_MS;
 		ui_say(u, EL_ERROR, "lost the engine: %s", err);
 		return 0;
 	}
@@ -88,7 +83,7 @@ static void ask_status(struct ui *u)
 	memset(&m, 0, sizeof(m));
 	m.h.type = MSG_STATUS;
 	u->status_req = send_msg(u, &m);
-	u->status_at = ui_now();
+	u->status_at = clock_ms();
 }
 
 /* Asks for the full record of the package under the cursor, one request at a time. */
@@ -325,7 +320,7 @@ static void on_trans_event(struct ui *u, const struct msg_event_trans *e)
 		t->qdef = e->def < t->nchoices ? e->def : 0;
 		t->qsel = t->qdef;
 		snprintf(t->qtext, sizeof(t->qtext), "%s", ev->text);
-		t->qdeadline = e->timeout ? ui_now() + e->timeout * 1000.0 : 0;
+		t->qdeadline = e->timeout ? clock_ms() + e->timeout * 1000.0 : 0;
 		t->asking = 1;
 		tr_log(u, EL_PROMPT, "question: %s", ev->text);
 		break;
@@ -494,7 +489,7 @@ static void on_msg(struct ui *u, const struct msg *m, struct strpool **arena)
 		if (id == u->list_req && u->list_req) {
 			model_load_add(u->model, m->u.pkgs.pkgs, m->u.pkgs.count);
 			if (!u->first_chunk_ms)
-				u->first_chunk_ms = ui_now() - u->t0;
+				u->first_chunk_ms = clock_ms() - u->t0;
 			if (!(m->h.flags & MSG_FLAG_MORE)) {
 				long cur_id = u->cur;
 				struct mpkg *p = model_row(u->model, (size_t)(cur_id < 0 ? 0 : cur_id));
@@ -502,7 +497,7 @@ static void on_msg(struct ui *u, const struct msg *m, struct strpool **arena)
 				snprintf(name, sizeof(name), "%s", p ? p->name : "");
 				model_load_commit(u->model);
 				if (!u->list_ms)
-					u->list_ms = ui_now() - u->t0;
+					u->list_ms = clock_ms() - u->t0;
 				u->list_req = 0;
 				u->list_generation = u->list_gen_req;
 				/* Keep the cursor on the same package across a reload. */
@@ -594,7 +589,7 @@ static void pump(struct ui *u, int read)
 	strpool_free(arena);
 	if (lost) {
 		u->connected = 0;
-		u->reconnect_at = ui_now() + RECONNECT_MS;
+		u->reconnect_at = clock_ms() + RECONNECT_MS;
 		if (u->list_req) {
 			model_load_commit(u->model);
 			u->list_req = 0;
@@ -837,12 +832,10 @@ static void find_system_engine(struct ui *u)
 static void start_system_engine(struct ui *u)
 {
 	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0) {
+	if (self_path(self, sizeof(self)) != 0) {
 		ui_say(u, EL_ERROR, "cannot find the omg program: %s", strerror(errno));
 		return;
 	}
-	self[n] = '\0';
 	char sys[256], err[256];
 	if (system_socket(u, sys, sizeof(sys)) != 0)
 		return;
@@ -1298,11 +1291,8 @@ static struct theme *load_theme(const char *name, char *err, size_t errlen)
 	if (!name || !*name)
 		return theme_builtin();
 	char exe[PATH_MAX], beside[PATH_MAX + 16];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	exe[n > 0 ? n : 0] = '\0';
-	char *slash = strrchr(exe, '/');
-	if (slash)
-		*slash = '\0';
+	if (self_dir(exe, sizeof(exe)) != 0)
+		exe[0] = '\0';
 	snprintf(beside, sizeof(beside), "%s/themes", exe);
 	char *cfg = xdg_omg_dir(XDG_CONFIG);
 	char *user = cfg ? xasprintf("%s/themes", cfg) : NULL;
@@ -1345,7 +1335,7 @@ int tui_run(struct cli *c, const struct tui_opts *o)
 		return EXIT_USAGE;
 	}
 	struct ui *u = xcalloc(1, sizeof(*u));
-	u->t0 = ui_now();
+	u->t0 = clock_ms();
 	u->cli = c;
 	u->theme = theme;
 	u->model = model_new();
@@ -1359,7 +1349,7 @@ int tui_run(struct cli *c, const struct tui_opts *o)
 				"databases)...\n", c->root ? c->root : "/");
 		rc = connect_engine(u, 1);
 	}
-	u->connect_ms = ui_now() - u->t0;
+	u->connect_ms = clock_ms() - u->t0;
 	if (rc) {
 		model_free(u->model);
 		theme_free(theme);
@@ -1389,20 +1379,20 @@ int tui_run(struct cli *c, const struct tui_opts *o)
 			u->dirty = 0;
 			u->drawn = model_count(u->model) != 0;
 			if (first && model_count(u->model)) {
-				u->first_frame_ms = ui_now() - u->t0;
+				u->first_frame_ms = clock_ms() - u->t0;
 				first = 0;
 			}
 		}
-		double now = ui_now();
+		double now = clock_ms();
 		int timeout = u->buffered ? 0 : 1000;
 		if (u->tr.asking && timeout)
 			timeout = 250;
 		/* Idle with a fresh list: fold it for matching now, not on the first
 		 * key of a search. */
 		if (!u->dirty && poll(&(struct pollfd){term_fd(u->term), POLLIN, 0}, 1, 0) == 0) {
-			double f0 = ui_now();
+			double f0 = clock_ms();
 			if (model_prepare(u->model))
-				u->fold_ms = ui_now() - f0;
+				u->fold_ms = clock_ms() - f0;
 		}
 		struct pollfd p[2] = {{term_fd(u->term), POLLIN, 0},
 				      {u->connected ? u->cli->client->fd : -1, POLLIN, 0}};
@@ -1418,7 +1408,7 @@ int tui_run(struct cli *c, const struct tui_opts *o)
 		snprintf(u->info_want, sizeof(u->info_want), "%s", cp ? cp->name : "");
 		if (u->connected)
 			ask_info(u);
-		now = ui_now();
+		now = clock_ms();
 		if (u->msg[0] && now > u->msg_until) {
 			u->msg[0] = '\0';
 			u->dirty = 1;

@@ -141,7 +141,5 @@ int view_column_at(const struct ui *u, int x);
 int view_tab_at(const struct ui *u, int x);
 /* tui.c: a message in the status bar for a few seconds. */
 void ui_say(struct ui *u, int el, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* tui.c: milliseconds on a monotonic clock. */
-double ui_now(void);
 
 #endif

@@ -6,6 +6,8 @@
 
 #include "engine/txn.h"
 #include "tui/ui.h"
+#include "util/clock.h"
+#include "util/fmt.h"
 #include "util/utf8.h"
 
 static const char *const view_names[VIEW_COUNT] = {"All", "Installed", "Upgradable", "Orphans",
@@ -432,19 +434,6 @@ static void draw_help(struct ui *u)
 	draw_status(u, n > h ? " j/k PgUp/PgDn: scroll   any other key: back" : " any key: back");
 }
 
-/* A size as "1.5 MiB", signed when sign is set. */
-static void size_text(char *out, size_t len, int64_t v, int sign)
-{
-	const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-	double d = (double)(v < 0 ? -v : v);
-	int k = 0;
-	while (d >= 1024 && k < 4) {
-		d /= 1024;
-		k++;
-	}
-	snprintf(out, len, "%s%.*f %s", v < 0 ? "-" : sign ? "+" : "", k ? 1 : 0, d, units[k]);
-}
-
 /* Review rows: a group heading, an item, a warning, a total, or space. */
 struct rrow {
 	int kind; /* 0 heading, 1 item, 2 warning, 3 totals, 4 blank, 5 kept */
@@ -539,7 +528,7 @@ static void draw_review_row(struct ui *u, int row, const struct rrow *r)
 		line_pad(l, EL_NORMAL, x + 36);
 		line_put(l, EL_NORMAL, " ");
 		line_field(l, EL_REPO, it->repo, 12);
-		size_text(a, sizeof(a), it->size_change, 1);
+		fmt_size(a, sizeof(a), it->size_change, 1);
 		line_printf(l, EL_DIM, " %10s", a);
 		if (it->reason == PKG_REASON_DEPEND && it->action == ACT_INSTALL)
 			line_put(l, EL_DIM, "  (dependency)");
@@ -553,8 +542,8 @@ static void draw_review_row(struct ui *u, int row, const struct rrow *r)
 		line_put(l, EL_WARNING, p->warnings.v[r->i]);
 		break;
 	case 3:
-		size_text(a, sizeof(a), p->download, 0);
-		size_text(b, sizeof(b), p->size_change, 1);
+		fmt_size(a, sizeof(a), p->download, 0);
+		fmt_size(b, sizeof(b), p->size_change, 1);
 		line_printf(l, EL_TITLE, "%u change%s", p->count, p->count == 1 ? "" : "s");
 		line_printf(l, EL_NORMAL, "%sdownload %s%sinstalled size %s", sep(u), a, sep(u), b);
 		break;
@@ -760,7 +749,7 @@ static void draw_question(struct ui *u)
 			line_printf(l, k == t->qsel ? EL_CURSOR : EL_DIALOG, " %s %s%s ",
 				    k == t->qsel ? ">" : " ", t->choices[k], k == t->qdef ? " (default)" : "");
 		} else if (i == h - 2) {
-			double left = t->qdeadline ? (t->qdeadline - ui_now()) / 1000 : -1;
+			double left = t->qdeadline ? (t->qdeadline - clock_ms()) / 1000 : -1;
 			if (left >= 0)
 				line_printf(l, EL_DIALOG, " Enter answers; the default is taken in %.0f s ", left);
 			else
@@ -786,9 +775,9 @@ static void draw_trans(struct ui *u)
 	bar(u, t->dl_percent, 24);
 	if (*t->dl_name) {
 		char a[32], b[32], r[32];
-		size_text(a, sizeof(a), (int64_t)t->dl_done, 0);
-		size_text(b, sizeof(b), (int64_t)t->dl_total, 0);
-		size_text(r, sizeof(r), (int64_t)t->dl_rate, 0);
+		fmt_size(a, sizeof(a), (int64_t)t->dl_done, 0);
+		fmt_size(b, sizeof(b), (int64_t)t->dl_total, 0);
+		fmt_size(r, sizeof(r), (int64_t)t->dl_rate, 0);
 		line_printf(l, EL_NORMAL, " %3u%% ", t->dl_percent);
 		if (t->dl_count)
 			line_printf(l, EL_DIM, "%u/%u ", t->dl_index, t->dl_count);

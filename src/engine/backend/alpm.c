@@ -1185,42 +1185,35 @@ static int link_to(const char *target, const char *path, char *err, size_t errle
 }
 
 
-/* Copies from to to through a temporary file beside to, keeping from's
- * mtime: to appears whole, or stays as it was. */
-static int copy_file(const char *from, const char *to, char *err, size_t errlen)
+/* fd_fill_fn: copies the open file *ctx into fd, with its times. */
+static int fill_copy(int out, void *ctx)
 {
-	const char *slash = strrchr(to, '/');
-	char *tmp = xasprintf("%.*s/.%s.XXXXXX", (int)(slash - to), to, slash + 1);
-	int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, rc = -1;
+	int in = *(int *)ctx;
 	struct stat st;
 	char buf[65536];
 	ssize_t n;
-	if (in < 0 || fstat(in, &st) != 0 || (out = mkostemp(tmp, O_CLOEXEC)) < 0)
-		goto fail;
+	if (fstat(in, &st) != 0)
+		return -1;
 	while ((n = read(in, buf, sizeof(buf))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 || fd_write_all(out, buf, (size_t)n) != 0)
-			goto fail;
+			return -1;
 	}
 	struct timespec times[2] = {st.st_atim, st.st_mtim};
-	if (fchmod(out, 0644) != 0 || futimens(out, times) != 0 || fsync(out) != 0)
-		goto fail;
-	int c = close(out);
-	out = -1;
-	if (c != 0 || rename(tmp, to) != 0)
-		goto fail;
-	rc = 0;
-fail:
-	if (rc != 0) {
+	return futimens(out, times);
+}
+
+/* Copies from to to through a temporary file beside to (fd_replace_path),
+ * keeping from's mtime: to appears whole, or stays as it was. */
+static int copy_file(const char *from, const char *to, char *err, size_t errlen)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC);
+	int rc = in < 0 ? -1 : fd_replace_path(to, 0644, fill_copy, &in);
+	if (rc != 0)
 		snprintf(err, errlen, "cannot copy %s to %s: %s", from, to, strerror(errno));
-		unlink(tmp);
-	}
-	if (out >= 0)
-		close(out);
 	if (in >= 0)
 		close(in);
-	free(tmp);
 	return rc;
 }
 

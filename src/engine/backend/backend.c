@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "engine/backend/pacconf.h"
+#include "util/self.h"
 #include "util/xalloc.h"
 
 #ifndef OMG_MODULE_DIR
@@ -305,25 +306,11 @@ const struct backend *backend_detect(const char *root)
 	return has_apt ? apt : has_alpm ? alpm : NULL;
 }
 
-/* The directory of the running executable, into dir. */
-static int exe_dir(char *dir, size_t len)
-{
-	ssize_t n = readlink("/proc/self/exe", dir, len - 1);
-	if (n <= 0)
-		return -1;
-	dir[n] = '\0';
-	char *slash = strrchr(dir, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	return 0;
-}
-
 const struct backend_ops *backend_module(const struct backend *b, char *err, size_t errlen)
 {
 	char dir[PATH_MAX], sym[64];
 	const char *dirs[2] = {NULL, OMG_MODULE_DIR};
-	if (exe_dir(dir, sizeof(dir) - 16) == 0) {
+	if (self_dir(dir, sizeof(dir) - 16) == 0) {
 		strcat(dir, "/modules");
 		dirs[0] = dir;
 	}
