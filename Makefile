@@ -29,9 +29,12 @@ OPT += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDSAN := -fsanitize=$(SANITIZE)
 endif
 
-# The core (omg itself) links libc, LMDB, libinih and libcrypto (the audit log's
-# HMAC) only; each backend is a module loaded on demand, so a call answered from the
-# index store never loads libalpm or libapt-pkg.
+# Two programs and their modules (docs/architecture.md):
+# - omg, the client a user types (CLI and UI), links libc, libinih and ncurses only;
+# - omg-engine.so, the engine (index, store, server, transactions, audit), links LMDB,
+#   libinih and libcrypto, and is loaded only where the engine runs: omg daemon (and
+#   omgd, the same program), --no-daemon and omg audit;
+# - omg-alpm.so and omg-apt.so, the backends, loaded by the engine on demand.
 pc = $(shell pkg-config $(1) $(2) 2>/dev/null)
 CPPFLAGS += -Isrc -D_GNU_SOURCE -DOMG_MODULE_DIR='"$(MODULE_DIR)"' \
 	-DOMG_THEME_DIR='"$(THEME_DIR)"' -MMD -MP
@@ -39,6 +42,7 @@ CFLAGS += -std=c11 -fPIC -fvisibility=hidden $(OPT) $(WARN)
 CXXFLAGS += -std=c++17 -fPIC -fvisibility=hidden $(OPT) $(CXXWARN)
 ALL_CFLAGS = $(call pc,--cflags,libalpm apt-pkg lmdb inih libcrypto ncursesw)
 CORE_LIBS = $(call pc,--libs,lmdb inih libcrypto) -pthread
+CLIENT_LIBS = $(call pc,--libs,inih)
 # The UI's terminal module (src/tui/term.c) is the only user of ncurses.
 TUI_LIBS = $(call pc,--libs,ncursesw)
 MODLDFLAGS = -shared $(LDSAN) -Wl,--no-undefined -Wl,-z,defs
@@ -52,19 +56,25 @@ msg = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
 UTIL_SRC := $(wildcard src/util/*.c)
-CORE_SRC := $(wildcard src/engine/*.c src/ipc/*.c) src/engine/backend/backend.c \
-	src/engine/backend/pacconf.c src/fast/snapshot.c \
-	src/tui/theme.c src/tui/model.c src/tui/line.c
-# The UI's curses side links into omg only; its model, lines and themes are in libomg.a
-# for the unit tests.
-CLI_SRC := $(wildcard src/cli/*.c) src/tui/term.c src/tui/tui.c src/tui/view.c
+# The layers (make check-layers): util <- ipc <- client <- {cli, tui} <- main;
+# ipc <- engine <- backend.
+BASE_SRC := $(wildcard src/ipc/*.c src/client/*.c)
+ENGINE_SRC := $(wildcard src/engine/*.c) src/engine/backend/backend.c \
+	src/engine/backend/pacconf.c src/fast/snapshot.c
+# The UI's model, lines and themes are in libomg.a for the unit tests; its curses
+# side and the CLI link into omg only.
+TUI_CORE_SRC := src/tui/theme.c src/tui/model.c src/tui/line.c
+CORE_SRC := $(BASE_SRC) $(ENGINE_SRC) $(TUI_CORE_SRC)
+CLI_SRC := src/main.c $(wildcard src/cli/*.c) src/tui/term.c src/tui/tui.c src/tui/view.c
 
+BASE_OBJ := $(UTIL_SRC:%.c=$(O)/%.o) $(BASE_SRC:%.c=$(O)/%.o)
+ENGINE_OBJ := $(ENGINE_SRC:%.c=$(O)/%.o)
 CORE_OBJ := $(UTIL_SRC:%.c=$(O)/%.o) $(CORE_SRC:%.c=$(O)/%.o)
-CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o) $(TUI_CORE_SRC:%.c=$(O)/%.o)
 ALPM_OBJ := $(O)/src/engine/backend/alpm.o $(O)/src/engine/backend/pacconf.o \
 	$(O)/src/util/buf.o $(O)/src/util/xalloc.o $(O)/src/util/fdio.o $(O)/src/util/xdg.o
 APT_OBJ := $(O)/src/engine/backend/apt.o
-MODULES := $(O)/modules/omg-alpm.so $(O)/modules/omg-apt.so
+MODULES := $(O)/modules/omg-engine.so $(O)/modules/omg-alpm.so $(O)/modules/omg-apt.so
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)
 
@@ -101,13 +111,26 @@ $(O)/omg-fast: $(FAST_OBJ)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(OPT) $(LDSAN) $(FAST_STATIC) -o $@ $(FAST_OBJ)
 
-$(O)/omg: $(CLI_OBJ) $(O)/libomg.a | $(BUILT_THEMES)
+$(O)/omg: $(CLI_OBJ) $(O)/libomg-base.a | $(BUILT_THEMES)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(OPT) $(LDSAN) -o $@ $(CLI_OBJ) $(O)/libomg.a $(CORE_LIBS) $(TUI_LIBS)
+	$(Q)$(CC) $(OPT) $(LDSAN) -Wl,--as-needed -o $@ $(CLI_OBJ) $(O)/libomg-base.a \
+		$(CLIENT_LIBS) $(TUI_LIBS)
 
+# util, ipc and client: what omg and the engine module share (each takes what it uses).
+$(O)/libomg-base.a: $(BASE_OBJ)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# Everything but the front ends' entry points: for the unit tests and tools.
 $(O)/libomg.a: $(CORE_OBJ)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
+
+# The engine module exports one symbol (omg_engine_embed, ipc/embed.h).
+$(O)/modules/omg-engine.so: $(ENGINE_OBJ) $(O)/libomg-base.a
+	$(call msg,LINK,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(OPT) $(MODLDFLAGS) -o $@ $(ENGINE_OBJ) $(O)/libomg-base.a $(CORE_LIBS) -ldl
 
 $(O)/modules/omg-alpm.so: $(ALPM_OBJ)
 	$(call msg,LINK,$@)
@@ -168,6 +191,12 @@ fuzz: $(FUZZ_BIN)
 			|| { tail -40 build/fuzz/$$n.log; exit 1; }; \
 	done
 
+# The include layers (docs/architecture.md), read from the compiler's dependency files
+# of the build in $(O); make test checks its builds.
+.PHONY: check-layers
+check-layers: $(O)/.deps-ok omg
+	$(Q)/usr/bin/python3 scripts/check-layers.py $(O)/src
+
 # The program on this machine's own packages.
 run: $(O)/.deps-ok omg
 	./omg
@@ -179,6 +208,7 @@ test check: $(O)/.deps-ok
 	$(Q)$(MAKE) --no-print-directory WERROR=1 O=build/test omg unit tools
 	$(Q)$(MAKE) --no-print-directory WERROR=1 O=build/asan SANITIZE=address,undefined unit \
 		build/asan/omg build/asan/omg-fast tools
+	$(Q)/usr/bin/python3 scripts/check-layers.py build/test/src build/asan/src
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=15
 	$(Q)tests/run.sh
 
@@ -222,13 +252,14 @@ $(O)/packaging/systemd/%: packaging/systemd/%.in FORCE
 
 units: $(UNITS)
 
-# The binary (omgd is the same program), its modules, units, man pages and the
+# The binary (omgd is the same program), its modules (the engine's and the backends'), units, man pages and the
 # completion scripts omg prints. Each directory is a variable: BINDIR, MODULE_DIR,
 # MANDIR, SYSTEMD_DIR, SYSTEMD_USER_DIR, BASH_/ZSH_/FISH_COMPLETION_DIR.
 install: omg install-systemd install-man
 	install -Dm755 $(O)/omg $(DESTDIR)$(BINDIR)/omg
 	install -Dm755 $(O)/omg-fast $(DESTDIR)$(BINDIR)/omg-fast
 	ln -sfn omg $(DESTDIR)$(BINDIR)/omgd
+	install -Dm644 $(O)/modules/omg-engine.so $(DESTDIR)$(MODULE_DIR)/omg-engine.so
 	install -Dm644 $(O)/modules/omg-alpm.so $(DESTDIR)$(MODULE_DIR)/omg-alpm.so
 	install -Dm644 $(O)/modules/omg-apt.so $(DESTDIR)$(MODULE_DIR)/omg-apt.so
 	install -d $(DESTDIR)$(THEME_DIR)

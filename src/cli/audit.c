@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* omg audit log|verify: the engine's audit log, read and checked from its files. */
+/* omg audit log|verify: the engine's audit log, read and checked from its files (through the engine module). */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "engine/audit.h"
 #include "util/json.h"
 
 /* The state audit_read's callback writes through. */
@@ -32,8 +32,8 @@ static void put_text(struct buf *b, const char *s)
 static int print_entry(void *ctx, const struct audit_entry *e)
 {
 	struct log_out *lo = ctx;
-	struct buf *b = &lo->c->out;
-	if (lo->c->json) {
+	struct buf *b = &lo->c->out.b;
+	if (lo->c->out.json) {
 		buf_puts(b, lo->n ? ",\n{" : "\n{");
 		json_kv_int(b, "seq", (int64_t)e->seq, 1);
 		json_kv_int(b, "time", e->time, 0);
@@ -44,11 +44,11 @@ static int print_entry(void *ctx, const struct audit_entry *e)
 		buf_putc(b, '}');
 	} else {
 		char when[64];
-		out_time(when, sizeof(when), e->time);
+		render_time(when, sizeof(when), e->time);
 		buf_printf(b, "%s#%" PRIu64 "%s  %s  uid %u  pid %d  %s%s%s  ",
-			   out_col(lo->c, COL_LABEL), e->seq, out_col(lo->c, COL_RESET), when,
-			   (unsigned)e->uid, (int)e->pid, out_col(lo->c, COL_NAME), e->event,
-			   out_col(lo->c, COL_RESET));
+			   render_col(&lo->c->out, COL_LABEL), e->seq, render_col(&lo->c->out, COL_RESET), when,
+			   (unsigned)e->uid, (int)e->pid, render_col(&lo->c->out, COL_NAME), e->event,
+			   render_col(&lo->c->out, COL_RESET));
 		put_text(b, e->detail);
 		buf_putc(b, '\n');
 	}
@@ -72,20 +72,20 @@ static int cannot_read(const char *dir, const char *why, int err)
 }
 
 /* omg audit log: every entry, oldest first. */
-static int audit_log(struct cli *c, const char *dir)
+static int audit_log(struct cli *c, const struct embed_api *api, const char *dir)
 {
 	struct log_out lo = {c, 0};
 	char err[512];
-	if (c->json)
-		buf_putc(&c->out, '[');
-	int skipped = audit_read(dir, print_entry, &lo, err, sizeof(err));
+	if (c->out.json)
+		buf_putc(&c->out.b, '[');
+	int skipped = api->audit_read(dir, print_entry, &lo, err, sizeof(err));
 	if (skipped < 0) {
 		int e = errno;
-		buf_reset(&c->out);
+		buf_reset(&c->out.b);
 		return cannot_read(dir, err, e);
 	}
-	if (c->json)
-		buf_puts(&c->out, lo.n ? "\n]\n" : "]\n");
+	if (c->out.json)
+		buf_puts(&c->out.b, lo.n ? "\n]\n" : "]\n");
 	if (skipped) {
 		fprintf(stderr, "omg: %d line%s of the audit log %s not entries (see omg audit "
 				"verify)\n",
@@ -96,14 +96,14 @@ static int audit_log(struct cli *c, const char *dir)
 }
 
 /* omg audit verify: the chain, every MAC, and the head. */
-static int audit_check(struct cli *c, const char *dir)
+static int audit_check(struct cli *c, const struct embed_api *api, const char *dir)
 {
 	struct audit_report rep;
-	int rc = audit_verify(dir, &rep);
+	int rc = api->audit_verify(dir, &rep);
 	if (rc < 0)
 		return cannot_read(dir, rep.why, errno);
-	if (c->json) {
-		struct buf *b = &c->out;
+	if (c->out.json) {
+		struct buf *b = &c->out.b;
 		buf_putc(b, '{');
 		json_kv_bool(b, "intact", rc == 0, 1);
 		json_kv_int(b, "entries", (int64_t)rep.entries, 0);
@@ -111,7 +111,7 @@ static int audit_check(struct cli *c, const char *dir)
 		json_kv_str(b, "why", rep.why, 0);
 		buf_puts(b, "}\n");
 	} else if (rc == 0) {
-		buf_printf(&c->out, "audit log intact: %" PRIu64 " entries, head %" PRIu64 "\n",
+		buf_printf(&c->out.b, "audit log intact: %" PRIu64 " entries, head %" PRIu64 "\n",
 			   rep.entries, rep.head);
 	}
 	if (rc == 0)
@@ -127,7 +127,7 @@ int cmd_audit(struct cli *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	struct replies r;
-	int rc = cli_ask_status(c, &r);
+	int rc = session_ask_status(&c->s, &r);
 	if (rc) {
 		replies_free(&r);
 		return rc;
@@ -138,7 +138,13 @@ int cmd_audit(struct cli *c, int argc, char **argv)
 		replies_free(&r);
 		return EXIT_DB;
 	}
-	rc = strcmp(argv[0], "log") == 0 ? audit_log(c, dir) : audit_check(c, dir);
+	char err[PATH_MAX + 512];
+	const struct embed_api *api = session_engine_module(&c->s, err, sizeof(err));
+	if (!api) {
+		fprintf(stderr, "omg: %s\n", err);
+		rc = EXIT_MODULE;
+	} else
+		rc = strcmp(argv[0], "log") == 0 ? audit_log(c, api, dir) : audit_check(c, api, dir);
 	replies_free(&r);
 	return rc;
 }

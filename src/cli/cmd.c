@@ -9,12 +9,12 @@
 /* Prints packages as the chosen format: a JSON array, names, or the table. */
 static void print_pkgs(struct cli *c, const struct replies *r)
 {
-	if (c->json)
-		out_pkg_json_array(c, r->pkgs, r->n);
+	if (c->out.json)
+		render_pkg_json_array(&c->out, r->pkgs, r->n);
 	else if (c->quiet)
-		out_pkg_names(c, r->pkgs, r->n);
+		render_pkg_names(&c->out, r->pkgs, r->n);
 	else
-		out_pkg_table(c, r->pkgs, r->n);
+		render_pkg_table(&c->out, r->pkgs, r->n);
 }
 
 int cmd_search(struct cli *c, int argc, char **argv)
@@ -31,7 +31,7 @@ int cmd_search(struct cli *c, int argc, char **argv)
 	req.u.search.limit = (uint32_t)c->limit;
 	req.u.search.terms = (struct strlist){(const char *const *)argv, (uint32_t)argc};
 	struct replies r;
-	int rc = cli_ask(c, &req, &r);
+	int rc = session_ask(&c->s, &req, &r);
 	if (rc == 0) {
 		print_pkgs(c, &r);
 		rc = r.n ? EXIT_OK : EXIT_NOMATCH;
@@ -51,7 +51,7 @@ int cmd_info(struct cli *c, int argc, char **argv)
 	req.h.type = MSG_INFO;
 	req.u.info.names = (struct strlist){(const char *const *)argv, (uint32_t)argc};
 	struct replies r;
-	int rc = cli_ask(c, &req, &r);
+	int rc = session_ask(&c->s, &req, &r);
 	if (rc) {
 		replies_free(&r);
 		return rc;
@@ -65,20 +65,20 @@ int cmd_info(struct cli *c, int argc, char **argv)
 			fprintf(stderr, "omg: package '%s' was not found\n", r.missing.v[i]);
 		rc = EXIT_UNKNOWN;
 	}
-	if (c->json)
-		buf_putc(&c->out, '[');
+	if (c->out.json)
+		buf_putc(&c->out.b, '[');
 	for (size_t i = 0; i < r.n; i++) {
-		if (c->json) {
-			buf_puts(&c->out, i ? ",\n" : "\n");
-			out_info_json(c, &r.pkgs[i]);
+		if (c->out.json) {
+			buf_puts(&c->out.b, i ? ",\n" : "\n");
+			render_info_json(&c->out, &r.pkgs[i]);
 		} else {
 			if (i)
-				buf_putc(&c->out, '\n');
-			out_info_text(c, &r.pkgs[i]);
+				buf_putc(&c->out.b, '\n');
+			render_info_text(&c->out, &r.pkgs[i]);
 		}
 	}
-	if (c->json)
-		buf_puts(&c->out, r.n ? "\n]\n" : "]\n");
+	if (c->out.json)
+		buf_puts(&c->out.b, r.n ? "\n]\n" : "]\n");
 	replies_free(&r);
 	return rc;
 }
@@ -96,7 +96,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 	req.u.list.kind = (uint32_t)c->list_kind;
 	req.u.list.limit = (uint32_t)c->limit;
 	struct replies r;
-	int rc = cli_ask(c, &req, &r);
+	int rc = session_ask(&c->s, &req, &r);
 	if (rc == 0)
 		print_pkgs(c, &r);
 	replies_free(&r);
@@ -111,14 +111,14 @@ int cmd_status(struct cli *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	struct replies r;
-	int rc = cli_ask_status(c, &r);
+	int rc = session_ask_status(&c->s, &r);
 	if (rc) {
 		replies_free(&r);
 		return rc;
 	}
 	const struct msg_status_reply *s = &r.status;
-	if (c->json) {
-		struct buf *b = &c->out;
+	if (c->out.json) {
+		struct buf *b = &c->out.b;
 		buf_putc(b, '{');
 		json_kv_str(b, "backend", s->backend, 1);
 		json_kv_str(b, "root", s->root, 0);
@@ -142,35 +142,35 @@ int cmd_status(struct cli *c, int argc, char **argv)
 		json_kv_str(b, "snapshot", s->snapshot, 0);
 		buf_puts(b, "}\n");
 	} else {
-		buf_printf(&c->out,
+		buf_printf(&c->out.b,
 			   "%s%s%s on %s: %llu packages available, %llu installed (%llu explicit, "
 			   "%llu foreign)\n"
 			   "%llu upgradable%s, %llu held back, %llu orphans\n",
-			   out_col(c, COL_LABEL), s->backend, out_col(c, COL_RESET), s->root,
+			   render_col(&c->out, COL_LABEL), s->backend, render_col(&c->out, COL_RESET), s->root,
 			   (unsigned long long)s->packages, (unsigned long long)s->installed,
 			   (unsigned long long)s->explicit_, (unsigned long long)s->foreign,
 			   (unsigned long long)s->upgradable,
 			   s->upgradable ? " (omg list --upgradable)" : "",
 			   (unsigned long long)s->held, (unsigned long long)s->orphans);
 		if (s->security_known)
-			buf_printf(&c->out, "%llu security upgrades\n",
+			buf_printf(&c->out.b, "%llu security upgrades\n",
 				   (unsigned long long)s->security);
 		char when[64];
-		out_time(when, sizeof(when), (int64_t)s->last_sync);
-		buf_printf(&c->out, "databases last synced: %s\n", s->last_sync ? when : "unknown");
+		render_time(when, sizeof(when), (int64_t)s->last_sync);
+		buf_printf(&c->out.b, "databases last synced: %s\n", s->last_sync ? when : "unknown");
 		if (s->checked) {
-			out_time(when, sizeof(when), (int64_t)s->checked);
-			buf_printf(&c->out, "updates looked for: %s (a private copy of the sync "
+			render_time(when, sizeof(when), (int64_t)s->checked);
+			buf_printf(&c->out.b, "updates looked for: %s (a private copy of the sync "
 					    "databases; the system's are untouched)\n", when);
 		}
 		if (s->check_error[0])
-			buf_printf(&c->out, "%swarning:%s looking for updates failed: %s\n",
-				   out_col(c, COL_HELD), out_col(c, COL_RESET), s->check_error);
+			buf_printf(&c->out.b, "%swarning:%s looking for updates failed: %s\n",
+				   render_col(&c->out, COL_HELD), render_col(&c->out, COL_RESET), s->check_error);
 		if (s->reboot_required)
-			buf_printf(&c->out, "%sa reboot is required%s\n", out_col(c, COL_HELD),
-				   out_col(c, COL_RESET));
+			buf_printf(&c->out.b, "%sa reboot is required%s\n", render_col(&c->out, COL_HELD),
+				   render_col(&c->out, COL_RESET));
 		if (s->transaction[0])
-			buf_printf(&c->out, "running: %s (omg attach follows it)\n", s->transaction);
+			buf_printf(&c->out.b, "running: %s (omg attach follows it)\n", s->transaction);
 	}
 	replies_free(&r);
 	return EXIT_OK;

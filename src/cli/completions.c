@@ -500,7 +500,7 @@ static const char *const fish_script[] = {
 	NULL,
 };
 
-/* Appends the script for the shell named by the one argument to c->out. */
+/* Appends the script for the shell named by the one argument to c->out.b. */
 int cmd_completions(struct cli *c, int argc, char **argv)
 {
 	static const struct {
@@ -511,7 +511,7 @@ int cmd_completions(struct cli *c, int argc, char **argv)
 		for (size_t i = 0; i < sizeof(scripts) / sizeof(scripts[0]); i++) {
 			if (strcmp(argv[0], scripts[i].shell) == 0) {
 				for (const char *const *l = scripts[i].lines; *l; l++)
-					buf_puts(&c->out, *l);
+					buf_puts(&c->out.b, *l);
 				return EXIT_OK;
 			}
 		}

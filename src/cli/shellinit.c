@@ -38,10 +38,10 @@ static void fast_command(const struct cli *c, struct buf *b)
 			fast = path;
 	}
 	put_quoted(b, fast);
-	if (c->root) {
+	if (c->s.root) {
 		char real[PATH_MAX];
 		buf_puts(b, " --root ");
-		put_quoted(b, realpath(c->root, real) ? real : c->root);
+		put_quoted(b, realpath(c->s.root, real) ? real : c->s.root);
 	}
 }
 
@@ -67,14 +67,14 @@ int cmd_shell_init(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "omg: shell-init takes one of bash, zsh, fish\n");
 		return EXIT_USAGE;
 	}
-	if (c->root && strchr(c->root, '\\')) {
+	if (c->s.root && strchr(c->s.root, '\\')) {
 		fprintf(stderr, "omg: shell-init: a root path with a backslash is not supported\n");
 		return EXIT_USAGE;
 	}
 	struct buf cmd = {0};
 	fast_command(c, &cmd);
 	buf_putc(&cmd, '\0');
-	struct buf *b = &c->out;
+	struct buf *b = &c->out.b;
 	if (strcmp(argv[0], "bash") == 0) {
 		buf_puts(b,
 			   "# omg: pending updates in the prompt. In ~/.bashrc:\n"

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "engine/txn.h"
 #include "ipc/codec.h"
 #include "util/clock.h"
 #include "util/fmt.h"
@@ -95,14 +94,14 @@ static void progress_event(struct cli *c, struct progress *p, const struct msg_e
 		int done = ev->percent >= 100;
 		if (ev->kind == TEV_DOWNLOAD) {
 			buf_printf(&b, "%s ", ev->name);
-			out_size(&b, (int64_t)ev->done);
+			render_size(&b, (int64_t)ev->done);
 			if (ev->total) {
 				buf_puts(&b, " / ");
-				out_size(&b, (int64_t)ev->total);
+				render_size(&b, (int64_t)ev->total);
 			}
 			if (e->rate) {
 				buf_puts(&b, "  ");
-				out_size(&b, (int64_t)e->rate);
+				render_size(&b, (int64_t)e->rate);
 				buf_puts(&b, "/s");
 			}
 			if (ev->text[0])
@@ -113,7 +112,7 @@ static void progress_event(struct cli *c, struct progress *p, const struct msg_e
 			buf_printf(&b, "%s %s", ev->text, ev->name);
 		}
 		if (p->tty) {
-			size_t w = c->width ? c->width : 80;
+			size_t w = c->out.width ? c->out.width : 80;
 			struct buf line = {0};
 			buf_printf(&line, "%s", b.p);
 			int bw = w > 60 ? 20 : 10;
@@ -187,7 +186,7 @@ static void answer(struct cli *c, uint32_t q, uint32_t a)
 	m.h.type = MSG_ANSWER;
 	m.u.answer.question = q;
 	m.u.answer.answer = a;
-	if (client_send(c->client, &m, err, sizeof(err)) != 0)
+	if (client_send(c->s.client, &m, err, sizeof(err)) != 0)
 		fprintf(stderr, "omg: %s\n", err);
 }
 
@@ -227,16 +226,16 @@ static void print_plan_text(struct cli *c, const struct msg_plan_reply *p)
 		const struct trans_item *it = &p->items[i];
 		struct buf v = {0};
 		versions(&v, it);
-		printf("  %-9s %s%-*s%s  %s%-*s%s  %-10s", txn_action_name(it->action), out_col(c, COL_NAME),
-		       (int)wn, it->name, out_col(c, COL_RESET),
-		       out_col(c, it->action == ACT_REMOVE ? COL_VERSION : COL_NEWVERSION), (int)wv,
-		       v.p ? v.p : "", out_col(c, COL_RESET), it->repo);
+		printf("  %-9s %s%-*s%s  %s%-*s%s  %-10s", trans_action_name(it->action), render_col(&c->out, COL_NAME),
+		       (int)wn, it->name, render_col(&c->out, COL_RESET),
+		       render_col(&c->out, it->action == ACT_REMOVE ? COL_VERSION : COL_NEWVERSION), (int)wv,
+		       v.p ? v.p : "", render_col(&c->out, COL_RESET), it->repo);
 		if (it->action != ACT_REFRESH && it->action != ACT_REMOVE &&
 		    it->reason == PKG_REASON_DEPEND && !it->old_version[0])
 			printf(" (dependency)");
 		if (it->download > 0) {
 			struct buf s = {0};
-			out_size(&s, it->download);
+			render_size(&s, it->download);
 			printf(" %s", s.p);
 			buf_free(&s);
 		}
@@ -257,7 +256,7 @@ static void print_plan_text(struct cli *c, const struct msg_plan_reply *p)
 	const char *sep = " ";
 	for (uint32_t a = ACT_INSTALL; a <= ACT_REMOVE; a++) {
 		if (counts[a]) {
-			printf("%s%u to %s", sep, counts[a], txn_action_name(a));
+			printf("%s%u to %s", sep, counts[a], trans_action_name(a));
 			sep = ", ";
 		}
 	}
@@ -275,7 +274,7 @@ static void json_items(struct buf *b, const char *key, const struct trans_item *
 	for (uint32_t i = 0; i < n; i++) {
 		buf_puts(b, i ? "," : "");
 		buf_putc(b, '{');
-		json_kv_str(b, "action", txn_action_name(v[i].action), 1);
+		json_kv_str(b, "action", trans_action_name(v[i].action), 1);
 		json_kv_str(b, "name", v[i].name, 0);
 		json_kv_str_or_null(b, "old_version", v[i].old_version[0] ? v[i].old_version : NULL, 0);
 		json_kv_str_or_null(b, "new_version", v[i].new_version[0] ? v[i].new_version : NULL, 0);
@@ -291,7 +290,7 @@ static void json_items(struct buf *b, const char *key, const struct trans_item *
 static void json_plan(struct buf *b, const struct msg_plan_reply *p)
 {
 	buf_putc(b, '{');
-	json_kv_str(b, "kind", txn_kind_name(p->kind), 1);
+	json_kv_str(b, "kind", trans_kind_name(p->kind), 1);
 	json_items(b, "items", p->items, p->count);
 	json_kv_int(b, "download", p->download, 0);
 	json_kv_int(b, "size_change", p->size_change, 0);
@@ -314,7 +313,7 @@ static void json_result(struct buf *b, const struct msg_trans_result *r, int ite
 {
 	buf_putc(b, '{');
 	json_kv_int(b, "id", (int64_t)r->history, 1);
-	json_kv_str(b, "kind", txn_kind_name(r->kind), 0);
+	json_kv_str(b, "kind", trans_kind_name(r->kind), 0);
 	json_kv_str(b, "result", status_name(r->status), 0);
 	json_kv_str_or_null(b, "message", r->message[0] ? r->message : NULL, 0);
 	json_kv_int(b, "uid", r->uid, 0);
@@ -331,10 +330,10 @@ static void json_result(struct buf *b, const struct msg_trans_result *r, int ite
 /* Prints how a transaction ended; returns the exit status. */
 static int print_result(struct cli *c, const struct msg_trans_result *r)
 {
-	for (uint32_t i = 0; i < r->notes.n && !c->json; i++)
+	for (uint32_t i = 0; i < r->notes.n && !c->out.json; i++)
 		printf("decided: %s\n", r->notes.v[i]);
 	if (r->status == 0) {
-		if (c->json)
+		if (c->out.json)
 			return EXIT_OK;
 		if (r->kind == TRANS_SYNC)
 			printf("Databases refreshed (history %llu).\n", (unsigned long long)r->history);
@@ -344,12 +343,12 @@ static int print_result(struct cli *c, const struct msg_trans_result *r)
 		return EXIT_OK;
 	}
 	if (r->history)
-		fprintf(stderr, "omg: %s %s: %s (history %llu)\n", txn_kind_name(r->kind),
+		fprintf(stderr, "omg: %s %s: %s (history %llu)\n", trans_kind_name(r->kind),
 			status_name(r->status), r->message, (unsigned long long)r->history);
 	else
-		fprintf(stderr, "omg: %s %s: %s\n", txn_kind_name(r->kind), status_name(r->status),
+		fprintf(stderr, "omg: %s %s: %s\n", trans_kind_name(r->kind), status_name(r->status),
 			r->message);
-	return cli_exit_for(r->status);
+	return exit_for_error(r->status);
 }
 
 /* Asks "Proceed? [Y/n]" on the terminal. 1 yes, 0 no. */
@@ -370,7 +369,7 @@ static int wait_reply(struct cli *c, struct progress *p, uint32_t id, struct msg
 {
 	char err[512];
 	for (;;) {
-		if (client_recv(c->client, m, arena, WAIT_MS, err, sizeof(err)) != 0) {
+		if (client_recv(c->s.client, m, arena, WAIT_MS, err, sizeof(err)) != 0) {
 			progress_clear(p);
 			fprintf(stderr, "omg: lost the engine: %s\n", err);
 			return EXIT_TRANS;
@@ -389,18 +388,18 @@ static int wait_reply(struct cli *c, struct progress *p, uint32_t id, struct msg
 /* Connects to the engine (never in process: the transaction runs there). */
 static int connect_engine(struct cli *c)
 {
-	if (c->no_daemon) {
+	if (c->s.no_daemon) {
 		fprintf(stderr, "omg: transactions run in the engine; drop --no-daemon "
 				"(OMG_NO_DAEMON) to use one\n");
 		return EXIT_USAGE;
 	}
-	if (c->client)
+	if (c->s.client)
 		return 0;
 	char path[4096];
 	double t0 = clock_ms();
-	int rc = cli_connect(c, 1, path, sizeof(path));
-	c->connect_ms = clock_ms() - t0;
-	return rc == 1 ? EXIT_ROOT : rc;
+	int rc = session_connect(&c->s, 1, path, sizeof(path));
+	c->s.connect_ms = clock_ms() - t0;
+	return rc;
 }
 
 /* Plans, shows, confirms and commits one transaction. */
@@ -411,7 +410,7 @@ static int run(struct cli *c, uint32_t kind, uint32_t flags, int argc, char **ar
 		return rc;
 	struct progress p = {.tty = isatty(STDERR_FILENO)};
 	struct buf cmdline = {0};
-	buf_printf(&cmdline, "omg %s", txn_kind_name(kind));
+	buf_printf(&cmdline, "omg %s", trans_kind_name(kind));
 	if (flags & TRANS_RECURSIVE)
 		buf_puts(&cmdline, " --recursive");
 	for (int i = 0; i < argc; i++)
@@ -429,7 +428,7 @@ static int run(struct cli *c, uint32_t kind, uint32_t flags, int argc, char **ar
 	req.u.plan.flags = flags;
 	req.u.plan.targets = (struct strlist){(const char *const *)argv, (uint32_t)argc};
 	req.u.plan.command = cmdline.p;
-	if (client_send(c->client, &req, err, sizeof(err)) != 0) {
+	if (client_send(c->s.client, &req, err, sizeof(err)) != 0) {
 		fprintf(stderr, "omg: %s\n", err);
 		rc = EXIT_DB;
 		goto out;
@@ -437,8 +436,8 @@ static int run(struct cli *c, uint32_t kind, uint32_t flags, int argc, char **ar
 	if ((rc = wait_reply(c, &p, req.h.id, &m, arena)) != 0)
 		goto out;
 	if (m.h.type == MSG_ERROR) {
-		fprintf(stderr, "omg: %s: %s\n", txn_kind_name(kind), m.u.error.message);
-		rc = cli_exit_for(m.u.error.code);
+		fprintf(stderr, "omg: %s: %s\n", trans_kind_name(kind), m.u.error.message);
+		rc = exit_for_error(m.u.error.code);
 		goto out;
 	}
 	if (m.h.type != MSG_PLAN_REPLY) {
@@ -448,7 +447,7 @@ static int run(struct cli *c, uint32_t kind, uint32_t flags, int argc, char **ar
 	}
 	struct msg_plan_reply plan = m.u.plan_reply;
 	struct buf json = {0};
-	if (c->json) {
+	if (c->out.json) {
 		buf_puts(&json, "{\"plan\":");
 		json_plan(&json, &plan);
 	} else if (!(kind == TRANS_SYNC && (c->yes || !c->dry_run))) {
@@ -477,10 +476,10 @@ static int run(struct cli *c, uint32_t kind, uint32_t flags, int argc, char **ar
 		memset(&cancel, 0, sizeof(cancel));
 		cancel.h.type = MSG_CANCEL;
 		cancel.u.commit.plan = plan.plan;
-		client_send(c->client, &cancel, err, sizeof(err));
-		if (c->json) {
+		client_send(c->s.client, &cancel, err, sizeof(err));
+		if (c->out.json) {
 			buf_puts(&json, ",\"result\":null}\n");
-			buf_append(&c->out, json.p, json.len);
+			buf_append(&c->out.b, json.p, json.len);
 		} else if (go == 0 && c->dry_run && plan.count) {
 			printf("Dry run: nothing was changed.\n");
 		}
@@ -491,7 +490,7 @@ static int run(struct cli *c, uint32_t kind, uint32_t flags, int argc, char **ar
 	memset(&commit, 0, sizeof(commit));
 	commit.h.type = MSG_COMMIT;
 	commit.u.commit.plan = plan.plan;
-	if (client_send(c->client, &commit, err, sizeof(err)) != 0) {
+	if (client_send(c->s.client, &commit, err, sizeof(err)) != 0) {
 		fprintf(stderr, "omg: %s\n", err);
 		rc = EXIT_DB;
 		buf_free(&json);
@@ -503,15 +502,15 @@ static int run(struct cli *c, uint32_t kind, uint32_t flags, int argc, char **ar
 		goto out;
 	}
 	if (m.h.type == MSG_ERROR) {
-		fprintf(stderr, "omg: %s: %s\n", txn_kind_name(kind), m.u.error.message);
-		rc = cli_exit_for(m.u.error.code);
+		fprintf(stderr, "omg: %s: %s\n", trans_kind_name(kind), m.u.error.message);
+		rc = exit_for_error(m.u.error.code);
 	} else if (m.h.type == MSG_TRANS_RESULT) {
 		rc = print_result(c, &m.u.result);
-		if (c->json) {
+		if (c->out.json) {
 			buf_puts(&json, ",\"result\":");
 			json_result(&json, &m.u.result, 1);
 			buf_puts(&json, "}\n");
-			buf_append(&c->out, json.p, json.len);
+			buf_append(&c->out.b, json.p, json.len);
 		}
 	} else {
 		fprintf(stderr, "omg: unexpected %s from the engine\n", codec_type_name(m.h.type));
@@ -567,9 +566,9 @@ int cmd_upgrade(struct cli *c, int argc, char **argv)
 		int rc = run(c, TRANS_SYNC, 0, 0, NULL);
 		if (rc)
 			return rc;
-		if (c->json)
-			c->out.len = 0; /* one JSON document: the upgrade's */
-	} else if (!c->no_sync && !c->json) {
+		if (c->out.json)
+			c->out.b.len = 0; /* one JSON document: the upgrade's */
+	} else if (!c->no_sync && !c->out.json) {
 		fprintf(stderr, "omg: dry run: planned from the databases as they are "
 				"(omg sync refreshes them)\n");
 	}
@@ -595,20 +594,20 @@ int cmd_attach(struct cli *c, int argc, char **argv)
 	struct sigaction sa = {.sa_handler = on_sigint};
 	sigaction(SIGINT, &sa, NULL);
 	stage = STAGE_ATTACHED;
-	if (client_send(c->client, &req, err, sizeof(err)) != 0) {
+	if (client_send(c->s.client, &req, err, sizeof(err)) != 0) {
 		fprintf(stderr, "omg: %s\n", err);
 		rc = EXIT_DB;
 	} else if ((rc = wait_reply(c, &p, req.h.id, &m, arena)) == 0) {
 		if (m.h.type == MSG_ERROR) {
 			fprintf(stderr, "omg: %s\n", m.u.error.message);
-			rc = m.u.error.code == ERR_STATE ? EXIT_NOMATCH : cli_exit_for(m.u.error.code);
+			rc = m.u.error.code == ERR_STATE ? EXIT_NOMATCH : exit_for_error(m.u.error.code);
 		} else if (m.h.type == MSG_TRANS_RESULT) {
-			if (!c->json)
+			if (!c->out.json)
 				printf("%s: %s\n", m.u.result.command, status_name(m.u.result.status));
 			rc = print_result(c, &m.u.result);
-			if (c->json) {
-				json_result(&c->out, &m.u.result, 1);
-				buf_putc(&c->out, '\n');
+			if (c->out.json) {
+				json_result(&c->out.b, &m.u.result, 1);
+				buf_putc(&c->out.b, '\n');
 			}
 		}
 	}
@@ -643,7 +642,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
 	struct msg m;
 	char err[512];
 	struct progress p = {0};
-	if (client_send(c->client, &req, err, sizeof(err)) != 0) {
+	if (client_send(c->s.client, &req, err, sizeof(err)) != 0) {
 		fprintf(stderr, "omg: %s\n", err);
 		strpool_free(arena);
 		return EXIT_DB;
@@ -655,15 +654,15 @@ int cmd_history(struct cli *c, int argc, char **argv)
 	if (m.h.type == MSG_ERROR) {
 		fprintf(stderr, "omg: %s\n", m.u.error.message);
 		strpool_free(arena);
-		return m.u.error.code == ERR_USAGE ? EXIT_UNKNOWN : cli_exit_for(m.u.error.code);
+		return m.u.error.code == ERR_USAGE ? EXIT_UNKNOWN : exit_for_error(m.u.error.code);
 	}
 	const struct msg_history_reply *h = &m.u.history_reply;
-	struct buf *b = &c->out;
+	struct buf *b = &c->out.b;
 	char t[64];
-	if (c->json && id) {
+	if (c->out.json && id) {
 		json_result(b, &h->entries[0], 1);
 		buf_putc(b, '\n');
-	} else if (c->json) {
+	} else if (c->out.json) {
 		buf_putc(b, '[');
 		for (uint32_t i = 0; i < h->count; i++) {
 			buf_puts(b, i ? ",\n" : "\n");
@@ -672,11 +671,11 @@ int cmd_history(struct cli *c, int argc, char **argv)
 		buf_puts(b, h->count ? "\n]\n" : "]\n");
 	} else if (id) {
 		const struct msg_trans_result *r = &h->entries[0];
-		out_time(t, sizeof(t), (int64_t)r->started);
+		render_time(t, sizeof(t), (int64_t)r->started);
 		buf_printf(b, "Transaction %llu: %s\nStarted:  %s\n", (unsigned long long)r->history,
 			   r->command, t);
 		if (r->ended) {
-			out_time(t, sizeof(t), (int64_t)r->ended);
+			render_time(t, sizeof(t), (int64_t)r->ended);
 			buf_printf(b, "Ended:    %s\n", t);
 		}
 		buf_printf(b, "User:     uid %u\nResult:   %s%s%s\n", r->uid, status_name(r->status),
@@ -685,7 +684,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
 			const struct trans_item *it = &r->items[i];
 			struct buf v = {0};
 			versions(&v, it);
-			buf_printf(b, "  %-9s %s %s\n", txn_action_name(it->action), it->name, v.p ? v.p : "");
+			buf_printf(b, "  %-9s %s %s\n", trans_action_name(it->action), it->name, v.p ? v.p : "");
 			buf_free(&v);
 		}
 		for (uint32_t i = 0; i < r->notes.n; i++)
@@ -696,7 +695,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
 				   "CHANGES", "COMMAND");
 		for (uint32_t i = 0; i < h->count; i++) {
 			const struct msg_trans_result *r = &h->entries[i];
-			out_time(t, sizeof(t), (int64_t)r->started);
+			render_time(t, sizeof(t), (int64_t)r->started);
 			buf_printf(b, "%-5llu %-19s %-6u %-11s %-7u %s\n", (unsigned long long)r->history, t,
 				   r->uid, status_name(r->status), r->changes, r->command);
 		}

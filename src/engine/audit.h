@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ipc/embed.h"
+
 /*
  * A log lives in one directory (mode 0700, owned by the engine's user) with
  * three files: key (32 random bytes, 0600), log (one entry per line) and head
@@ -20,25 +22,8 @@
 
 struct audit;
 
-/* One entry as read back from a log. */
-struct audit_entry {
-	uint64_t seq;       /* 1, 2, ... */
-	int64_t time;       /* Unix seconds */
-	uint32_t uid;       /* who asked */
-	int32_t pid;        /* their process, or -1 when not known */
-	const char *event;  /* [a-z-]+; borrowed until the callback returns */
-	const char *detail; /* unescaped UTF-8 text; borrowed until the callback returns */
-	char prev[65];      /* the previous entry's MAC, 64 lowercase hex digits */
-	char mac[65];       /* this entry's MAC, 64 lowercase hex digits */
-};
-
-/* What audit_verify found. */
-struct audit_report {
-	uint64_t entries; /* lines in the log */
-	uint64_t head;    /* the entry the head records (0 when it could not be read) */
-	uint64_t bad_seq; /* the first entry that is wrong or missing; 0 when intact */
-	char why[256];    /* "entry 5: its MAC does not match (edited)"; "" when intact */
-};
+/* struct audit_entry and struct audit_report are in ipc/embed.h: omg audit reads them
+ * through the engine module. */
 
 /* The directory of the log for one root: DATA_DIR/audit/HEX, HEX the 16 hex
  * digits of hash_fnv1a(key), key = "BACKEND:REALROOT" ("alpm:/"). Caller frees. */

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "engine/backend/backend.h"
-#include "engine/pkg.h"
+#include "ipc/pkg.h"
 #include "util/buf.h"
 
 struct index;

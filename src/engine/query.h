@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "engine/index.h"
+#include "ipc/protocol.h"
 
 /* How --regex combines several patterns, matching the native tool. */
 enum search_style {
@@ -40,15 +41,6 @@ void ids_free(struct ids *ids);
  * message in err for an invalid regex. */
 int query_search(const struct index *ix, const struct search_opts *o, struct ids *out,
 		 char *err, size_t errlen);
-
-enum list_kind {
-	LIST_ALL,
-	LIST_INSTALLED,
-	LIST_UPGRADABLE,
-	LIST_EXPLICIT,
-	LIST_ORPHANS,
-	LIST_FOREIGN,
-};
 
 /* The packages of one kind, in name order. */
 void query_list(const struct index *ix, enum list_kind kind, struct ids *out);

@@ -69,31 +69,6 @@ struct txn {
 	double last_ms;
 };
 
-const char *txn_kind_name(uint32_t kind)
-{
-	switch (kind) {
-	case TRANS_SYNC: return "sync";
-	case TRANS_INSTALL: return "install";
-	case TRANS_REMOVE: return "remove";
-	case TRANS_UPGRADE: return "upgrade";
-	case TRANS_APPLY: return "apply";
-	default: return "transaction";
-	}
-}
-
-const char *txn_action_name(uint32_t action)
-{
-	switch (action) {
-	case ACT_INSTALL: return "install";
-	case ACT_UPGRADE: return "upgrade";
-	case ACT_DOWNGRADE: return "downgrade";
-	case ACT_REINSTALL: return "reinstall";
-	case ACT_REMOVE: return "remove";
-	case ACT_REFRESH: return "refresh";
-	default: return "change";
-	}
-}
-
 /* Queues one encoded message for the loop and wakes it. */
 static void push(struct txn *t, enum txn_out_kind kind, const struct msg *m)
 {
@@ -439,7 +414,7 @@ static void commit(struct txn *t, const struct trans_cb *cb)
 		   rc == 0 ? "ok" : "failed: ", rc == 0 ? "" : err);
 	for (uint32_t i = 0; i < t->nitems && d.len < 1500; i++) {
 		const struct trans_item *it = &t->items[i];
-		buf_printf(&d, "%s%s %s%s%s", i ? ", " : "; ", txn_action_name(it->action), it->name,
+		buf_printf(&d, "%s%s %s%s%s", i ? ", " : "; ", trans_action_name(it->action), it->name,
 			   *it->new_version ? " " : "", it->new_version);
 	}
 	snprintf(detail, sizeof(detail), "%s", d.p);
@@ -560,6 +535,51 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/* Orders TRANS_APPLY targets by name, the action character aside (qsort). */
+static int cmp_apply_name(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x + 1, *(const char *const *)y + 1);
+}
+
+int txn_check_plan(const struct msg_plan *req, char *err, size_t errlen)
+{
+	const struct strlist *t = &req->targets;
+	if (req->kind < TRANS_SYNC || req->kind > TRANS_APPLY) {
+		snprintf(err, errlen, "unknown transaction kind %u", req->kind);
+		return -1;
+	}
+	if (req->kind != TRANS_APPLY)
+		return 0;
+	if (!t->n) {
+		snprintf(err, errlen, "apply: name at least one package");
+		return -1;
+	}
+	for (uint32_t i = 0; i < t->n; i++) {
+		const char *v = t->v[i];
+		if (v[0] != APPLY_INSTALL && v[0] != APPLY_REMOVE && v[0] != APPLY_PURGE &&
+		    v[0] != APPLY_KEEP) {
+			snprintf(err, errlen,
+				 "apply: '%s' needs an action: +install, -remove, _purge, =keep", v);
+			return -1;
+		}
+		if (!v[1]) {
+			snprintf(err, errlen, "apply: '%s' names no package", v);
+			return -1;
+		}
+	}
+	const char **sorted = xcalloc(t->n, sizeof(*sorted));
+	memcpy(sorted, t->v, t->n * sizeof(*sorted));
+	qsort(sorted, t->n, sizeof(*sorted), cmp_apply_name);
+	int rc = 0;
+	for (uint32_t i = 1; i < t->n && rc == 0; i++)
+		if (cmp_apply_name(&sorted[i - 1], &sorted[i]) == 0) {
+			snprintf(err, errlen, "apply: '%s' is named twice", sorted[i] + 1);
+			rc = -1;
+		}
+	free(sorted);
+	return rc;
+}
+
 struct txn *txn_start(const struct msg_plan *req, const struct txn_opts *o, char *err,
 		      size_t errlen)
 {
@@ -574,7 +594,7 @@ struct txn *txn_start(const struct msg_plan *req, const struct txn_opts *o, char
 	for (uint32_t i = 0; i < req->targets.n; i++)
 		t->targets[i] = xstrdup(req->targets.v[i]);
 	t->arena = strpool_new();
-	snprintf(t->describe, sizeof(t->describe), "%s", txn_kind_name(t->kind));
+	snprintf(t->describe, sizeof(t->describe), "%s", trans_kind_name(t->kind));
 	for (uint32_t i = 0; i < t->ntargets && strlen(t->describe) < 200; i++)
 		snprintf(t->describe + strlen(t->describe), sizeof(t->describe) - strlen(t->describe),
 			 " %s", t->targets[i]);

@@ -45,6 +45,11 @@ struct txn_out {
 	struct buf frame; /* caller frees with buf_free */
 };
 
+/* Checks a plan request before any backend sees it: a known kind, and for
+ * TRANS_APPLY the grammar of its targets (ipc/trans.h: at least one, each an
+ * action character and a name, no name twice). 0, or -1 with the reason in
+ * err (the client gets ERR_USAGE). The one place this rule lives. */
+int txn_check_plan(const struct msg_plan *req, char *err, size_t errlen);
 /* Starts planning req on a new thread (strings copied). NULL with a reason. */
 struct txn *txn_start(const struct msg_plan *req, const struct txn_opts *o, char *err,
 		      size_t errlen);
@@ -76,10 +81,5 @@ void txn_free(struct txn *t);
  * we took is never touched. 0 when there was nothing to do.
  */
 int txn_recover_lock(const char *marker, char *note, size_t notelen);
-
-/* "install", "remove", ... for an enum trans_kind; static strings. */
-const char *txn_kind_name(uint32_t kind);
-/* "install", "upgrade", ... for an enum trans_action; static strings. */
-const char *txn_action_name(uint32_t action);
 
 #endif

@@ -5,8 +5,8 @@
 
 #include <stdint.h>
 
-#include "engine/pkg.h"
-#include "engine/trans.h"
+#include "ipc/pkg.h"
+#include "ipc/trans.h"
 
 /*
  * Bump OMG_PROTO_VERSION whenever a message's layout or meaning changes:
@@ -36,6 +36,16 @@ struct msg_header {
 
 enum msg_flag {
 	MSG_FLAG_MORE = 1u << 0, /* more replies follow for this request id */
+};
+
+/* What MSG_LIST lists (its kind). */
+enum list_kind {
+	LIST_ALL = 0,
+	LIST_INSTALLED = 1,
+	LIST_UPGRADABLE = 2,
+	LIST_EXPLICIT = 3,
+	LIST_ORPHANS = 4,
+	LIST_FOREIGN = 5,
 };
 
 /* Message types, in numbered ranges. */
@@ -134,7 +144,7 @@ struct msg_info {
 };
 
 struct msg_list {
-	uint32_t kind; /* enum list_kind (engine/query.h) */
+	uint32_t kind; /* enum list_kind */
 	uint32_t limit;
 };
 

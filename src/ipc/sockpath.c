@@ -3,6 +3,7 @@
 #include "ipc/sockpath.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,4 +88,30 @@ int sockpath_user(const char *root, char *out, size_t len, char *err, size_t err
 int sockpath_system(const char *root, char *out, size_t len, char *err, size_t errlen)
 {
 	return name_in(OMG_SYSTEM_RUN_DIR, root, out, len, err, errlen);
+}
+
+int sockpath_key(const char *root, const char *backend, char *real, size_t reallen, char *key,
+		 size_t keylen, char *err, size_t errlen)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+	if (!root || !*root)
+		root = "/";
+	if (!realpath(root, buf) || stat(buf, &st) != 0) {
+		snprintf(err, errlen, "cannot use root '%s': %s", root, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		snprintf(err, errlen, "cannot use root '%s': %s", root, strerror(ENOTDIR));
+		return -1;
+	}
+	int n = backend ? snprintf(key, keylen, "%s\n%s", buf, backend)
+			: snprintf(key, keylen, "%s", buf);
+	if (n < 0 || (size_t)n >= keylen || (size_t)snprintf(real, reallen, "%s", buf) >= reallen) {
+		errno = ENAMETOOLONG;
+		snprintf(err, errlen, "cannot use root '%s': %s", root, strerror(ENAMETOOLONG));
+		return -1;
+	}
+	return 0;
 }

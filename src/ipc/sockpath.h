@@ -8,8 +8,15 @@
 /* Where system mode keeps its socket, store and snapshot. */
 #define OMG_SYSTEM_RUN_DIR "/run/omg"
 #define OMG_SYSTEM_STATE_DIR "/var/lib/omg"
-#define OMG_SYSTEM_CONFIG "/etc/omg/config"
 
+/*
+ * The key an engine's socket name is made from: the root's real path ("/"
+ * when root is NULL or empty) into real, and into key that path, or
+ * "path\nbackend" when a backend was chosen. 0, or -1 with a reason (the
+ * root does not exist or is not a directory; errno is set).
+ */
+int sockpath_key(const char *root, const char *backend, char *real, size_t reallen, char *key,
+		 size_t keylen, char *err, size_t errlen);
 /*
  * The user-mode socket for a root (its real path): $XDG_RUNTIME_DIR/omg/, or
  * /tmp/omg-UID/ when XDG_RUNTIME_DIR is unset; "omgd.sock" for "/", and

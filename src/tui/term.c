@@ -57,6 +57,14 @@ static void load_theme(struct term *t, const struct theme *theme, int no_color)
 	}
 }
 
+/* xalloc's out-of-memory hook while curses owns the terminal: mouse reports off and
+ * the terminal back to its modes, so the abort message lands on a usable shell. */
+static void restore_on_oom(void)
+{
+	mousemask(0, NULL);
+	endwin();
+}
+
 struct term *term_open(const struct theme *theme, int no_color, int mouse, char *err,
 		       size_t errlen)
 {
@@ -86,6 +94,7 @@ struct term *term_open(const struct theme *theme, int no_color, int mouse, char 
 		mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 		mouseinterval(0);
 	}
+	xalloc_set_oom_hook(restore_on_oom);
 	return t;
 }
 
@@ -93,6 +102,7 @@ void term_close(struct term *t)
 {
 	if (!t)
 		return;
+	xalloc_set_oom_hook(NULL);
 	endwin();
 	delscreen(t->screen);
 	free(t);

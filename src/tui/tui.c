@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "engine/config.h"
+#include "util/config.h"
 #include "ipc/codec.h"
 #include "ipc/sockpath.h"
 #include "tui/ui.h"
@@ -52,7 +52,7 @@ static uint32_t send_msg(struct ui *u, struct msg *m)
 	char err[512];
 	if (!u->connected)
 		return 0;
-	if (client_send(u->cli->client, m, err, sizeof(err)) != 0) {
+	if (client_send(u->s->client, m, err, sizeof(err)) != 0) {
 		u->connected = 0;
 		u->reconnect_at = clock_ms() + RECONNECT_MS;
 		ui_say(u, EL_ERROR, "lost the engine: %s", err);
@@ -71,7 +71,7 @@ static void ask_list(struct ui *u)
 	u->list_req = send_msg(u, &m);
 	u->want_list = 0;
 	/* The generation the list will be from (or a newer one). */
-	u->list_gen_req = u->have_status ? u->status.generation : u->cli->client->engine.generation;
+	u->list_gen_req = u->have_status ? u->status.generation : u->s->client->engine.generation;
 	if (u->list_req)
 		model_load_begin(u->model);
 }
@@ -121,17 +121,18 @@ static void on_connected(struct ui *u)
 	ask_status(u);
 }
 
-/* Connects (or reconnects) to the engine for the root, starting one when none runs. */
+/* Connects (or reconnects) to the engine for the root, starting one when none
+ * runs and spawn is set. An exit status; u->connected tells whether it did. */
 static int connect_engine(struct ui *u, int spawn)
 {
-	if (u->cli->client) {
-		client_close(u->cli->client);
-		free(u->cli->client);
-		u->cli->client = NULL;
+	if (u->s->client) {
+		client_close(u->s->client);
+		free(u->s->client);
+		u->s->client = NULL;
 	}
-	int rc = cli_connect(u->cli, spawn, u->socket, sizeof(u->socket));
-	if (rc)
-		return rc;
+	int rc = session_connect(u->s, spawn, u->socket, sizeof(u->socket));
+	if (rc || !u->s->client)
+		return rc; /* an error, or none answered and spawn was not set */
 	u->connected = 1;
 	u->info_req = 0;
 	u->info_name[0] = '\0';
@@ -453,14 +454,12 @@ static void take_info(struct ui *u, const struct msg_pkgs *p)
 	u->info_req = 0;
 	if (!p->count)
 		return;
-	struct cli c;
-	memset(&c, 0, sizeof(c));
-	c.backend_name = u->cli->backend_name ? u->cli->backend_name : "";
-	c.width = (size_t)(u->info_width > 20 ? u->info_width : 20);
-	out_info_text(&c, &p->pkgs[0]);
+	struct render r = {.width = (size_t)(u->info_width > 20 ? u->info_width : 20),
+			   .backend = u->s->backend_name ? u->s->backend_name : ""};
+	render_info_text(&r, &p->pkgs[0]);
 	buf_reset(&u->info_text);
-	buf_append(&u->info_text, c.out.p, c.out.len);
-	buf_free(&c.out);
+	buf_append(&u->info_text, r.b.p, r.b.len);
+	buf_free(&r.b);
 	u->ninfo = 0;
 	for (size_t i = 0; i < u->info_text.len;) {
 		if (u->ninfo == u->capinfo) {
@@ -564,7 +563,7 @@ static void on_msg(struct ui *u, const struct msg *m, struct strpool **arena)
 static void pump(struct ui *u, int read)
 {
 	char err[512];
-	int lost = read && client_read_ready(u->cli->client, err, sizeof(err)) != 0;
+	int lost = read && client_read_ready(u->s->client, err, sizeof(err)) != 0;
 	struct strpool *arena = strpool_new();
 	u->buffered = 0;
 	for (;;) {
@@ -577,7 +576,7 @@ static void pump(struct ui *u, int read)
 		struct msg m;
 		if (!arena)
 			arena = strpool_new();
-		int r = client_next(u->cli->client, &m, arena, err, sizeof(err));
+		int r = client_next(u->s->client, &m, arena, err, sizeof(err));
 		if (r < 0) {
 			lost = 1;
 			break;
@@ -764,7 +763,7 @@ static void mark(struct ui *u, enum mark mk)
 	if (!p)
 		return;
 	char err[256];
-	int apt = u->cli->backend_name && strcmp(u->cli->backend_name, "apt") == 0;
+	int apt = u->s->backend_name && strcmp(u->s->backend_name, "apt") == 0;
 	if (mk == MARK_NONE) {
 		if (p->mark == MARK_NONE)
 			return;
@@ -781,7 +780,7 @@ static void mark(struct ui *u, enum mark mk)
 static int system_socket(struct ui *u, char *out, size_t len)
 {
 	char real[PATH_MAX], err[256];
-	const char *root = u->cli->root ? u->cli->root : "/";
+	const char *root = u->s->root ? u->s->root : "/";
 	if (!realpath(root, real)) {
 		ui_say(u, EL_ERROR, "%s: %s", root, strerror(errno));
 		return -1;
@@ -800,8 +799,8 @@ static void use_system_engine(struct ui *u, const char *sys)
 	uint32_t kind = u->tr.kind;
 	free(u->system_socket);
 	u->system_socket = xstrdup(sys);
-	u->cli->socket = u->system_socket;
-	if (connect_engine(u, 0) != 0) {
+	u->s->socket = u->system_socket;
+	if (connect_engine(u, 0) != 0 || !u->connected) {
 		ui_say(u, EL_ERROR, "no system engine answers at %s", sys);
 		return;
 	}
@@ -842,7 +841,7 @@ static void start_system_engine(struct ui *u)
 	term_suspend(u->term);
 	printf("\nomg: changing the system needs the system engine, which runs as root.\n"
 	       "omg: running: sudo -b %s daemon --system%s%s\n\n", self,
-	       u->cli->root ? " --root " : "", u->cli->root ? u->cli->root : "");
+	       u->s->root ? " --root " : "", u->s->root ? u->s->root : "");
 	fflush(stdout);
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -853,13 +852,13 @@ static void start_system_engine(struct ui *u)
 		argv[k++] = self;
 		argv[k++] = "daemon";
 		argv[k++] = "--system";
-		if (u->cli->root) {
+		if (u->s->root) {
 			argv[k++] = "--root";
-			argv[k++] = u->cli->root;
+			argv[k++] = u->s->root;
 		}
-		if (u->cli->backend) {
+		if (u->s->backend) {
 			argv[k++] = "--backend";
-			argv[k++] = u->cli->backend;
+			argv[k++] = u->s->backend;
 		}
 		argv[k] = NULL;
 		execvp("sudo", (char *const *)argv);
@@ -885,7 +884,7 @@ static void start_system_engine(struct ui *u)
 	if (!up) {
 		printf("omg: the system engine did not start. Run this yourself, then press g again:\n"
 		       "    sudo omg daemon --system%s%s\n\nPress Enter to go back to omg.",
-		       u->cli->root ? " --root " : "", u->cli->root ? u->cli->root : "");
+		       u->s->root ? " --root " : "", u->s->root ? u->s->root : "");
 		fflush(stdout);
 		int c;
 		while ((c = getchar()) != EOF && c != '\n')
@@ -1312,7 +1311,7 @@ static struct theme *load_theme(const char *name, char *err, size_t errlen)
 	return t;
 }
 
-int tui_run(struct cli *c, const struct tui_opts *o)
+int tui_run(struct session *s, const struct tui_opts *o)
 {
 	struct config cfg;
 	char err[1024];
@@ -1329,14 +1328,14 @@ int tui_run(struct cli *c, const struct tui_opts *o)
 		fprintf(stderr, "omg: %s\n", err);
 		return EXIT_USAGE;
 	}
-	if (c->no_daemon) {
+	if (s->no_daemon) {
 		fprintf(stderr, "omg: the UI talks to the engine; drop --no-daemon (OMG_NO_DAEMON)\n");
 		theme_free(theme);
 		return EXIT_USAGE;
 	}
 	struct ui *u = xcalloc(1, sizeof(*u));
 	u->t0 = clock_ms();
-	u->cli = c;
+	u->s = s;
 	u->theme = theme;
 	u->model = model_new();
 	u->cur = 0;
@@ -1344,9 +1343,9 @@ int tui_run(struct cli *c, const struct tui_opts *o)
 	u->utf8 = cs && strcmp(cs, "UTF-8") == 0;
 	/* The engine starts on the list while curses sets up. */
 	int rc = connect_engine(u, 0);
-	if (rc == 1) {
+	if (rc == 0 && !u->connected) {
 		fprintf(stderr, "omg: starting the engine for %s (its first start reads the package "
-				"databases)...\n", c->root ? c->root : "/");
+				"databases)...\n", s->root ? s->root : "/");
 		rc = connect_engine(u, 1);
 	}
 	u->connect_ms = clock_ms() - u->t0;
@@ -1354,7 +1353,7 @@ int tui_run(struct cli *c, const struct tui_opts *o)
 		model_free(u->model);
 		theme_free(theme);
 		free(u);
-		return rc == 1 ? EXIT_ROOT : rc;
+		return rc;
 	}
 	const char *nc = getenv("NO_COLOR");
 	int no_color = (nc && *nc) || strcmp(theme_name(theme), "mono") == 0;
@@ -1395,7 +1394,7 @@ int tui_run(struct cli *c, const struct tui_opts *o)
 				u->fold_ms = clock_ms() - f0;
 		}
 		struct pollfd p[2] = {{term_fd(u->term), POLLIN, 0},
-				      {u->connected ? u->cli->client->fd : -1, POLLIN, 0}};
+				      {u->connected ? u->s->client->fd : -1, POLLIN, 0}};
 		int r = poll(p, 2, timeout);
 		if (r < 0 && errno != EINTR)
 			break;
@@ -1437,7 +1436,7 @@ out:
 	if (u->detached)
 		printf("omg: %s goes on in the engine (pid %u); run omg or omg attach to follow it\n",
 		       *u->tr.title ? u->tr.title : "the transaction",
-		       u->cli->client ? (unsigned)u->cli->client->engine.pid : 0u);
+		       u->s->client ? (unsigned)u->s->client->engine.pid : 0u);
 	else if (u->tr.phase == TR_REVIEW)
 		send_trans(u, MSG_CANCEL, u->tr.plan);
 	if (getenv("OMG_UI_TIMING"))

@@ -3,7 +3,7 @@
 #ifndef OMG_TUI_TUI_H
 #define OMG_TUI_TUI_H
 
-#include "cli/cli.h"
+#include "client/session.h"
 
 struct tui_opts {
 	const char *theme; /* --theme NAME or a path; NULL: the configuration's [ui] theme */
@@ -12,10 +12,10 @@ struct tui_opts {
 
 /*
  * Runs the UI on the terminal until the user quits or detaches from a
- * transaction. Every request goes to the engine over the protocol (c's
+ * transaction. Every request goes to the engine over the protocol (s's
  * connection options pick it; the user engine is started when none runs).
- * Returns an exit status (enum cli_exit).
+ * Returns an exit status (enum omg_exit).
  */
-int tui_run(struct cli *c, const struct tui_opts *o);
+int tui_run(struct session *s, const struct tui_opts *o);
 
 #endif

@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cli/cli.h"
+#include "client/exit.h"
+#include "client/render.h"
+#include "client/session.h"
 #include "ipc/protocol.h"
 #include "tui/line.h"
 #include "tui/model.h"
@@ -74,7 +76,7 @@ struct trans_view {
 };
 
 struct ui {
-	struct cli *cli;
+	struct session *s;
 	struct term *term;
 	struct theme *theme;
 	struct model *model;

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/txn.h"
 #include "tui/ui.h"
 #include "util/clock.h"
 #include "util/fmt.h"
@@ -638,9 +637,9 @@ static void draw_review(struct ui *u)
 		if (t->phase == TR_DENIED) {
 			int sys = u->have_status && strcmp(u->status.mode, "system") == 0;
 			char root[600];
-			snprintf(root, sizeof(root), "%s%s%s%s", u->cli->root ? " --root " : "",
-				 u->cli->root ? u->cli->root : "", u->cli->backend ? " --backend " : "",
-				 u->cli->backend ? u->cli->backend : "");
+			snprintf(root, sizeof(root), "%s%s%s%s", u->s->root ? " --root " : "",
+				 u->s->root ? u->s->root : "", u->s->backend ? " --backend " : "",
+				 u->s->backend ? u->s->backend : "");
 			used += 1;
 			blank(u, y + used - 1, EL_NORMAL);
 			if (sys) {

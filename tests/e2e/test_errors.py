@@ -129,22 +129,48 @@ def test_help_and_version(omg):
     assert omg.run("--version", check=0).stdout.startswith("omg ")
 
 
-def test_missing_backend_module(omg, arch_sb, tmp_path):
+def test_missing_modules(omg, arch_sb, tmp_path):
     # A copy of omg with no modules/ beside it, and nothing installed system-wide. With
     # no engine running (a runtime directory of its own), it starts one, which reports
-    # the missing module back to the client.
+    # the missing module back to the client: first the engine's own, then, with the
+    # engine module beside it, the backend's.
+    if os.path.exists("/usr/local/lib/omg/modules"):
+        pytest.fail("omg is installed system-wide (/usr/local/lib/omg/modules): this test "
+                    "needs a machine without it")
     exe = tmp_path / "omg"
     shutil.copy(os.path.realpath(str(omg_binary())), exe)
     run = tmp_path / "run"
     run.mkdir(mode=0o700)
+    env = dict(omg.env, OMG_NO_STORE="1", XDG_RUNTIME_DIR=str(run))
     p = subprocess.run([str(exe), "--root", arch_sb["root"], "status"], capture_output=True,
-                       text=True, env=dict(omg.env, OMG_NO_STORE="1", XDG_RUNTIME_DIR=str(run)))
-    if os.path.exists("/usr/local/lib/omg/modules/omg-alpm.so"):
-        pytest.skip("omg is installed system-wide")
-    assert p.returncode == 6
-    assert p.stderr.startswith("omg: the alpm backend module omg-alpm.so is not installed")
+                       text=True, env=env)
+    assert p.returncode == 6, p
+    assert p.stderr.startswith("omg: the engine module omg-engine.so is not installed"), p
+    p = subprocess.run([str(exe), "--root", arch_sb["root"], "--no-daemon", "status"],
+                       capture_output=True, text=True, env=env)
+    assert p.returncode == 6, p
+    assert p.stderr.startswith("omg: the engine module omg-engine.so is not installed"), p
+    mods = tmp_path / "modules"
+    mods.mkdir()
+    built = os.path.join(os.path.dirname(os.path.realpath(str(omg_binary()))), "modules")
+    os.symlink(os.path.join(built, "omg-engine.so"), mods / "omg-engine.so")
+    p = subprocess.run([str(exe), "--root", arch_sb["root"], "status"], capture_output=True,
+                       text=True, env=env)
+    assert p.returncode == 6, p
+    assert p.stderr.startswith("omg: the alpm backend module omg-alpm.so is not installed"), p
 
 
 def omg_binary():
     from conftest import OMG
     return OMG
+
+
+def test_unwritable_stdout_has_its_own_status(omg, arch_sb):
+    # A full disk behind stdout: the answer is lost, and the exit status says so (12),
+    # not that a module or a database is missing.
+    from conftest import OMG
+    with open("/dev/full", "w") as full:
+        p = subprocess.run([str(OMG), "--root", arch_sb["root"], "search", "omg"],
+                           stdout=full, stderr=subprocess.PIPE, text=True, env=omg.env)
+    assert p.returncode == 12, p
+    assert p.stderr.startswith("omg: cannot write output: No space left on device"), p

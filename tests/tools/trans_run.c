@@ -31,7 +31,7 @@
 #include <time.h>
 
 #include "engine/backend/backend.h"
-#include "engine/trans.h"
+#include "ipc/trans.h"
 
 /* Prints the usage and returns the usage status. */
 static int usage(void)

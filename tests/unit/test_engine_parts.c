@@ -11,7 +11,8 @@
 #include <unistd.h>
 
 #include "engine/cache.h"
-#include "engine/config.h"
+#include "engine/daemon.h"
+#include "util/config.h"
 
 /* A hit returns the stored bytes; another generation or an expired entry misses. */
 static void test_cache_generation_and_ttl(void **state)
@@ -106,7 +107,7 @@ static void test_config_values(void **state)
 	assert_string_equal(c.admin_group, "root");
 	struct server_opts o;
 	server_defaults(&o);
-	config_apply(&c, &o);
+	daemon_apply_config(&c, &o);
 	assert_int_equal(o.admin_gid, 0);
 	assert_int_equal(o.cache_bytes, (size_t)1 << 30);
 }

@@ -2,12 +2,11 @@
 /* Backend registry and detection from the root's contents. */
 #include "engine/backend/backend.h"
 
-#include <dlfcn.h>
 #include <limits.h>
 #include <unistd.h>
 
 #include "engine/backend/pacconf.h"
-#include "util/self.h"
+#include "util/module.h"
 #include "util/xalloc.h"
 
 #ifndef OMG_MODULE_DIR
@@ -308,34 +307,13 @@ const struct backend *backend_detect(const char *root)
 
 const struct backend_ops *backend_module(const struct backend *b, char *err, size_t errlen)
 {
-	char dir[PATH_MAX], sym[64];
-	const char *dirs[2] = {NULL, OMG_MODULE_DIR};
-	if (self_dir(dir, sizeof(dir) - 16) == 0) {
-		strcat(dir, "/modules");
-		dirs[0] = dir;
-	}
+	char file[64], sym[64], why[PATH_MAX + 256];
+	snprintf(file, sizeof(file), "omg-%s.so", b->name);
 	snprintf(sym, sizeof(sym), "omg_backend_%s", b->name);
-	err[0] = '\0';
-	for (size_t i = 0; i < 2; i++) {
-		if (!dirs[i])
-			continue;
-		char *path = xasprintf("%s/omg-%s.so", dirs[i], b->name);
-		/* Loaded once and never unloaded: the handle lives as long as the process. */
-		void *h = access(path, F_OK) == 0 ? dlopen(path, RTLD_NOW | RTLD_LOCAL) : NULL;
-		if (!h && access(path, F_OK) == 0)
-			snprintf(err, errlen, "cannot load the %s backend: %s", b->name, dlerror());
-		free(path);
-		if (!h)
-			continue;
-		const struct backend_ops *ops = dlsym(h, sym);
-		if (ops)
-			return ops;
-		snprintf(err, errlen, "the %s backend module has no %s", b->name, sym);
-	}
-	if (!err[0])
-		snprintf(err, errlen, "the %s backend module omg-%s.so is not installed (looked in "
-			 "%s and %s)", b->name, b->name, dirs[0] ? dirs[0] : "-", dirs[1]);
-	return NULL;
+	const struct backend_ops *ops = module_symbol(file, sym, why, sizeof(why));
+	if (!ops)
+		snprintf(err, errlen, "the %s backend module %s", b->name, why);
+	return ops;
 }
 
 void backend_fp_file(struct buf *out, const char *path)

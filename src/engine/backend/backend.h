@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#include "engine/pkg.h"
-#include "engine/trans.h"
+#include "ipc/pkg.h"
+#include "ipc/trans.h"
 #include "util/buf.h"
 
 #ifdef __cplusplus

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Text and JSON rendering of package records for the CLI. */
+/* Text and JSON rendering of packages and the engine's status, for the CLI and the UI. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "cli/cli.h"
+#include "client/render.h"
 #include "util/fmt.h"
 #include "util/json.h"
 #include "util/utf8.h"
@@ -20,12 +20,12 @@ static const char *const ansi[] = {
 	[COL_DIM] = "\033[2m",
 };
 
-const char *out_col(const struct cli *c, enum out_color e)
+const char *render_col(const struct render *r, enum render_color e)
 {
-	return c->color ? ansi[e] : "";
+	return r->color ? ansi[e] : "";
 }
 
-void out_time(char *out, size_t len, int64_t t)
+void render_time(char *out, size_t len, int64_t t)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
@@ -34,7 +34,7 @@ void out_time(char *out, size_t len, int64_t t)
 		strftime(out, len, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
-void out_size(struct buf *b, int64_t bytes)
+void render_size(struct buf *b, int64_t bytes)
 {
 	char s[32];
 	fmt_size(s, sizeof(s), bytes, 0);
@@ -59,25 +59,25 @@ static size_t version_width(const struct pkg *p)
 }
 
 /* Appends a cell with colour and padding to w columns. */
-static void cell(struct cli *c, enum out_color col, const char *s, size_t w, int last)
+static void cell(struct render *r, enum render_color col, const char *s, size_t w, int last)
 {
-	buf_puts(&c->out, out_col(c, col));
-	buf_puts(&c->out, s);
-	buf_puts(&c->out, out_col(c, COL_RESET));
+	buf_puts(&r->b, render_col(r, col));
+	buf_puts(&r->b, s);
+	buf_puts(&r->b, render_col(r, COL_RESET));
 	if (!last)
 		for (size_t k = utf8_width(s); k < w + 2; k++)
-			buf_putc(&c->out, ' ');
+			buf_putc(&r->b, ' ');
 }
 
-void out_pkg_names(struct cli *c, const struct msg_pkg *v, size_t n)
+void render_pkg_names(struct render *r, const struct msg_pkg *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		buf_puts(&c->out, v[i].pkg.name);
-		buf_putc(&c->out, '\n');
+		buf_puts(&r->b, v[i].pkg.name);
+		buf_putc(&r->b, '\n');
 	}
 }
 
-void out_pkg_table(struct cli *c, const struct msg_pkg *v, size_t n)
+void render_pkg_table(struct render *r, const struct msg_pkg *v, size_t n)
 {
 	size_t wname = 0, wver = 0, wrepo = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -90,35 +90,35 @@ void out_pkg_table(struct cli *c, const struct msg_pkg *v, size_t n)
 		wrepo = w > wrepo ? w : wrepo;
 	}
 	/* Cap the name column on narrow terminals so descriptions stay visible. */
-	if (c->width && wname > c->width / 3)
-		wname = c->width / 3;
+	if (r->width && wname > r->width / 3)
+		wname = r->width / 3;
 	struct buf tmp = {0};
 	for (size_t i = 0; i < n; i++) {
 		const struct pkg *p = &v[i].pkg;
 		char st[4];
 		state_flags(st, p);
-		cell(c, p->flags & PKG_HELD ? COL_HELD : COL_INSTALLED, st, 3, 0);
+		cell(r, p->flags & PKG_HELD ? COL_HELD : COL_INSTALLED, st, 3, 0);
 		buf_reset(&tmp);
-		utf8_fit(&tmp, p->name, c->width ? wname : (size_t)-1, 0);
-		cell(c, COL_NAME, buf_str(&tmp), wname, 0);
+		utf8_fit(&tmp, p->name, r->width ? wname : (size_t)-1, 0);
+		cell(r, COL_NAME, buf_str(&tmp), wname, 0);
 		if (p->flags & PKG_UPGRADABLE) {
-			buf_printf(&c->out, "%s%s%s -> %s%s%s", out_col(c, COL_VERSION),
-				   p->installed_version, out_col(c, COL_RESET),
-				   out_col(c, COL_NEWVERSION), p->version, out_col(c, COL_RESET));
+			buf_printf(&r->b, "%s%s%s -> %s%s%s", render_col(r, COL_VERSION),
+				   p->installed_version, render_col(r, COL_RESET),
+				   render_col(r, COL_NEWVERSION), p->version, render_col(r, COL_RESET));
 			for (size_t k = version_width(p); k < wver + 2; k++)
-				buf_putc(&c->out, ' ');
+				buf_putc(&r->b, ' ');
 		} else {
-			cell(c, COL_VERSION,
+			cell(r, COL_VERSION,
 			     p->flags & PKG_INSTALLED ? p->installed_version : p->version, wver, 0);
 		}
-		cell(c, COL_REPO, p->repo, wrepo, 0);
+		cell(r, COL_REPO, p->repo, wrepo, 0);
 		size_t used = 3 + 2 + wname + 2 + wver + 2 + wrepo + 2;
-		if (c->width && used + 4 < c->width) {
-			utf8_fit(&c->out, p->desc, c->width - used - 1, 0);
-		} else if (!c->width) {
-			buf_puts(&c->out, p->desc);
+		if (r->width && used + 4 < r->width) {
+			utf8_fit(&r->b, p->desc, r->width - used - 1, 0);
+		} else if (!r->width) {
+			buf_puts(&r->b, p->desc);
 		}
-		buf_putc(&c->out, '\n');
+		buf_putc(&r->b, '\n');
 	}
 	buf_free(&tmp);
 }
@@ -170,61 +170,61 @@ static void json_brief_fields(struct buf *b, const struct pkg *p)
 	json_kv_str_or_null(b, "reason", reason_word(p), 0);
 }
 
-void out_pkg_json_array(struct cli *c, const struct msg_pkg *v, size_t n)
+void render_pkg_json_array(struct render *r, const struct msg_pkg *v, size_t n)
 {
-	buf_putc(&c->out, '[');
+	buf_putc(&r->b, '[');
 	for (size_t i = 0; i < n; i++) {
-		buf_puts(&c->out, i ? ",\n{" : "\n{");
-		json_brief_fields(&c->out, &v[i].pkg);
-		buf_putc(&c->out, '}');
+		buf_puts(&r->b, i ? ",\n{" : "\n{");
+		json_brief_fields(&r->b, &v[i].pkg);
+		buf_putc(&r->b, '}');
 	}
-	buf_puts(&c->out, n ? "\n]\n" : "]\n");
+	buf_puts(&r->b, n ? "\n]\n" : "]\n");
 }
 
 /* "Label           : " */
-static void label(struct cli *c, const char *l)
+static void label(struct render *r, const char *l)
 {
-	buf_printf(&c->out, "%s%-16s%s: ", out_col(c, COL_LABEL), l, out_col(c, COL_RESET));
+	buf_printf(&r->b, "%s%-16s%s: ", render_col(r, COL_LABEL), l, render_col(r, COL_RESET));
 }
 
 /* A label followed by a list, "None" when empty, wrapped on a terminal. */
-static void field_list(struct cli *c, const char *l, const char *const *v, size_t n)
+static void field_list(struct render *r, const char *l, const char *const *v, size_t n)
 {
-	label(c, l);
+	label(r, l);
 	if (!n) {
-		buf_puts(&c->out, "None\n");
+		buf_puts(&r->b, "None\n");
 		return;
 	}
 	size_t col = 18;
 	for (size_t i = 0; i < n; i++) {
 		size_t w = utf8_width(v[i]);
-		if (i && c->width && col + 2 + w > c->width) {
-			buf_puts(&c->out, "\n                  ");
+		if (i && r->width && col + 2 + w > r->width) {
+			buf_puts(&r->b, "\n                  ");
 			col = 18;
 		} else if (i) {
-			buf_puts(&c->out, "  ");
+			buf_puts(&r->b, "  ");
 			col += 2;
 		}
-		buf_puts(&c->out, v[i]);
+		buf_puts(&r->b, v[i]);
 		col += w;
 	}
-	buf_putc(&c->out, '\n');
+	buf_putc(&r->b, '\n');
 }
 
 /* A label and a single value ("None" when empty). */
-static void field(struct cli *c, const char *l, const char *v)
+static void field(struct render *r, const char *l, const char *v)
 {
-	label(c, l);
-	buf_puts(&c->out, v && *v ? v : "None");
-	buf_putc(&c->out, '\n');
+	label(r, l);
+	buf_puts(&r->b, v && *v ? v : "None");
+	buf_putc(&r->b, '\n');
 }
 
 /* A label and a date (local time), "None" when unknown. */
-static void field_date(struct cli *c, const char *l, int64_t t)
+static void field_date(struct render *r, const char *l, int64_t t)
 {
-	label(c, l);
+	label(r, l);
 	if (t <= 0) {
-		buf_puts(&c->out, "None\n");
+		buf_puts(&r->b, "None\n");
 		return;
 	}
 	char s[64];
@@ -232,70 +232,70 @@ static void field_date(struct cli *c, const char *l, int64_t t)
 	struct tm tm;
 	localtime_r(&tt, &tm);
 	strftime(s, sizeof(s), "%a %d %b %Y %H:%M:%S %Z", &tm);
-	buf_printf(&c->out, "%s\n", s);
+	buf_printf(&r->b, "%s\n", s);
 }
 
 /* A label and a size, "None" when unknown. */
-static void field_size(struct cli *c, const char *l, int64_t bytes)
+static void field_size(struct render *r, const char *l, int64_t bytes)
 {
-	label(c, l);
+	label(r, l);
 	if (bytes < 0)
-		buf_puts(&c->out, "None");
+		buf_puts(&r->b, "None");
 	else
-		out_size(&c->out, bytes);
-	buf_putc(&c->out, '\n');
+		render_size(&r->b, bytes);
+	buf_putc(&r->b, '\n');
 }
 
-void out_info_text(struct cli *c, const struct msg_pkg *mp)
+void render_info_text(struct render *r, const struct msg_pkg *mp)
 {
 	const struct pkg *p = &mp->pkg;
-	int apt = strcmp(c->backend_name, "apt") == 0;
+	int apt = strcmp(r->backend, "apt") == 0;
 
-	label(c, "Name");
-	buf_printf(&c->out, "%s%s%s\n", out_col(c, COL_NAME), p->name, out_col(c, COL_RESET));
-	field(c, "Version", p->version);
-	label(c, "Installed");
+	label(r, "Name");
+	buf_printf(&r->b, "%s%s%s\n", render_col(r, COL_NAME), p->name, render_col(r, COL_RESET));
+	field(r, "Version", p->version);
+	label(r, "Installed");
 	if (!(p->flags & PKG_INSTALLED))
-		buf_puts(&c->out, "No\n");
+		buf_puts(&r->b, "No\n");
 	else
-		buf_printf(&c->out, "%s%s%s%s\n", p->installed_version,
+		buf_printf(&r->b, "%s%s%s%s\n", p->installed_version,
 			   p->flags & PKG_UPGRADABLE ? " (upgradable to " : "",
 			   p->flags & PKG_UPGRADABLE ? p->version : "",
 			   p->flags & PKG_UPGRADABLE ? ")" : "");
-	field(c, apt ? "Archive" : "Repository", p->repo);
-	field(c, "Description", p->desc);
+	field(r, apt ? "Archive" : "Repository", p->repo);
+	field(r, "Description", p->desc);
 	if (*p->long_desc) {
-		long_desc_text(&c->out, p->long_desc, "                  ");
-		buf_putc(&c->out, '\n');
+		long_desc_text(&r->b, p->long_desc, "                  ");
+		buf_putc(&r->b, '\n');
 	}
-	field(c, apt ? "Homepage" : "URL", p->url);
-	field(c, "Architecture", p->arch);
+	field(r, apt ? "Homepage" : "URL", p->url);
+	field(r, "Architecture", p->arch);
 	if (apt)
-		field(c, "Section", p->section);
+		field(r, "Section", p->section);
 	else
-		field_list(c, "Licenses", p->licenses.v, p->licenses.n);
-	field_list(c, "Groups", p->groups.v, p->groups.n);
-	field_list(c, "Provides", p->provides.v, p->provides.n);
-	field_list(c, "Depends On", p->depends.v, p->depends.n);
-	field_list(c, apt ? "Recommends" : "Optional Deps", p->optdepends.v, p->optdepends.n);
+		field_list(r, "Licenses", p->licenses.v, p->licenses.n);
+	field_list(r, "Groups", p->groups.v, p->groups.n);
+	field_list(r, "Provides", p->provides.v, p->provides.n);
+	field_list(r, "Depends On", p->depends.v, p->depends.n);
+	field_list(r, apt ? "Recommends" : "Optional Deps", p->optdepends.v, p->optdepends.n);
 	if (apt)
-		field_list(c, "Suggests", p->suggests.v, p->suggests.n);
-	field_list(c, apt ? "Conflicts/Breaks" : "Conflicts With", p->conflicts.v, p->conflicts.n);
-	field_list(c, "Replaces", p->replaces.v, p->replaces.n);
-	field_list(c, "Required By", mp->required_by.v, mp->required_by.n);
-	field_list(c, "Optional For", mp->optional_for.v, mp->optional_for.n);
-	field_size(c, "Download Size", p->download_size);
-	field_size(c, "Installed Size", p->installed_size);
-	field(c, apt ? "Maintainer" : "Packager", p->packager);
-	field(c, apt ? "Source" : "Base", p->base);
-	field_date(c, "Build Date", p->build_date);
-	field_date(c, "Install Date", p->install_date);
+		field_list(r, "Suggests", p->suggests.v, p->suggests.n);
+	field_list(r, apt ? "Conflicts/Breaks" : "Conflicts With", p->conflicts.v, p->conflicts.n);
+	field_list(r, "Replaces", p->replaces.v, p->replaces.n);
+	field_list(r, "Required By", mp->required_by.v, mp->required_by.n);
+	field_list(r, "Optional For", mp->optional_for.v, mp->optional_for.n);
+	field_size(r, "Download Size", p->download_size);
+	field_size(r, "Installed Size", p->installed_size);
+	field(r, apt ? "Maintainer" : "Packager", p->packager);
+	field(r, apt ? "Source" : "Base", p->base);
+	field_date(r, "Build Date", p->build_date);
+	field_date(r, "Install Date", p->install_date);
 	const char *why = reason_word(p);
-	field(c, "Install Reason", !why ? NULL : strcmp(why, "explicit") == 0 ?
+	field(r, "Install Reason", !why ? NULL : strcmp(why, "explicit") == 0 ?
 	      "Explicitly installed" : "Installed as a dependency for another package");
 	if (p->flags & (PKG_HELD | PKG_FOREIGN | PKG_ORPHAN)) {
-		label(c, "State");
-		buf_printf(&c->out, "%s%s%s\n", p->flags & PKG_HELD ? (apt ? "held " : "ignored ") : "",
+		label(r, "State");
+		buf_printf(&r->b, "%s%s%s\n", p->flags & PKG_HELD ? (apt ? "held " : "ignored ") : "",
 			   p->flags & PKG_FOREIGN ? "foreign " : "",
 			   p->flags & PKG_ORPHAN ? "orphan" : "");
 	}
@@ -312,10 +312,10 @@ static void json_kv_size(struct buf *b, const char *key, int64_t v)
 	}
 }
 
-void out_info_json(struct cli *c, const struct msg_pkg *mp)
+void render_info_json(struct render *r, const struct msg_pkg *mp)
 {
 	const struct pkg *p = &mp->pkg;
-	struct buf *b = &c->out;
+	struct buf *b = &r->b;
 	buf_putc(b, '{');
 	json_brief_fields(b, p);
 	struct buf ld = {0};
@@ -343,14 +343,14 @@ void out_info_json(struct cli *c, const struct msg_pkg *mp)
 	json_kv_size(b, "install_date", p->install_date > 0 ? p->install_date : -1);
 	json_kv_bool(b, "foreign", p->flags & PKG_FOREIGN, 0);
 	json_kv_bool(b, "orphan", p->flags & PKG_ORPHAN, 0);
-	json_kv_str(b, "backend", c->backend_name, 0);
+	json_kv_str(b, "backend", r->backend, 0);
 	buf_putc(b, '}');
 }
 
-void out_engine_status(struct cli *c, const char *socket, const struct msg_status_reply *s)
+void render_engine_status(struct render *r, const char *socket, const struct msg_status_reply *s)
 {
-	struct buf *b = &c->out;
-	if (c->json) {
+	struct buf *b = &r->b;
+	if (r->json) {
 		buf_putc(b, '{');
 		json_kv_bool(b, "running", 1, 1);
 		json_kv_str(b, "socket", socket, 0);
@@ -374,21 +374,21 @@ void out_engine_status(struct cli *c, const char *socket, const struct msg_statu
 		return;
 	}
 	time_t now = time(NULL);
-	buf_printf(b, "%sengine%s  %s mode, pid %llu, up %llds, serving %s\n", out_col(c, COL_LABEL),
-		   out_col(c, COL_RESET), s->mode, (unsigned long long)s->pid,
+	buf_printf(b, "%sengine%s  %s mode, pid %llu, up %llds, serving %s\n", render_col(r, COL_LABEL),
+		   render_col(r, COL_RESET), s->mode, (unsigned long long)s->pid,
 		   (long long)(now - (time_t)s->started), socket);
 	buf_printf(b, "%ssystem%s  %s on %s: %llu packages, index generation %llu (%.1f MiB, "
-		   "loaded %llds ago)\n", out_col(c, COL_LABEL), out_col(c, COL_RESET), s->backend,
+		   "loaded %llds ago)\n", render_col(r, COL_LABEL), render_col(r, COL_RESET), s->backend,
 		   s->root, (unsigned long long)s->packages, (unsigned long long)s->generation,
 		   (double)s->index_bytes / 1048576.0, (long long)(now - (time_t)s->index_time));
 	uint64_t asked = s->cache_hits + s->cache_misses;
 	buf_printf(b, "%sload%s    %llu clients, %llu requests, cache hits %llu of %llu (%.0f%%)\n",
-		   out_col(c, COL_LABEL), out_col(c, COL_RESET), (unsigned long long)s->clients,
+		   render_col(r, COL_LABEL), render_col(r, COL_RESET), (unsigned long long)s->clients,
 		   (unsigned long long)s->requests, (unsigned long long)s->cache_hits,
 		   (unsigned long long)asked, asked ? 100.0 * (double)s->cache_hits / (double)asked : 0);
-	buf_printf(b, "%stxn%s     %s\n", out_col(c, COL_LABEL), out_col(c, COL_RESET),
+	buf_printf(b, "%stxn%s     %s\n", render_col(r, COL_LABEL), render_col(r, COL_RESET),
 		   *s->transaction ? s->transaction : "none running (omg history)");
 	if (*s->audit_dir)
-		buf_printf(b, "%saudit%s   %s\n", out_col(c, COL_LABEL), out_col(c, COL_RESET),
+		buf_printf(b, "%saudit%s   %s\n", render_col(r, COL_LABEL), render_col(r, COL_RESET),
 			   s->audit_dir);
 }

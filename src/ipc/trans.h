@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* What a transaction is made of: kinds, plan items, progress events and questions (plain values). */
-#ifndef OMG_ENGINE_TRANS_H
-#define OMG_ENGINE_TRANS_H
+#ifndef OMG_IPC_TRANS_H
+#define OMG_IPC_TRANS_H
 
 #include <stdint.h>
 
-#include "engine/pkg.h"
+#include "ipc/pkg.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -110,6 +110,11 @@ struct trans_question {
 	struct strlist choices;  /* "no", "yes" for yes/no questions; providers otherwise */
 	uint32_t def;            /* index into choices */
 };
+
+/* "sync", "install", ... for an enum trans_kind; static strings. */
+const char *trans_kind_name(uint32_t kind);
+/* "install", "upgrade", ... for an enum trans_action; static strings. */
+const char *trans_action_name(uint32_t action);
 
 #ifdef __cplusplus
 }

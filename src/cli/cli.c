@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* omg's entry point: global and command options, dispatch, the one write of stdout. */
+/* The scripted CLI: global and command options, dispatch, the one write of stdout. */
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
@@ -10,8 +10,6 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "engine/query.h"
-#include "tui/tui.h"
 #include "util/clock.h"
 
 #ifndef OMG_VERSION
@@ -142,7 +140,7 @@ static const char usage_text[] =
 	"\n"
 	"exit status: 0 ok, 1 no match, 2 usage, 3 unknown package, 4 bad root, 5 bad database,\n"
 	"6 backend module missing, 7 transaction failed, 8 database locked, 9 denied,\n"
-	"10 audit log tampered, 11 not confirmed or cancelled\n";
+	"10 audit log tampered, 11 not confirmed or cancelled, 12 output could not be written\n";
 
 /* Parses a non-negative count. */
 static int parse_count(const char *s, size_t *out)
@@ -159,8 +157,8 @@ static int parse_count(const char *s, size_t *out)
 /* Writes the whole output buffer to stdout. */
 static int flush_out(struct cli *c)
 {
-	const char *p = buf_str(&c->out);
-	size_t n = c->out.len;
+	const char *p = buf_str(&c->out.b);
+	size_t n = c->out.b.len;
 	while (n) {
 		ssize_t w = write(STDOUT_FILENO, p, n);
 		if (w < 0) {
@@ -176,7 +174,7 @@ static int flush_out(struct cli *c)
 	return 0;
 }
 
-int main(int argc, char **argv)
+int cli_parse(struct cli *cp, int argc, char **argv)
 {
 	enum { OPT_ROOT = 256, OPT_BACKEND, OPT_JSON, OPT_COLOR, OPT_TIMING, OPT_REGEX,
 	       OPT_NAMES, OPT_INSTALLED, OPT_LIMIT, OPT_UPGRADABLE, OPT_EXPLICIT,
@@ -220,22 +218,21 @@ int main(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	c.list_kind = -1;
 	c.ready_fd = -1;
+	c.mouse = -1;
 	const char *color = "auto";
 	unsigned used = 0;
 	int help = 0, nkinds = 0;
-	struct tui_opts ui = {NULL, -1};
 	int ui_opt = 0;
 
-	setlocale(LC_ALL, "");
 	opterr = 0;
 	int ch;
 	/* GNU getopt permutes: options may come before or after the command;
 	 * "--" ends options (for a term that starts with '-'). */
 	while ((ch = getopt_long(argc, argv, ":hqVy", longopts, NULL)) != -1) {
 		switch (ch) {
-		case OPT_ROOT: c.root = optarg; break;
-		case OPT_BACKEND: c.backend = optarg; break;
-		case OPT_JSON: c.json = 1; break;
+		case OPT_ROOT: c.s.root = optarg; break;
+		case OPT_BACKEND: c.s.backend = optarg; break;
+		case OPT_JSON: c.out.json = 1; break;
 		case OPT_COLOR: color = optarg; break;
 		case OPT_TIMING: c.timing = 1; break;
 		case OPT_REGEX: c.regex = 1; used |= O_REGEX; break;
@@ -268,9 +265,9 @@ int main(int argc, char **argv)
 		case OPT_DRY_RUN: c.dry_run = 1; used |= O_CONFIRM; break;
 		case OPT_RECURSIVE: c.recursive = 1; used |= O_RECURSIVE; break;
 		case OPT_NO_SYNC: c.no_sync = 1; used |= O_NOSYNC; break;
-		case OPT_THEME: ui.theme = optarg; ui_opt = 1; break;
-		case OPT_NO_MOUSE: ui.mouse = 0; ui_opt = 1; break;
-		case OPT_SOCKET: c.socket = optarg; break;
+		case OPT_THEME: c.theme = optarg; ui_opt = 1; break;
+		case OPT_NO_MOUSE: c.mouse = 0; ui_opt = 1; break;
+		case OPT_SOCKET: c.s.socket = optarg; break;
 		case OPT_IDLE: {
 			size_t v;
 			if (parse_count(optarg, &v) != 0 || v > 86400 * 365) {
@@ -282,7 +279,7 @@ int main(int argc, char **argv)
 			used |= O_IDLE;
 			break;
 		}
-		case OPT_NO_DAEMON: c.no_daemon = 1; break;
+		case OPT_NO_DAEMON: c.s.no_daemon = 1; break;
 		case OPT_SYSTEM: c.system = 1; used |= O_DAEMON; break;
 		case OPT_CONFIG: c.config = optarg; used |= O_DAEMON; break;
 		case OPT_READY_FD: {
@@ -310,10 +307,10 @@ int main(int argc, char **argv)
 		}
 	}
 	/* The environment's engine choices, for every command and the UI. */
-	if (!c.socket && getenv("OMG_SOCKET") && *getenv("OMG_SOCKET"))
-		c.socket = getenv("OMG_SOCKET");
+	if (!c.s.socket && getenv("OMG_SOCKET") && *getenv("OMG_SOCKET"))
+		c.s.socket = getenv("OMG_SOCKET");
 	if (getenv("OMG_NO_DAEMON") && strcmp(getenv("OMG_NO_DAEMON"), "1") == 0)
-		c.no_daemon = 1;
+		c.s.no_daemon = 1;
 	const struct command *cmd = NULL;
 	const char *prog = strrchr(argv[0], '/');
 	prog = prog ? prog + 1 : argv[0];
@@ -334,13 +331,14 @@ int main(int argc, char **argv)
 		fputs(cmd ? cmd->usage : usage_text, stdout);
 		return EXIT_OK;
 	}
-	if (!cmd && !c.json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+	if (!cmd && !c.out.json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		/* No command on a terminal: the full-screen UI. */
 		if (used) {
 			fprintf(stderr, "omg: that option needs a command (see omg --help)\n");
 			return EXIT_USAGE;
 		}
-		return tui_run(&c, &ui);
+		*cp = c;
+		return CLI_RUN_UI;
 	}
 	if (ui_opt) {
 		fprintf(stderr, "omg: --theme and --no-mouse are the full-screen UI's: run omg "
@@ -374,57 +372,62 @@ int main(int argc, char **argv)
 		fprintf(stderr, "omg: --yes and --dry-run contradict each other\n");
 		return EXIT_USAGE;
 	}
-	if (c.no_daemon && c.socket && cmd->run != cmd_daemon) {
+	if (c.s.no_daemon && c.s.socket && cmd->run != cmd_daemon) {
 		fprintf(stderr, "omg: --no-daemon and --socket (or OMG_SOCKET) contradict each other\n");
 		return EXIT_USAGE;
 	}
 	if (strcmp(color, "always") == 0)
-		c.color = 1;
+		c.out.color = 1;
 	else if (strcmp(color, "never") == 0)
-		c.color = 0;
+		c.out.color = 0;
 	else if (strcmp(color, "auto") == 0)
-		c.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !c.json;
+		c.out.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !c.out.json;
 	else {
 		fprintf(stderr, "omg: --color takes auto, always or never, not '%s'\n", color);
 		return EXIT_USAGE;
 	}
 	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
-		c.color = 0;
+		c.out.color = 0;
 	struct winsize ws;
 	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col)
-		c.width = ws.ws_col;
+		c.out.width = ws.ws_col;
+	c.cmd = cmd;
+	c.argc = argc - optind;
+	c.argv = argv + optind;
+	*cp = c;
+	return CLI_RUN_COMMAND;
+}
+
+int cli_run(struct cli *cp)
+{
+	struct cli c = *cp;
+	const struct command *cmd = c.cmd;
 
 	double t0 = clock_ms();
-	int rc = cmd->run(&c, argc - optind, argv + optind);
+	int rc = cmd->run(&c, c.argc, c.argv);
 	double t1 = clock_ms();
 	if (flush_out(&c) != 0 && rc == EXIT_OK)
-		rc = EXIT_DB + 1;
-	if (c.timing && c.client) {
+		rc = EXIT_OUTPUT;
+	if (c.timing && c.s.client) {
 		fprintf(stderr,
 			"omg: timing: engine pid %u (%s, index generation %llu), connect %.1f ms, "
 			"requests+format %.1f ms, write %.1f ms\n",
-			(unsigned)c.client->engine.pid, c.client->engine.backend,
-			(unsigned long long)c.client->engine.generation, c.connect_ms,
-			t1 - t0 - c.connect_ms, clock_ms() - t1);
+			(unsigned)c.s.client->engine.pid, c.s.client->engine.backend,
+			(unsigned long long)c.s.client->engine.generation, c.s.connect_ms,
+			t1 - t0 - c.s.connect_ms, clock_ms() - t1);
 	}
-	if (c.timing && c.engine) {
-		const struct engine_timing *t = engine_timing(c.engine);
-		static const char *const store[] = {"off", "hit", "miss", "write failed"};
+	if (c.timing && c.s.local) {
+		struct embed_timing t;
+		c.s.api->timing(c.s.local, &t);
 		fprintf(stderr,
 			"omg: timing: store %s, open %.1f ms, load %.1f ms, index %.1f ms, "
 			"store write %.1f ms, query+format %.1f ms, write %.1f ms; "
 			"%zu packages, index %.1f MiB\n",
-			store[t->store], t->open_ms, t->load_ms, t->index_ms, t->store_ms,
-			t1 - t0 - t->open_ms - t->load_ms - t->index_ms - t->store_ms,
-			clock_ms() - t1,
-			index_count(engine_index(c.engine)),
-			(double)index_bytes(engine_index(c.engine)) / 1048576.0);
+			t.store, t.open_ms, t.load_ms, t.index_ms, t.store_ms,
+			t1 - t0 - t.open_ms - t.load_ms - t.index_ms - t.store_ms, clock_ms() - t1,
+			t.packages, (double)t.index_bytes / 1048576.0);
 	}
-	if (c.client) {
-		client_close(c.client);
-		free(c.client);
-	}
-	engine_close(c.engine);
-	buf_free(&c.out);
+	session_close(&c.s);
+	buf_free(&c.out.b);
 	return rc;
 }

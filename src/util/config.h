@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* The configuration file (INI, read with libinih): every key, its default and its check. */
-#ifndef OMG_ENGINE_CONFIG_H
-#define OMG_ENGINE_CONFIG_H
+/* The configuration file (INI, read with libinih): every key, its default and its check;
+ * the engine reads it all, a client its [client] and [ui] keys. */
+#ifndef OMG_UTIL_CONFIG_H
+#define OMG_UTIL_CONFIG_H
 
 #include <stddef.h>
 
-#include "engine/server.h"
+#define OMG_SYSTEM_CONFIG "/etc/omg/config"
 
 /* Every key; docs/configuration.md and omgd(8) describe each one. */
 struct config {
@@ -43,7 +44,5 @@ char *config_path(int system);
 /* Reads path over the defaults. A missing file is not an error. 0, or -1 with
  * "FILE:LINE: why" in err (c is then left with the defaults). */
 int config_load(struct config *c, const char *path, char *err, size_t errlen);
-/* Copies the daemon's keys into server options. */
-void config_apply(const struct config *c, struct server_opts *o);
 
 #endif

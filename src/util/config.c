@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The configuration file: libinih calls back per key; each key is checked against a table. */
-#include "engine/config.h"
+#include "util/config.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -10,7 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ipc/sockpath.h"
 #include "util/xalloc.h"
 #include "util/xdg.h"
 
@@ -51,27 +50,26 @@ static const struct key keys[] = {
 
 void config_defaults(struct config *c)
 {
-	struct server_opts o;
-	server_defaults(&o);
+	/* The one place these numbers live: the engine's server_defaults applies them. */
 	memset(c, 0, sizeof(*c));
 	c->idle_timeout = 600;
-	c->max_clients = o.max_clients;
-	c->rate = o.rate;
-	c->burst = o.burst;
-	c->stall_timeout = o.stall_seconds;
-	c->recheck_interval = o.recheck_seconds;
-	c->frame_max = o.frame_max;
-	c->out_max = o.out_max;
-	c->cache_size = o.cache_bytes;
-	c->cache_ttl = o.cache_ttl;
+	c->max_clients = 1024;
+	c->rate = 2000;
+	c->burst = 4000;
+	c->stall_timeout = 30;
+	c->recheck_interval = 60;
+	c->frame_max = 1u << 20; /* OMG_FRAME_MAX_DEFAULT */
+	c->out_max = 256u << 20;
+	c->cache_size = 64u << 20;
+	c->cache_ttl = 600;
 	c->autostart = 1;
 	c->mouse = 1;
 	c->start_timeout = 120;
-	c->lock_timeout = o.lock_seconds;
-	c->question_timeout = o.question_seconds;
-	c->plan_timeout = o.plan_seconds;
-	c->snapshot_interval = o.snapshot_seconds;
-	c->check_interval = o.check_seconds;
+	c->lock_timeout = 60;
+	c->question_timeout = 60;
+	c->plan_timeout = 600;
+	c->snapshot_interval = 300;
+	c->check_interval = 3600;
 	static const char *const admins[] = {"sudo", "wheel"};
 	for (size_t i = 0; i < 2; i++) {
 		if (getgrnam(admins[i])) {
@@ -210,31 +208,4 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 	}
 	*c = tmp;
 	return 0;
-}
-
-void config_apply(const struct config *c, struct server_opts *o)
-{
-	o->max_clients = c->max_clients;
-	o->rate = c->rate;
-	o->burst = c->burst;
-	o->stall_seconds = c->stall_timeout;
-	o->recheck_seconds = c->recheck_interval;
-	o->frame_max = c->frame_max;
-	o->out_max = c->out_max;
-	o->cache_bytes = c->cache_size;
-	o->cache_ttl = c->cache_ttl;
-	o->lock_seconds = c->lock_timeout;
-	o->question_seconds = c->question_timeout;
-	o->plan_seconds = c->plan_timeout;
-	o->snapshot_seconds = c->snapshot_interval;
-	o->check_seconds = c->check_interval;
-	o->admin_gid = (gid_t)-1;
-	o->admin_group = NULL;
-	if (c->admin_group[0]) {
-		struct group *g = getgrnam(c->admin_group);
-		if (g) {
-			o->admin_gid = g->gr_gid;
-			o->admin_group = c->admin_group;
-		}
-	}
 }

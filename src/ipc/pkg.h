@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* The package record: a plain value struct shared by backends, the index and the CLI. */
-#ifndef OMG_ENGINE_PKG_H
-#define OMG_ENGINE_PKG_H
+/* The package record: a plain value struct of the protocol: backends fill it, the index keeps it, clients show it. */
+#ifndef OMG_IPC_PKG_H
+#define OMG_IPC_PKG_H
 
 #include <stdint.h>
 

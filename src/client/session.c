@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Requests from the CLI to the engine, and their replies decoded as frames. */
+/* The connect policy (socket, system engine, autostart), requests, and replies as frames. */
+#include "client/session.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -8,62 +10,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
-#include "engine/config.h"
-#include "engine/service.h"
 #include "ipc/autostart.h"
 #include "ipc/codec.h"
 #include "ipc/frame.h"
 #include "ipc/sockpath.h"
+#include "util/buf.h"
 #include "util/clock.h"
+#include "util/config.h"
+#include "util/module.h"
 #include "util/self.h"
 #include "util/xalloc.h"
 #include "util/xdg.h"
 
-int cli_open_engine(struct cli *c)
-{
-	char err[1024];
-	int status;
-	const char *no_store = getenv("OMG_NO_STORE");
-	struct engine_opts o = {c->root, c->backend, !(no_store && *no_store), NULL, 0};
-	c->engine = engine_open(&o, err, sizeof(err), &status);
-	if (!c->engine) {
-		fprintf(stderr, "omg: %s\n", err);
-		return status ? status : EXIT_DB;
-	}
-	c->backend_name = engine_backend_name(c->engine);
-	return 0;
-}
-
-int cli_exit_for(uint32_t error)
-{
-	switch (error) {
-	case 0:
-		return EXIT_OK;
-	case ERR_USAGE:
-	case ERR_UNKNOWN_TYPE:
-	case ERR_UNSUPPORTED:
-		return EXIT_USAGE;
-	case ERR_DENIED:
-		return EXIT_DENIED;
-	case ERR_TRANS:
-	case ERR_STATE:
-	case ERR_INTERRUPTED:
-		return EXIT_TRANS;
-	case ERR_LOCKED:
-		return EXIT_LOCKED;
-	case ERR_CANCELLED:
-		return EXIT_CANCELLED;
-	default:
-		return EXIT_DB;
-	}
-}
-
-/* service_emit: frames each reply as it would go over a socket. */
-static void emit_frame(void *ctx, const struct msg *reply)
-{
-	codec_encode(ctx, reply);
-}
+#define REPLY_TIMEOUT_MS 120000
+#define CLIENT_NAME "omg-cli"
 
 /* Appends the strings of l to *into (a list over an arena array). */
 static void concat(struct strpool *arena, struct strlist *into, struct strlist l)
@@ -137,27 +97,13 @@ static int decode_all(const struct buf *b, struct replies *out)
 	return rc;
 }
 
-#define REPLY_TIMEOUT_MS 120000
-#define CLIENT_NAME "omg-cli"
-
-int cli_user_socket(struct cli *c, char *path, size_t len, char *real, size_t reallen)
+int session_user_socket(const struct session *s, char *path, size_t len, char *real,
+			size_t reallen)
 {
-	const char *root = c->root && *c->root ? c->root : "/";
-	char buf[PATH_MAX], err[512];
-	struct stat st;
-	if (!realpath(root, buf) || stat(buf, &st) != 0) {
-		fprintf(stderr, "omg: cannot use root '%s': %s\n", root, strerror(errno));
-		return EXIT_ROOT;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "omg: cannot use root '%s': %s\n", root, strerror(ENOTDIR));
-		return EXIT_ROOT;
-	}
-	snprintf(real, reallen, "%s", buf);
-	char *key = c->backend ? xasprintf("%s\n%s", buf, c->backend) : xstrdup(buf);
-	int rc = sockpath_user(key, path, len, err, sizeof(err));
-	free(key);
-	if (rc != 0) {
+	char err[PATH_MAX + 256], key[PATH_MAX + 64];
+	if (sockpath_key(s->root, s->backend, real, reallen, key, sizeof(key), err,
+			 sizeof(err)) != 0 ||
+	    sockpath_user(key, path, len, err, sizeof(err)) != 0) {
 		fprintf(stderr, "omg: %s\n", err);
 		return EXIT_ROOT;
 	}
@@ -181,9 +127,9 @@ static char *log_path(const char *sock)
 	return log;
 }
 
-/* Starts the engine for c's root at path (none answered there) and
+/* Starts the engine for s's root at path (none answered there) and
  * connects cl to it. 0, or an exit status after printing why. */
-static int start_engine(struct cli *c, struct client *cl, const char *path, const char *real)
+static int start_engine(struct session *s, struct client *cl, const char *path, const char *real)
 {
 	char err[1024];
 	struct config cfg;
@@ -205,13 +151,13 @@ static int start_engine(struct cli *c, struct client *cl, const char *path, cons
 	const char *argv[12];
 	size_t k = 0;
 	argv[k++] = exe;
-	if (real[0] || c->root) {
+	if (real[0] || s->root) {
 		argv[k++] = "--root";
-		argv[k++] = real[0] ? real : c->root;
+		argv[k++] = real[0] ? real : s->root;
 	}
-	if (c->backend) {
+	if (s->backend) {
 		argv[k++] = "--backend";
-		argv[k++] = c->backend;
+		argv[k++] = s->backend;
 	}
 	argv[k++] = "daemon";
 	argv[k++] = "--socket";
@@ -229,20 +175,20 @@ static int start_engine(struct cli *c, struct client *cl, const char *path, cons
 	return 0;
 }
 
-int cli_connect(struct cli *c, int spawn, char *path, size_t pathlen)
+int session_connect(struct session *s, int spawn, char *path, size_t pathlen)
 {
 	char err[1024], real[PATH_MAX];
 	struct client *cl = xcalloc(1, sizeof(*cl));
 	int rc;
 	real[0] = '\0';
-	if (c->socket) {
-		snprintf(path, pathlen, "%s", c->socket);
+	if (s->socket) {
+		snprintf(path, pathlen, "%s", s->socket);
 	} else {
-		if ((rc = cli_user_socket(c, path, pathlen, real, sizeof(real))) != 0)
+		if ((rc = session_user_socket(s, path, pathlen, real, sizeof(real))) != 0)
 			goto fail;
 		char sys[256];
 		/* A system engine for the real system serves every user's reads. */
-		if (!c->backend && strcmp(real, "/") == 0 &&
+		if (!s->backend && strcmp(real, "/") == 0 &&
 		    sockpath_system("/", sys, sizeof(sys), err, sizeof(err)) == 0 &&
 		    client_open(cl, sys, CLIENT_NAME, err, sizeof(err)) == 0) {
 			snprintf(path, pathlen, "%s", sys);
@@ -255,43 +201,97 @@ int cli_connect(struct cli *c, int spawn, char *path, size_t pathlen)
 	if (rc == 0)
 		goto done;
 	if (rc == -2 && !spawn) {
-		rc = 1;
-		goto fail;
+		free(cl);
+		return EXIT_OK; /* nothing answers, and we were not to start one */
 	}
 	if (rc == -1) {
 		fprintf(stderr, "omg: %s\n", err);
 		rc = EXIT_ROOT;
 		goto fail;
 	}
-	if ((rc = start_engine(c, cl, path, real)) != 0)
+	if ((rc = start_engine(s, cl, path, real)) != 0)
 		goto fail;
 done:
-	c->client = cl;
-	c->backend_name = cl->engine.backend;
+	s->client = cl;
+	s->backend_name = cl->engine.backend;
 	return 0;
 fail:
 	free(cl);
 	return rc;
 }
 
+const struct embed_api *session_engine_module(struct session *s, char *err, size_t errlen)
+{
+	if (s->api)
+		return s->api;
+	char why[PATH_MAX + 256];
+	const struct embed_api *api = module_symbol(EMBED_MODULE, EMBED_SYMBOL, why, sizeof(why));
+	if (!api) {
+		snprintf(err, errlen, "the engine module %s", why);
+		return NULL;
+	}
+	if (api->abi != EMBED_ABI || api->protocol != OMG_PROTO_VERSION) {
+		snprintf(err, errlen, "the engine module %s is from another omg build (interface %u, "
+			 "protocol %u; this omg: %u, %u)", EMBED_MODULE, api->abi, api->protocol,
+			 EMBED_ABI, OMG_PROTO_VERSION);
+		return NULL;
+	}
+	return s->api = api;
+}
+
+/* embed_put: collects reply frames into a buffer. */
+static void put_frames(void *ctx, const void *p, size_t n)
+{
+	buf_append(ctx, p, n);
+}
+
+/* Sends req to the in-process engine (opened on first use): its replies come
+ * back as frames and are decoded exactly as a socket's are. */
+static int request_local(struct session *s, struct msg *req, struct replies *out)
+{
+	if (!s->local) {
+		char err[PATH_MAX + 512];
+		const struct embed_api *api = session_engine_module(s, err, sizeof(err));
+		if (!api) {
+			fprintf(stderr, "omg: %s\n", err);
+			return EXIT_MODULE;
+		}
+		int status = 0;
+		s->local = api->open(s->root, s->backend, err, sizeof(err), &status);
+		if (!s->local) {
+			fprintf(stderr, "omg: %s\n", err);
+			return status ? status : EXIT_DB;
+		}
+		s->backend_name = api->backend_name(s->local);
+	}
+	struct buf in = {0}, frames = {0};
+	req->h.id = 1;
+	codec_encode(&in, req);
+	s->api->request(s->local, in.p, in.len, put_frames, &frames);
+	int rc = decode_all(&frames, out);
+	buf_free(&in);
+	buf_free(&frames);
+	return rc;
+}
+
 /* Sends req to the engine and collects its replies. */
-static int request_socket(struct cli *c, struct msg *req, struct replies *out)
+static int request_socket(struct session *s, struct msg *req, struct replies *out)
 {
 	char err[512], path[4096];
-	if (!c->client) {
+	if (!s->client) {
 		double t0 = clock_ms();
-		int rc = cli_connect(c, 1, path, sizeof(path));
-		c->connect_ms = clock_ms() - t0;
+		int rc = session_connect(s, 1, path, sizeof(path));
+		s->connect_ms = clock_ms() - t0;
 		if (rc)
-			return rc == 1 ? EXIT_ROOT : rc;
+			return rc;
 	}
-	if (client_send(c->client, req, err, sizeof(err)) != 0) {
+	if (client_send(s->client, req, err, sizeof(err)) != 0) {
 		fprintf(stderr, "omg: %s\n", err);
 		return EXIT_DB;
 	}
 	for (;;) {
 		struct msg m;
-		if (client_recv(c->client, &m, out->arena, REPLY_TIMEOUT_MS, err, sizeof(err)) != 0) {
+		if (client_recv(s->client, &m, out->arena, REPLY_TIMEOUT_MS, err, sizeof(err)) != 0) {
 			fprintf(stderr, "omg: %s\n", err);
 			return EXIT_DB;
 		}
@@ -302,45 +302,31 @@ static int request_socket(struct cli *c, struct msg *req, struct replies *out)
 	}
 }
 
-int cli_request(struct cli *c, struct msg *req, struct replies *out)
+int session_request(struct session *s, struct msg *req, struct replies *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->arena = strpool_new();
-	if (!c->no_daemon)
-		return request_socket(c, req, out);
-	if (!c->engine) {
-		int rc = cli_open_engine(c);
-		if (rc)
-			return rc;
-	}
-	/* In process, the engine answers into a buffer of frames that is then
-	 * decoded exactly as replies from a socket are. */
-	struct buf frames = {0};
-	struct service_env env = {.frame_max = OMG_FRAME_MAX_DEFAULT, .mode = "in-process"};
-	service_request(c->engine, req, &env, emit_frame, &frames);
-	int rc = decode_all(&frames, out);
-	buf_free(&frames);
-	return rc;
+	return s->no_daemon ? request_local(s, req, out) : request_socket(s, req, out);
 }
 
-int cli_ask(struct cli *c, struct msg *req, struct replies *r)
+int session_ask(struct session *s, struct msg *req, struct replies *r)
 {
-	int rc = cli_request(c, req, r);
+	int rc = session_request(s, req, r);
 	if (rc)
 		return rc;
 	if (r->error) {
 		fprintf(stderr, "omg: %s\n", r->error_text ? r->error_text : "engine error");
-		return cli_exit_for(r->error);
+		return exit_for_error(r->error);
 	}
 	return 0;
 }
 
-int cli_ask_status(struct cli *c, struct replies *r)
+int session_ask_status(struct session *s, struct replies *r)
 {
 	struct msg req;
 	memset(&req, 0, sizeof(req));
 	req.h.type = MSG_STATUS;
-	return cli_ask(c, &req, r);
+	return session_ask(s, &req, r);
 }
 
 void replies_free(struct replies *r)
@@ -348,4 +334,17 @@ void replies_free(struct replies *r)
 	free(r->pkgs);
 	strpool_free(r->arena);
 	memset(r, 0, sizeof(*r));
+}
+
+void session_close(struct session *s)
+{
+	if (s->client) {
+		client_close(s->client);
+		free(s->client);
+		s->client = NULL;
+	}
+	if (s->local) {
+		s->api->close(s->local);
+		s->local = NULL;
+	}
 }

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/* Packages, records and the engine's status as text or JSON: what the CLI prints and the UI shows. */
+#ifndef OMG_CLIENT_RENDER_H
+#define OMG_CLIENT_RENDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ipc/protocol.h"
+#include "util/buf.h"
+
+/* Semantic elements of coloured text; the colours are named in render.c alone. */
+enum render_color {
+	COL_RESET, COL_NAME, COL_VERSION, COL_NEWVERSION, COL_REPO, COL_INSTALLED,
+	COL_HELD, COL_LABEL, COL_DIM,
+};
+
+/* Where and how to render: the narrow output a renderer takes (never a whole front end). */
+struct render {
+	struct buf b;        /* the text is appended here */
+	int json;            /* JSON instead of text */
+	int color;           /* ANSI colours in text */
+	size_t width;        /* terminal columns to fit text to; 0 = do not cut */
+	const char *backend; /* "alpm" or "apt": which fields a record has; "" unknown */
+};
+
+/* The escape for a semantic element, or "" when colour is off. */
+const char *render_col(const struct render *r, enum render_color e);
+/* "2026-11-24 06:30:12" (local time) for a Unix time, into out. */
+void render_time(char *out, size_t len, int64_t t);
+/* A byte count as fmt_size writes it, appended to b. */
+void render_size(struct buf *b, int64_t bytes);
+/* One name per line (--quiet). */
+void render_pkg_names(struct render *r, const struct msg_pkg *v, size_t n);
+/* An aligned table of packages: state flags, name, version, repo, description. */
+void render_pkg_table(struct render *r, const struct msg_pkg *v, size_t n);
+/* A JSON array of brief package objects (search and list). */
+void render_pkg_json_array(struct render *r, const struct msg_pkg *v, size_t n);
+/* Every field of one package (a full record), as text or as a JSON object. */
+void render_info_text(struct render *r, const struct msg_pkg *p);
+void render_info_json(struct render *r, const struct msg_pkg *p);
+/* omg daemon status: the engine's facts, as text or JSON. */
+void render_engine_status(struct render *r, const char *socket, const struct msg_status_reply *s);
+
+#endif

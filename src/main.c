@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* omg's entry point: the command line picks the scripted CLI or the full-screen UI. */
+#include <locale.h>
+
+#include "cli/cli.h"
+#include "tui/tui.h"
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	struct cli c;
+	int rc = cli_parse(&c, argc, argv);
+	if (rc == CLI_RUN_UI) {
+		struct tui_opts o = {c.theme, c.mouse};
+		return tui_run(&c.s, &o);
+	}
+	return rc == CLI_RUN_COMMAND ? cli_run(&c) : rc;
+}
