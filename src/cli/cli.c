@@ -174,227 +174,259 @@ static int flush_out(struct cli *c)
 	return 0;
 }
 
-int cli_parse(struct cli *cp, int argc, char **argv)
-{
-	enum { OPT_ROOT = 256, OPT_BACKEND, OPT_JSON, OPT_COLOR, OPT_TIMING, OPT_REGEX,
-	       OPT_NAMES, OPT_INSTALLED, OPT_LIMIT, OPT_UPGRADABLE, OPT_EXPLICIT,
-	       OPT_ORPHANS, OPT_FOREIGN, OPT_ALL, OPT_SOCKET, OPT_IDLE, OPT_NO_DAEMON,
-	       OPT_SYSTEM, OPT_READY_FD, OPT_CONFIG, OPT_DRY_RUN, OPT_RECURSIVE, OPT_NO_SYNC,
-	       OPT_THEME, OPT_NO_MOUSE };
-	static const struct option longopts[] = {
-		{"root", required_argument, NULL, OPT_ROOT},
-		{"backend", required_argument, NULL, OPT_BACKEND},
-		{"json", no_argument, NULL, OPT_JSON},
-		{"color", required_argument, NULL, OPT_COLOR},
-		{"colour", required_argument, NULL, OPT_COLOR},
-		{"timing", no_argument, NULL, OPT_TIMING},
-		{"regex", no_argument, NULL, OPT_REGEX},
-		{"names-only", no_argument, NULL, OPT_NAMES},
-		{"installed", no_argument, NULL, OPT_INSTALLED},
-		{"limit", required_argument, NULL, OPT_LIMIT},
-		{"upgradable", no_argument, NULL, OPT_UPGRADABLE},
-		{"explicit", no_argument, NULL, OPT_EXPLICIT},
-		{"orphans", no_argument, NULL, OPT_ORPHANS},
-		{"foreign", no_argument, NULL, OPT_FOREIGN},
-		{"all", no_argument, NULL, OPT_ALL},
-		{"quiet", no_argument, NULL, 'q'},
-		{"socket", required_argument, NULL, OPT_SOCKET},
-		{"idle", required_argument, NULL, OPT_IDLE},
-		{"no-daemon", no_argument, NULL, OPT_NO_DAEMON},
-		{"system", no_argument, NULL, OPT_SYSTEM},
-		{"ready-fd", required_argument, NULL, OPT_READY_FD},
-		{"config", required_argument, NULL, OPT_CONFIG},
-		{"yes", no_argument, NULL, 'y'},
-		{"dry-run", no_argument, NULL, OPT_DRY_RUN},
-		{"recursive", no_argument, NULL, OPT_RECURSIVE},
-		{"no-sync", no_argument, NULL, OPT_NO_SYNC},
-		{"theme", required_argument, NULL, OPT_THEME},
-		{"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
-	};
-	struct cli c;
-	memset(&c, 0, sizeof(c));
-	c.list_kind = -1;
-	c.ready_fd = -1;
-	c.mouse = -1;
-	const char *color = "auto";
-	unsigned used = 0;
-	int help = 0, nkinds = 0;
-	int ui_opt = 0;
+/* The long options; the values past 255 are theirs alone. */
+enum { OPT_ROOT = 256, OPT_BACKEND, OPT_JSON, OPT_COLOR, OPT_TIMING, OPT_REGEX,
+       OPT_NAMES, OPT_INSTALLED, OPT_LIMIT, OPT_UPGRADABLE, OPT_EXPLICIT,
+       OPT_ORPHANS, OPT_FOREIGN, OPT_ALL, OPT_SOCKET, OPT_IDLE, OPT_NO_DAEMON,
+       OPT_SYSTEM, OPT_READY_FD, OPT_CONFIG, OPT_DRY_RUN, OPT_RECURSIVE, OPT_NO_SYNC,
+       OPT_THEME, OPT_NO_MOUSE };
+static const struct option longopts[] = {
+	{"root", required_argument, NULL, OPT_ROOT},
+	{"backend", required_argument, NULL, OPT_BACKEND},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"color", required_argument, NULL, OPT_COLOR},
+	{"colour", required_argument, NULL, OPT_COLOR},
+	{"timing", no_argument, NULL, OPT_TIMING},
+	{"regex", no_argument, NULL, OPT_REGEX},
+	{"names-only", no_argument, NULL, OPT_NAMES},
+	{"installed", no_argument, NULL, OPT_INSTALLED},
+	{"limit", required_argument, NULL, OPT_LIMIT},
+	{"upgradable", no_argument, NULL, OPT_UPGRADABLE},
+	{"explicit", no_argument, NULL, OPT_EXPLICIT},
+	{"orphans", no_argument, NULL, OPT_ORPHANS},
+	{"foreign", no_argument, NULL, OPT_FOREIGN},
+	{"all", no_argument, NULL, OPT_ALL},
+	{"quiet", no_argument, NULL, 'q'},
+	{"socket", required_argument, NULL, OPT_SOCKET},
+	{"idle", required_argument, NULL, OPT_IDLE},
+	{"no-daemon", no_argument, NULL, OPT_NO_DAEMON},
+	{"system", no_argument, NULL, OPT_SYSTEM},
+	{"ready-fd", required_argument, NULL, OPT_READY_FD},
+	{"config", required_argument, NULL, OPT_CONFIG},
+	{"yes", no_argument, NULL, 'y'},
+	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	{"recursive", no_argument, NULL, OPT_RECURSIVE},
+	{"no-sync", no_argument, NULL, OPT_NO_SYNC},
+	{"theme", required_argument, NULL, OPT_THEME},
+	{"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
 
-	opterr = 0;
-	int ch;
-	/* GNU getopt permutes: options may come before or after the command;
-	 * "--" ends options (for a term that starts with '-'). */
-	while ((ch = getopt_long(argc, argv, ":hqVy", longopts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_ROOT: c.s.root = optarg; break;
-		case OPT_BACKEND: c.s.backend = optarg; break;
-		case OPT_JSON: c.out.json = 1; break;
-		case OPT_COLOR: color = optarg; break;
-		case OPT_TIMING: c.timing = 1; break;
-		case OPT_REGEX: c.regex = 1; used |= O_REGEX; break;
-		case OPT_NAMES: c.names_only = 1; used |= O_NAMES; break;
-		case OPT_INSTALLED:
-			c.installed_only = 1;
-			c.list_kind = LIST_INSTALLED;
-			used |= O_INSTALLED;
-			nkinds++;
-			break;
-		case OPT_LIMIT:
-			if (parse_count(optarg, &c.limit) != 0) {
-				fprintf(stderr, "omg: --limit needs a whole number, not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
-			used |= O_LIMIT;
-			break;
-		case OPT_UPGRADABLE: c.list_kind = LIST_UPGRADABLE; used |= O_KIND; nkinds++; break;
-		case OPT_EXPLICIT: c.list_kind = LIST_EXPLICIT; used |= O_KIND; nkinds++; break;
-		case OPT_ORPHANS: c.list_kind = LIST_ORPHANS; used |= O_KIND; nkinds++; break;
-		case OPT_FOREIGN: c.list_kind = LIST_FOREIGN; used |= O_KIND; nkinds++; break;
-		case OPT_ALL:
-			c.list_kind = LIST_ALL;
-			c.all = 1;
-			used |= O_KIND;
-			nkinds++;
-			break;
-		case 'q': c.quiet = 1; used |= O_QUIET; break;
-		case 'y': c.yes = 1; used |= O_CONFIRM; break;
-		case OPT_DRY_RUN: c.dry_run = 1; used |= O_CONFIRM; break;
-		case OPT_RECURSIVE: c.recursive = 1; used |= O_RECURSIVE; break;
-		case OPT_NO_SYNC: c.no_sync = 1; used |= O_NOSYNC; break;
-		case OPT_THEME: c.theme = optarg; ui_opt = 1; break;
-		case OPT_NO_MOUSE: c.mouse = 0; ui_opt = 1; break;
-		case OPT_SOCKET: c.s.socket = optarg; break;
-		case OPT_IDLE: {
-			size_t v;
-			if (parse_count(optarg, &v) != 0 || v > 86400 * 365) {
-				fprintf(stderr, "omg: --idle needs a number of seconds, not '%s'\n", optarg);
-				return EXIT_USAGE;
-			}
-			c.idle = (unsigned)v;
-			c.idle_set = 1;
-			used |= O_IDLE;
-			break;
-		}
-		case OPT_NO_DAEMON: c.s.no_daemon = 1; break;
-		case OPT_SYSTEM: c.system = 1; used |= O_DAEMON; break;
-		case OPT_CONFIG: c.config = optarg; used |= O_DAEMON; break;
-		case OPT_READY_FD: {
-			size_t v;
-			if (parse_count(optarg, &v) != 0 || v < 3 || v > 65535) {
-				fprintf(stderr, "omg: --ready-fd needs a file descriptor\n");
-				return EXIT_USAGE;
-			}
-			c.ready_fd = (int)v;
-			used |= O_DAEMON;
-			break;
-		}
-		case 'h': help = 1; break;
-		case 'V': printf("omg %s\n", OMG_VERSION); return EXIT_OK;
-		case ':':
-			fprintf(stderr, "omg: option '%s' needs a value\n", argv[optind - 1]);
-			return EXIT_USAGE;
-		default:
-			if (optopt > 0 && optopt < 256)
-				fprintf(stderr, "omg: unknown option '-%c' (see omg --help)\n", optopt);
-			else
-				fprintf(stderr, "omg: unknown option '%s' (see omg --help)\n",
-					argv[optind - 1]);
+/* What parsing has seen so far, beyond the options' values in struct cli. */
+struct parse {
+	unsigned used;     /* O_* bits of the command options given */
+	int help, nkinds, ui_opt;
+	const char *color; /* --color's value */
+};
+
+/* Takes one option getopt_long returned: -1 to go on, or an exit status
+ * (a usage error, said on stderr; --version printed). */
+static int take_option(struct cli *c, struct parse *ps, int ch, char **argv)
+{
+	switch (ch) {
+	case OPT_ROOT: c->s.root = optarg; break;
+	case OPT_BACKEND: c->s.backend = optarg; break;
+	case OPT_JSON: c->out.json = 1; break;
+	case OPT_COLOR: ps->color = optarg; break;
+	case OPT_TIMING: c->timing = 1; break;
+	case OPT_REGEX: c->regex = 1; ps->used |= O_REGEX; break;
+	case OPT_NAMES: c->names_only = 1; ps->used |= O_NAMES; break;
+	case OPT_INSTALLED:
+		c->installed_only = 1;
+		c->list_kind = LIST_INSTALLED;
+		ps->used |= O_INSTALLED;
+		ps->nkinds++;
+		break;
+	case OPT_LIMIT:
+		if (parse_count(optarg, &c->limit) != 0) {
+			fprintf(stderr, "omg: --limit needs a whole number, not '%s'\n", optarg);
 			return EXIT_USAGE;
 		}
+		ps->used |= O_LIMIT;
+		break;
+	case OPT_UPGRADABLE: c->list_kind = LIST_UPGRADABLE; ps->used |= O_KIND; ps->nkinds++; break;
+	case OPT_EXPLICIT: c->list_kind = LIST_EXPLICIT; ps->used |= O_KIND; ps->nkinds++; break;
+	case OPT_ORPHANS: c->list_kind = LIST_ORPHANS; ps->used |= O_KIND; ps->nkinds++; break;
+	case OPT_FOREIGN: c->list_kind = LIST_FOREIGN; ps->used |= O_KIND; ps->nkinds++; break;
+	case OPT_ALL:
+		c->list_kind = LIST_ALL;
+		c->all = 1;
+		ps->used |= O_KIND;
+		ps->nkinds++;
+		break;
+	case 'q': c->quiet = 1; ps->used |= O_QUIET; break;
+	case 'y': c->yes = 1; ps->used |= O_CONFIRM; break;
+	case OPT_DRY_RUN: c->dry_run = 1; ps->used |= O_CONFIRM; break;
+	case OPT_RECURSIVE: c->recursive = 1; ps->used |= O_RECURSIVE; break;
+	case OPT_NO_SYNC: c->no_sync = 1; ps->used |= O_NOSYNC; break;
+	case OPT_THEME: c->theme = optarg; ps->ui_opt = 1; break;
+	case OPT_NO_MOUSE: c->mouse = 0; ps->ui_opt = 1; break;
+	case OPT_SOCKET: c->s.socket = optarg; break;
+	case OPT_IDLE: {
+		size_t v;
+		if (parse_count(optarg, &v) != 0 || v > 86400 * 365) {
+			fprintf(stderr, "omg: --idle needs a number of seconds, not '%s'\n", optarg);
+			return EXIT_USAGE;
+		}
+		c->idle = (unsigned)v;
+		c->idle_set = 1;
+		ps->used |= O_IDLE;
+		break;
 	}
-	/* The environment's engine choices, for every command and the UI. */
-	if (!c.s.socket && getenv("OMG_SOCKET") && *getenv("OMG_SOCKET"))
-		c.s.socket = getenv("OMG_SOCKET");
-	if (getenv("OMG_NO_DAEMON") && strcmp(getenv("OMG_NO_DAEMON"), "1") == 0)
-		c.s.no_daemon = 1;
-	const struct command *cmd = NULL;
+	case OPT_NO_DAEMON: c->s.no_daemon = 1; break;
+	case OPT_SYSTEM: c->system = 1; ps->used |= O_DAEMON; break;
+	case OPT_CONFIG: c->config = optarg; ps->used |= O_DAEMON; break;
+	case OPT_READY_FD: {
+		size_t v;
+		if (parse_count(optarg, &v) != 0 || v < 3 || v > 65535) {
+			fprintf(stderr, "omg: --ready-fd needs a file descriptor\n");
+			return EXIT_USAGE;
+		}
+		c->ready_fd = (int)v;
+		ps->used |= O_DAEMON;
+		break;
+	}
+	case 'h': ps->help = 1; break;
+	case 'V': printf("omg %s\n", OMG_VERSION); return EXIT_OK;
+	case ':':
+		fprintf(stderr, "omg: option '%s' needs a value\n", argv[optind - 1]);
+		return EXIT_USAGE;
+	default:
+		if (optopt > 0 && optopt < 256)
+			fprintf(stderr, "omg: unknown option '-%c' (see omg --help)\n", optopt);
+		else
+			fprintf(stderr, "omg: unknown option '%s' (see omg --help)\n",
+				argv[optind - 1]);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* The command named at argv[optind] (omgd's is daemon), optind past it; NULL
+ * for none. EXIT_USAGE in *rc for an unknown one. */
+static const struct command *find_command(int argc, char **argv, int *rc)
+{
+	*rc = 0;
 	const char *prog = strrchr(argv[0], '/');
 	prog = prog ? prog + 1 : argv[0];
-	if (strcmp(prog, "omgd") == 0) {
-		/* omgd is the engine: "omgd [OPTIONS]" is "omg daemon run [OPTIONS]". */
-		cmd = &commands[4];
-	} else if (optind < argc) {
-		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-			if (strcmp(commands[i].name, argv[optind]) == 0)
-				cmd = &commands[i];
-		if (!cmd) {
-			fprintf(stderr, "omg: unknown command '%s' (see omg --help)\n", argv[optind]);
+	if (strcmp(prog, "omgd") == 0) /* omgd is the engine: "omgd [OPTIONS]" is "omg daemon run" */
+		return &commands[4];
+	if (optind >= argc)
+		return NULL;
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, argv[optind]) == 0) {
+			optind++;
+			return &commands[i];
+		}
+	fprintf(stderr, "omg: unknown command '%s' (see omg --help)\n", argv[optind]);
+	*rc = EXIT_USAGE;
+	return NULL;
+}
+
+/* Refuses options the command does not take and combinations that contradict
+ * each other. 0, or EXIT_USAGE after saying why. */
+static int check_options(struct cli *c, const struct command *cmd, struct parse *ps)
+{
+	if (cmd->run == cmd_daemon && (ps->used & O_KIND) && c->all && ps->nkinds == 1)
+		ps->used &= ~(unsigned)O_KIND; /* --all is daemon stop's */
+	unsigned bad = ps->used & ~cmd->options;
+	static const char *const names[] = {"--regex", "--names-only", "--installed", "--limit",
+					    "a list kind option", "--quiet", "--idle",
+					    "--system, --config or --ready-fd", "--yes or --dry-run",
+					    "--recursive", "--no-sync"};
+	for (int i = 0; i < 11; i++)
+		if (bad & (1u << i)) {
+			fprintf(stderr, "omg: %s does not apply to '%s'\n", names[i], cmd->name);
 			return EXIT_USAGE;
 		}
-		optind++;
+	if (ps->nkinds > 1) {
+		fprintf(stderr, "omg: list takes one of --installed, --upgradable, --explicit, "
+				"--orphans, --foreign, --all\n");
+		return EXIT_USAGE;
 	}
-	if (help) {
+	if (c->yes && c->dry_run) {
+		fprintf(stderr, "omg: --yes and --dry-run contradict each other\n");
+		return EXIT_USAGE;
+	}
+	if (c->s.no_daemon && c->s.socket && cmd->run != cmd_daemon) {
+		fprintf(stderr, "omg: --no-daemon and --socket (or OMG_SOCKET) contradict each other\n");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Colour (--color, NO_COLOR, a terminal) and width (the terminal's) of text
+ * output. 0, or EXIT_USAGE for a bad --color. */
+static int set_output(struct cli *c, const char *color)
+{
+	if (strcmp(color, "always") == 0)
+		c->out.color = 1;
+	else if (strcmp(color, "never") == 0)
+		c->out.color = 0;
+	else if (strcmp(color, "auto") == 0)
+		c->out.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !c->out.json;
+	else {
+		fprintf(stderr, "omg: --color takes auto, always or never, not '%s'\n", color);
+		return EXIT_USAGE;
+	}
+	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+		c->out.color = 0;
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col)
+		c->out.width = ws.ws_col;
+	return 0;
+}
+
+int cli_parse(struct cli *c, int argc, char **argv)
+{
+	memset(c, 0, sizeof(*c));
+	c->list_kind = -1;
+	c->ready_fd = -1;
+	c->mouse = -1;
+	struct parse ps = {0, 0, 0, 0, "auto"};
+	int ch, rc;
+	opterr = 0;
+	/* GNU getopt permutes: options may come before or after the command;
+	 * "--" ends options (for a term that starts with '-'). */
+	while ((ch = getopt_long(argc, argv, ":hqVy", longopts, NULL)) != -1)
+		if ((rc = take_option(c, &ps, ch, argv)) >= 0)
+			return rc;
+	/* The environment's engine choices, for every command and the UI. */
+	if (!c->s.socket && getenv("OMG_SOCKET") && *getenv("OMG_SOCKET"))
+		c->s.socket = getenv("OMG_SOCKET");
+	if (getenv("OMG_NO_DAEMON") && strcmp(getenv("OMG_NO_DAEMON"), "1") == 0)
+		c->s.no_daemon = 1;
+	const struct command *cmd = find_command(argc, argv, &rc);
+	if (rc)
+		return rc;
+	if (ps.help) {
 		fputs(cmd ? cmd->usage : usage_text, stdout);
 		return EXIT_OK;
 	}
-	if (!cmd && !c.out.json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+	if (!cmd && !c->out.json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		/* No command on a terminal: the full-screen UI. */
-		if (used) {
+		if (ps.used) {
 			fprintf(stderr, "omg: that option needs a command (see omg --help)\n");
 			return EXIT_USAGE;
 		}
-		*cp = c;
 		return CLI_RUN_UI;
 	}
-	if (ui_opt) {
+	if (ps.ui_opt) {
 		fprintf(stderr, "omg: --theme and --no-mouse are the full-screen UI's: run omg "
 				"with no command on a terminal\n");
 		return EXIT_USAGE;
 	}
 	if (!cmd) /* No command and no terminal (or --json): the status, for scripts. */
 		cmd = &commands[3];
-	if (cmd->run == cmd_daemon && (used & O_KIND) && c.all && nkinds == 1)
-		used &= ~(unsigned)O_KIND; /* --all is daemon stop's */
-	unsigned bad = used & ~cmd->options;
-	if (bad) {
-		static const char *const names[] = {"--regex", "--names-only", "--installed",
-						    "--limit", "a list kind option", "--quiet",
-						    "--idle", "--system, --config or --ready-fd",
-						    "--yes or --dry-run", "--recursive", "--no-sync"};
-		for (int i = 0; i < 11; i++)
-			if (bad & (1u << i)) {
-				fprintf(stderr, "omg: %s does not apply to '%s'\n", names[i], cmd->name);
-				return EXIT_USAGE;
-			}
-	}
-	if (nkinds > 1) {
-		fprintf(stderr, "omg: list takes one of --installed, --upgradable, --explicit, "
-				"--orphans, --foreign, --all\n");
-		return EXIT_USAGE;
-	}
-	if (c.list_kind < 0)
-		c.list_kind = LIST_INSTALLED;
-	if (c.yes && c.dry_run) {
-		fprintf(stderr, "omg: --yes and --dry-run contradict each other\n");
-		return EXIT_USAGE;
-	}
-	if (c.s.no_daemon && c.s.socket && cmd->run != cmd_daemon) {
-		fprintf(stderr, "omg: --no-daemon and --socket (or OMG_SOCKET) contradict each other\n");
-		return EXIT_USAGE;
-	}
-	if (strcmp(color, "always") == 0)
-		c.out.color = 1;
-	else if (strcmp(color, "never") == 0)
-		c.out.color = 0;
-	else if (strcmp(color, "auto") == 0)
-		c.out.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !c.out.json;
-	else {
-		fprintf(stderr, "omg: --color takes auto, always or never, not '%s'\n", color);
-		return EXIT_USAGE;
-	}
-	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
-		c.out.color = 0;
-	struct winsize ws;
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col)
-		c.out.width = ws.ws_col;
-	c.cmd = cmd;
-	c.argc = argc - optind;
-	c.argv = argv + optind;
-	*cp = c;
+	if ((rc = check_options(c, cmd, &ps)) != 0 || (rc = set_output(c, ps.color)) != 0)
+		return rc;
+	if (c->list_kind < 0)
+		c->list_kind = LIST_INSTALLED;
+	c->cmd = cmd;
+	c->argc = argc - optind;
+	c->argv = argv + optind;
 	return CLI_RUN_COMMAND;
 }
 

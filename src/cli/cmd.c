@@ -65,6 +65,7 @@ int cmd_info(struct cli *c, int argc, char **argv)
 			fprintf(stderr, "omg: package '%s' was not found\n", r.missing.v[i]);
 		rc = EXIT_UNKNOWN;
 	}
+	c->out.backend = c->s.backend_name;
 	if (c->out.json)
 		buf_putc(&c->out.b, '[');
 	for (size_t i = 0; i < r.n; i++) {

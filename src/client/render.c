@@ -249,7 +249,7 @@ static void field_size(struct render *r, const char *l, int64_t bytes)
 void render_info_text(struct render *r, const struct msg_pkg *mp)
 {
 	const struct pkg *p = &mp->pkg;
-	int apt = strcmp(r->backend, "apt") == 0;
+	int apt = r->backend && strcmp(r->backend, "apt") == 0;
 
 	label(r, "Name");
 	buf_printf(&r->b, "%s%s%s\n", render_col(r, COL_NAME), p->name, render_col(r, COL_RESET));
@@ -343,7 +343,7 @@ void render_info_json(struct render *r, const struct msg_pkg *mp)
 	json_kv_size(b, "install_date", p->install_date > 0 ? p->install_date : -1);
 	json_kv_bool(b, "foreign", p->flags & PKG_FOREIGN, 0);
 	json_kv_bool(b, "orphan", p->flags & PKG_ORPHAN, 0);
-	json_kv_str(b, "backend", r->backend, 0);
+	json_kv_str(b, "backend", r->backend ? r->backend : "", 0);
 	buf_putc(b, '}');
 }
 

@@ -121,9 +121,9 @@ def test_man_page_renders(page):
 
 
 def test_omgd_documents_every_key():
-    """Every configuration key of src/engine/config.c is in omgd(8) and configuration.md."""
+    """Every configuration key of src/util/config.c is in omgd(8) and configuration.md."""
     import re
-    src = (TOP / "src/engine/config.c").read_text()
+    src = (TOP / "src/util/config.c").read_text()
     keys = re.findall(r'KEY\("(\w+)", "(\w+)"', src)
     assert len(keys) >= 13
     man = (TOP / "docs/man/omgd.8").read_text()
