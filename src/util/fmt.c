@@ -15,7 +15,7 @@ void fmt_size(char *out, size_t len, int64_t bytes, int sign)
 		d /= 1024;
 		k++;
 	}
-	const char *s = bytes < 0 ? "-" : sign && bytes > 0 ? "+" : "";
+	const char *s = bytes < 0 ? "-" : sign ? "+" : "";
 	if (k == 0)
 		snprintf(out, len, "%s%llu %s", s, (unsigned long long)mag, units[0]);
 	else
