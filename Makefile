@@ -73,7 +73,12 @@ CORE_OBJ := $(UTIL_SRC:%.c=$(O)/%.o) $(CORE_SRC:%.c=$(O)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(O)/%.o) $(TUI_CORE_SRC:%.c=$(O)/%.o)
 ALPM_OBJ := $(O)/src/engine/backend/alpm.o $(O)/src/engine/backend/pacconf.o \
 	$(O)/src/util/buf.o $(O)/src/util/xalloc.o $(O)/src/util/fdio.o $(O)/src/util/xdg.o
-APT_OBJ := $(O)/src/engine/backend/apt.o
+APT_OBJ := $(O)/src/engine/backend/apt.o $(O)/src/engine/backend/apt-open.o \
+	$(O)/src/engine/backend/apt-lock.o $(O)/src/engine/backend/apt-plan.o \
+	$(O)/src/engine/backend/apt-commit.o $(O)/src/engine/backend/apt-progress.o \
+	$(O)/src/engine/backend/apt-capture.o \
+	$(O)/src/util/buf.o $(O)/src/util/xalloc.o $(O)/src/util/utf8.o $(O)/src/util/xdg.o \
+	$(O)/src/util/thread.o
 MODULES := $(O)/modules/omg-engine.so $(O)/modules/omg-alpm.so $(O)/modules/omg-apt.so
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(O)/tests/%)

@@ -85,6 +85,23 @@ int utf8_valid(const char *s, size_t n)
 	return 1;
 }
 
+void utf8_sanitize(struct buf *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
+	for (size_t i = 0; i < n;) {
+		size_t start = i, len;
+		while (i < n && (len = decode(p + i, n - i, &cp)) != 0)
+			i += len;
+		if (i > start)
+			buf_append(out, p + start, i - start); /* a well-formed run at once */
+		if (i < n) {
+			buf_append(out, "\xef\xbf\xbd", 3);
+			i++;
+		}
+	}
+}
+
 void utf8_fold(struct buf *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;

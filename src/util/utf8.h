@@ -9,6 +9,12 @@
 
 /* Non-zero if s[0..n) is well-formed UTF-8. */
 int utf8_valid(const char *s, size_t n);
+/* Appends s[0..n) to out with each byte that starts no well-formed character
+ * (a stray continuation byte, a truncated, overlong or surrogate sequence, a
+ * code point past U+10FFFF) replaced by U+FFFD; well-formed text, NULs
+ * included, is copied as is. Makes text from outside (package records,
+ * program output) safe to hand to anything that requires UTF-8. */
+void utf8_sanitize(struct buf *out, const char *s, size_t n);
 /* Appends the lower-case form of s to out (Unicode simple folding via the
  * C.UTF-8 locale, whatever the process locale); invalid bytes are copied. */
 void utf8_fold(struct buf *out, const char *s);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for src/util: string pool, buffers, UTF-8 folding and width, JSON escaping. */
+/* Unit tests for src/util: string pool, buffers, UTF-8 folding, width and clean-up, JSON escaping. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -88,6 +88,25 @@ static void test_width_and_fit(void **state)
 	assert_false(utf8_valid("\xc0\xaf", 2));     /* overlong */
 }
 
+static void test_sanitize(void **state)
+{
+	(void)state;
+	struct buf b = {0};
+	utf8_sanitize(&b, "caf\xc3\xa9 \xe6\x97\xa5", 9); /* well-formed: copied */
+	assert_string_equal(buf_str(&b), "café 日");
+	buf_reset(&b);
+	/* One U+FFFD per bad byte: a lone lead, a stray continuation, an overlong
+	 * pair, a surrogate, a sequence cut by the end. */
+	utf8_sanitize(&b, "a\xff" "b\x80" "c\xc0\xaf" "d\xed\xa0\x80" "e\xe6\x97", 14);
+	assert_string_equal(buf_str(&b), "a\uFFFDb\uFFFDc\uFFFD\uFFFDd\uFFFD\uFFFD\uFFFDe\uFFFD\uFFFD");
+	assert_true(utf8_valid(b.p, b.len));
+	buf_reset(&b);
+	utf8_sanitize(&b, "x\0y", 3); /* a NUL is well-formed */
+	assert_int_equal(b.len, 3);
+	assert_memory_equal(b.p, "x\0y", 3);
+	buf_free(&b);
+}
+
 static void test_json(void **state)
 {
 	(void)state;
@@ -114,6 +133,7 @@ int main(void)
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_width_and_fit),
+		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_json),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
