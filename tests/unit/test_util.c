@@ -1,14 +1,25 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for src/util: string pool, buffers, UTF-8 folding, width and clean-up, JSON escaping. */
+/* Unit tests for src/util: string pool, buffers, UTF-8 folding, width and clean-up, JSON escaping,
+ * sizes, atomic replacement, our own path, module loading. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "util/buf.h"
+#include "util/fdio.h"
+#include "util/fmt.h"
+#include "util/module.h"
+#include "util/self.h"
 #include "util/json.h"
 #include "util/strpool.h"
 #include "util/utf8.h"
@@ -126,6 +137,108 @@ static void test_json(void **state)
 	buf_free(&b);
 }
 
+/* Sizes in binary units, a change signed even at zero. */
+static void test_fmt_size(void **state)
+{
+	(void)state;
+	char b[32];
+	fmt_size(b, sizeof(b), 0, 0);
+	assert_string_equal(b, "0 B");
+	fmt_size(b, sizeof(b), 1023, 0);
+	assert_string_equal(b, "1023 B");
+	fmt_size(b, sizeof(b), 1024, 0);
+	assert_string_equal(b, "1.0 KiB");
+	fmt_size(b, sizeof(b), 1536 * 1024, 1);
+	assert_string_equal(b, "+1.5 MiB");
+	fmt_size(b, sizeof(b), -200, 1);
+	assert_string_equal(b, "-200 B");
+	fmt_size(b, sizeof(b), 0, 1);
+	assert_string_equal(b, "+0 B");
+	fmt_size(b, sizeof(b), INT64_MIN, 1);
+	assert_string_equal(b, "-8192.0 PiB"); /* the magnitude of INT64_MIN, without overflow */
+	assert_int_equal(b[0], '-');
+}
+
+/* fd_fill_fn that fails after writing part of the file. */
+static int fill_fail(int fd, void *ctx)
+{
+	(void)ctx;
+	if (write(fd, "part", 4) != 4)
+		return -1;
+	errno = ENOSPC;
+	return -1;
+}
+
+/* Counts the entries of dir other than . and .. */
+static int entries(const char *dir)
+{
+	char cmd[PATH_MAX + 64];
+	snprintf(cmd, sizeof(cmd), "ls -A '%s' | wc -l", dir);
+	FILE *f = popen(cmd, "r");
+	int n = -1;
+	if (f) {
+		if (fscanf(f, "%d", &n) != 1)
+			n = -1;
+		pclose(f);
+	}
+	return n;
+}
+
+/* A replacement is whole or nothing: the mode asked for, no temporary left, and
+ * the old file untouched when the writer fails. */
+static void test_replace(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/omg-test-replace-XXXXXX", path[PATH_MAX], text[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/file", dir);
+	mode_t old = umask(077);
+	assert_int_equal(fd_replace_buf(path, 0644, "one\n", 4), 0);
+	umask(old);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	assert_int_equal(fd_replace_buf(path, 0600, "two\n", 4), 0);
+	assert_int_equal(fd_replace_path(path, 0600, fill_fail, NULL), -1);
+	assert_int_equal(errno, ENOSPC);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(text, sizeof(text), f));
+	fclose(f);
+	assert_string_equal(text, "two\n");
+	assert_int_equal(entries(dir), 1);
+	/* A directory that is not there: an error, nothing made. */
+	char missing[PATH_MAX + 16];
+	snprintf(missing, sizeof(missing), "%s/no/file", dir);
+	assert_int_equal(fd_replace_buf(missing, 0600, "x", 1), -1);
+	assert_int_equal(errno, ENOENT);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* Our own path is this test program, and its directory holds it. */
+static void test_self(void **state)
+{
+	(void)state;
+	char p[PATH_MAX], d[PATH_MAX], tiny[4];
+	assert_int_equal(self_path(p, sizeof(p)), 0);
+	assert_non_null(strstr(p, "test_util"));
+	assert_int_equal(self_dir(d, sizeof(d)), 0);
+	assert_memory_equal(p, d, strlen(d));
+	assert_int_equal(p[strlen(d)], '/');
+	assert_int_equal(self_path(tiny, sizeof(tiny)), -1);
+	assert_int_equal(errno, ENAMETOOLONG);
+}
+
+/* A module that is nowhere: NULL and a message that starts with its file name. */
+static void test_module_missing(void **state)
+{
+	(void)state;
+	char err[PATH_MAX + 256];
+	assert_null(module_symbol("omg-no-such-module.so", "nothing", err, sizeof(err)));
+	assert_non_null(strstr(err, "omg-no-such-module.so is not installed (looked in "));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +248,10 @@ int main(void)
 		cmocka_unit_test(test_width_and_fit),
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_fmt_size),
+		cmocka_unit_test(test_replace),
+		cmocka_unit_test(test_self),
+		cmocka_unit_test(test_module_missing),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
