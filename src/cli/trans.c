@@ -199,73 +199,6 @@ static void on_event(struct cli *c, struct progress *p, const struct msg_event_t
 		progress_event(c, p, e);
 }
 
-/* The version column of an item: "1.0-1 -> 1.1-1", "3.2-1", or the old one. */
-static void versions(struct buf *b, const struct trans_item *it)
-{
-	if (it->old_version[0] && it->new_version[0])
-		buf_printf(b, "%s -> %s", it->old_version, it->new_version);
-	else
-		buf_puts(b, it->new_version[0] ? it->new_version : it->old_version);
-}
-
-/* Prints a plan as text. */
-static void print_plan_text(struct cli *c, const struct msg_plan_reply *p)
-{
-	size_t wn = 4, wv = 7;
-	for (uint32_t i = 0; i < p->count; i++) {
-		struct buf v = {0};
-		versions(&v, &p->items[i]);
-		if (strlen(p->items[i].name) > wn)
-			wn = strlen(p->items[i].name);
-		if (v.len > wv)
-			wv = v.len;
-		buf_free(&v);
-	}
-	uint32_t counts[8] = {0};
-	for (uint32_t i = 0; i < p->count; i++) {
-		const struct trans_item *it = &p->items[i];
-		struct buf v = {0};
-		versions(&v, it);
-		printf("  %-9s %s%-*s%s  %s%-*s%s  %-10s", trans_action_name(it->action), render_col(&c->out, COL_NAME),
-		       (int)wn, it->name, render_col(&c->out, COL_RESET),
-		       render_col(&c->out, it->action == ACT_REMOVE ? COL_VERSION : COL_NEWVERSION), (int)wv,
-		       v.p ? v.p : "", render_col(&c->out, COL_RESET), it->repo);
-		if (it->action != ACT_REFRESH && it->action != ACT_REMOVE &&
-		    it->reason == PKG_REASON_DEPEND && !it->old_version[0])
-			printf(" (dependency)");
-		if (it->download > 0) {
-			struct buf s = {0};
-			render_size(&s, it->download);
-			printf(" %s", s.p);
-			buf_free(&s);
-		}
-		putchar('\n');
-		buf_free(&v);
-		if (it->action < 8)
-			counts[it->action]++;
-	}
-	if (!p->count) {
-		printf("Nothing to do.\n");
-		return;
-	}
-	if (p->kind == TRANS_SYNC) {
-		printf("\n%u database(s) to refresh\n", p->count);
-		return;
-	}
-	printf("\n%u package(s):", p->count);
-	const char *sep = " ";
-	for (uint32_t a = ACT_INSTALL; a <= ACT_REMOVE; a++) {
-		if (counts[a]) {
-			printf("%s%u to %s", sep, counts[a], trans_action_name(a));
-			sep = ", ";
-		}
-	}
-	char d[32], s[32];
-	fmt_size(d, sizeof(d), p->download, 0);
-	fmt_size(s, sizeof(s), p->size_change, 1);
-	printf("\nDownload: %s   Installed size: %s\n", d, s);
-}
-
 /* Appends the items of a plan or result as a JSON array under key. */
 static void json_items(struct buf *b, const char *key, const struct trans_item *v, uint32_t n)
 {
@@ -451,7 +384,10 @@ static int run(struct cli *c, uint32_t kind, uint32_t flags, int argc, char **ar
 		buf_puts(&json, "{\"plan\":");
 		json_plan(&json, &plan);
 	} else if (!(kind == TRANS_SYNC && (c->yes || !c->dry_run))) {
-		print_plan_text(c, &plan);
+		struct render pr = {.color = c->out.color, .width = c->out.width};
+		render_plan_text(&pr, &plan);
+		fwrite(pr.b.p ? pr.b.p : "", 1, pr.b.len, stdout);
+		buf_free(&pr.b);
 		fflush(stdout);
 	}
 	/* Nothing to do, a dry run, or a no: cancel (closing would do too). */
@@ -683,7 +619,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
 		for (uint32_t i = 0; i < r->count; i++) {
 			const struct trans_item *it = &r->items[i];
 			struct buf v = {0};
-			versions(&v, it);
+			render_versions(&v, it);
 			buf_printf(b, "  %-9s %s %s\n", trans_action_name(it->action), it->name, v.p ? v.p : "");
 			buf_free(&v);
 		}

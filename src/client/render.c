@@ -392,3 +392,68 @@ void render_engine_status(struct render *r, const char *socket, const struct msg
 		buf_printf(b, "%saudit%s   %s\n", render_col(r, COL_LABEL), render_col(r, COL_RESET),
 			   s->audit_dir);
 }
+
+void render_versions(struct buf *b, const struct trans_item *it)
+{
+	if (it->old_version[0] && it->new_version[0])
+		buf_printf(b, "%s -> %s", it->old_version, it->new_version);
+	else
+		buf_puts(b, it->new_version[0] ? it->new_version : it->old_version);
+}
+
+void render_plan_text(struct render *r, const struct msg_plan_reply *p)
+{
+	size_t wn = 4, wv = 7;
+	for (uint32_t i = 0; i < p->count; i++) {
+		struct buf v = {0};
+		render_versions(&v, &p->items[i]);
+		if (strlen(p->items[i].name) > wn)
+			wn = strlen(p->items[i].name);
+		if (v.len > wv)
+			wv = v.len;
+		buf_free(&v);
+	}
+	uint32_t counts[8] = {0};
+	for (uint32_t i = 0; i < p->count; i++) {
+		const struct trans_item *it = &p->items[i];
+		struct buf v = {0};
+		render_versions(&v, it);
+		buf_printf(&r->b, "  %-9s %s%-*s%s  %s%-*s%s  %-10s", trans_action_name(it->action),
+			   render_col(r, COL_NAME), (int)wn, it->name, render_col(r, COL_RESET),
+			   render_col(r, it->action == ACT_REMOVE ? COL_VERSION : COL_NEWVERSION),
+			   (int)wv, v.p ? v.p : "", render_col(r, COL_RESET), it->repo);
+		if (it->action != ACT_REFRESH && it->action != ACT_REMOVE &&
+		    it->reason == PKG_REASON_DEPEND && !it->old_version[0])
+			buf_puts(&r->b, " (dependency)");
+		if (it->download > 0) {
+			struct buf s = {0};
+			render_size(&s, it->download);
+			buf_printf(&r->b, " %s", s.p);
+			buf_free(&s);
+		}
+		buf_putc(&r->b, '\n');
+		buf_free(&v);
+		if (it->action < 8)
+			counts[it->action]++;
+	}
+	if (!p->count) {
+		buf_puts(&r->b, "Nothing to do.\n");
+		return;
+	}
+	if (p->kind == TRANS_SYNC) {
+		buf_printf(&r->b, "\n%u database(s) to refresh\n", p->count);
+		return;
+	}
+	buf_printf(&r->b, "\n%u package(s):", p->count);
+	const char *sep = " ";
+	for (uint32_t a = ACT_INSTALL; a <= ACT_REMOVE; a++) {
+		if (counts[a]) {
+			buf_printf(&r->b, "%s%u to %s", sep, counts[a], trans_action_name(a));
+			sep = ", ";
+		}
+	}
+	char d[32], s[32];
+	fmt_size(d, sizeof(d), p->download, 0);
+	fmt_size(s, sizeof(s), p->size_change, 1);
+	buf_printf(&r->b, "\nDownload: %s   Installed size: %s\n", d, s);
+}

@@ -42,4 +42,10 @@ void render_info_json(struct render *r, const struct msg_pkg *p);
 /* omg daemon status: the engine's facts, as text or JSON. */
 void render_engine_status(struct render *r, const char *socket, const struct msg_status_reply *s);
 
+/* The version column of a plan item: "1.0-1 -> 1.1-1", "3.2-1", or the old one. */
+void render_versions(struct buf *b, const struct trans_item *it);
+/* A plan as text: one line per package (action, name, versions, repository,
+ * dependency, download size), then the counts per action and the sizes. */
+void render_plan_text(struct render *r, const struct msg_plan_reply *p);
+
 #endif
