@@ -335,6 +335,95 @@ static int connect_engine(struct cli *c)
 	return rc;
 }
 
+/* Sends the plan request and waits for its reply into *m: 0 with a plan, or
+ * an exit status after saying why. */
+static int ask_plan(struct cli *c, struct progress *p, uint32_t kind, uint32_t flags, int argc,
+		    char **argv, const char *cmdline, struct msg *m, struct strpool *arena)
+{
+	struct msg req;
+	char err[512];
+	memset(&req, 0, sizeof(req));
+	req.h.type = MSG_PLAN;
+	req.u.plan.kind = kind;
+	req.u.plan.flags = flags;
+	req.u.plan.targets = (struct strlist){(const char *const *)argv, (uint32_t)argc};
+	req.u.plan.command = cmdline;
+	if (client_send(c->s.client, &req, err, sizeof(err)) != 0) {
+		fprintf(stderr, "omg: %s\n", err);
+		return EXIT_DB;
+	}
+	int rc = wait_reply(c, p, req.h.id, m, arena);
+	if (rc)
+		return rc;
+	if (m->h.type == MSG_ERROR) {
+		fprintf(stderr, "omg: %s: %s\n", trans_kind_name(kind), m->u.error.message);
+		return exit_for_error(m->u.error.code);
+	}
+	if (m->h.type != MSG_PLAN_REPLY) {
+		fprintf(stderr, "omg: unexpected %s from the engine\n", codec_type_name(m->h.type));
+		return EXIT_DB;
+	}
+	return 0;
+}
+
+/* Whether to commit the plan: 1 yes, 0 no (nothing to do, a dry run), -1 not
+ * confirmed (*rc is then EXIT_CANCELLED). Asks on a terminal unless --yes. */
+static int decide(struct cli *c, uint32_t kind, const struct msg_plan_reply *plan, int *rc)
+{
+	int go = plan->count && !c->dry_run;
+	if (!go || c->yes || kind == TRANS_SYNC)
+		return go;
+	if (!isatty(STDIN_FILENO)) {
+		fprintf(stderr, "omg: not confirmed: standard input is not a terminal "
+				"(use --yes, or --dry-run to see the plan)\n");
+		*rc = EXIT_CANCELLED;
+		return -1;
+	}
+	stage = STAGE_CONFIRM;
+	if (!confirm()) {
+		fprintf(stderr, "omg: cancelled; nothing was changed\n");
+		*rc = EXIT_CANCELLED;
+		return -1;
+	}
+	return 1;
+}
+
+/* Commits the plan and follows it to its result, printed (and added to json
+ * when --json). An exit status. */
+static int commit_plan(struct cli *c, struct progress *p, uint32_t kind, uint64_t plan,
+		       struct buf *json, struct strpool *arena)
+{
+	struct msg commit, m;
+	char err[512];
+	memset(&commit, 0, sizeof(commit));
+	commit.h.type = MSG_COMMIT;
+	commit.u.commit.plan = plan;
+	if (client_send(c->s.client, &commit, err, sizeof(err)) != 0) {
+		fprintf(stderr, "omg: %s\n", err);
+		return EXIT_DB;
+	}
+	stage = STAGE_COMMITTING;
+	int rc = wait_reply(c, p, commit.h.id, &m, arena);
+	if (rc)
+		return rc;
+	if (m.h.type == MSG_ERROR) {
+		fprintf(stderr, "omg: %s: %s\n", trans_kind_name(kind), m.u.error.message);
+		return exit_for_error(m.u.error.code);
+	}
+	if (m.h.type != MSG_TRANS_RESULT) {
+		fprintf(stderr, "omg: unexpected %s from the engine\n", codec_type_name(m.h.type));
+		return EXIT_DB;
+	}
+	rc = print_result(c, &m.u.result);
+	if (c->out.json) {
+		buf_puts(json, ",\"result\":");
+		json_result(json, &m.u.result, 1);
+		buf_puts(json, "}\n");
+		buf_append(&c->out.b, json->p, json->len);
+	}
+	return rc;
+}
+
 /* Plans, shows, confirms and commits one transaction. */
 static int run(struct cli *c, uint32_t kind, uint32_t flags, int argc, char **argv)
 {
@@ -342,7 +431,7 @@ static int run(struct cli *c, uint32_t kind, uint32_t flags, int argc, char **ar
 	if (rc)
 		return rc;
 	struct progress p = {.tty = isatty(STDERR_FILENO)};
-	struct buf cmdline = {0};
+	struct buf cmdline = {0}, json = {0};
 	buf_printf(&cmdline, "omg %s", trans_kind_name(kind));
 	if (flags & TRANS_RECURSIVE)
 		buf_puts(&cmdline, " --recursive");
@@ -351,35 +440,11 @@ static int run(struct cli *c, uint32_t kind, uint32_t flags, int argc, char **ar
 	struct sigaction sa = {.sa_handler = on_sigint};
 	sigaction(SIGINT, &sa, NULL);
 	stage = STAGE_PLANNING;
-
 	struct strpool *arena = strpool_new();
-	struct msg req, m;
-	char err[512];
-	memset(&req, 0, sizeof(req));
-	req.h.type = MSG_PLAN;
-	req.u.plan.kind = kind;
-	req.u.plan.flags = flags;
-	req.u.plan.targets = (struct strlist){(const char *const *)argv, (uint32_t)argc};
-	req.u.plan.command = cmdline.p;
-	if (client_send(c->s.client, &req, err, sizeof(err)) != 0) {
-		fprintf(stderr, "omg: %s\n", err);
-		rc = EXIT_DB;
+	struct msg m;
+	if ((rc = ask_plan(c, &p, kind, flags, argc, argv, cmdline.p, &m, arena)) != 0)
 		goto out;
-	}
-	if ((rc = wait_reply(c, &p, req.h.id, &m, arena)) != 0)
-		goto out;
-	if (m.h.type == MSG_ERROR) {
-		fprintf(stderr, "omg: %s: %s\n", trans_kind_name(kind), m.u.error.message);
-		rc = exit_for_error(m.u.error.code);
-		goto out;
-	}
-	if (m.h.type != MSG_PLAN_REPLY) {
-		fprintf(stderr, "omg: unexpected %s from the engine\n", codec_type_name(m.h.type));
-		rc = EXIT_DB;
-		goto out;
-	}
 	struct msg_plan_reply plan = m.u.plan_reply;
-	struct buf json = {0};
 	if (c->out.json) {
 		buf_puts(&json, "{\"plan\":");
 		json_plan(&json, &plan);
@@ -390,73 +455,29 @@ static int run(struct cli *c, uint32_t kind, uint32_t flags, int argc, char **ar
 		buf_free(&pr.b);
 		fflush(stdout);
 	}
+	int go = decide(c, kind, &plan, &rc);
+	if (go > 0) {
+		rc = commit_plan(c, &p, kind, plan.plan, &json, arena);
+		goto out;
+	}
 	/* Nothing to do, a dry run, or a no: cancel (closing would do too). */
-	int go = plan.count && !c->dry_run;
-	if (go && !c->yes && kind != TRANS_SYNC) {
-		if (!isatty(STDIN_FILENO)) {
-			fprintf(stderr, "omg: not confirmed: standard input is not a terminal "
-					"(use --yes, or --dry-run to see the plan)\n");
-			rc = EXIT_CANCELLED;
-			go = -1;
-		} else {
-			stage = STAGE_CONFIRM;
-			if (!confirm()) {
-				fprintf(stderr, "omg: cancelled; nothing was changed\n");
-				rc = EXIT_CANCELLED;
-				go = -1;
-			}
-		}
+	struct msg cancel;
+	char err[512];
+	memset(&cancel, 0, sizeof(cancel));
+	cancel.h.type = MSG_CANCEL;
+	cancel.u.commit.plan = plan.plan;
+	client_send(c->s.client, &cancel, err, sizeof(err));
+	if (c->out.json) {
+		buf_puts(&json, ",\"result\":null}\n");
+		buf_append(&c->out.b, json.p, json.len);
+	} else if (go == 0 && c->dry_run && plan.count) {
+		printf("Dry run: nothing was changed.\n");
 	}
-	if (go <= 0) {
-		struct msg cancel;
-		memset(&cancel, 0, sizeof(cancel));
-		cancel.h.type = MSG_CANCEL;
-		cancel.u.commit.plan = plan.plan;
-		client_send(c->s.client, &cancel, err, sizeof(err));
-		if (c->out.json) {
-			buf_puts(&json, ",\"result\":null}\n");
-			buf_append(&c->out.b, json.p, json.len);
-		} else if (go == 0 && c->dry_run && plan.count) {
-			printf("Dry run: nothing was changed.\n");
-		}
-		buf_free(&json);
-		goto out;
-	}
-	struct msg commit;
-	memset(&commit, 0, sizeof(commit));
-	commit.h.type = MSG_COMMIT;
-	commit.u.commit.plan = plan.plan;
-	if (client_send(c->s.client, &commit, err, sizeof(err)) != 0) {
-		fprintf(stderr, "omg: %s\n", err);
-		rc = EXIT_DB;
-		buf_free(&json);
-		goto out;
-	}
-	stage = STAGE_COMMITTING;
-	if ((rc = wait_reply(c, &p, commit.h.id, &m, arena)) != 0) {
-		buf_free(&json);
-		goto out;
-	}
-	if (m.h.type == MSG_ERROR) {
-		fprintf(stderr, "omg: %s: %s\n", trans_kind_name(kind), m.u.error.message);
-		rc = exit_for_error(m.u.error.code);
-	} else if (m.h.type == MSG_TRANS_RESULT) {
-		rc = print_result(c, &m.u.result);
-		if (c->out.json) {
-			buf_puts(&json, ",\"result\":");
-			json_result(&json, &m.u.result, 1);
-			buf_puts(&json, "}\n");
-			buf_append(&c->out.b, json.p, json.len);
-		}
-	} else {
-		fprintf(stderr, "omg: unexpected %s from the engine\n", codec_type_name(m.h.type));
-		rc = EXIT_DB;
-	}
-	buf_free(&json);
 out:
 	signal(SIGINT, SIG_DFL);
 	strpool_free(arena);
 	buf_free(&cmdline);
+	buf_free(&json);
 	return rc;
 }
 

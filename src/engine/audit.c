@@ -663,19 +663,6 @@ static int read_head(int dirfd, const unsigned char *key, uint64_t *seq, char *m
 	return HEAD_OK;
 }
 
-/* The head's text, for fill_head. */
-struct head_text {
-	const char *p;
-	size_t n;
-};
-
-/* fd_fill_fn: writes the head's text. */
-static int fill_head(int fd, void *ctx)
-{
-	const struct head_text *h = ctx;
-	return fd_write_all(fd, h->p, h->n);
-}
-
 /* Replaces the head with a->seq and a->mac: temp file, fsync, rename,
  * directory fsync (fd_replace_at). 0, or -1 with errno. */
 static int write_head(struct audit *a)
@@ -685,8 +672,7 @@ static int write_head(struct audit *a)
 	if (mac_hex(a->key, body, (size_t)bn, hm) != 0)
 		return -1;
 	int n = snprintf(text, sizeof(text), "%s %s\n", body + 5, hm);
-	struct head_text h = {text, (size_t)n};
-	return fd_replace_at(a->dirfd, "head", 0600, fill_head, &h);
+	return fd_replace_buf_at(a->dirfd, "head", 0600, text, (size_t)n);
 }
 
 /* What is wrong between a log whose unbroken chain ends at seq (mac) and a

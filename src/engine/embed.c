@@ -57,11 +57,7 @@ static void emit(void *ctx, const struct msg *reply)
 static void reply_error(struct sink *s, uint32_t id, uint32_t code, const char *text)
 {
 	struct msg m;
-	memset(&m, 0, sizeof(m));
-	m.h.type = MSG_ERROR;
-	m.h.id = id;
-	m.u.error.code = code;
-	m.u.error.message = text;
+	codec_error(&m, id, code, text);
 	emit(s, &m);
 }
 

@@ -568,6 +568,9 @@ void index_serialize(const struct index *ix, struct buf *out)
 	buf_free(&lists);
 }
 
+/* One function on purpose (121 lines): every check of outside bytes in one
+ * pass, in the order the sections lie, each before anything reads past it;
+ * split up, the bounds each part may assume would be spread over several. */
 struct index *index_from_blob(const void *blob, size_t len, void (*release)(void *ctx),
 			      void *ctx, char *err, size_t errlen)
 {

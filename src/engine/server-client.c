@@ -113,11 +113,7 @@ void server_client_queue(struct conn *c, const struct msg *m)
 void server_client_queue_error(struct conn *c, uint32_t id, uint32_t code, const char *text)
 {
 	struct msg m;
-	memset(&m, 0, sizeof(m));
-	m.h.type = MSG_ERROR;
-	m.h.id = id;
-	m.u.error.code = code;
-	m.u.error.message = text;
+	codec_error(&m, id, code, text);
 	server_client_queue(c, &m);
 }
 

@@ -248,6 +248,11 @@ int server_txn_plan_waits(struct server *s, struct conn *c, const uint8_t *p, si
 static void on_plan(struct server *s, struct conn *c, const struct msg *m)
 {
 	char err[512];
+	/* A malformed request is refused before anything waits, locks or loads. */
+	if (txn_check_plan(&m->u.plan, err, sizeof(err)) != 0) {
+		server_client_queue_error(c, m->h.id, ERR_USAGE, err);
+		return;
+	}
 	if (plan_must_wait(s)) {
 		char what[256] = "a transaction";
 		if (s->txn)

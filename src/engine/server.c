@@ -20,6 +20,7 @@
 
 #include "engine/audit.h"
 #include "engine/cache.h"
+#include "engine/daemon.h"
 #include "engine/server-int.h"
 #include "engine/txn.h"
 #include "ipc/sockpath.h"
@@ -31,25 +32,15 @@ static char tag_listen, tag_signal, tag_timer, tag_inotify, tag_done, tag_txn, t
 /* Fills o with the defaults documented in omgd(8). */
 void server_defaults(struct server_opts *o)
 {
+	struct config c;
+	config_defaults(&c); /* the numbers live there, once */
 	memset(o, 0, sizeof(*o));
+	daemon_apply_config(&c, o);
 	o->listen_fd = -1;
 	o->ready_fd = -1;
 	o->admin_gid = (gid_t)-1;
+	o->admin_group = NULL;
 	o->idle_seconds = 0;
-	o->frame_max = OMG_FRAME_MAX_DEFAULT;
-	o->max_clients = 1024;
-	o->rate = 2000;
-	o->burst = 4000;
-	o->out_max = 256u << 20;
-	o->stall_seconds = 30;
-	o->cache_bytes = 64u << 20;
-	o->cache_ttl = 600;
-	o->recheck_seconds = 60;
-	o->lock_seconds = 60;
-	o->question_seconds = 60;
-	o->plan_seconds = 600;
-	o->snapshot_seconds = 300;
-	o->check_seconds = 3600;
 }
 
 /* What the service reports about this server into env (borrowing from s;

@@ -335,10 +335,7 @@ static void send_plan(struct txn *t)
 static void send_failed(struct txn *t, uint32_t code, const char *text)
 {
 	struct msg m;
-	memset(&m, 0, sizeof(m));
-	m.h.type = MSG_ERROR;
-	m.u.error.code = code;
-	m.u.error.message = text;
+	codec_error(&m, 0, code, text);
 	push(t, TXN_OUT_FAILED, &m);
 }
 

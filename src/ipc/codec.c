@@ -592,3 +592,12 @@ enum codec_result codec_decode(const uint8_t *p, size_t n, struct msg *m, struct
 	}
 	return CODEC_OK;
 }
+
+void codec_error(struct msg *m, uint32_t id, uint32_t code, const char *text)
+{
+	memset(m, 0, sizeof(*m));
+	m->h.type = MSG_ERROR;
+	m->h.id = id;
+	m->u.error.code = code;
+	m->u.error.message = text;
+}

@@ -30,6 +30,8 @@ enum codec_result {
 enum codec_result codec_decode(const uint8_t *p, size_t n, struct msg *m, struct strpool *arena,
 			       char *err, size_t errlen);
 
+/* An error reply for request id into *m (text borrowed). */
+void codec_error(struct msg *m, uint32_t id, uint32_t code, const char *text);
 /* The name of a message type ("search"), or "unknown". */
 const char *codec_type_name(uint16_t type);
 /* The header of a message (the bytes after the length prefix) without its

@@ -112,3 +112,9 @@ int fd_replace_buf(const char *path, mode_t mode, const void *p, size_t n)
 	struct bytes b = {p, n};
 	return fd_replace_path(path, mode, fill_bytes, &b);
 }
+
+int fd_replace_buf_at(int dirfd, const char *name, mode_t mode, const void *p, size_t n)
+{
+	struct bytes b = {p, n};
+	return fd_replace_at(dirfd, name, mode, fill_bytes, &b);
+}

@@ -26,8 +26,9 @@ typedef int (*fd_fill_fn)(int fd, void *ctx);
 int fd_replace_at(int dirfd, const char *name, mode_t mode, fd_fill_fn fill, void *ctx);
 /* fd_replace_at for a path (its directory opened for the call). */
 int fd_replace_path(const char *path, mode_t mode, fd_fill_fn fill, void *ctx);
-/* fd_replace_path with the n bytes at p as the contents. */
+/* fd_replace_path and fd_replace_at with the n bytes at p as the contents. */
 int fd_replace_buf(const char *path, mode_t mode, const void *p, size_t n);
+int fd_replace_buf_at(int dirfd, const char *name, mode_t mode, const void *p, size_t n);
 
 /* The user's directory for omg's sockets and snapshots: $XDG_RUNTIME_DIR/omg, or
  * /tmp/omg-UID without it. Header-only and allocation-free: omg-fast uses it too. */

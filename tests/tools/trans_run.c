@@ -31,6 +31,7 @@
 #include <time.h>
 
 #include "engine/backend/backend.h"
+#include "engine/txn.h"
 #include "ipc/trans.h"
 
 /* Prints the usage and returns the usage status. */
@@ -178,6 +179,10 @@ static int run(const struct backend_ops *ops, void *self, const struct trans_req
 	char err[1024] = "";
 	int status = 0;
 	struct trans_cb cb = {NULL, on_item, on_event, on_ask};
+	/* The engine's check first, as the engine does before any backend sees a plan. */
+	struct msg_plan mp = {.kind = req->kind, .flags = req->flags, .targets = req->targets};
+	if (txn_check_plan(&mp, err, sizeof(err)) != 0)
+		return failed(ops, NULL, BACKEND_ERR_USAGE, err);
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int rc = ops->plan(self, req, &cb, err, sizeof(err), &status);

@@ -847,45 +847,6 @@ static int add_target(struct alpm *a, const char *target, char *err, size_t errl
 	return 0;
 }
 
-/* Orders TRANS_APPLY targets by name, the action character aside (qsort). */
-static int cmp_apply_name(const void *x, const void *y)
-{
-	return strcmp(*(const char *const *)x + 1, *(const char *const *)y + 1);
-}
-
-/* Checks the grammar of TRANS_APPLY targets (trans.h): at least one, each an
- * action character and a name, no name twice. 0, or -1 with err. */
-static int apply_check(const struct strlist *targets, char *err, size_t errlen)
-{
-	if (!targets->n) {
-		snprintf(err, errlen, "apply: name at least one package");
-		return -1;
-	}
-	for (uint32_t i = 0; i < targets->n; i++) {
-		const char *t = targets->v[i];
-		if (t[0] != APPLY_INSTALL && t[0] != APPLY_REMOVE && t[0] != APPLY_PURGE &&
-		    t[0] != APPLY_KEEP) {
-			snprintf(err, errlen, "apply: '%s' needs an action: +install, -remove, _purge, =keep", t);
-			return -1;
-		}
-		if (!t[1]) {
-			snprintf(err, errlen, "apply: '%s' names no package", t);
-			return -1;
-		}
-	}
-	const char **sorted = xcalloc(targets->n, sizeof(*sorted));
-	memcpy(sorted, targets->v, targets->n * sizeof(*sorted));
-	qsort(sorted, targets->n, sizeof(*sorted), cmp_apply_name);
-	int rc = 0;
-	for (uint32_t i = 1; i < targets->n && rc == 0; i++)
-		if (cmp_apply_name(&sorted[i - 1], &sorted[i]) == 0) {
-			snprintf(err, errlen, "apply: '%s' is named twice", sorted[i] + 1);
-			rc = -1;
-		}
-	free(sorted);
-	return rc;
-}
-
 /* Keeps the installed package name out of the planned apply: libalpm's
  * IgnorePkg on this handle, which release() undoes (unless pacman.conf has it). */
 static void keep_pkg(struct alpm *a, const char *name)
@@ -1014,10 +975,6 @@ static int alpm_plan(void *self, const struct trans_request *req, const struct t
 	alpm_option_set_dlcb(a->h, download_cb, a);
 	alpm_option_set_questioncb(a->h, question_cb, a);
 	int rc = -1;
-	if (req->kind == TRANS_APPLY && apply_check(&req->targets, err, errlen) != 0) {
-		*status = BACKEND_ERR_USAGE;
-		goto out;
-	}
 	/* The names to install explicitly: an apply's '+' targets, without the '+'. */
 	a->targets = xcalloc(req->targets.n + 1, sizeof(*a->targets));
 	for (uint32_t i = 0; i < req->targets.n; i++) {

@@ -550,26 +550,6 @@ int plan_remove(apt_txn &tx, const struct trans_request *req, char *err, size_t 
 	return 0;
 }
 
-/* Checks the grammar of TRANS_APPLY targets (trans.h): at least one, each an
- * action character and a name, no name twice. "" or the reason. */
-std::string apply_check(const struct trans_request *req)
-{
-	if (req->targets.n == 0)
-		return "apply: name at least one package";
-	std::set<std::string> seen;
-	for (uint32_t i = 0; i < req->targets.n; i++) {
-		std::string t = req->targets.v[i] != nullptr ? req->targets.v[i] : "";
-		char op = t.empty() ? '\0' : t[0];
-		if (op != APPLY_INSTALL && op != APPLY_REMOVE && op != APPLY_PURGE && op != APPLY_KEEP)
-			return "apply: '" + t + "' needs an action: +install, -remove, _purge, =keep";
-		if (t.size() == 1)
-			return "apply: '" + t + "' names no package";
-		if (!seen.insert(t.substr(1)).second)
-			return "apply: '" + t.substr(1) + "' is named twice";
-	}
-	return "";
-}
-
 /*
  * Marks a TRANS_APPLY's targets as aptitude commits its marks: '=' kept and
  * protected first (no dependency may then upgrade or remove them), then '-'
@@ -747,13 +727,6 @@ int apt_plan_run(apt_handle *h, const struct trans_request *req, const struct tr
 	if ((req->kind == TRANS_INSTALL || req->kind == TRANS_REMOVE) && req->targets.n == 0) {
 		apt_plan_release(h);
 		return apt_fail(err, errlen, status, BACKEND_ERR_USAGE, "no packages named");
-	}
-	if (req->kind == TRANS_APPLY) {
-		std::string why = apply_check(req);
-		if (!why.empty()) {
-			apt_plan_release(h);
-			return apt_fail(err, errlen, status, BACKEND_ERR_USAGE, why);
-		}
 	}
 	rc = open_locked(tx, err, errlen, status);
 	if (rc == 0) {

@@ -99,6 +99,9 @@ struct backend_ops {
 	 * the transaction (and the database lock) for commit. TRANS_SYNC plans
 	 * one item per database to refresh (name = the repository) and takes no
 	 * lock until commit. An empty plan is not an error ("nothing to do").
+	 * req has passed txn_check_plan (a known kind; an apply's targets well
+	 * formed: one action character and a name each, no name twice), so a
+	 * backend checks only what needs its databases.
 	 */
 	int (*plan)(void *self, const struct trans_request *req, const struct trans_cb *cb,
 		    char *err, size_t errlen, int *status);
