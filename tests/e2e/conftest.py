@@ -21,6 +21,13 @@ import spec  # noqa: E402
 OMG = Path(os.environ.get("OMG_BIN", TOP / "omg"))
 
 
+def pytest_configure(config):
+    # tests/run.sh passes --strict-markers: a mark not named here is an error.
+    config.addinivalue_line(
+        "markers", "smoke: a fast, broad test that make check runs (pytest -m smoke): "
+        "search, info, list, status on both backends, a plan, the engine, the UI")
+
+
 @pytest.fixture(scope="session")
 def xdg(tmp_path_factory):
     """Private XDG directories, so no test reads or writes the user's."""

@@ -53,6 +53,7 @@ def test_same_answers_as_in_process(omg, daemon, args):
         json.loads(remote.stdout)
 
 
+@pytest.mark.smoke
 def test_errors_travel(omg, daemon):
     p = omg.run("--socket", daemon["path"], "search", "--regex", "([")
     assert p.returncode == 2 and "invalid regular expression" in p.stderr

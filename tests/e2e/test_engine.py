@@ -37,6 +37,7 @@ def sockets(run):
     return sorted(f for f in os.listdir(d) if f.endswith(".sock")) if os.path.isdir(d) else []
 
 
+@pytest.mark.smoke
 def test_first_command_starts_the_engine_once(env, sb):
     assert engine(env, sb["root"]) is None  # status never starts one
     out = [None] * 8
@@ -71,6 +72,7 @@ def test_no_daemon_starts_nothing(env, sb):
     assert sockets(env) == []
 
 
+@pytest.mark.smoke
 def test_start_stop_status(env, sb):
     p = env("daemon", "start", root=sb["root"], check=0)
     assert "serving" in p.stdout

@@ -72,6 +72,7 @@ def reseal(b):
 
 # ------------------------------------------------------------------ figures
 
+@pytest.mark.smoke
 def test_round_trip_equals_omg_status(env, sb):
     root = sb["root"]
     st = status(env, root)

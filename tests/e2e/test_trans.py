@@ -66,6 +66,7 @@ def version(sb, v):
     return v + "-1"
 
 
+@pytest.mark.smoke
 def test_install_pulls_in_dependencies(env, fresh):
     root = fresh["root"]
     p = env("--json", "install", "--yes", "omg-suite", root=root, check=0)
@@ -86,6 +87,7 @@ def test_install_pulls_in_dependencies(env, fresh):
     assert info["installed_version"] == version(fresh, "1.0")
 
 
+@pytest.mark.smoke
 def test_dry_run_changes_nothing(env, fresh):
     root = fresh["root"]
     before = db_state(fresh)
