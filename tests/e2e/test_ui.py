@@ -98,7 +98,7 @@ class UI:
         while True:
             rows = self.screen(history=history)
             if pred(rows):
-                time.sleep(0.02)
+                time.sleep(0.02)  # then the same screen again: settled, not half drawn
                 if self.screen(history=history) == rows:
                     return rows
                 continue
