@@ -174,16 +174,40 @@ $(O)/tests/%: tests/unit/%.c $(O)/libomg.a
 unit: $(UNIT_BIN)
 
 # libFuzzer targets for decoders of outside data (make fuzz; make test runs each briefly).
+# The core sources are compiled once, instrumented, into build/fuzz/libomg-fuzz.a, and
+# each target links against it (not the ~30 sources again per target).
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 20
-FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc -D_GNU_SOURCE \
-	$(call pc,--cflags,libalpm lmdb inih libcrypto)
+FUZZ_CFLAGS := -std=c11 -g -O1 -Isrc -D_GNU_SOURCE $(call pc,--cflags,libalpm lmdb inih libcrypto)
+FUZZ_FLAGS := $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined
+# Objects get the fuzzer's instrumentation without its main (fuzzer-no-link).
+FUZZ_OBJ_FLAGS := $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_OBJ := $(UTIL_SRC:%.c=build/fuzz/obj/%.o) $(CORE_SRC:%.c=build/fuzz/obj/%.o)
+FUZZ_LIB := build/fuzz/libomg-fuzz.a
 
-build/fuzz/%: tests/fuzz/%.c $(CORE_SRC) $(UTIL_SRC) | $(O)/.deps-ok
+# As $(O)/.flags: objects made with other flags are rebuilt.
+FUZZ_FLAGS_NOW := clang $(FUZZ_FLAGS) $(FUZZ_OBJ_FLAGS)
+build/fuzz/.flags: FORCE
+	@mkdir -p $(dir $@)
+	@if [ "$$(cat $@ 2>/dev/null)" != '$(FUZZ_FLAGS_NOW)' ]; then \
+		echo '$(FUZZ_FLAGS_NOW)' > $@; fi
+
+build/fuzz/obj/%.o: %.c build/fuzz/.flags | $(O)/.deps-ok
+	$(call msg,FUZZCC,$<)
+	@mkdir -p $(dir $@)
+	$(Q)clang $(FUZZ_OBJ_FLAGS) -MMD -MP -c -o $@ $<
+
+$(FUZZ_LIB): $(FUZZ_OBJ)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) build/fuzz/.flags | $(O)/.deps-ok
 	$(call msg,FUZZ,$@)
 	@mkdir -p $(dir $@)
-	$(Q)clang $(FUZZ_FLAGS) -o $@ $< $(CORE_SRC) $(UTIL_SRC) $(CORE_LIBS)
+	$(Q)clang $(FUZZ_FLAGS) -MMD -MP -MF $@.d -MT $@ -o $@ $< $(FUZZ_LIB) $(CORE_LIBS)
+
+-include $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)
 
 fuzz-build: $(FUZZ_BIN)
 
@@ -206,16 +230,25 @@ check-layers: $(O)/.deps-ok omg
 run: $(O)/.deps-ok omg
 	./omg
 
-# Everything: warnings as errors, unit tests (plain and under ASan+UBSan), end-to-end
-# tests with Debian's pytest against ./omg and again against an ASan+UBSan omg;
-# tests/run.sh prints the passed/failed summary.
-test check: $(O)/.deps-ok
+# Everything: warnings as errors, unit tests (plain and under ASan+UBSan), the fuzz
+# targets briefly, end-to-end tests with Debian's pytest against the -Werror omg and again
+# against an ASan+UBSan omg; tests/run.sh prints the passed/failed/skipped summary.
+test: $(O)/.deps-ok
 	$(Q)$(MAKE) --no-print-directory WERROR=1 O=build/test omg unit tools
 	$(Q)$(MAKE) --no-print-directory WERROR=1 O=build/asan SANITIZE=address,undefined unit \
 		build/asan/omg build/asan/omg-fast tools
 	$(Q)/usr/bin/python3 scripts/check-layers.py build/test/src build/asan/src
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=15
 	$(Q)tests/run.sh
+
+# The inner loop (under 2 minutes after a build): make test's -Werror build (build/test,
+# no sanitizer), every C unit test on it, and the end-to-end tests marked smoke (search,
+# info, list, status on both backends, a plan, the engine's start and stop, the UI); the
+# same summary line. It leaves ./omg alone.
+check: $(O)/.deps-ok
+	$(Q)$(MAKE) --no-print-directory WERROR=1 O=build/test build/test/omg build/test/omg-fast \
+		unit tools
+	$(Q)tests/run.sh --quick
 
 # Developer tools: trans-run drives a backend's transactions (plan, commit) on a root; it
 # finds the modules through $(O)/tests/modules, a link to $(O)/modules.

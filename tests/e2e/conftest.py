@@ -3,9 +3,11 @@
 tests/fixtures, temporary XDG directories, and helpers to run the native tools."""
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,13 @@ import spec  # noqa: E402
 
 # OMG_BIN selects another build (tests/run.sh runs the suite again on the ASan one).
 OMG = Path(os.environ.get("OMG_BIN", TOP / "omg"))
+
+
+def pytest_configure(config):
+    # tests/run.sh passes --strict-markers: a mark not named here is an error.
+    config.addinivalue_line(
+        "markers", "smoke: a fast, broad test that make check runs (pytest -m smoke): "
+        "search, info, list, status on both backends, a plan, the engine, the UI")
 
 
 @pytest.fixture(scope="session")
@@ -155,6 +164,42 @@ def apt(root, *argv):
 
 def names(rows):
     return sorted(r["name"] for r in rows)
+
+
+def wait_until(cond, what, timeout=20.0, interval=0.05):
+    """Polls cond() until it returns something true, and returns that. At the deadline the
+    test fails saying what never happened (what: a string, or a function called then, to
+    report the state at that moment)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        got = cond()
+        if got:
+            return got
+        if time.monotonic() > deadline:
+            pytest.fail("after %g s: %s" % (timeout, what() if callable(what) else what))
+        time.sleep(interval)
+
+
+def process_gone(pid):
+    """Whether pid has exited: no such process, or a zombie its parent has not reaped yet
+    (the engines are reparented to init, which may reap late: kill(pid, 0) still works)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def answers(path):
+    """Whether something accepts connections on the Unix socket at path."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        s.connect(str(path))
+        return True
+    except OSError:
+        return False
+    finally:
+        s.close()
 
 
 def read_pty(master):

@@ -24,7 +24,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
                 break
             outputfile.write(chunk)
             outputfile.flush()
-            time.sleep(self.server.pause)
+            time.sleep(self.server.pause)  # the slowness is the point: tests act meanwhile
 
 
 class SlowRepo:

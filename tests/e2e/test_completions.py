@@ -200,7 +200,7 @@ def test_bash_packages_never_hang(omg, scripts, tmp_path):
     assert bash_complete(omg, s, str(OMG), "--root", str(tmp_path / "empty"), "info",
                          "omg") == []
     assert time.monotonic() - t0 < 10
-    # An omg that never answers is given up after 2 s.
+    # An omg that never answers (its sleep is the test) is given up after 2 s.
     slow = tmp_path / "omg"
     slow.write_text("#!/bin/sh\nsleep 60\n")
     slow.chmod(0o755)

@@ -6,11 +6,10 @@ import os
 import signal
 import struct
 import subprocess
-import time
 
 import pytest
 
-from conftest import OMG
+from conftest import OMG, answers, wait_until
 from wire import VERSION, connect, frame, hello, read_msg
 
 
@@ -21,11 +20,8 @@ def daemon(omg, sb, tmp_path):
     path = str(d / "omgd.sock")
     p = subprocess.Popen([str(OMG), "--root", sb["root"], "daemon", "--socket", path],
                          env=omg.env, stderr=subprocess.PIPE, text=True)
-    for _ in range(200):
-        if os.path.exists(path):
-            break
-        time.sleep(0.05)
-    assert os.path.exists(path), p.stderr.read() if p.poll() is not None else "no socket"
+    wait_until(lambda: os.path.exists(path) or p.poll() is not None, "no socket at " + path)
+    assert os.path.exists(path), p.stderr.read()
     yield {"path": path, "proc": p, "root": sb["root"]}
     if p.poll() is None:
         p.send_signal(signal.SIGTERM)
@@ -53,6 +49,7 @@ def test_same_answers_as_in_process(omg, daemon, args):
         json.loads(remote.stdout)
 
 
+@pytest.mark.smoke
 def test_errors_travel(omg, daemon):
     p = omg.run("--socket", daemon["path"], "search", "--regex", "([")
     assert p.returncode == 2 and "invalid regular expression" in p.stderr
@@ -112,16 +109,15 @@ def test_sigterm_removes_the_socket_and_stale_one_is_replaced(omg, daemon, sb):
     # a socket file left by a killed engine is replaced by the next one
     p = subprocess.Popen([str(OMG), "--root", sb["root"], "daemon", "--socket", daemon["path"]],
                          env=omg.env, stderr=subprocess.PIPE)
-    for _ in range(200):
-        if os.path.exists(daemon["path"]):
-            break
-        time.sleep(0.05)
+    wait_until(lambda: answers(daemon["path"]), "the engine never answered at " + daemon["path"])
     p.send_signal(signal.SIGKILL)
     p.wait()
-    assert os.path.exists(daemon["path"])
+    assert os.path.exists(daemon["path"]) and not answers(daemon["path"])
     q = subprocess.Popen([str(OMG), "--root", sb["root"], "daemon", "--socket", daemon["path"],
                           "--idle", "1"], env=omg.env, stderr=subprocess.PIPE, text=True)
-    time.sleep(0.5)
+    # the new engine replaced the stale socket once it answers on it
+    wait_until(lambda: answers(daemon["path"]) or q.poll() is not None,
+               "the new engine never answered at " + daemon["path"])
     r = omg.run("--socket", daemon["path"], "--json", "status")
     assert r.returncode == 0
     assert q.wait(timeout=15) == 0  # idle exit

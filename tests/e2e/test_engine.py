@@ -15,11 +15,10 @@ import struct
 import subprocess
 import tempfile
 import threading
-import time
 
 import pytest
 
-from conftest import OMG, arch, debian, spec
+from conftest import OMG, arch, debian, process_gone, spec, wait_until
 from wire import VERSION, connect, frame, hello, plan_body, read_msg
 
 MSG_ERROR, MSG_STATUS, MSG_SUBSCRIBE, MSG_OK = 0x0003, 0x0103, 0x0104, 0x0202
@@ -37,6 +36,7 @@ def sockets(run):
     return sorted(f for f in os.listdir(d) if f.endswith(".sock")) if os.path.isdir(d) else []
 
 
+@pytest.mark.smoke
 def test_first_command_starts_the_engine_once(env, sb):
     assert engine(env, sb["root"]) is None  # status never starts one
     out = [None] * 8
@@ -71,6 +71,7 @@ def test_no_daemon_starts_nothing(env, sb):
     assert sockets(env) == []
 
 
+@pytest.mark.smoke
 def test_start_stop_status(env, sb):
     p = env("daemon", "start", root=sb["root"], check=0)
     assert "serving" in p.stdout
@@ -92,7 +93,7 @@ def test_engine_killed_with_sigkill_is_restarted(env, sb):
     env("status", root=sb["root"], check=0)
     first = engine(env, sb["root"])
     os.kill(first["pid"], signal.SIGKILL)
-    time.sleep(0.2)
+    wait_until(lambda: process_gone(first["pid"]), "the engine outlived SIGKILL")
     assert sockets(env)  # the dead engine's socket is still there
     p = env("--json", "info", "omg-editor", root=sb["root"], check=0)
     assert json.loads(p.stdout)[0]["name"] == "omg-editor"
@@ -253,16 +254,19 @@ def test_sighup_reloads_the_configuration(env, sb):
     env.config.write_text("[cache]\nsize = 8M\n")
     env("daemon", "start", root=sb["root"], check=0)
     pid = engine(env, sb["root"])["pid"]
+
+    def log():
+        return "".join((env.log / f).read_text() for f in os.listdir(env.log))
     env.config.write_text("[cache]\nsize = lots\n")
     os.kill(pid, signal.SIGHUP)
-    time.sleep(0.3)
+    # each SIGHUP handled before the next (two pending ones would be one reload)
+    wait_until(lambda: "keeping the current configuration" in log(),
+               lambda: "the bad configuration was not reported:\n" + log())
+    assert "size takes a size" in log()
     env.config.write_text("[cache]\nsize = 0\n")
-    time.sleep(0.3)
     os.kill(pid, signal.SIGHUP)
-    time.sleep(0.3)
-    log = "".join((env.log / f).read_text() for f in os.listdir(env.log))
-    assert "size takes a size" in log and "keeping the current configuration" in log
-    assert "configuration reloaded" in log
+    wait_until(lambda: "configuration reloaded" in log(),
+               lambda: "the configuration was not reloaded:\n" + log())
     # size = 0 turned the cache off
     env("search", "omg", root=sb["root"], check=0)
     env("search", "omg", root=sb["root"], check=0)
@@ -275,14 +279,7 @@ def test_idle_engine_exits(env, sb):
     env.config.write_text("[daemon]\nidle_timeout = 1\n")
     env("status", root=sb["root"], check=0)
     pid = engine(env, sb["root"])["pid"]
-    for _ in range(100):
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.1)
-    else:
-        pytest.fail("the idle engine did not exit")
+    wait_until(lambda: process_gone(pid), "the idle engine did not exit", timeout=10)
     assert sockets(env) == []
 
 
@@ -343,10 +340,7 @@ def test_system_engine_refuses_mutations_outside_the_admin_group(omg, sb, throwa
         assert refused and refused[0]["uid"] == pwd.getpwnam(user).pw_uid, a.stdout
         # the status snapshot: 0644 in a 0755 directory, and omg-fast of any user reads it
         snap = os.path.join(sb["root"], "var/lib/omg/status.bin")
-        for _ in range(200):
-            if os.path.exists(snap):
-                break
-            time.sleep(0.05)
+        wait_until(lambda: os.path.exists(snap), "the system engine wrote no snapshot " + snap)
         assert stat.S_IMODE(os.stat(snap).st_mode) == 0o644
         assert stat.S_IMODE(os.stat(os.path.dirname(snap)).st_mode) == 0o755
         opened = []
@@ -402,11 +396,7 @@ def throwaway_user():
 
 
 def wait_for(path):
-    for _ in range(400):
-        if os.path.exists(path):
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"no socket at {path}")
+    wait_until(lambda: os.path.exists(path), f"no socket at {path}")
 
 
 def as_user(user_group, path, reqs):

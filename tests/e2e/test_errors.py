@@ -121,6 +121,7 @@ def test_usage_errors(omg, arch_sb, args, fragment):
     one_error_line(omg.run(*args, root=arch_sb["root"]), EXIT_USAGE, fragment)
 
 
+@pytest.mark.smoke
 def test_help_and_version(omg):
     p = omg.run("--help", check=0)
     assert "usage: omg" in p.stdout and "exit status" in p.stdout

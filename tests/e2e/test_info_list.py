@@ -67,6 +67,7 @@ def test_reverse_dependencies(omg, sb):
     assert lib["optional_for"] == []
 
 
+@pytest.mark.smoke
 def test_info_text(omg, sb):
     out = omg.run("info", "omg-editor", root=sb["root"], check=0).stdout
     fields = dict(line.split(" : ", 1) if " : " in line else (line, "")
@@ -123,6 +124,7 @@ def test_list_matches_native_tool(omg, sb, kind):
     assert names(rows) == native_list(sb, kind)
 
 
+@pytest.mark.smoke
 def test_list_flags_held_upgrades(omg, sb):
     rows = omg.json("list", "--upgradable", root=sb["root"])
     held = {r["name"]: r["held"] for r in rows}
@@ -131,6 +133,7 @@ def test_list_flags_held_upgrades(omg, sb):
     assert re.match(r"^i h  omg-held\s+1\.0-1 -> 2\.0-1", out.splitlines()[1])
 
 
+@pytest.mark.smoke
 def test_list_default_all_and_limit(omg, sb):
     assert names(omg.json("list", root=sb["root"])) == names(
         omg.json("list", "--installed", root=sb["root"]))
@@ -140,6 +143,7 @@ def test_list_default_all_and_limit(omg, sb):
     assert p.returncode == 2
 
 
+@pytest.mark.smoke
 def test_status(omg, sb):
     st = omg.json("status", root=sb["root"])
     assert st.pop("last_sync") > 0 and st.pop("checked") >= 0

@@ -68,6 +68,7 @@ def test_several_patterns_match_native_tool(omg, sb, patterns):
     assert got == want
 
 
+@pytest.mark.smoke
 def test_plain_search_is_case_insensitive_and_ranked(omg, sb):
     rows = omg_search(omg, sb, "OMG-EDITOR")
     assert [r["name"] for r in rows] == ["omg-editor", "omg-editor-legacy"]
@@ -102,6 +103,7 @@ def test_options(omg, sb):
     assert rows == []
 
 
+@pytest.mark.smoke
 def test_json_keys_are_stable(omg, sb):
     rows = omg_search(omg, sb, "omg-editor")
     r = rows[0]
@@ -114,6 +116,7 @@ def test_json_keys_are_stable(omg, sb):
     assert legacy["installed_version"] is None and legacy["reason"] is None
 
 
+@pytest.mark.smoke
 def test_text_output(omg, sb):
     p = omg.run("search", "omg-editor", root=sb["root"], check=0)
     lines = p.stdout.splitlines()

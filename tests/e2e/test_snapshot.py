@@ -72,6 +72,7 @@ def reseal(b):
 
 # ------------------------------------------------------------------ figures
 
+@pytest.mark.smoke
 def test_round_trip_equals_omg_status(env, sb):
     root = sb["root"]
     st = status(env, root)
@@ -432,7 +433,10 @@ def test_arch_finds_updates_without_syncing_the_system(env, arch_fresh):
     got = wait_fast(env, root, lambda f: f["checked"] > 0)
     assert got["upgradable"] == first["upgradable"] == 1
     before = sync_state(root)
-    time.sleep(1.1)  # libalpm asks If-Modified-Since, to the second
+    # libalpm asks If-Modified-Since, to the second: the new database must be of a later
+    # second than the copy just fetched. Into the next second (not a whole second more),
+    # with a margin: the file system's clock may lag the system's by a tick.
+    time.sleep(int(time.time()) + 1.05 - time.time())
     arch.publish(arch_fresh, "omg-base", "1.1")
     got = wait_fast(env, root, lambda f: f["upgradable"] == 2)
     assert got["held"] == 1 and not got["check_failed"]

@@ -28,6 +28,7 @@ def store_state(p):
     return line.split("store ", 1)[1].split(",")[0]
 
 
+@pytest.mark.smoke
 def test_second_call_uses_the_store(omg, private, sb):
     first = private("--json", "search", "omg", root=sb["root"])
     second = private("--json", "search", "omg", root=sb["root"])

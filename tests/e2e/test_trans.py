@@ -5,13 +5,14 @@ killed mid-commit; history and the audit log. Each result is checked with the ba
 tools (pacman -Q/-Qk, dpkg-query, dpkg --audit)."""
 import json
 import os
+import select
 import signal
 import subprocess
 import time
 
 import pytest
 
-from conftest import OMG, arch, debian, read_pty, run_native
+from conftest import OMG, arch, debian, process_gone, read_pty, run_native, wait_until
 from slowhttp import SlowRepo, point_arch_at, point_debian_at
 from wire import connect, frame, hello, plan_body, read_msg, VERSION
 
@@ -66,6 +67,7 @@ def version(sb, v):
     return v + "-1"
 
 
+@pytest.mark.smoke
 def test_install_pulls_in_dependencies(env, fresh):
     root = fresh["root"]
     p = env("--json", "install", "--yes", "omg-suite", root=root, check=0)
@@ -86,6 +88,7 @@ def test_install_pulls_in_dependencies(env, fresh):
     assert info["installed_version"] == version(fresh, "1.0")
 
 
+@pytest.mark.smoke
 def test_dry_run_changes_nothing(env, fresh):
     root = fresh["root"]
     before = db_state(fresh)
@@ -216,7 +219,8 @@ def raw_client(env, root):
 
 
 def hold_lock(sb):
-    """Another process holding the package database lock, the way the native tool does."""
+    """Another process holding the package database lock, the way the native tool does.
+    Its sleep is the time it holds the lock: part of what the tests test."""
     root = sb["root"]
     if sb["backend"] == "alpm":
         path = os.path.join(root, "var/lib/pacman/db.lck")
@@ -297,6 +301,30 @@ def start_install(env, root, *names):
                             stderr=subprocess.PIPE, text=True)
 
 
+def read_until(pipe, text, timeout):
+    """What a process has written to pipe (a text pipe not read yet) once text is in it,
+    ending on a whole character (the rest is the pipe's, for communicate); fails with what
+    came when text does not within timeout seconds or the pipe closes first."""
+    fd, got, deadline = pipe.fileno(), b"", time.monotonic() + timeout
+    while text.encode() not in got or not whole(got):
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            pytest.fail(f"no {text!r} within {timeout} s; got: {got.decode(errors='replace')}")
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            pytest.fail(f"the pipe closed before {text!r}; got: {got.decode(errors='replace')}")
+        got += chunk
+    return got.decode()
+
+
+def whole(data):
+    try:
+        data.decode()
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
 def engine_pid(env, root):
     return json.loads(env("--json", "daemon", "status", root=root, check=0).stdout)["pid"]
 
@@ -320,12 +348,14 @@ def test_attach_follows_a_running_transaction(env, fresh, slow):
     root = fresh["root"]
     cli = start_install(env, root, "omg-spell")
     assert slow.started.wait(30)
-    time.sleep(0.5)
+    time.sleep(0.5)  # part of the test: the download goes on a while before the attach
     att = subprocess.Popen([str(OMG), "--root", root, "attach"], env=env.full,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1)
+    # it follows the transaction once it has caught up with the download
+    early = read_until(att.stderr, "downloading", 30)
     slow.fast()
     out, err = att.communicate(timeout=60)
+    err = early + err
     assert att.returncode == 0, (out, err)
     assert "downloading" in err  # caught up with what happened before it attached
     assert "Done" in out
@@ -339,18 +369,14 @@ def test_sigterm_during_commit_waits_for_it(env, fresh, slow):
     assert slow.started.wait(30)
     pid = engine_pid(env, root)
     os.kill(pid, signal.SIGTERM)
-    time.sleep(0.5)
-    assert os.path.exists(f"/proc/{pid}")  # still committing
+    time.sleep(0.5)  # part of the test: half a second after SIGTERM, still there
+    assert not process_gone(pid)  # still committing
     slow.fast()
     out, err = cli.communicate(timeout=60)
     assert cli.returncode == 0, (out, err)
     assert "omg-spell" in installed(fresh)
-    for _ in range(100):
-        if not os.path.exists(f"/proc/{pid}"):
-            break
-        time.sleep(0.1)
-    else:
-        pytest.fail("the engine did not exit after the commit")
+    wait_until(lambda: process_gone(pid), "the engine did not exit after the commit",
+               timeout=10)
 
 
 def test_engine_killed_mid_commit_reports_it(env, fresh, slow):

@@ -98,7 +98,7 @@ class UI:
         while True:
             rows = self.screen(history=history)
             if pred(rows):
-                time.sleep(0.02)
+                time.sleep(0.02)  # then the same screen again: settled, not half drawn
                 if self.screen(history=history) == rows:
                     return rows
                 continue
@@ -335,6 +335,7 @@ def colour_codes(rows):
 
 # -- the list, the detail pane, find and limit ---------------------------------------------
 
+@pytest.mark.smoke
 def test_first_screen_lists_the_packages_and_their_record(env, ui, sb):
     root = sb["root"]
     u = ui(root, cols=160)  # the header names the root first: room for the rest
