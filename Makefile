@@ -244,10 +244,11 @@ test: $(O)/.deps-ok
 # The inner loop (under 2 minutes after a build): make test's -Werror build (build/test,
 # no sanitizer), every C unit test on it, and the end-to-end tests marked smoke (search,
 # info, list, status on both backends, a plan, the engine's start and stop, the UI); the
-# same summary line. It leaves ./omg alone.
+# same summary line, after the include layers are checked. It leaves ./omg alone.
 check: $(O)/.deps-ok
 	$(Q)$(MAKE) --no-print-directory WERROR=1 O=build/test build/test/omg build/test/omg-fast \
 		unit tools
+	$(Q)/usr/bin/python3 scripts/check-layers.py build/test/src
 	$(Q)tests/run.sh --quick
 
 # Developer tools: trans-run drives a backend's transactions (plan, commit) on a root; it
