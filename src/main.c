@@ -15,7 +15,9 @@ int main(int argc, char **argv)
 	int rc = cli_parse(&c, argc, argv);
 	if (rc == CLI_RUN_UI) {
 		struct tui_opts o = {c.theme, c.mouse};
-		return tui_run(&c.s, &o);
+		rc = tui_run(&c.s, &o);
+		session_close(&c.s);
+		return rc;
 	}
 	return rc == CLI_RUN_COMMAND ? cli_run(&c) : rc;
 }

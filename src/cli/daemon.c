@@ -53,6 +53,24 @@ static pid_t peer_pid(int fd)
 	return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 ? cred.pid : -1;
 }
 
+/* Whether pid still runs: it exists and is not a zombie waiting for its
+ * parent (an engine we started is init's child, which may reap it late). */
+static int running(pid_t pid)
+{
+	if (kill(pid, 0) != 0)
+		return 0;
+	char path[64], stat[256];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 1;
+	size_t n = fread(stat, 1, sizeof(stat) - 1, f);
+	fclose(f);
+	stat[n] = '\0';
+	const char *end = strrchr(stat, ')'); /* "pid (comm) S ...": comm may hold spaces */
+	return !(end && end[1] == ' ' && end[2] == 'Z');
+}
+
 /* Stops the engine c->s.client is connected to and waits for it to go. */
 static int stop_connected(struct cli *c, const char *path)
 {
@@ -66,11 +84,11 @@ static int stop_connected(struct cli *c, const char *path)
 		return EXIT_ROOT;
 	}
 	/* It removes its socket as it exits; a stop waits for that. */
-	for (int i = 0; i < 1000 && kill(pid, 0) == 0; i++) {
+	for (int i = 0; i < 1000 && running(pid); i++) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
-	if (kill(pid, 0) == 0) {
+	if (running(pid)) {
 		fprintf(stderr, "omg: the engine (pid %d) has not exited after 10 s\n", (int)pid);
 		return EXIT_ROOT;
 	}
