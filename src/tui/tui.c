@@ -32,6 +32,8 @@
 #define STATUS_POLL_MS 3000
 #define RECONNECT_MS 2000
 #define MSG_MS 4000
+/* Rows PgUp/PgDn move on the review and the log. */
+#define TRANS_SCROLL_STEP 10
 
 void ui_say(struct ui *u, int el, const char *fmt, ...)
 {
@@ -154,6 +156,9 @@ static void tr_reset(struct ui *u)
 		free(t->choices[i]);
 	free(t->choices);
 	memset(t, 0, sizeof(*t));
+	panel_init(&t->review_panel, TRANS_SCROLL_STEP, 0);
+	/* The log shows the newest line until the user scrolls back. */
+	panel_init(&t->log_panel, TRANS_SCROLL_STEP, PANEL_FOLLOW);
 }
 
 /* Adds a line to the transaction log (the oldest go past UI_LOG_MAX). */
@@ -169,6 +174,9 @@ static void tr_log(struct ui *u, int el, const char *fmt, ...)
 		free(t->log[0].text);
 		memmove(t->log, t->log + 1, (UI_LOG_MAX - 1) * sizeof(*t->log));
 		t->nlog--;
+		/* Scrolled back, the lines shown stay where they are. */
+		if (!panel_at_end(&t->log_panel))
+			panel_scroll(&t->log_panel, -1);
 	}
 	if (!t->log)
 		t->log = xcalloc(UI_LOG_MAX, sizeof(*t->log));
@@ -384,7 +392,7 @@ static void on_plan(struct ui *u, const struct msg *m, struct strpool **arena)
 	t->reply = m->u.plan_reply;
 	t->plan = m->u.plan_reply.plan;
 	t->phase = TR_REVIEW;
-	t->top = 0;
+	panel_home(&t->review_panel);
 	if (t->auto_commit)
 		commit(u);
 	u->dirty = 1;
@@ -474,7 +482,7 @@ static void take_info(struct ui *u, const struct msg_pkgs *p)
 		i = (size_t)(nl - u->info_text.p) + 1;
 	}
 	if (strcmp(u->info_name, p->pkgs[0].pkg.name) != 0)
-		u->detail_top = 0;
+		panel_home(&u->detail_panel);
 	snprintf(u->info_name, sizeof(u->info_name), "%s", p->pkgs[0].pkg.name);
 	u->dirty = 1;
 }
@@ -947,17 +955,8 @@ static void trans_key(struct ui *u, const struct term_key *k)
 			t->phase = TR_NONE;
 		}
 		break;
-	case 'k':
-	case TK_UP: t->log_back++; break;
-	case 'j':
-	case TK_DOWN: if (t->log_back) t->log_back--; break;
-	case TK_PGUP: t->log_back += 10; break;
-	case TK_PGDN: t->log_back = t->log_back > 10 ? t->log_back - 10 : 0; break;
-	case TK_END: t->log_back = 0; break;
-	default: break;
+	default: panel_key(&t->log_panel, k); break;
 	}
-	if (t->log_back > (long)t->nlog)
-		t->log_back = (long)t->nlog;
 	u->dirty = 1;
 }
 
@@ -991,14 +990,7 @@ static void review_key(struct ui *u, const struct term_key *k)
 	case 'n':
 		back_from_review(u);
 		break;
-	case 'j':
-	case TK_DOWN: t->top++; break;
-	case 'k':
-	case TK_UP: if (t->top) t->top--; break;
-	case TK_PGDN: t->top += 10; break;
-	case TK_PGUP: t->top = t->top > 10 ? t->top - 10 : 0; break;
-	case TK_HOME: t->top = 0; break;
-	default: break;
+	default: panel_key(&t->review_panel, k); break;
 	}
 	u->dirty = 1;
 }
@@ -1023,29 +1015,34 @@ static void show_view(struct ui *u, enum view v)
 	move_to(u, r >= 0 ? r : 0);
 }
 
-/* A mouse event anywhere. */
+/* A mouse event anywhere: clicks on the list's tabs, headings, rows and pane;
+ * the wheel scrolls what is under it. */
 static void mouse(struct ui *u, const struct term_key *k)
 {
 	if (u->screen == SCR_TRANS || u->screen == SCR_REVIEW) {
-		struct term_key kk = {.code = k->button == TB_WHEEL_UP ? TK_UP : TK_DOWN};
-		if (k->button != TB_LEFT) {
-			for (int i = 0; i < 3; i++)
-				(u->screen == SCR_TRANS ? trans_key : review_key)(u, &kk);
+		if (!u->tr.asking) {
+			panel_key(u->screen == SCR_TRANS ? &u->tr.log_panel : &u->tr.review_panel, k);
+			u->dirty = 1;
+			return;
 		}
+		/* Over a question, the wheel moves its choice by three. */
+		struct term_key kk = {.code = k->button == TB_WHEEL_UP ? TK_UP : TK_DOWN};
+		for (int i = 0; k->button != TB_LEFT && i < 3; i++)
+			question_key(u, &kk);
 		return;
 	}
-	if (u->screen != SCR_LIST)
+	if (u->screen == SCR_HELP || u->screen == SCR_DETAIL) {
+		if (panel_key(u->screen == SCR_HELP ? &u->help_panel : &u->detail_panel, k))
+			u->dirty = 1;
 		return;
+	}
 	int in_detail = k->y >= u->detail_y && k->y < u->detail_y + u->detail_h;
 	if (k->button == TB_WHEEL_UP || k->button == TB_WHEEL_DOWN) {
-		int d = k->button == TB_WHEEL_UP ? -3 : 3;
 		if (in_detail) {
-			u->detail_top += d;
-			if (u->detail_top < 0)
-				u->detail_top = 0;
+			panel_key(&u->detail_panel, k);
 			u->dirty = 1;
 		} else {
-			move_to(u, u->cur + d);
+			move_to(u, u->cur + (k->button == TB_WHEEL_UP ? -PANEL_WHEEL : PANEL_WHEEL));
 		}
 		return;
 	}
@@ -1066,25 +1063,12 @@ static void mouse(struct ui *u, const struct term_key *k)
 	}
 }
 
-/* Scrolls the detail pane (Tab focus, or the full-screen detail). */
+/* Scrolls the detail pane (Tab focus, or the full-screen detail); 0 for a
+ * key that does not scroll. */
 static int detail_key(struct ui *u, const struct term_key *k)
 {
-	long page = u->screen == SCR_DETAIL ? u->rows - 3 : u->detail_h;
-	switch (k->code) {
-	case 'j':
-	case TK_DOWN: u->detail_top++; break;
-	case 'k':
-	case TK_UP: u->detail_top--; break;
-	case TK_PGDN: u->detail_top += page; break;
-	case TK_PGUP: u->detail_top -= page; break;
-	case TK_HOME: u->detail_top = 0; break;
-	case TK_END: u->detail_top = (long)u->ninfo; break;
-	default: return 0;
-	}
-	if (u->detail_top > (long)u->ninfo - page)
-		u->detail_top = (long)u->ninfo - page;
-	if (u->detail_top < 0)
-		u->detail_top = 0;
+	if (!panel_key(&u->detail_panel, k))
+		return 0;
 	u->dirty = 1;
 	return 1;
 }
@@ -1093,17 +1077,12 @@ static int detail_key(struct ui *u, const struct term_key *k)
 static void list_key(struct ui *u, const struct term_key *k)
 {
 	if (u->screen == SCR_HELP) {
-		/* j/k and the page keys scroll the help; any other key leaves it. */
-		long page = u->rows - 3;
-		switch (k->code) {
-		case 'j': case TK_DOWN: u->help_top++; break;
-		case 'k': case TK_UP: u->help_top--; break;
-		case TK_PGDN: case ' ': u->help_top += page; break;
-		case TK_PGUP: u->help_top -= page; break;
-		default: u->screen = SCR_LIST; break;
-		}
-		if (u->help_top < 0)
-			u->help_top = 0;
+		/* The panel's keys and Space scroll the help; any other key leaves it. */
+		struct term_key kk = *k;
+		if (kk.code == ' ')
+			kk.code = TK_PGDN;
+		if (!panel_key(&u->help_panel, &kk))
+			u->screen = SCR_LIST;
 		u->dirty = 1;
 		return;
 	}
@@ -1132,7 +1111,7 @@ static void list_key(struct ui *u, const struct term_key *k)
 	case TK_ENTER:
 		if (current(u)) {
 			u->screen = SCR_DETAIL;
-			u->detail_top = 0;
+			panel_home(&u->detail_panel);
 			u->dirty = 1;
 		}
 		break;
@@ -1200,7 +1179,7 @@ static void list_key(struct ui *u, const struct term_key *k)
 	case 's': sort_by(u, (enum sort)((model_sort(u->model) + 1) % SORT_COUNT)); break;
 	case 'S': sort_by(u, model_sort(u->model)); break;
 	case '?':
-	case TK_F1: u->screen = SCR_HELP; u->help_top = 0; u->dirty = 1; break;
+	case TK_F1: u->screen = SCR_HELP; panel_home(&u->help_panel); u->dirty = 1; break;
 	case 0x0c: term_redraw_all(u->term); u->dirty = 1; break; /* Ctrl-L */
 	case 'q':
 		if (model_marked(u->model)) {
@@ -1341,6 +1320,9 @@ int tui_run(struct session *s, const struct tui_opts *o)
 	u->cur = 0;
 	const char *cs = nl_langinfo(CODESET);
 	u->utf8 = cs && strcmp(cs, "UTF-8") == 0;
+	tr_reset(u);
+	panel_init(&u->detail_panel, PANEL_PAGE, 0);
+	panel_init(&u->help_panel, PANEL_PAGE, 0);
 	/* The engine starts on the list while curses sets up. */
 	int rc = connect_engine(u, 0);
 	if (rc == 0 && !u->connected) {

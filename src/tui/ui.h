@@ -12,6 +12,7 @@
 #include "ipc/protocol.h"
 #include "tui/line.h"
 #include "tui/model.h"
+#include "tui/panel.h"
 #include "tui/term.h"
 #include "tui/theme.h"
 #include "util/buf.h"
@@ -51,7 +52,7 @@ struct trans_view {
 	struct strpool *arena;  /* the plan reply's strings */
 	struct msg_plan_reply reply;
 	char error[512];
-	long top;               /* review scroll */
+	struct panel review_panel; /* the review's rows (set as it is drawn) */
 	char title[256];
 	/* progress */
 	char phase_text[128];
@@ -62,7 +63,7 @@ struct trans_view {
 	uint32_t pkg_index, pkg_count, pkg_percent;
 	struct tr_log *log;
 	size_t nlog;
-	long log_back;          /* lines scrolled back from the newest */
+	struct panel log_panel; /* follows the newest line until scrolled back */
 	/* a question */
 	int asking;
 	uint32_t qnum, qkind, qdef, qsel;
@@ -121,8 +122,8 @@ struct ui {
 	size_t *info_line;         /* offsets of each line */
 	size_t ninfo, capinfo;
 	int info_width;
-	long detail_top;
-	long help_top;
+	struct panel detail_panel; /* the pane, or the full-screen detail */
+	struct panel help_panel;
 	/* the status bar's message */
 	char msg[512];
 	int msg_el;
@@ -133,7 +134,8 @@ struct ui {
 	struct line cell;          /* scratch column (the version), appended to line */
 };
 
-/* view.c: draws the current screen into the terminal (flush included). */
+/* view.c: draws the current screen into the terminal (flush included); sizes
+ * the panels to what they show. */
 void view_draw(struct ui *u);
 /* view.c: the list layout for the screen size (rows of list and detail). */
 void view_layout(struct ui *u);
