@@ -68,11 +68,12 @@ UTIL_SRC := $(wildcard src/util/*.c)
 BASE_SRC := $(wildcard src/ipc/*.c src/client/*.c)
 ENGINE_SRC := $(wildcard src/engine/*.c) src/engine/backend/backend.c \
 	src/engine/backend/pacconf.c src/fast/snapshot.c
-# The UI's model, lines and themes are in libomg.a for the unit tests; its curses
-# side and the CLI link into omg only.
-TUI_CORE_SRC := src/tui/theme.c src/tui/model.c src/tui/line.c
+# The UI's model, lines, themes and scrolling panel are in libomg.a for the unit tests;
+# its curses side and the CLI link into omg only.
+TUI_CORE_SRC := src/tui/theme.c src/tui/model.c src/tui/line.c src/tui/panel.c
 CORE_SRC := $(BASE_SRC) $(ENGINE_SRC) $(TUI_CORE_SRC)
-CLI_SRC := src/main.c $(wildcard src/cli/*.c) src/tui/term.c src/tui/tui.c src/tui/view.c
+CLI_SRC := src/main.c $(wildcard src/cli/*.c) src/tui/term.c src/tui/tui.c src/tui/tui-engine.c \
+	src/tui/tui-keys.c src/tui/tui-trans.c src/tui/view.c
 
 BASE_OBJ := $(UTIL_SRC:%.c=$(O)/%.o) $(BASE_SRC:%.c=$(O)/%.o)
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(O)/%.o)

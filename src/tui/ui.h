@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The UI's state, shared by its event loop (tui.c) and its screens (view.c); not a public API. */
+/* The UI's state and its files' functions (tui*.c, view.c), shared among them; not a public API. */
 #ifndef OMG_TUI_UI_H
 #define OMG_TUI_UI_H
 
@@ -12,6 +12,7 @@
 #include "ipc/protocol.h"
 #include "tui/line.h"
 #include "tui/model.h"
+#include "tui/panel.h"
 #include "tui/term.h"
 #include "tui/theme.h"
 #include "util/buf.h"
@@ -51,7 +52,7 @@ struct trans_view {
 	struct strpool *arena;  /* the plan reply's strings */
 	struct msg_plan_reply reply;
 	char error[512];
-	long top;               /* review scroll */
+	struct panel review_panel; /* the review's rows (set as it is drawn) */
 	char title[256];
 	/* progress */
 	char phase_text[128];
@@ -62,7 +63,7 @@ struct trans_view {
 	uint32_t pkg_index, pkg_count, pkg_percent;
 	struct tr_log *log;
 	size_t nlog;
-	long log_back;          /* lines scrolled back from the newest */
+	struct panel log_panel; /* follows the newest line until scrolled back */
 	/* a question */
 	int asking;
 	uint32_t qnum, qkind, qdef, qsel;
@@ -121,8 +122,8 @@ struct ui {
 	size_t *info_line;         /* offsets of each line */
 	size_t ninfo, capinfo;
 	int info_width;
-	long detail_top;
-	long help_top;
+	struct panel detail_panel; /* the pane, or the full-screen detail */
+	struct panel help_panel;
 	/* the status bar's message */
 	char msg[512];
 	int msg_el;
@@ -133,7 +134,54 @@ struct ui {
 	struct line cell;          /* scratch column (the version), appended to line */
 };
 
-/* view.c: draws the current screen into the terminal (flush included). */
+/* tui.c: the loop, set-up and teardown (tui_run in tui.h). */
+/* A message in the status bar for a few seconds. */
+void tui_say(struct ui *u, int el, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The package under the cursor, or NULL (borrowed from the model until it changes). */
+struct mpkg *tui_current(struct ui *u);
+
+/* tui-engine.c: the connection to the engine and its list, status and info replies. */
+/* Connects (or reconnects) to the root's engine, spawning one when none runs and
+ * spawn is set; an exit status, u->connected says whether it did. */
+int tui_engine_connect(struct ui *u, int spawn);
+/* Sends m; its request id, or 0 when the engine is gone (said in the status bar). */
+uint32_t tui_engine_send(struct ui *u, struct msg *m);
+/* Asks for the whole package list, and for the engine's status. */
+void tui_engine_ask_list(struct ui *u);
+void tui_engine_ask_status(struct ui *u);
+/* Reads what the engine sent (when read is set) and handles every message. */
+void tui_engine_pump(struct ui *u, int read);
+/* Once a turn: asks for the detail under the cursor, polls the status, reconnects. */
+void tui_engine_tick(struct ui *u);
+
+/* tui-trans.c: the transaction view (plan, review, commit, progress, questions). */
+/* Forgets the view's plan, progress, log and question; sets up its panels. */
+void tui_trans_reset(struct ui *u);
+/* g on the list: plans the marks; u: refreshes the databases. */
+void tui_trans_review(struct ui *u);
+void tui_trans_sync(struct ui *u);
+/* g on the review: commits the plan; Esc: drops it, back to the list. */
+void tui_trans_commit(struct ui *u);
+void tui_trans_back(struct ui *u);
+/* Answers the open question with choice a. */
+void tui_trans_answer(struct ui *u, uint32_t a);
+/* Follows the transaction the engine's status says is committing. */
+void tui_trans_attach(struct ui *u);
+/* The permission screen: s starts the system engine with sudo, r finds one running. */
+void tui_trans_start_system(struct ui *u);
+void tui_trans_find_system(struct ui *u);
+/* Handles m when it is the transaction's (1; arena may be adopted), else 0. */
+int tui_trans_on_msg(struct ui *u, const struct msg *m, struct strpool **arena);
+/* The engine went away (err says how): a running change logs it. */
+void tui_trans_engine_lost(struct ui *u, const char *err);
+/* Quitting: cancels a plan under review, so the engine lets go of its lock. */
+void tui_trans_quit(struct ui *u);
+
+/* tui-keys.c: every key and mouse event, resize included (the one place). */
+void tui_keys_on_key(struct ui *u, const struct term_key *k);
+
+/* view.c: draws the current screen into the terminal (flush included); sizes
+ * the panels to what they show. */
 void view_draw(struct ui *u);
 /* view.c: the list layout for the screen size (rows of list and detail). */
 void view_layout(struct ui *u);
@@ -141,7 +189,5 @@ void view_layout(struct ui *u);
 int view_column_at(const struct ui *u, int x);
 /* view.c: the view tab a screen x on the tabs row falls in, or -1. */
 int view_tab_at(const struct ui *u, int x);
-/* tui.c: a message in the status bar for a few seconds. */
-void ui_say(struct ui *u, int el, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

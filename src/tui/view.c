@@ -26,6 +26,7 @@ static const char *sep(const struct ui *u)
 	return u->utf8 ? " \u2502 " : " | ";
 }
 
+/* Lays the list, the detail pane and the columns out for the screen size. */
 void view_layout(struct ui *u)
 {
 	term_size(u->term, &u->rows, &u->cols);
@@ -53,6 +54,7 @@ void view_layout(struct ui *u)
 	u->info_name[0] = '\0'; /* re-render the detail for the new width */
 }
 
+/* The list column a screen x falls in, or -1. */
 int view_column_at(const struct ui *u, int x)
 {
 	for (int c = SORT_COUNT - 1; c >= 0; c--)
@@ -61,6 +63,7 @@ int view_column_at(const struct ui *u, int x)
 	return -1;
 }
 
+/* The view tab a screen x on the tabs row falls in, or -1. */
 int view_tab_at(const struct ui *u, int x)
 {
 	for (int v = 0; v < VIEW_COUNT; v++)
@@ -263,13 +266,14 @@ static void draw_info_line(struct ui *u, int row, const char *text)
 	put(u, row);
 }
 
-/* The detail lines from top, into rows y .. y+h-1. */
+/* The detail lines from the panel's top, into rows y .. y+h-1. */
 static void draw_detail(struct ui *u, int y, int h)
 {
 	struct mpkg *p = u->cur >= 0 ? model_row(u->model, (size_t)u->cur) : NULL;
 	int have = p && strcmp(u->info_name, p->name) == 0;
+	panel_resize(&u->detail_panel, (long)u->ninfo, h);
 	for (int i = 0; i < h; i++) {
-		long k = u->detail_top + i;
+		long k = panel_top(&u->detail_panel) + i;
 		if (have && k < (long)u->ninfo) {
 			draw_info_line(u, y + i, u->info_text.p + u->info_line[k]);
 		} else if (!have && p && i < 2) {
@@ -405,11 +409,10 @@ static void draw_help(struct ui *u)
 		"Any other key goes back."};
 	int n = (int)(sizeof(lines) / sizeof(lines[0]));
 	int h = u->rows - 3;
-	if (u->help_top > n - h)
-		u->help_top = n - h > 0 ? n - h : 0;
+	panel_resize(&u->help_panel, n, h);
 	draw_bar(u, 1, "Keys", n > h ? "j/k: scroll" : "");
 	for (int i = 0; i < h; i++) {
-		long k = u->help_top + i;
+		long k = panel_top(&u->help_panel) + i;
 		if (k >= n) {
 			blank(u, 2 + i, EL_NORMAL);
 			continue;
@@ -679,10 +682,9 @@ static void draw_review(struct ui *u)
 		char title[128];
 		snprintf(title, sizeof(title), "%s", t->reply.count ? "Review: the engine's plan" : "Nothing to do");
 		draw_bar(u, 1, title, "");
-		if (t->top > (long)n - h)
-			t->top = (long)n - h > 0 ? (long)n - h : 0;
+		panel_resize(&t->review_panel, (long)n, h);
 		for (int i = 0; i < h; i++) {
-			long k = t->top + i;
+			long k = panel_top(&t->review_panel) + i;
 			if (k < (long)n)
 				draw_review_row(u, y + i, &rows[k]);
 			else
@@ -803,10 +805,11 @@ static void draw_trans(struct ui *u)
 	}
 	line_fill(l, EL_NORMAL);
 	put(u, 3);
-	draw_bar(u, 4, "Log", t->log_back ? "scrolled back; End: newest" : "");
 	int h = u->rows - 6;
-	long last = (long)t->nlog - t->log_back; /* one past the newest shown */
-	long first = last - h;
+	panel_resize(&t->log_panel, (long)t->nlog, h);
+	draw_bar(u, 4, "Log", panel_at_end(&t->log_panel) ? "" : "scrolled back; End: newest");
+	/* The newest line is at the bottom: a short log starts below blank rows. */
+	long first = panel_top(&t->log_panel) - (h > (long)t->nlog ? h - (long)t->nlog : 0);
 	for (int i = 0; i < h; i++) {
 		long k = first + i;
 		if (k >= 0 && k < (long)t->nlog) {
@@ -861,6 +864,7 @@ static void draw_too_small(struct ui *u)
 	term_cursor(u->term, -1, 0);
 }
 
+/* Draws the current screen (or "terminal too small") and flushes it. */
 void view_draw(struct ui *u)
 {
 	if (u->too_small) {

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: MIT */
+/* The UI's side of the engine connection: connect, send, read, and the list, status and info replies. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipc/codec.h"
+#include "tui/ui.h"
+#include "util/clock.h"
+#include "util/xalloc.h"
+
+#define STATUS_POLL_MS 3000
+#define RECONNECT_MS 2000
+
+/* Marks the engine gone: the loop reconnects after RECONNECT_MS. */
+static void lost(struct ui *u)
+{
+	u->connected = 0;
+	u->reconnect_at = clock_ms() + RECONNECT_MS;
+}
+
+/* Sends m; the request id, or 0 when the engine is gone (the loop reconnects). */
+uint32_t tui_engine_send(struct ui *u, struct msg *m)
+{
+	char err[512];
+	if (!u->connected)
+		return 0;
+	if (client_send(u->s->client, m, err, sizeof(err)) != 0) {
+		lost(u);
+		tui_say(u, EL_ERROR, "lost the engine: %s", err);
+		return 0;
+	}
+	return m->h.id;
+}
+
+/* Asks for the whole package list (brief). */
+void tui_engine_ask_list(struct ui *u)
+{
+	struct msg m;
+	memset(&m, 0, sizeof(m));
+	m.h.type = MSG_LIST;
+	m.u.list.kind = LIST_ALL;
+	u->list_req = tui_engine_send(u, &m);
+	u->want_list = 0;
+	/* The generation the list will be from (or a newer one). */
+	u->list_gen_req = u->have_status ? u->status.generation : u->s->client->engine.generation;
+	if (u->list_req)
+		model_load_begin(u->model);
+}
+
+/* Asks for the engine's status now. */
+void tui_engine_ask_status(struct ui *u)
+{
+	struct msg m;
+	memset(&m, 0, sizeof(m));
+	m.h.type = MSG_STATUS;
+	u->status_req = tui_engine_send(u, &m);
+	u->status_at = clock_ms();
+}
+
+/* Asks for the full record of the package under the cursor, one request at a time. */
+static void ask_info(struct ui *u)
+{
+	if (u->info_req || !u->info_want[0] || strcmp(u->info_want, u->info_name) == 0)
+		return;
+	struct msg m;
+	memset(&m, 0, sizeof(m));
+	m.h.type = MSG_INFO;
+	const char *names[1] = {u->info_want};
+	m.u.info.names = (struct strlist){names, 1};
+	u->info_req = tui_engine_send(u, &m);
+}
+
+/* Subscribes to status events and asks for what the first screen needs. */
+static void on_connected(struct ui *u)
+{
+	struct msg m;
+	memset(&m, 0, sizeof(m));
+	m.h.type = MSG_SUBSCRIBE;
+	m.u.subscribe.what = SUB_STATUS;
+	u->sub_req = tui_engine_send(u, &m);
+	tui_engine_ask_list(u);
+	tui_engine_ask_status(u);
+}
+
+/* Connects (or reconnects) to the engine for the root, starting one when none
+ * runs and spawn is set; the old connection is closed first. */
+int tui_engine_connect(struct ui *u, int spawn)
+{
+	if (u->s->client) {
+		client_close(u->s->client);
+		free(u->s->client);
+		u->s->client = NULL;
+	}
+	int rc = session_connect(u->s, spawn, u->socket, sizeof(u->socket));
+	if (rc || !u->s->client)
+		return rc; /* an error, or none answered and spawn was not set */
+	u->connected = 1;
+	u->info_req = 0;
+	u->info_name[0] = '\0';
+	on_connected(u);
+	return 0;
+}
+
+/* Copies a status into the UI (status reply or event); adopts *arena. */
+static void take_status(struct ui *u, const struct msg_status_reply *s, struct strpool **arena)
+{
+	strpool_free(u->status_arena);
+	u->status_arena = *arena;
+	*arena = NULL;
+	int first = !u->have_status;
+	u->status = *s;
+	u->have_status = 1;
+	if (s->generation != u->list_generation && !model_loading(u->model))
+		u->want_list = 1;
+	/* Opening the UI while a transaction commits shows it (detach, reopen). */
+	if (first && strstr(s->transaction, "(committing)") && u->tr.phase == TR_NONE)
+		tui_trans_attach(u);
+	u->dirty = 1;
+}
+
+/* Renders the full record for the detail pane, as omg info prints it, one
+ * offset per line into u->info_line. */
+static void take_info(struct ui *u, const struct msg_pkgs *p)
+{
+	u->info_req = 0;
+	if (!p->count)
+		return;
+	struct render r = {.width = (size_t)(u->info_width > 20 ? u->info_width : 20),
+			   .backend = u->s->backend_name ? u->s->backend_name : ""};
+	render_info_text(&r, &p->pkgs[0]);
+	buf_reset(&u->info_text);
+	buf_append(&u->info_text, r.b.p, r.b.len);
+	buf_free(&r.b);
+	u->ninfo = 0;
+	for (size_t i = 0; i < u->info_text.len;) {
+		if (u->ninfo == u->capinfo) {
+			u->capinfo = u->capinfo ? u->capinfo * 2 : 64;
+			u->info_line = xrealloc(u->info_line, u->capinfo * sizeof(*u->info_line));
+		}
+		u->info_line[u->ninfo++] = i;
+		char *nl = memchr(u->info_text.p + i, '\n', u->info_text.len - i);
+		if (!nl)
+			break;
+		*nl = '\0';
+		i = (size_t)(nl - u->info_text.p) + 1;
+	}
+	if (strcmp(u->info_name, p->pkgs[0].pkg.name) != 0)
+		panel_home(&u->detail_panel);
+	snprintf(u->info_name, sizeof(u->info_name), "%s", p->pkgs[0].pkg.name);
+	u->dirty = 1;
+}
+
+/* A frame of the package list: shown at once, committed with its last frame
+ * (the cursor stays on its package across a reload). */
+static void take_list(struct ui *u, const struct msg *m)
+{
+	model_load_add(u->model, m->u.pkgs.pkgs, m->u.pkgs.count);
+	if (!u->first_chunk_ms)
+		u->first_chunk_ms = clock_ms() - u->t0;
+	if (m->h.flags & MSG_FLAG_MORE) {
+		model_load_peek(u->model);
+		u->dirty = 1;
+		return;
+	}
+	long cur_id = u->cur;
+	struct mpkg *p = model_row(u->model, (size_t)(cur_id < 0 ? 0 : cur_id));
+	char name[256];
+	snprintf(name, sizeof(name), "%s", p ? p->name : "");
+	model_load_commit(u->model);
+	if (!u->list_ms)
+		u->list_ms = clock_ms() - u->t0;
+	u->list_req = 0;
+	u->list_generation = u->list_gen_req;
+	struct mpkg *q = *name ? model_find(u->model, name) : NULL;
+	long r = q ? model_row_of(u->model, q) : -1;
+	if (r >= 0)
+		u->cur = r;
+	u->info_name[0] = '\0';
+	u->dirty = 1;
+}
+
+/* Handles one message from the engine; the transaction's go to tui-trans.c.
+ * arena may be adopted (set to NULL). */
+static void on_msg(struct ui *u, const struct msg *m, struct strpool **arena)
+{
+	uint32_t id = m->h.id;
+	if (tui_trans_on_msg(u, m, arena))
+		return;
+	switch (m->h.type) {
+	case MSG_PKGS:
+		if (id == u->list_req && u->list_req)
+			take_list(u, m);
+		else if (id == u->info_req && u->info_req)
+			take_info(u, &m->u.pkgs);
+		break;
+	case MSG_STATUS_REPLY:
+	case MSG_EVENT_STATUS:
+		take_status(u, &m->u.status, arena);
+		break;
+	case MSG_ERROR:
+		if (id == u->info_req) {
+			u->info_req = 0;
+		} else if (id == u->list_req) {
+			u->list_req = 0;
+			model_load_commit(u->model);
+			tui_say(u, EL_ERROR, "the engine could not list packages: %s", m->u.error.message);
+		} else {
+			tui_say(u, EL_ERROR, "engine: %s", m->u.error.message);
+		}
+		u->dirty = 1;
+		break;
+	default:
+		break;
+	}
+}
+
+/* Reads (when read is set) and handles whatever the engine sent. */
+void tui_engine_pump(struct ui *u, int read)
+{
+	char err[512];
+	int gone = read && client_read_ready(u->s->client, err, sizeof(err)) != 0;
+	struct strpool *arena = strpool_new();
+	u->buffered = 0;
+	for (;;) {
+		/* The first screen is drawn as soon as there is something to show;
+		 * the frames read behind it wait for the next turn of the loop. */
+		if (!u->drawn && model_count(u->model)) {
+			u->buffered = 1;
+			break;
+		}
+		struct msg m;
+		if (!arena)
+			arena = strpool_new();
+		int r = client_next(u->s->client, &m, arena, err, sizeof(err));
+		if (r < 0) {
+			gone = 1;
+			break;
+		}
+		if (r == 0)
+			break;
+		on_msg(u, &m, &arena);
+	}
+	strpool_free(arena);
+	if (gone) {
+		lost(u);
+		if (u->list_req) {
+			model_load_commit(u->model);
+			u->list_req = 0;
+		}
+		u->info_req = 0;
+		tui_trans_engine_lost(u, err);
+		tui_say(u, EL_ERROR, "lost the engine (%s); reconnecting", err);
+	}
+}
+
+/* After a turn's keys and messages: the detail under the cursor, the status
+ * poll, and a reconnect (following the change that was running) when due. */
+void tui_engine_tick(struct ui *u)
+{
+	struct mpkg *cp = tui_current(u);
+	snprintf(u->info_want, sizeof(u->info_want), "%s", cp ? cp->name : "");
+	if (u->connected)
+		ask_info(u);
+	double now = clock_ms();
+	if (u->connected && now - u->status_at > STATUS_POLL_MS)
+		tui_engine_ask_status(u);
+	if (!u->connected && now >= u->reconnect_at) {
+		if (tui_engine_connect(u, 1) == 0) {
+			tui_say(u, EL_OK, "connected to the engine again");
+			if (u->tr.phase == TR_RUNNING)
+				tui_trans_attach(u);
+		} else {
+			u->reconnect_at = now + RECONNECT_MS;
+		}
+	}
+}
