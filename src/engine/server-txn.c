@@ -167,6 +167,10 @@ static void on_txn_end(struct server *s, struct txn_out *out)
 		/* Failed, or cancelled or timed out before the commit: only the owner hears. */
 		to_owner(s, &out->frame);
 		buf_free(&out->frame);
+		if (txn_dry_run(s->txn)) {
+			dry_run_over(s); /* it changed nothing: no reload */
+			return;
+		}
 		txn_over(s);
 		/* A stop asked for while the plan waited (an unanswered
 		 * question) is honoured when the plan fails, as when it ends. */
