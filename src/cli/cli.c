@@ -105,7 +105,7 @@ static const struct command commands[] = {
 	 "omg upgrade [--no-sync] [--yes | --dry-run]\n"
 	 "  Refresh the databases, then upgrade every package that has a newer version\n"
 	 "  (pacman -Syu; apt upgrade: nothing is removed, held and ignored packages stay\n"
-	 "  as they are: omg install --change-held upgrades one).\n"
+	 "  as they are; omg install can change one, see omg install --help).\n"
 	 "  --no-sync: plan from the databases as they are.\n"},
 	{"attach", cmd_attach, 0,
 	 "omg attach\n"
@@ -123,8 +123,7 @@ static const char usage_text[] =
 	"commands:\n"
 	"  search TERM...   find packages by name and description\n"
 	"  info PKG...      show every field of packages\n"
-	"  list             list installed, upgradable, security, explicit, orphan or foreign\n"
-	"                   packages\n"
+	"  list             list packages of a kind (installed, upgradable, security, ...)\n"
 	"  status           package counts for this system\n"
 	"  daemon           run the engine in the foreground, serving a socket\n"
 	"  completions SH   the completion script for bash, zsh or fish\n"

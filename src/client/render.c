@@ -167,8 +167,8 @@ static void json_brief_fields(struct buf *b, const struct pkg *p)
 	json_kv_bool(b, "installed", p->flags & PKG_INSTALLED, 0);
 	json_kv_bool(b, "upgradable", p->flags & PKG_UPGRADABLE, 0);
 	json_kv_bool(b, "held", p->flags & PKG_HELD, 0);
-	json_kv_bool(b, "security", p->flags & PKG_SECURITY, 0);
 	json_kv_str_or_null(b, "reason", reason_word(p), 0);
+	json_kv_bool(b, "security", p->flags & PKG_SECURITY, 0);
 }
 
 void render_pkg_json_array(struct render *r, const struct msg_pkg *v, size_t n)
