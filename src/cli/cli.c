@@ -20,7 +20,7 @@
 enum {
 	O_REGEX = 1 << 0, O_NAMES = 1 << 1, O_INSTALLED = 1 << 2, O_LIMIT = 1 << 3,
 	O_KIND = 1 << 4, O_QUIET = 1 << 5, O_IDLE = 1 << 6, O_DAEMON = 1 << 7,
-	O_CONFIRM = 1 << 8, O_RECURSIVE = 1 << 9, O_NOSYNC = 1 << 10,
+	O_CONFIRM = 1 << 8, O_RECURSIVE = 1 << 9, O_NOSYNC = 1 << 10, O_HELD = 1 << 11,
 };
 
 struct command {
@@ -40,9 +40,13 @@ static const struct command commands[] = {
 	 "omg info PKG...\n"
 	 "  Every field of each package, with reverse dependencies.\n"},
 	{"list", cmd_list, O_KIND | O_INSTALLED | O_LIMIT | O_QUIET,
-	 "omg list [--installed | --upgradable | --explicit | --orphans | --foreign | --all] [-q]\n"
+	 "omg list [--installed | --upgradable | --security | --explicit | --orphans | --foreign |\n"
+	 "          --all] [-q]\n"
 	 "  Packages of one kind (default --installed). Upgradable ones held back by\n"
-	 "  IgnorePkg or a hold are listed and flagged 'h'.\n"},
+	 "  IgnorePkg or a hold are listed and flagged 'h'.\n"
+	 "  --security: the upgrades from a security archive (a *-security suite or the\n"
+	 "  Debian-Security label), held ones apart: the figure omg status counts. apt\n"
+	 "  only: on pacman systems the list is empty and a warning says why (exit 0).\n"},
 	{"status", cmd_status, 0,
 	 "omg status\n"
 	 "  Package counts: available, installed, explicit, upgradable, held, orphans.\n"},
@@ -83,19 +87,25 @@ static const struct command commands[] = {
 	 "omg sync [--dry-run]\n"
 	 "  Refresh the package databases (pacman -Sy, apt-get update). It asks nothing:\n"
 	 "  no package changes. --dry-run lists the databases and refreshes none.\n"},
-	{"install", cmd_install, O_CONFIRM,
-	 "omg install [--yes | --dry-run] PKG...\n"
+	{"install", cmd_install, O_CONFIRM | O_HELD,
+	 "omg install [--yes | --dry-run] [--change-held] PKG...\n"
 	 "  Install PKG and what it needs, or upgrade it if installed. Shows the plan and\n"
-	 "  asks first; --yes does not ask; --dry-run shows the plan and changes nothing.\n"
+	 "  asks first; --yes does not ask; --dry-run shows the plan and changes nothing\n"
+	 "  (any user may: it takes no lock and needs no root).\n"
+	 "  A plan that changes a held package (apt-mark hold, dpkg hold; IgnorePkg or\n"
+	 "  IgnoreGroup in pacman.conf) names it and is refused unless --change-held is\n"
+	 "  given; the package stays held afterwards.\n"
 	 "  Installing never refreshes the databases (no partial upgrades): omg upgrade does.\n"},
-	{"remove", cmd_remove, O_CONFIRM | O_RECURSIVE,
-	 "omg remove [--recursive] [--yes | --dry-run] PKG...\n"
-	 "  Remove PKG. Refused when another installed package needs it.\n"
+	{"remove", cmd_remove, O_CONFIRM | O_RECURSIVE | O_HELD,
+	 "omg remove [--recursive] [--yes | --dry-run] [--change-held] PKG...\n"
+	 "  Remove PKG. Refused when another installed package needs it, or when it is\n"
+	 "  held (dpkg hold) unless --change-held is given.\n"
 	 "  --recursive: also remove the dependencies nothing else needs (pacman -Rs).\n"},
 	{"upgrade", cmd_upgrade, O_CONFIRM | O_NOSYNC,
 	 "omg upgrade [--no-sync] [--yes | --dry-run]\n"
 	 "  Refresh the databases, then upgrade every package that has a newer version\n"
-	 "  (pacman -Syu; apt upgrade: nothing is removed, held packages stay).\n"
+	 "  (pacman -Syu; apt upgrade: nothing is removed, held and ignored packages stay\n"
+	 "  as they are; omg install can change one, see omg install --help).\n"
 	 "  --no-sync: plan from the databases as they are.\n"},
 	{"attach", cmd_attach, 0,
 	 "omg attach\n"
@@ -113,7 +123,7 @@ static const char usage_text[] =
 	"commands:\n"
 	"  search TERM...   find packages by name and description\n"
 	"  info PKG...      show every field of packages\n"
-	"  list             list installed, upgradable, explicit, orphan or foreign packages\n"
+	"  list             list packages of a kind (installed, upgradable, security, ...)\n"
 	"  status           package counts for this system\n"
 	"  daemon           run the engine in the foreground, serving a socket\n"
 	"  completions SH   the completion script for bash, zsh or fish\n"
@@ -179,7 +189,7 @@ enum { OPT_ROOT = 256, OPT_BACKEND, OPT_JSON, OPT_COLOR, OPT_TIMING, OPT_REGEX,
        OPT_NAMES, OPT_INSTALLED, OPT_LIMIT, OPT_UPGRADABLE, OPT_EXPLICIT,
        OPT_ORPHANS, OPT_FOREIGN, OPT_ALL, OPT_SOCKET, OPT_IDLE, OPT_NO_DAEMON,
        OPT_SYSTEM, OPT_READY_FD, OPT_CONFIG, OPT_DRY_RUN, OPT_RECURSIVE, OPT_NO_SYNC,
-       OPT_THEME, OPT_NO_MOUSE };
+       OPT_THEME, OPT_NO_MOUSE, OPT_SECURITY, OPT_CHANGE_HELD };
 static const struct option longopts[] = {
 	{"root", required_argument, NULL, OPT_ROOT},
 	{"backend", required_argument, NULL, OPT_BACKEND},
@@ -192,6 +202,7 @@ static const struct option longopts[] = {
 	{"installed", no_argument, NULL, OPT_INSTALLED},
 	{"limit", required_argument, NULL, OPT_LIMIT},
 	{"upgradable", no_argument, NULL, OPT_UPGRADABLE},
+	{"security", no_argument, NULL, OPT_SECURITY},
 	{"explicit", no_argument, NULL, OPT_EXPLICIT},
 	{"orphans", no_argument, NULL, OPT_ORPHANS},
 	{"foreign", no_argument, NULL, OPT_FOREIGN},
@@ -206,6 +217,7 @@ static const struct option longopts[] = {
 	{"yes", no_argument, NULL, 'y'},
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	{"recursive", no_argument, NULL, OPT_RECURSIVE},
+	{"change-held", no_argument, NULL, OPT_CHANGE_HELD},
 	{"no-sync", no_argument, NULL, OPT_NO_SYNC},
 	{"theme", required_argument, NULL, OPT_THEME},
 	{"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
@@ -247,6 +259,7 @@ static int take_option(struct cli *c, struct parse *ps, int ch, char **argv)
 		ps->used |= O_LIMIT;
 		break;
 	case OPT_UPGRADABLE: c->list_kind = LIST_UPGRADABLE; ps->used |= O_KIND; ps->nkinds++; break;
+	case OPT_SECURITY: c->list_kind = LIST_SECURITY; ps->used |= O_KIND; ps->nkinds++; break;
 	case OPT_EXPLICIT: c->list_kind = LIST_EXPLICIT; ps->used |= O_KIND; ps->nkinds++; break;
 	case OPT_ORPHANS: c->list_kind = LIST_ORPHANS; ps->used |= O_KIND; ps->nkinds++; break;
 	case OPT_FOREIGN: c->list_kind = LIST_FOREIGN; ps->used |= O_KIND; ps->nkinds++; break;
@@ -260,6 +273,7 @@ static int take_option(struct cli *c, struct parse *ps, int ch, char **argv)
 	case 'y': c->yes = 1; ps->used |= O_CONFIRM; break;
 	case OPT_DRY_RUN: c->dry_run = 1; ps->used |= O_CONFIRM; break;
 	case OPT_RECURSIVE: c->recursive = 1; ps->used |= O_RECURSIVE; break;
+	case OPT_CHANGE_HELD: c->change_held = 1; ps->used |= O_HELD; break;
 	case OPT_NO_SYNC: c->no_sync = 1; ps->used |= O_NOSYNC; break;
 	case OPT_THEME: c->theme = optarg; ps->ui_opt = 1; break;
 	case OPT_NO_MOUSE: c->mouse = 0; ps->ui_opt = 1; break;
@@ -335,15 +349,15 @@ static int check_options(struct cli *c, const struct command *cmd, struct parse 
 	static const char *const names[] = {"--regex", "--names-only", "--installed", "--limit",
 					    "a list kind option", "--quiet", "--idle",
 					    "--system, --config or --ready-fd", "--yes or --dry-run",
-					    "--recursive", "--no-sync"};
-	for (int i = 0; i < 11; i++)
+					    "--recursive", "--no-sync", "--change-held"};
+	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++)
 		if (bad & (1u << i)) {
 			fprintf(stderr, "omg: %s does not apply to '%s'\n", names[i], cmd->name);
 			return EXIT_USAGE;
 		}
 	if (ps->nkinds > 1) {
-		fprintf(stderr, "omg: list takes one of --installed, --upgradable, --explicit, "
-				"--orphans, --foreign, --all\n");
+		fprintf(stderr, "omg: list takes one of --installed, --upgradable, --security, "
+				"--explicit, --orphans, --foreign, --all\n");
 		return EXIT_USAGE;
 	}
 	if (c->yes && c->dry_run) {

@@ -28,6 +28,7 @@ struct cli {
 	int yes;                 /* transactions: --yes, no confirmation, default answers */
 	int dry_run;             /* transactions: --dry-run, show the plan and stop */
 	int recursive;           /* remove: --recursive */
+	int change_held;         /* install, remove: --change-held, held packages may change */
 	int no_sync;             /* upgrade: --no-sync */
 	const char *theme;       /* the UI's --theme (passed on, not used here) */
 	int mouse;               /* the UI's --no-mouse: 0; -1 unset */

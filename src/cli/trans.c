@@ -220,6 +220,8 @@ static void json_items(struct buf *b, const char *key, const struct trans_item *
 	buf_putc(b, ']');
 }
 
+/* Appends a plan as a JSON object: kind, items, sizes, the held packages it
+ * changes and its warnings. */
 static void json_plan(struct buf *b, const struct msg_plan_reply *p)
 {
 	buf_putc(b, '{');
@@ -227,6 +229,8 @@ static void json_plan(struct buf *b, const struct msg_plan_reply *p)
 	json_items(b, "items", p->items, p->count);
 	json_kv_int(b, "download", p->download, 0);
 	json_kv_int(b, "size_change", p->size_change, 0);
+	json_kv_strv(b, "held", p->held.v, p->held.n, 0);
+	json_kv_strv(b, "warnings", p->warnings.v, p->warnings.n, 0);
 	buf_putc(b, '}');
 }
 
@@ -366,10 +370,36 @@ static int ask_plan(struct cli *c, struct progress *p, uint32_t kind, uint32_t f
 	return 0;
 }
 
+/* Refuses a plan that changes held packages unless --change-held says the
+ * user agreed (the engine would refuse its commit too). 0, or -1 after saying
+ * why with *rc set to EXIT_TRANS. A dry run only says what a real run needs. */
+static int check_held(struct cli *c, uint32_t kind, const struct msg_plan_reply *plan, int *rc)
+{
+	if (!plan->held.n || c->change_held)
+		return 0;
+	struct buf names = {0};
+	for (uint32_t i = 0; i < plan->held.n; i++)
+		buf_printf(&names, "%s%s", i ? ", " : "", plan->held.v[i]);
+	if (c->dry_run) {
+		fprintf(stderr, "omg: a real run changes held packages (%s) only with "
+				"--change-held\n", names.p);
+	} else {
+		fprintf(stderr, "omg: %s: refused: the plan changes held packages (%s); run "
+				"again with --change-held to change them anyway (they stay held); "
+				"nothing was changed\n", trans_kind_name(kind), names.p);
+		*rc = EXIT_TRANS;
+	}
+	buf_free(&names);
+	return c->dry_run ? 0 : -1;
+}
+
 /* Whether to commit the plan: 1 yes, 0 no (nothing to do, a dry run), -1 not
- * confirmed (*rc is then EXIT_CANCELLED). Asks on a terminal unless --yes. */
+ * confirmed (*rc is then EXIT_CANCELLED, or EXIT_TRANS for held packages
+ * without --change-held). Asks on a terminal unless --yes. */
 static int decide(struct cli *c, uint32_t kind, const struct msg_plan_reply *plan, int *rc)
 {
+	if (check_held(c, kind, plan, rc) != 0)
+		return -1;
 	int go = plan->count && !c->dry_run;
 	if (!go || c->yes || kind == TRANS_SYNC)
 		return go;
@@ -424,7 +454,23 @@ static int commit_plan(struct cli *c, struct progress *p, uint32_t kind, uint64_
 	return rc;
 }
 
-/* Plans, shows, confirms and commits one transaction. */
+/* Shows the plan as text on stdout (a sync's only for a dry run), and its
+ * warnings on stderr. */
+static void show_plan(struct cli *c, uint32_t kind, const struct msg_plan_reply *plan)
+{
+	if (!(kind == TRANS_SYNC && (c->yes || !c->dry_run))) {
+		struct render pr = {.color = c->out.color, .width = c->out.width};
+		render_plan_text(&pr, plan);
+		fwrite(pr.b.p ? pr.b.p : "", 1, pr.b.len, stdout);
+		buf_free(&pr.b);
+		fflush(stdout);
+	}
+	for (uint32_t i = 0; i < plan->warnings.n; i++)
+		fprintf(stderr, "warning: %s\n", plan->warnings.v[i]);
+}
+
+/* Plans, shows, confirms and commits one transaction. --dry-run asks for a
+ * plan that takes no lock and that the engine ends with its reply. */
 static int run(struct cli *c, uint32_t kind, uint32_t flags, int argc, char **argv)
 {
 	int rc = connect_engine(c);
@@ -432,9 +478,12 @@ static int run(struct cli *c, uint32_t kind, uint32_t flags, int argc, char **ar
 		return rc;
 	struct progress p = {.tty = isatty(STDERR_FILENO)};
 	struct buf cmdline = {0}, json = {0};
+	flags |= (c->dry_run ? TRANS_DRY_RUN : 0) | (c->change_held ? TRANS_CHANGE_HELD : 0);
 	buf_printf(&cmdline, "omg %s", trans_kind_name(kind));
 	if (flags & TRANS_RECURSIVE)
 		buf_puts(&cmdline, " --recursive");
+	if (flags & TRANS_CHANGE_HELD)
+		buf_puts(&cmdline, " --change-held");
 	for (int i = 0; i < argc; i++)
 		buf_printf(&cmdline, " %s", argv[i]);
 	struct sigaction sa = {.sa_handler = on_sigint};
@@ -448,25 +497,24 @@ static int run(struct cli *c, uint32_t kind, uint32_t flags, int argc, char **ar
 	if (c->out.json) {
 		buf_puts(&json, "{\"plan\":");
 		json_plan(&json, &plan);
-	} else if (!(kind == TRANS_SYNC && (c->yes || !c->dry_run))) {
-		struct render pr = {.color = c->out.color, .width = c->out.width};
-		render_plan_text(&pr, &plan);
-		fwrite(pr.b.p ? pr.b.p : "", 1, pr.b.len, stdout);
-		buf_free(&pr.b);
-		fflush(stdout);
+	} else {
+		show_plan(c, kind, &plan);
 	}
 	int go = decide(c, kind, &plan, &rc);
 	if (go > 0) {
 		rc = commit_plan(c, &p, kind, plan.plan, &json, arena);
 		goto out;
 	}
-	/* Nothing to do, a dry run, or a no: cancel (closing would do too). */
-	struct msg cancel;
-	char err[512];
-	memset(&cancel, 0, sizeof(cancel));
-	cancel.h.type = MSG_CANCEL;
-	cancel.u.commit.plan = plan.plan;
-	client_send(c->s.client, &cancel, err, sizeof(err));
+	if (!(flags & TRANS_DRY_RUN)) {
+		/* Nothing to do or a no: cancel (closing would do too). A dry
+		 * run's plan ended with its reply. */
+		struct msg cancel;
+		char err[512];
+		memset(&cancel, 0, sizeof(cancel));
+		cancel.h.type = MSG_CANCEL;
+		cancel.u.commit.plan = plan.plan;
+		client_send(c->s.client, &cancel, err, sizeof(err));
+	}
 	if (c->out.json) {
 		buf_puts(&json, ",\"result\":null}\n");
 		buf_append(&c->out.b, json.p, json.len);

@@ -168,6 +168,7 @@ static void json_brief_fields(struct buf *b, const struct pkg *p)
 	json_kv_bool(b, "upgradable", p->flags & PKG_UPGRADABLE, 0);
 	json_kv_bool(b, "held", p->flags & PKG_HELD, 0);
 	json_kv_str_or_null(b, "reason", reason_word(p), 0);
+	json_kv_bool(b, "security", p->flags & PKG_SECURITY, 0);
 }
 
 void render_pkg_json_array(struct render *r, const struct msg_pkg *v, size_t n)
@@ -420,9 +421,10 @@ void render_plan_text(struct render *r, const struct msg_plan_reply *p)
 		render_versions(&v, it);
 		buf_printf(&r->b, "  %-9s %s%-*s%s  %s%-*s%s  %-10s", trans_action_name(it->action),
 			   render_col(r, COL_NAME), (int)wn, it->name, render_col(r, COL_RESET),
-			   render_col(r, it->action == ACT_REMOVE ? COL_VERSION : COL_NEWVERSION),
+			   render_col(r, it->action == ACT_REMOVE || it->action == ACT_PURGE
+					      ? COL_VERSION : COL_NEWVERSION),
 			   (int)wv, v.p ? v.p : "", render_col(r, COL_RESET), it->repo);
-		if (it->action != ACT_REFRESH && it->action != ACT_REMOVE &&
+		if (it->action != ACT_REFRESH && it->action != ACT_REMOVE && it->action != ACT_PURGE &&
 		    it->reason == PKG_REASON_DEPEND && !it->old_version[0])
 			buf_puts(&r->b, " (dependency)");
 		if (it->download > 0) {
@@ -446,8 +448,8 @@ void render_plan_text(struct render *r, const struct msg_plan_reply *p)
 	}
 	buf_printf(&r->b, "\n%u package(s):", p->count);
 	const char *sep = " ";
-	for (uint32_t a = ACT_INSTALL; a <= ACT_REMOVE; a++) {
-		if (counts[a]) {
+	for (uint32_t a = ACT_INSTALL; a <= ACT_PURGE; a++) {
+		if (counts[a] && a != ACT_REFRESH) {
 			buf_printf(&r->b, "%s%u to %s", sep, counts[a], trans_action_name(a));
 			sep = ", ";
 		}

@@ -347,6 +347,11 @@ void query_list(const struct index *ix, enum list_kind kind, struct ids *out)
 		case LIST_FOREIGN:
 			keep = f & PKG_FOREIGN;
 			break;
+		case LIST_SECURITY:
+			/* What the status counts as security upgrades: held ones are
+			 * held back, not upgrades. */
+			keep = (f & PKG_SECURITY) && (f & PKG_UPGRADABLE) && !(f & PKG_HELD);
+			break;
 		default:
 			keep = 0;
 		}

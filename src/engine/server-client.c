@@ -244,6 +244,14 @@ static void refuse(struct server *s, struct conn *c, const struct msg *m)
 	server_client_queue_error(c, m->h.id, ERR_DENIED, text);
 }
 
+/* Non-zero for the transaction messages any peer may send: a dry-run plan
+ * (no lock, never committed) and a cancel, which names a plan of its own. */
+static int reads_only(const struct msg *m)
+{
+	return (m->h.type == MSG_PLAN && (m->u.plan.flags & TRANS_DRY_RUN)) ||
+	       m->h.type == MSG_CANCEL;
+}
+
 /* Handles one decoded message from c (m borrowed for the call): the
  * handshake, transactions, subscribe, and the service's requests. */
 static void handle(struct server *s, struct conn *c, const struct msg *m)
@@ -252,7 +260,7 @@ static void handle(struct server *s, struct conn *c, const struct msg *m)
 		handle_hello(s, c, m);
 		return;
 	}
-	if (m->h.type >= MSG_PLAN && m->h.type <= MSG_ATTACH &&
+	if (m->h.type >= MSG_PLAN && m->h.type <= MSG_ATTACH && !reads_only(m) &&
 	    !server_client_may_mutate(s, c->uid)) {
 		refuse(s, c, m);
 		return;
@@ -473,6 +481,8 @@ void server_client_tick(struct server *s)
 	t = server_now();
 	for (struct conn *c = s->conns, *next; c; c = next) {
 		next = c->next;
+		if (!c->dead)
+			server_txn_wait_tick(s, c, t);
 		if (!c->dead && c->held && c->plan_wait && t - c->plan_wait >= s->o.lock_seconds) {
 			c->held = 0;
 			update_events(s, c);

@@ -41,6 +41,9 @@ struct conn {
 	uint32_t sub_what;
 	uint32_t attach_id;    /* the attach request's id, 0 when not attached */
 	double plan_wait;      /* when its plan started waiting for the running transaction */
+	uint32_t plan_wait_id; /* that plan's request id, for the event saying why */
+	int plan_wait_said;    /* why it waits was said */
+	uint64_t dry_plan;     /* the id of its last dry-run plan (never committed), 0 none */
 	int dead;              /* dropped: freed once the current batch of events is handled */
 	struct conn *next;     /* kept when dropped, so a loop standing on it goes on */
 	struct conn *dead_next;
@@ -163,8 +166,12 @@ void server_txn_open(struct server *s);
 /* Handles the transaction messages; 0 when m is not one. */
 int server_txn_handle(struct server *s, struct conn *c, const struct msg *m);
 /* Whether a plan frame (len bytes at p) from c must wait for the running
- * transaction; it is told so once. 1 to wait, 0 to handle it now. */
+ * transaction (or the engine's look at the databases); it is told why once.
+ * 1 to wait, 0 to handle it now. */
 int server_txn_plan_waits(struct server *s, struct conn *c, const uint8_t *p, size_t len);
+/* Called by the timer for each connection: a plan that has waited a second
+ * on the engine's look at the databases is told so (once). */
+void server_txn_wait_tick(struct server *s, struct conn *c, double now);
 /* The worker signalled txnfd: routes what it queued. */
 void server_txn_output(struct server *s);
 /* Sends the pending result, once the index caught up. */

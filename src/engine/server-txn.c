@@ -141,15 +141,36 @@ static void to_owner(struct server *s, const struct buf *frame)
 	}
 }
 
+/* A dry run ended with its plan: nothing changed, so no refresh; plans that
+ * waited for it go on, and a stop asked for meanwhile happens. */
+static void dry_run_over(struct server *s)
+{
+	txn_free(s->txn);
+	s->txn = NULL;
+	s->owner = NULL;
+	s->committed = 0;
+	if (s->stop_after_txn)
+		s->stop = 1;
+	server_client_release_held(s);
+}
+
 /* The worker's last word, out (its frame taken): a failed or uncommitted plan
  * goes to the owner; a commit's result is kept in last_result until the
  * refresh it starts has ended. */
 static void on_txn_end(struct server *s, struct txn_out *out)
 {
+	if (out->kind == TXN_OUT_END) {
+		dry_run_over(s);
+		return;
+	}
 	if (out->kind == TXN_OUT_FAILED || !s->committed) {
 		/* Failed, or cancelled or timed out before the commit: only the owner hears. */
 		to_owner(s, &out->frame);
 		buf_free(&out->frame);
+		if (txn_dry_run(s->txn)) {
+			dry_run_over(s); /* it changed nothing: no reload */
+			return;
+		}
 		txn_over(s);
 		/* A stop asked for while the plan waited (an unanswered
 		 * question) is honoured when the plan fails, as when it ends. */
@@ -190,6 +211,7 @@ void server_txn_output(struct server *s)
 			break;
 		case TXN_OUT_FAILED:
 		case TXN_OUT_DONE:
+		case TXN_OUT_END:
 			on_txn_end(s, &out);
 			return;
 		}
@@ -210,6 +232,49 @@ int server_txn_busy(const struct server *s)
 	return s->txn || s->result_pending;
 }
 
+/* What a plan waits for, as one line into out: the transaction the engine
+ * runs, the reload after the last one, or (no transaction at all) the engine
+ * reading the package databases, as it does after it starts or a change. */
+static void wait_reason(const struct server *s, char *out, size_t len)
+{
+	char what[256];
+	if (s->txn) {
+		txn_describe(s->txn, what, sizeof(what));
+		snprintf(out, len, "waiting up to %u s for the transaction the engine runs: %s",
+			 s->o.lock_seconds, what);
+	} else if (s->result_pending) {
+		snprintf(out, len, "waiting for the engine to read the package databases again "
+				   "after the last transaction");
+	} else {
+		snprintf(out, len, "waiting for the engine to finish reading the package databases");
+	}
+}
+
+/* Tells c, as a lock event of its waiting plan, what the plan waits for. */
+static void say_wait(struct server *s, struct conn *c)
+{
+	char text[400];
+	wait_reason(s, text, sizeof(text));
+	struct msg m;
+	memset(&m, 0, sizeof(m));
+	m.h.type = MSG_EVENT_TRANS;
+	m.h.id = c->plan_wait_id;
+	m.u.event.ev = (struct trans_event){.kind = TEV_LOCK, .name = "", .text = text};
+	server_client_queue(c, &m);
+	c->plan_wait_said = 1;
+}
+
+/* The timer, for a connection whose plan waits: says why once it has waited
+ * a second without being told (a long look at the databases). */
+void server_txn_wait_tick(struct server *s, struct conn *c, double now)
+{
+	if (c->held && c->plan_wait && !c->plan_wait_said && now - c->plan_wait >= 1.0 &&
+	    plan_must_wait(s)) {
+		say_wait(s, c);
+		server_client_flush(s, c);
+	}
+}
+
 /* A plan that arrives while another transaction runs waits for it, as for
  * another process's lock (up to lock_timeout), and is told so once. Returns
  * 1 when the frame (len bytes at p, borrowed) must wait, 0 to handle it now
@@ -224,17 +289,13 @@ int server_txn_plan_waits(struct server *s, struct conn *c, const uint8_t *p, si
 	}
 	if (!c->plan_wait) {
 		c->plan_wait = server_now();
-		char text[400], what[256] = "the last transaction's clean-up";
-		if (s->txn)
-			txn_describe(s->txn, what, sizeof(what));
-		snprintf(text, sizeof(text), "waiting up to %u s for the transaction the engine runs: %s",
-			 s->o.lock_seconds, what);
-		struct msg m;
-		memset(&m, 0, sizeof(m));
-		m.h.type = MSG_EVENT_TRANS;
-		m.h.id = h.id;
-		m.u.event.ev = (struct trans_event){.kind = TEV_LOCK, .name = "", .text = text};
-		server_client_queue(c, &m);
+		c->plan_wait_id = h.id;
+		c->plan_wait_said = 0;
+		/* A transaction is worth saying at once; the engine's own look at
+		 * the databases (after it starts, or a change) is mostly a stat of
+		 * each file: said only when it lasts (server_txn_wait_tick). */
+		if (s->txn || s->result_pending)
+			say_wait(s, c);
 		return 1;
 	}
 	if (server_now() - c->plan_wait < s->o.lock_seconds)
@@ -253,17 +314,19 @@ static void on_plan(struct server *s, struct conn *c, const struct msg *m)
 		server_client_queue_error(c, m->h.id, ERR_USAGE, err);
 		return;
 	}
+	int dry = (m->u.plan.flags & TRANS_DRY_RUN) != 0;
 	if (plan_must_wait(s)) {
-		char what[256] = "a transaction";
+		char what[256] = "the engine reading the package databases";
 		if (s->txn)
 			txn_describe(s->txn, what, sizeof(what));
-		snprintf(err, sizeof(err), "another transaction is still running after %u s (%s); "
-			 "omg attach follows it", s->o.lock_seconds, what);
+		snprintf(err, sizeof(err), "still waiting after %u s for %s%s", s->o.lock_seconds,
+			 what, s->txn ? "; omg attach follows it" : "");
 		server_client_queue_error(c, m->h.id, ERR_LOCKED, err);
 		return;
 	}
-	/* The engine changes the root with its own rights: say so before planning. */
-	if (geteuid() != 0 && access(engine_root(s->e), W_OK) != 0) {
+	/* The engine changes the root with its own rights: say so before planning.
+	 * A dry run changes nothing and takes no lock: any user may see a plan. */
+	if (!dry && geteuid() != 0 && access(engine_root(s->e), W_OK) != 0) {
 		snprintf(err, sizeof(err),
 			 "changing %s needs root: run the command with sudo, or ask the system "
 			 "engine (sudo omg daemon --system; its admin group may change the system)",
@@ -271,7 +334,7 @@ static void on_plan(struct server *s, struct conn *c, const struct msg *m)
 		server_client_queue_error(c, m->h.id, ERR_DENIED, err);
 		return;
 	}
-	if (!s->history) {
+	if (!s->history && !dry) {
 		snprintf(err, sizeof(err), "transactions are off: %s",
 			 s->txn_error ? s->txn_error : "no history store");
 		server_client_queue_error(c, m->h.id, ERR_BACKEND, err);
@@ -300,13 +363,23 @@ static void on_plan(struct server *s, struct conn *c, const struct msg *m)
 	s->plan_req = m->h.id;
 	s->plan_id = o.plan_id;
 	s->committed = 0;
+	if (dry)
+		c->dry_plan = o.plan_id;
 	replay_clear(s);
 	update_listeners(s);
 }
 
-/* commit or cancel: of the plan c owns, while it waits. */
+/* commit or cancel: of the plan c owns, while it waits. A dry run's plan is
+ * never committed, while it is made or after it ended. */
 static void on_commit(struct server *s, struct conn *c, const struct msg *m)
 {
+	if (m->h.type == MSG_COMMIT && c->dry_plan && m->u.commit.plan == c->dry_plan) {
+		char text[160];
+		snprintf(text, sizeof(text), "plan %llu was a dry run: it is never committed; "
+			 "plan again without the dry-run flag", (unsigned long long)c->dry_plan);
+		server_client_queue_error(c, m->h.id, ERR_STATE, text);
+		return;
+	}
 	if (!s->txn || c != s->owner || m->u.commit.plan != s->plan_id || s->committed) {
 		server_client_queue_error(c, m->h.id, ERR_STATE,
 					  s->txn && s->committed ? "the transaction is committing already"

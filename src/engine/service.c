@@ -26,17 +26,27 @@ static void error(const struct msg *req, uint32_t code, const char *text, servic
 	emit(ctx, &r);
 }
 
-/* The index's warnings and env's as a list (strings borrowed). */
+/* The index's warnings, env's and note (when not NULL) as a list (strings
+ * borrowed; *store is the caller's to free). */
 static struct strlist warnings_of(const struct index *ix, const struct service_env *env,
-				  const char ***store)
+				  const char *note, const char ***store)
 {
 	size_t n = index_warning_count(ix);
-	*store = xmalloc((n + 1) * sizeof(**store));
+	*store = xmalloc((n + 2) * sizeof(**store));
 	for (size_t i = 0; i < n; i++)
 		(*store)[i] = index_warning(ix, i);
 	if (env->warning)
 		(*store)[n++] = env->warning;
+	if (note)
+		(*store)[n++] = note;
 	return (struct strlist){*store, (uint32_t)n};
+}
+
+/* Non-zero when the backend knows which upgrades come from a security
+ * archive (apt: the candidate's suite or label); alpm has no such notion. */
+static int security_known(struct engine *e)
+{
+	return strcmp(engine_backend(e)->name, "apt") == 0;
 }
 
 /* Bytes a package takes on the wire, roughly, to split replies. */
@@ -66,11 +76,11 @@ static struct strlist names_of(const struct index *ix, const struct ids *ids)
 
 /* Sends the packages at ids as pkgs replies, split under frame_max. */
 static void send_pkgs(const struct msg *req, const struct index *ix, const struct ids *ids,
-		      int full, struct strlist missing, struct strlist providers,
+		      int full, struct strlist missing, struct strlist providers, const char *note,
 		      const struct service_env *env, service_emit emit, void *ctx)
 {
 	const char **warn_store;
-	struct strlist warnings = warnings_of(ix, env, &warn_store);
+	struct strlist warnings = warnings_of(ix, env, note, &warn_store);
 	size_t frame_max = env->frame_max;
 	struct msg_pkg *batch = xcalloc(ids->n ? ids->n : 1, sizeof(*batch));
 	size_t start = 0;
@@ -150,7 +160,7 @@ void service_status(struct engine *e, const struct service_env *env,
 	s->packages = index_count(ix);
 	s->backend = engine_backend_name(e);
 	s->root = engine_root(e);
-	s->warnings = warnings_of(ix, env, &warn_store);
+	s->warnings = warnings_of(ix, env, NULL, &warn_store);
 	s->generation = engine_generation(e);
 	s->mode = env->mode ? env->mode : "in-process";
 	s->pid = (uint64_t)getpid();
@@ -164,7 +174,7 @@ void service_status(struct engine *e, const struct service_env *env,
 	s->audit_dir = env->audit_dir ? env->audit_dir : "";
 	s->transaction = env->transaction ? env->transaction : "";
 	const struct backend *b = engine_backend(e);
-	s->security_known = strcmp(b->name, "apt") == 0;
+	s->security_known = (uint32_t)security_known(e);
 	s->reboot_required = (uint32_t)(b->reboot_required(engine_root(e)) != 0);
 	s->last_sync = b->last_sync(engine_root(e));
 	s->check_error = "";
@@ -218,20 +228,26 @@ void service_request(struct engine *e, const struct msg *req, const struct servi
 			error(req, ERR_USAGE, err, emit, ctx);
 		else
 			send_pkgs(req, ix, &ids, 0, (struct strlist){NULL, 0}, (struct strlist){NULL, 0},
-				  env, emit, ctx);
+				  NULL, env, emit, ctx);
 		break;
 	}
-	case MSG_LIST:
-		if (req->u.list.kind > LIST_FOREIGN) {
+	case MSG_LIST: {
+		if (req->u.list.kind > LIST_SECURITY) {
 			error(req, ERR_USAGE, "unknown list kind", emit, ctx);
 			break;
 		}
+		const char *note = NULL;
+		if (req->u.list.kind == LIST_SECURITY && !security_known(e))
+			note = "this package system does not mark security upgrades (pacman's "
+			       "repositories carry no such origin; Arch publishes advisories "
+			       "apart): nothing is listed";
 		query_list(ix, (enum list_kind)req->u.list.kind, &ids);
 		if (req->u.list.limit && ids.n > req->u.list.limit)
 			ids.n = req->u.list.limit;
 		send_pkgs(req, ix, &ids, 0, (struct strlist){NULL, 0}, (struct strlist){NULL, 0},
-			  env, emit, ctx);
+			  note, env, emit, ctx);
 		break;
+	}
 	case MSG_INFO: {
 		const struct strlist *names = &req->u.info.names;
 		const char **missing = xmalloc((names->n ? names->n : 1) * sizeof(*missing));
@@ -253,7 +269,7 @@ void service_request(struct engine *e, const struct msg *req, const struct servi
 			ids_free(&p);
 		}
 		send_pkgs(req, ix, &ids, 1, (struct strlist){missing, nmissing},
-			  (struct strlist){(const char *const *)prov, nmissing}, env, emit, ctx);
+			  (struct strlist){(const char *const *)prov, nmissing}, NULL, env, emit, ctx);
 		for (uint32_t i = 0; i < nmissing; i++)
 			free(prov[i]);
 		free(prov);

@@ -62,6 +62,8 @@ struct txn {
 	uint32_t nitems, capitems;
 	const char **notes;
 	uint32_t nnotes;
+	const char **held, **held_why; /* held packages the plan changes, and why */
+	uint32_t nheld;
 	uint64_t history_id;
 	struct { char name[128]; double start; } dl[16];
 	char last_name[128];
@@ -69,12 +71,13 @@ struct txn {
 	double last_ms;
 };
 
-/* Queues one encoded message for the loop and wakes it. */
+/* Queues one encoded message (none for TXN_OUT_END) for the loop and wakes it. */
 static void push(struct txn *t, enum txn_out_kind kind, const struct msg *m)
 {
 	struct queued *q = xcalloc(1, sizeof(*q));
 	q->out.kind = kind;
-	codec_encode(&q->out.frame, m);
+	if (m)
+		codec_encode(&q->out.frame, m);
 	pthread_mutex_lock(&t->mu);
 	if (t->tail)
 		t->tail->next = q;
@@ -200,6 +203,16 @@ static void on_item(void *ctx, const struct trans_item *it)
 		*s[i] = *s[i] ? strpool_copy(t->arena, *s[i], strlen(*s[i])) : "";
 }
 
+/* trans_cb.held: keeps a held package the plan changes, and why it is held. */
+static void on_held(void *ctx, const char *name, const char *why)
+{
+	struct txn *t = ctx;
+	t->held = xrealloc(t->held, (t->nheld + 1) * sizeof(*t->held));
+	t->held_why = xrealloc(t->held_why, (t->nheld + 1) * sizeof(*t->held_why));
+	t->held[t->nheld] = strpool_copy(t->arena, name, strlen(name));
+	t->held_why[t->nheld++] = strpool_copy(t->arena, why, strlen(why));
+}
+
 /* Adds a second to an absolute time for pthread_cond_timedwait. */
 static struct timespec deadline_in(double seconds)
 {
@@ -282,6 +295,7 @@ static int plan(struct txn *t, const struct trans_cb *cb, char *err, size_t errl
 	char holder[256] = "", said[256] = "\x01";
 	for (;;) {
 		t->nitems = 0;
+		t->nheld = 0;
 		int rc = t->ops->plan(t->be, &req, cb, err, errlen, status);
 		if (rc == 0 || *status != BACKEND_ERR_LOCKED)
 			return rc;
@@ -314,7 +328,32 @@ static int plan(struct txn *t, const struct trans_cb *cb, char *err, size_t errl
 	}
 }
 
-/* Sends the plan reply. */
+/* The plan's warning about held package i: what the plan does to it, and
+ * what a commit needs. Allocated in the arena. */
+static const char *held_warning(struct txn *t, uint32_t i)
+{
+	const struct trans_item *it = NULL;
+	for (uint32_t k = 0; k < t->nitems && !it; k++)
+		if (strcmp(t->items[k].name, t->held[i]) == 0)
+			it = &t->items[k];
+	struct buf b = {0};
+	buf_printf(&b, "%s is %s (%s): this plan %ss it", t->held[i],
+		   strncmp(t->held_why[i], "Ignore", 6) == 0 ? "ignored" : "held", t->held_why[i],
+		   it ? trans_action_name(it->action) : "change");
+	if (it && it->action != ACT_REMOVE && it->action != ACT_PURGE && it->old_version[0])
+		buf_printf(&b, " (%s -> %s) and it stays so afterwards", it->old_version,
+			   it->new_version);
+	if (t->flags & TRANS_CHANGE_HELD)
+		buf_puts(&b, "; the change of held packages was agreed to");
+	else
+		buf_puts(&b, "; a commit needs the user's consent to change held packages "
+			     "(omg: --change-held)");
+	const char *w = strpool_copy(t->arena, b.p, b.len);
+	buf_free(&b);
+	return w;
+}
+
+/* Sends the plan reply, with the held packages it changes named. */
 static void send_plan(struct txn *t)
 {
 	struct msg m;
@@ -328,7 +367,28 @@ static void send_plan(struct txn *t)
 		m.u.plan_reply.download += t->items[i].download > 0 ? t->items[i].download : 0;
 		m.u.plan_reply.size_change += t->items[i].size_change;
 	}
+	const char **warn = xcalloc(t->nheld + 1, sizeof(*warn));
+	for (uint32_t i = 0; i < t->nheld; i++)
+		warn[i] = held_warning(t, i);
+	m.u.plan_reply.warnings = (struct strlist){warn, t->nheld};
+	m.u.plan_reply.held = (struct strlist){t->held, t->nheld};
 	push(t, TXN_OUT_PLAN, &m);
+	free(warn);
+}
+
+/* Non-zero (with why in err) when the plan may not be committed: it changes
+ * held packages and the client did not say the user agreed. */
+static int needs_consent(struct txn *t, char *err, size_t errlen)
+{
+	if (!t->nheld || (t->flags & TRANS_CHANGE_HELD))
+		return 0;
+	struct buf b = {0};
+	for (uint32_t i = 0; i < t->nheld; i++)
+		buf_printf(&b, "%s%s (%s)", i ? ", " : "", t->held[i], t->held_why[i]);
+	snprintf(err, errlen, "the plan changes held packages: %s; plan again with the user's "
+			      "consent to change them (omg: --change-held)", b.p);
+	buf_free(&b);
+	return 1;
 }
 
 /* Sends an error reply that ends the worker. */
@@ -385,6 +445,15 @@ static void commit(struct txn *t, const struct trans_cb *cb)
 	r->message = "";
 	r->count = r->changes = t->nitems;
 	r->items = t->items;
+	if (needs_consent(t, err, sizeof(err))) {
+		/* Refused before anything is recorded or changed. */
+		audit(t, "refused", err);
+		r->status = ERR_TRANS;
+		r->ended = (uint64_t)time(NULL);
+		r->message = err;
+		push(t, TXN_OUT_DONE, &m);
+		return;
+	}
 	if (history_add(t->o.history, r, err, sizeof(err)) != 0) {
 		/* No record, no change. */
 		r->status = ERR_TRANS;
@@ -487,7 +556,7 @@ static void *worker(void *arg)
 	struct txn *t = arg;
 	char err[1024] = "";
 	int status = 0;
-	struct trans_cb cb = {t, on_item, on_event, on_ask};
+	struct trans_cb cb = {t, on_item, on_event, on_ask, on_held};
 	struct backend_opts bo = {t->root, strcmp(t->root, "/") != 0};
 	t->ops = backend_module(t->o.backend, err, sizeof(err));
 	if (!t->ops) {
@@ -507,6 +576,15 @@ static void *worker(void *arg)
 		t->ops->release(t->be);
 		t->ops->close(t->be);
 		send_failed(t, error_code(status), err);
+		return NULL;
+	}
+	if (t->flags & TRANS_DRY_RUN) {
+		/* Nothing to wait for: it holds no lock and is never committed. */
+		send_plan(t);
+		t->ops->release(t->be);
+		t->ops->close(t->be);
+		t->be = NULL;
+		push(t, TXN_OUT_END, NULL);
 		return NULL;
 	}
 	mark_lock(t);
@@ -595,6 +673,9 @@ struct txn *txn_start(const struct msg_plan *req, const struct txn_opts *o, char
 	for (uint32_t i = 0; i < t->ntargets && strlen(t->describe) < 200; i++)
 		snprintf(t->describe + strlen(t->describe), sizeof(t->describe) - strlen(t->describe),
 			 " %s", t->targets[i]);
+	if (t->flags & TRANS_DRY_RUN)
+		snprintf(t->describe + strlen(t->describe), sizeof(t->describe) - strlen(t->describe),
+			 " (dry run)");
 	pthread_mutex_init(&t->mu, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
@@ -659,6 +740,11 @@ int txn_committing(const struct txn *t)
 	return c;
 }
 
+int txn_dry_run(const struct txn *t)
+{
+	return (t->flags & TRANS_DRY_RUN) != 0; /* set before the thread starts */
+}
+
 void txn_describe(struct txn *t, char *out, size_t len)
 {
 	pthread_mutex_lock(&t->mu);
@@ -684,6 +770,8 @@ void txn_free(struct txn *t)
 	free(t->root);
 	free(t->items);
 	free(t->notes);
+	free(t->held);
+	free(t->held_why);
 	strpool_free(t->arena);
 	free(t);
 }

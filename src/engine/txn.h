@@ -38,6 +38,7 @@ enum txn_out_kind {
 	TXN_OUT_FAILED,    /* a MSG_ERROR: planning failed; the worker ends */
 	TXN_OUT_DONE,      /* the MSG_TRANS_RESULT: committed, failed or cancelled; the
 			    * worker ends */
+	TXN_OUT_END,       /* no frame: a dry run ended with its plan; the worker ends */
 };
 
 struct txn_out {
@@ -68,6 +69,8 @@ int txn_answer(struct txn *t, uint32_t q, uint32_t answer);
 void txn_set_listeners(struct txn *t, unsigned n);
 /* Non-zero once the commit has started. */
 int txn_committing(const struct txn *t);
+/* Non-zero for a TRANS_DRY_RUN plan: it ends with its reply and is never committed. */
+int txn_dry_run(const struct txn *t);
 /* "install omg-spell (committing)", for status, into out. */
 void txn_describe(struct txn *t, char *out, size_t len);
 /* Waits for the thread to end (after its last output) and frees t. */

@@ -171,6 +171,7 @@ static const struct field plan_reply_fields[] = {
 	FLD(F_I64, struct msg, u.plan_reply.download),
 	FLD(F_I64, struct msg, u.plan_reply.size_change),
 	FLD(F_STRV, struct msg, u.plan_reply.warnings),
+	FLD(F_STRV, struct msg, u.plan_reply.held),
 };
 static const struct field commit_fields[] = {
 	FLD(F_U64, struct msg, u.commit.plan),

@@ -13,8 +13,9 @@
  * a field added, removed or reordered, a type renumbered. Numbers of retired
  * types stay reserved (listed below) and are never reused.
  */
-#define OMG_PROTO_VERSION 4u     /* 4: plan kind TRANS_APPLY */
-#define OMG_PROTO_MIN_VERSION 4u
+#define OMG_PROTO_VERSION 5u     /* 5: plan flags TRANS_DRY_RUN and TRANS_CHANGE_HELD,
+				  * plan-reply's held list, LIST_SECURITY */
+#define OMG_PROTO_MIN_VERSION 5u
 
 /* A frame: a 4-byte big-endian length, then that many bytes of message. */
 #define OMG_FRAME_LEN_SIZE 4u
@@ -46,6 +47,8 @@ enum list_kind {
 	LIST_EXPLICIT = 3,
 	LIST_ORPHANS = 4,
 	LIST_FOREIGN = 5,
+	LIST_SECURITY = 6, /* upgradable from a security archive, held ones apart: the
+			    * status's security figure (apt; empty with a warning on alpm) */
 };
 
 /* Message types, in numbered ranges. */
@@ -158,7 +161,8 @@ struct msg_subscribe {
 };
 
 /* plan: what to do. The plan stays with the connection that asked until it
- * commits or cancels it, closes, or plan_timeout passes. TRANS_APPLY's
+ * commits or cancels it, closes, or plan_timeout passes; a TRANS_DRY_RUN plan
+ * ends with its reply (it takes no lock and is never committed). TRANS_APPLY's
  * targets each start with an action character (enum trans_apply_op). */
 struct msg_plan {
 	uint32_t kind;          /* enum trans_kind */
@@ -174,7 +178,9 @@ struct msg_plan_reply {
 	struct trans_item *items;
 	int64_t download;       /* bytes to download in all */
 	int64_t size_change;    /* installed size change in all, bytes */
-	struct strlist warnings;
+	struct strlist warnings; /* one line each: a held package changed, ... */
+	struct strlist held;    /* held (dpkg) or ignored (IgnorePkg/IgnoreGroup) packages
+				 * the plan changes: a commit needs TRANS_CHANGE_HELD */
 };
 
 /* commit and cancel: the plan's id. */

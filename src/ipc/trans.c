@@ -23,6 +23,7 @@ const char *trans_action_name(uint32_t action)
 	case ACT_REINSTALL: return "reinstall";
 	case ACT_REMOVE: return "remove";
 	case ACT_REFRESH: return "refresh";
+	case ACT_PURGE: return "purge";
 	default: return "change";
 	}
 }

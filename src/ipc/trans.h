@@ -33,9 +33,13 @@ enum trans_apply_op {
 	APPLY_KEEP = '=',    /* keep at the installed version in this transaction (must be installed) */
 };
 
-/* Transaction flags. */
+/* Transaction flags (a plan request's). */
 enum trans_flag {
-	TRANS_RECURSIVE = 1u << 0, /* remove: also dependencies nothing else needs */
+	TRANS_RECURSIVE = 1u << 0,   /* remove: also dependencies nothing else needs */
+	TRANS_DRY_RUN = 1u << 1,     /* plan only: no lock, no root needed, never committed;
+				      * the engine ends it with its reply */
+	TRANS_CHANGE_HELD = 1u << 2, /* the user agreed to change held (dpkg hold) and ignored
+				      * (IgnorePkg/IgnoreGroup) packages the plan names */
 };
 
 /* What happens to one package. */
@@ -46,6 +50,8 @@ enum trans_action {
 	ACT_REINSTALL = 4,
 	ACT_REMOVE = 5,
 	ACT_REFRESH = 6, /* sync: one database to refresh (name: the repository) */
+	ACT_PURGE = 7,   /* remove with the configuration files (apply's '_'; on alpm every
+			  * removal of a transaction with a purge: NOSAVE is its flag) */
 };
 
 /* One line of a plan (and of a history entry). Strings are "" when unknown:

@@ -447,8 +447,8 @@ struct rrow {
 static size_t review_rows(struct ui *u, struct rrow **out)
 {
 	const struct msg_plan_reply *p = &u->tr.reply;
-	static const int order[] = {ACT_REMOVE, ACT_INSTALL, ACT_UPGRADE, ACT_DOWNGRADE, ACT_REINSTALL,
-				    ACT_REFRESH};
+	static const int order[] = {ACT_REMOVE, ACT_PURGE, ACT_INSTALL, ACT_UPGRADE, ACT_DOWNGRADE,
+				    ACT_REINSTALL, ACT_REFRESH};
 	size_t kept = 0;
 	for (size_t i = 0; i < model_count(u->model); i++)
 		kept += model_pkg(u->model, i)->mark == MARK_KEEP;
@@ -488,6 +488,7 @@ static const char *group_name(int action)
 {
 	switch (action) {
 	case ACT_REMOVE: return "Remove";
+	case ACT_PURGE: return "Purge";
 	case ACT_INSTALL: return "Install";
 	case ACT_UPGRADE: return "Upgrade";
 	case ACT_DOWNGRADE: return "Downgrade";
@@ -516,7 +517,7 @@ static void draw_review_row(struct ui *u, int row, const struct rrow *r)
 	}
 	case 1: {
 		const struct trans_item *it = &p->items[r->i];
-		int rm = it->action == ACT_REMOVE;
+		int rm = it->action == ACT_REMOVE || it->action == ACT_PURGE;
 		line_put(l, EL_NORMAL, "  ");
 		line_field(l, rm ? EL_MARK_REMOVE : EL_NORMAL, it->name, 30);
 		line_put(l, EL_NORMAL, " ");

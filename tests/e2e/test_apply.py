@@ -155,8 +155,11 @@ def test_purge(env, fresh):
     with open(root + CONF, "a") as f:
         f.write("mine = 1\n")
     reply, events, result = apply(env, fresh, ["_omg-orphan", "-omg-foreign"])
-    assert {(i["name"], i["action"]) for i in reply["items"]} == \
-        {("omg-orphan", "remove"), ("omg-foreign", "remove")}, reply
+    # a purge is a purge in the plan and the history (it was "remove"); on alpm NOSAVE is
+    # the whole transaction's, so the '-' removal in it is one too
+    purged = "purge" if fresh["backend"] == "alpm" else "remove"
+    want = {("omg-orphan", "purge"), ("omg-foreign", purged)}
+    assert {(i["name"], i["action"]) for i in reply["items"]} == want, reply
     assert result["status"] == 0, result
     got = installed(fresh)
     assert "omg-orphan" not in got and "omg-foreign" not in got
@@ -173,7 +176,11 @@ def test_purge(env, fresh):
         rows = dpkg_l(root)
         assert "omg-orphan" not in rows and "omg-foreign" not in rows, rows
     backend_check(fresh)
-    assert [h["kind"] for h in history(env, fresh)] == ["apply"]
+    hist = history(env, fresh)
+    assert [h["kind"] for h in hist] == ["apply"]
+    entry = json.loads(env("--json", "history", "show", str(hist[0]["id"]), root=root,
+                           check=0).stdout)
+    assert {(i["name"], i["action"]) for i in entry["items"]} == want, entry
 
 
 REFUSALS = [

@@ -414,6 +414,50 @@ def test_sync(env, fresh):
     assert hist[0]["kind"] == "sync" and hist[0]["result"] == "ok"
 
 
+def test_sync_is_called_a_refresh(env, fresh):
+    """Issue 14: apt's sync items were "install" in the plan, history and audit log."""
+    root = fresh["root"]
+    p = env("sync", "--dry-run", root=root, check=0)
+    rows = [line.split()[0] for line in p.stdout.splitlines() if line.startswith("  ")]
+    assert rows and set(rows) == {"refresh"}, p.stdout
+    out = json.loads(env("--json", "sync", "--dry-run", root=root, check=0).stdout)
+    assert {i["action"] for i in out["plan"]["items"]} == {"refresh"}, out
+    env("sync", root=root, check=0)
+    hist = json.loads(env("--json", "history", root=root, check=0).stdout)
+    one = json.loads(env("--json", "history", "show", str(hist[0]["id"]), root=root,
+                         check=0).stdout)
+    assert one["items"] and {i["action"] for i in one["items"]} == {"refresh"}, one
+    assert "  refresh " in env("history", "show", str(hist[0]["id"]), root=root,
+                               check=0).stdout
+    log = json.loads(env("--json", "audit", "log", root=root, check=0).stdout)
+    assert "refresh" in log[-1]["detail"] and "install" not in log[-1]["detail"], log
+
+
+def test_progress_counts_go_up_and_name_each_package_once(env, fresh):
+    """Issue 14: apt's (2/3), (1/3), (3/3), with the name twice ("Installed x (v) x")."""
+    import re
+    p = env("install", "--yes", "omg-suite", root=fresh["root"], check=0)
+    done = [m.groups() for m in re.finditer(r"^\((\d+)/(\d+)\) (.*): done$", p.stderr,
+                                            re.M)]
+    assert [(i, n) for i, n, _ in done] == [("1", "3"), ("2", "3"), ("3", "3")], p.stderr
+    words = [w.split() for _, _, w in done]
+    assert all(len(w) == 2 and w[0] == "installing" for w in words), p.stderr
+    assert sorted(w[1] for w in words) == ["omg-spell", "omg-suite", "python-omgtools"]
+
+
+def test_first_plan_after_the_engine_starts_names_no_transaction(env, fresh):
+    """Issue 14: a plan that came while a new engine looked at the databases was told it
+    waited for "the last transaction's clean-up" (about one start in three)."""
+    root = fresh["root"]
+    for _ in range(6):
+        env("daemon", "stop", root=root, check=0)
+        p = env("install", "--dry-run", "omg-spell", root=root, check=0)
+        assert "transaction" not in p.stderr and "clean-up" not in p.stderr, p.stderr
+        for line in p.stderr.splitlines():
+            assert line.startswith("waiting for the engine to finish reading") or \
+                not line.startswith("waiting"), p.stderr
+
+
 def test_no_daemon_refuses_transactions(env, fresh):
     p = env("--no-daemon", "install", "--yes", "omg-spell", root=fresh["root"])
     assert p.returncode == 2 and "engine" in p.stderr

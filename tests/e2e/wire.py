@@ -12,7 +12,7 @@ import sys
 MSG_ERROR, MSG_STATUS_REPLY = 0x0003, 0x0201
 MSG_PLAN_REPLY, MSG_TRANS_RESULT, MSG_EVENT_TRANS = 0x0203, 0x0204, 0x0301
 MSG_PLAN, MSG_COMMIT, MSG_CANCEL = 0x0400, 0x0401, 0x0402
-VERSION = 4  # OMG_PROTO_VERSION
+VERSION = 5  # OMG_PROTO_VERSION
 
 
 def frame(version, type_, id_=1, body=b""):
@@ -72,7 +72,7 @@ class Fields:
     def item(self):
         """A plan line, with the action as its word."""
         actions = {1: "install", 2: "upgrade", 3: "downgrade", 4: "reinstall", 5: "remove",
-                   6: "refresh"}
+                   6: "refresh", 7: "purge"}
         it = {"action": actions.get(self.u32()), "reason": self.u32()}
         for key in ("name", "old_version", "new_version", "repo"):
             it[key] = self.string()
@@ -90,7 +90,7 @@ def decode(type_, body):
         return {"code": f.u32(), "message": f.string()}
     if type_ == MSG_PLAN_REPLY:
         return {"plan": f.u64(), "kind": f.u32(), "items": f.items(), "download": f.i64(),
-                "size_change": f.i64(), "warnings": f.strings()}
+                "size_change": f.i64(), "warnings": f.strings(), "held": f.strings()}
     if type_ == MSG_TRANS_RESULT:
         r = {"history": f.u64(), "kind": f.u32(), "flags": f.u32(), "status": f.u32(),
              "uid": f.u32()}

@@ -2,7 +2,8 @@
 /* trans-run: drives one backend's transactions (plan, then optionally commit) on a root, for tests and by hand. */
 
 /*
- * trans-run --backend alpm|apt --root DIR [--commit] [--recursive] [--time]
+ * trans-run --backend alpm|apt --root DIR [--commit] [--recursive] [--dry-run]
+ *           [--change-held] [--time]
  *           sync|install|remove|upgrade|apply [TARGET...] [--then VERB [TARGET...]]...
  *
  * apply's targets carry their action: +install -remove _purge =keep.
@@ -12,6 +13,7 @@
  *
  * Output, one record a line on stdout:
  *   ITEM action name old new repo download size_change
+ *   HELD name why                       (a held or ignored package the plan changes)
  *   EVENT kind name text index/count done/total percent
  *   QUESTION kind text => choice        (answered with its default)
  *   LOCK holder                         (after a BACKEND_ERR_LOCKED failure)
@@ -38,7 +40,7 @@
 static int usage(void)
 {
 	fprintf(stderr, "usage: trans-run --backend alpm|apt --root DIR [--commit] [--recursive] "
-			"[--time] sync|install|remove|upgrade|apply [TARGET...] "
+			"[--dry-run] [--change-held] [--time] sync|install|remove|upgrade|apply [TARGET...] "
 			"[--then VERB [TARGET...]]...\n");
 	printf("ERROR %d bad command line\n", BACKEND_ERR_USAGE);
 	return BACKEND_ERR_USAGE;
@@ -75,6 +77,8 @@ static const char *action_name(uint32_t a)
 	case ACT_DOWNGRADE: return "downgrade";
 	case ACT_REINSTALL: return "reinstall";
 	case ACT_REMOVE: return "remove";
+	case ACT_REFRESH: return "refresh";
+	case ACT_PURGE: return "purge";
 	default: return "unknown";
 	}
 }
@@ -122,6 +126,18 @@ static void on_event(void *ctx, const struct trans_event *ev)
 	text(ev->text);
 	printf(" %u/%u %llu/%llu %u\n", ev->index, ev->count, (unsigned long long)ev->done,
 	       (unsigned long long)ev->total, ev->percent);
+	fflush(stdout);
+}
+
+/* cb->held: one HELD line. */
+static void on_held(void *ctx, const char *name, const char *why)
+{
+	(void)ctx;
+	fputs("HELD ", stdout);
+	word(name);
+	putchar(' ');
+	text(why);
+	putchar('\n');
 	fflush(stdout);
 }
 
@@ -178,7 +194,7 @@ static int run(const struct backend_ops *ops, void *self, const struct trans_req
 {
 	char err[1024] = "";
 	int status = 0;
-	struct trans_cb cb = {NULL, on_item, on_event, on_ask};
+	struct trans_cb cb = {NULL, on_item, on_event, on_ask, on_held};
 	/* The engine's check first, as the engine does before any backend sees a plan. */
 	struct msg_plan mp = {.kind = req->kind, .flags = req->flags, .targets = req->targets};
 	if (txn_check_plan(&mp, err, sizeof(err)) != 0)
@@ -216,6 +232,10 @@ int main(int argc, char **argv)
 			commit = 1;
 		else if (strcmp(argv[i], "--recursive") == 0)
 			flags |= TRANS_RECURSIVE;
+		else if (strcmp(argv[i], "--dry-run") == 0)
+			flags |= TRANS_DRY_RUN;
+		else if (strcmp(argv[i], "--change-held") == 0)
+			flags |= TRANS_CHANGE_HELD;
 		else if (strcmp(argv[i], "--time") == 0)
 			timing = 1;
 		else if (argv[i][0] == '-')

@@ -169,7 +169,13 @@ static void test_record_arrays(void **state)
 	m.u.plan_reply.count = 2;
 	m.u.plan_reply.items = items;
 	m.u.plan_reply.download = 929;
+	const char *held[] = {"omg-held"}, *warn[] = {"omg-held is held (dpkg hold)"};
+	m.u.plan_reply.held = (struct strlist){held, 1};
+	m.u.plan_reply.warnings = (struct strlist){warn, 1};
 	assert_int_equal(roundtrip(&m, &out, arena, &b), CODEC_OK);
+	assert_int_equal(out.u.plan_reply.held.n, 1);
+	assert_string_equal(out.u.plan_reply.held.v[0], "omg-held");
+	assert_string_equal(out.u.plan_reply.warnings.v[0], "omg-held is held (dpkg hold)");
 	assert_int_equal(out.u.plan_reply.count, 2);
 	assert_string_equal(out.u.plan_reply.items[1].name, "omg-lib");
 	assert_string_equal(out.u.plan_reply.items[0].old_version, "1.0-1");

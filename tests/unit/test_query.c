@@ -194,6 +194,33 @@ static void test_lists(void **state)
 	ids_free(&ids);
 }
 
+/* LIST_SECURITY: the upgrades from a security archive that the status counts,
+ * held ones apart (they are held back, not upgrades). */
+static void test_list_security(void **state)
+{
+	(void)state;
+	struct index_builder *b = index_builder_new();
+	struct pkg p = rec("curl", "security upgrade", PKG_INSTALLED | PKG_UPGRADABLE | PKG_SECURITY);
+	index_builder_add(b, &p);
+	p = rec("held", "held security upgrade",
+		PKG_INSTALLED | PKG_UPGRADABLE | PKG_SECURITY | PKG_HELD);
+	index_builder_add(b, &p);
+	p = rec("nano", "plain upgrade", PKG_INSTALLED | PKG_UPGRADABLE);
+	index_builder_add(b, &p);
+	p = rec("openssl", "security upgrade", PKG_INSTALLED | PKG_UPGRADABLE | PKG_SECURITY);
+	index_builder_add(b, &p);
+	p = rec("vim", "up to date", PKG_INSTALLED);
+	index_builder_add(b, &p);
+	struct index *ix = index_builder_finish(b);
+	struct ids ids = {0};
+	query_list(ix, LIST_SECURITY, &ids);
+	assert_int_equal(ids.n, 2);
+	assert_string_equal(index_get(ix, ids.v[0])->name, "curl");
+	assert_string_equal(index_get(ix, ids.v[1])->name, "openssl");
+	ids_free(&ids);
+	index_free(ix);
+}
+
 static void collect(void *ctx, const char *name, size_t n)
 {
 	char *out = ctx;
@@ -315,6 +342,7 @@ int main(void)
 		cmocka_unit_test(test_regex_pacman_style),
 		cmocka_unit_test(test_regex_apt_style),
 		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_list_security),
 		cmocka_unit_test(test_rdeps),
 		cmocka_unit_test(test_blob_roundtrip),
 		cmocka_unit_test(test_plain_prepared), /* last: it prepares the shared index */

@@ -35,6 +35,7 @@ struct alpm {
 	const struct trans_cb *cb;   /* set while plan() or commit() runs */
 	alpm_list_t *syncdbs;        /* borrowed from the handle */
 	uint32_t kind;               /* the planned transaction: enum trans_kind, 0 none */
+	uint32_t flags;              /* its enum trans_flag bits */
 	int trans;                   /* alpm_trans_init succeeded */
 	char **targets;              /* the names the user gave (explicit installs) */
 	uint32_t ntargets;
@@ -527,6 +528,11 @@ static void question_cb(void *ctx, alpm_question_t *q)
 			((alpm_question_any_t *)any)->answer = 0;
 			return;
 		}
+		if (a->flags & TRANS_CHANGE_HELD) {
+			/* The user agreed to change ignored packages: the plan names it. */
+			((alpm_question_any_t *)any)->answer = 1;
+			return;
+		}
 		tq.kind = TQ_IGNORED;
 		snprintf(text, sizeof(text), "%s is in IgnorePkg/IgnoreGroup. Install anyway?", name);
 		break;
@@ -597,6 +603,7 @@ static void alpm_release_trans(void *self)
 		alpm_trans_release(a->h);
 	a->trans = 0;
 	a->kind = 0;
+	a->flags = 0;
 	for (uint32_t i = 0; i < a->ntargets; i++)
 		free(a->targets[i]);
 	free(a->targets);
@@ -794,10 +801,13 @@ static void report_plan(struct alpm *a, const struct trans_cb *cb)
 			it.reason = PKG_REASON_EXPLICIT;
 		cb->item(cb->ctx, &it);
 	}
+	/* NOSAVE (an apply's '_') is the whole transaction's: every removal
+	 * in it leaves no .pacsave, a purge. */
+	uint32_t rm = (alpm_trans_get_flags(a->h) & ALPM_TRANS_FLAG_NOSAVE) ? ACT_PURGE : ACT_REMOVE;
 	for (alpm_list_t *i = alpm_trans_get_remove(a->h); i; i = i->next) {
 		alpm_pkg_t *p = i->data;
 		struct trans_item it = {
-			.action = ACT_REMOVE,
+			.action = rm,
 			.reason = alpm_pkg_get_reason(p) == ALPM_PKG_REASON_DEPEND ? PKG_REASON_DEPEND
 										 : PKG_REASON_EXPLICIT,
 			.name = alpm_pkg_get_name(p),
@@ -808,6 +818,38 @@ static void report_plan(struct alpm *a, const struct trans_cb *cb)
 		};
 		cb->item(cb->ctx, &it);
 	}
+}
+
+/* Why libalpm ignores the sync package p: "IgnorePkg", or "IgnoreGroup G"
+ * for the first of its groups in IgnoreGroup, into why. 0 when it does not. */
+static int ignored_why(struct alpm *a, alpm_pkg_t *p, char *why, size_t len)
+{
+	if (!alpm_pkg_should_ignore(a->h, p))
+		return 0;
+	snprintf(why, len, "IgnorePkg");
+	if (alpm_list_find_str(alpm_option_get_ignorepkgs(a->h), alpm_pkg_get_name(p)))
+		return 1;
+	for (alpm_list_t *g = alpm_pkg_get_groups(p); g; g = g->next)
+		if (alpm_list_find_str(alpm_option_get_ignoregroups(a->h), g->data)) {
+			snprintf(why, len, "IgnoreGroup %s", (const char *)g->data);
+			break;
+		}
+	return 1;
+}
+
+/* Reports, through cb->held, every package the prepared transaction installs
+ * or upgrades although pacman.conf ignores it (IgnorePkg, IgnoreGroup): a
+ * named target (libalpm's alpm_add_pkg does not look), or a dependency the
+ * question allowed. Removing an ignored package is not a change IgnorePkg
+ * guards (pacman -R does not ask either). */
+static void report_held(struct alpm *a, const struct trans_cb *cb)
+{
+	char why[256];
+	if (!cb->held)
+		return;
+	for (alpm_list_t *i = alpm_trans_get_add(a->h); i; i = i->next)
+		if (ignored_why(a, i->data, why, sizeof(why)))
+			cb->held(cb->ctx, alpm_pkg_get_name(i->data), why);
 }
 
 /* Adds the removal of the installed package name to the transaction. 0, or -1 with err. */
@@ -859,6 +901,15 @@ static void keep_pkg(struct alpm *a, const char *name)
 		alpm_option_add_ignorepkg(a->h, name);
 }
 
+/* The transaction flag a dry run adds: ALPM_TRANS_FLAG_NOLOCK. libalpm then
+ * neither creates nor checks db.lck, reads the databases as they are, and
+ * refuses to commit (ALPM_ERR_TRANS_NOT_LOCKED): prepare writes nothing, so
+ * a user who may not write the database directory can see a plan. */
+static int lock_flag(const struct trans_request *req)
+{
+	return (req->flags & TRANS_DRY_RUN) ? ALPM_TRANS_FLAG_NOLOCK : 0;
+}
+
 /*
  * Starts a TRANS_APPLY transaction: the '-', '_' and '=' targets must be
  * installed (checked before the lock is taken); '=' ones are kept; '+' ones
@@ -874,7 +925,7 @@ static int apply_begin(struct alpm *a, const struct trans_request *req, char *er
 		       int *status)
 {
 	alpm_db_t *localdb = alpm_get_localdb(a->h);
-	int flags = ALPM_TRANS_FLAG_NEEDED, removes = 0;
+	int flags = ALPM_TRANS_FLAG_NEEDED | lock_flag(req), removes = 0;
 	for (uint32_t i = 0; i < req->targets.n; i++) {
 		const char *t = req->targets.v[i];
 		if (t[0] == APPLY_INSTALL)
@@ -970,6 +1021,7 @@ static int alpm_plan(void *self, const struct trans_request *req, const struct t
 	alpm_release_trans(a);
 	*status = BACKEND_ERR_TXN;
 	a->cb = cb;
+	a->flags = req->flags;
 	alpm_option_set_eventcb(a->h, event_cb, a);
 	alpm_option_set_progresscb(a->h, progress_cb, a);
 	alpm_option_set_dlcb(a->h, download_cb, a);
@@ -984,8 +1036,9 @@ static int alpm_plan(void *self, const struct trans_request *req, const struct t
 		a->targets[a->ntargets++] = xstrdup(t);
 	}
 	if (req->kind == TRANS_SYNC) {
-		/* alpm_db_update takes the lock at commit; look now so the engine can wait. */
-		if (access(alpm_option_get_lockfile(a->h), F_OK) == 0) {
+		/* alpm_db_update takes the lock at commit; look now so the engine can
+		 * wait (a dry run takes none and does not wait). */
+		if (!(req->flags & TRANS_DRY_RUN) && access(alpm_option_get_lockfile(a->h), F_OK) == 0) {
 			*status = BACKEND_ERR_LOCKED;
 			snprintf(err, errlen, "the package database is locked (%s)",
 				 alpm_option_get_lockfile(a->h));
@@ -1016,9 +1069,10 @@ static int alpm_plan(void *self, const struct trans_request *req, const struct t
 		if (apply_begin(a, req, err, errlen, status) != 0)
 			goto out;
 	} else {
-		int flags = req->kind == TRANS_INSTALL ? ALPM_TRANS_FLAG_NEEDED
-			    : req->kind == TRANS_REMOVE && (req->flags & TRANS_RECURSIVE)
-				    ? ALPM_TRANS_FLAG_RECURSE : 0;
+		int flags = lock_flag(req) |
+			    (req->kind == TRANS_INSTALL ? ALPM_TRANS_FLAG_NEEDED
+			     : req->kind == TRANS_REMOVE && (req->flags & TRANS_RECURSIVE)
+				     ? ALPM_TRANS_FLAG_RECURSE : 0);
 		if (alpm_trans_init(a->h, flags) != 0) {
 			init_failed(a, err, errlen, status);
 			goto out;
@@ -1045,6 +1099,7 @@ static int alpm_plan(void *self, const struct trans_request *req, const struct t
 	if (req->kind == TRANS_APPLY && apply_verify(a, req, err, errlen) != 0)
 		goto out;
 	report_plan(a, cb);
+	report_held(a, cb);
 	rc = 0;
 out:
 	a->cb = NULL;
@@ -1061,6 +1116,11 @@ static int alpm_commit(void *self, const struct trans_cb *cb, char *err, size_t 
 	struct alpm *a = self;
 	int rc = -1;
 	*status = BACKEND_ERR_TXN;
+	if (a->flags & TRANS_DRY_RUN) {
+		/* Planned without the lock: libalpm would refuse too (TRANS_NOT_LOCKED). */
+		snprintf(err, errlen, "a dry-run plan is never committed");
+		return -1;
+	}
 	a->cb = cb;
 	if (a->kind == TRANS_SYNC) {
 		int r = alpm_db_update(a->h, a->syncdbs, 0);

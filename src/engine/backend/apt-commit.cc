@@ -7,6 +7,7 @@
 #include <apt-pkg/configuration.h>
 #include <apt-pkg/depcache.h>
 #include <apt-pkg/error.h>
+#include <apt-pkg/fileutl.h>
 #include <apt-pkg/packagemanager.h>
 #include <apt-pkg/pkgcache.h>
 #include <apt-pkg/pkgrecords.h>
@@ -22,6 +23,7 @@
 #include <memory>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "engine/backend/apt-int.h"
 
@@ -192,29 +194,95 @@ int fetch_archives(pkgAcquire &fetcher, apt_progress_emitter &em, uint32_t need,
 	return 0;
 }
 
-/* dpkg's steps per package (by full name), for TEV_PACKAGE percentages;
+/* dpkg's steps and verb per package (by full name), for TEV_PACKAGE events;
  * *installs tells whether anything is installed (else only removed). */
-std::map<std::string, uint32_t> dpkg_steps(pkgCacheFile &cf, bool *installs)
+std::map<std::string, apt_dpkg_expect> dpkg_steps(pkgCacheFile &cf, bool *installs)
 {
 	pkgDepCache &dep = *cf.GetDepCache();
-	std::map<std::string, uint32_t> expect;
+	std::map<std::string, apt_dpkg_expect> expect;
 	*installs = false;
 	for (pkgCache::PkgIterator P = cf.GetPkgCache()->PkgBegin(); !P.end(); ++P) {
 		pkgDepCache::StateCache &st = dep[P];
-		if (st.Delete() && P->CurrentVer != 0)
-			expect[P.FullName(true)] = st.Purge() ? apt_progress_dpkg::STEPS_PURGE
-							      : apt_progress_dpkg::STEPS_REMOVE;
-		else if (st.Install() || st.ReInstall()) {
-			expect[P.FullName(true)] = apt_progress_dpkg::STEPS_INSTALL;
+		if (st.Delete() && P->CurrentVer != 0) {
+			expect[P.FullName(true)] = st.Purge()
+				? apt_dpkg_expect{apt_progress_dpkg::STEPS_PURGE, "purging"}
+				: apt_dpkg_expect{apt_progress_dpkg::STEPS_REMOVE, "removing"};
+		} else if (st.Install() || st.ReInstall()) {
+			const char *verb = st.NewInstall() ? "installing" : st.Upgrade() ? "upgrading"
+					   : st.Downgrade() ? "downgrading" : "reinstalling";
+			expect[P.FullName(true)] = {apt_progress_dpkg::STEPS_INSTALL, verb};
 			*installs = true;
 		}
 	}
 	return expect;
 }
 
-/* Runs dpkg through pm with nothing able to prompt, then takes dpkg's inner lock back. */
-pkgPackageManager::OrderResult run_dpkg(pkgPackageManager &pm, apt_progress_emitter &em,
-					const std::map<std::string, uint32_t> &expect)
+/* The dpkg command apt runs (Dir::Bin::dpkg and DPkg::Options: --root and
+ * --log in a sandbox), then args. */
+std::vector<std::string> dpkg_command(const std::vector<std::string> &args)
+{
+	std::vector<std::string> argv = {_config->Find("Dir::Bin::dpkg", "dpkg")};
+	const Configuration::Item *opts = _config->Tree("DPkg::Options");
+	for (opts = opts != nullptr ? opts->Child : nullptr; opts != nullptr; opts = opts->Next)
+		if (!opts->Value.empty())
+			argv.push_back(opts->Value);
+	argv.insert(argv.end(), args.begin(), args.end());
+	return argv;
+}
+
+/*
+ * Puts the hold back on the held packages the commit installed again: dpkg's
+ * unpack made their selection "install" (apt-get --allow-change-held-packages
+ * leaves them so), but the user agreed to this one change, not to dropping
+ * the hold. dpkg --set-selections, as apt-mark hold runs it, while dpkg's
+ * database lock is not ours; one decision per package, or a warning when
+ * dpkg fails.
+ */
+void rehold(const apt_txn &tx, apt_progress_emitter &em)
+{
+	if (tx.rehold.empty())
+		return;
+	std::vector<std::string> argv = dpkg_command({"--set-selections"});
+	std::vector<const char *> cargv;
+	for (const std::string &a : argv)
+		cargv.push_back(a.c_str());
+	cargv.push_back(nullptr);
+	int fds[2];
+	if (pipe(fds) != 0) {
+		em.log(TLOG_WARNING, std::string("cannot put the holds back: ") + strerror(errno));
+		return;
+	}
+	pid_t pid = ExecFork({fds[0]});
+	if (pid == 0) {
+		/* The frontend lock is ours, as for apt's own dpkg runs. */
+		setenv("DPKG_FRONTEND_LOCKED", "true", 1);
+		dup2(fds[0], STDIN_FILENO);
+		close(fds[1]);
+		execvp(cargv[0], const_cast<char *const *>(cargv.data()));
+		_exit(100);
+	}
+	close(fds[0]);
+	std::string input;
+	for (const std::string &name : tx.rehold)
+		input += name + " hold\n";
+	bool wrote = FileFd::Write(fds[1], input.data(), input.size());
+	close(fds[1]);
+	bool ok = ExecWait(pid, "dpkg --set-selections", false) && wrote;
+	em.flush_log(false);
+	if (!ok) {
+		em.log(TLOG_WARNING, "could not put the hold back on " + apt_join(tx.rehold) +
+					     ": " + apt_drain_errors(nullptr));
+		return;
+	}
+	for (const std::string &name : tx.rehold)
+		em.event(TEV_DECISION, name, name + " stays held (dpkg hold), as before the change");
+}
+
+/* Runs dpkg through pm with nothing able to prompt, puts holds back (rehold),
+ * then takes dpkg's inner lock back. */
+pkgPackageManager::OrderResult run_dpkg(const apt_txn &tx, pkgPackageManager &pm,
+					apt_progress_emitter &em,
+					const std::map<std::string, apt_dpkg_expect> &expect)
 {
 	env_set env;
 	env.set("DEBIAN_FRONTEND", "noninteractive");
@@ -223,6 +291,8 @@ pkgPackageManager::OrderResult run_dpkg(pkgPackageManager &pm, apt_progress_emit
 	apt_progress_dpkg prog(em, expect);
 	_system->UnLockInner();
 	pkgPackageManager::OrderResult done = pm.DoInstall(&prog);
+	if (done == pkgPackageManager::Completed)
+		rehold(tx, em);
 	/*
 	 * dpkg is done with its lock: take it back, as apt-get does between
 	 * rounds. Not only for symmetry: UnLockInner closes the lock's fd but
@@ -269,10 +339,10 @@ int commit_packages(apt_handle *h, apt_progress_emitter &em, char *err, size_t e
 		return -1;
 
 	bool installs;
-	std::map<std::string, uint32_t> expect = dpkg_steps(cf, &installs);
+	std::map<std::string, apt_dpkg_expect> expect = dpkg_steps(cf, &installs);
 	em.event(TEV_PHASE, "", installs ? "installing" : "removing", 0,
 		 static_cast<uint32_t>(expect.size()));
-	pkgPackageManager::OrderResult done = run_dpkg(*pm, em, expect);
+	pkgPackageManager::OrderResult done = run_dpkg(tx, *pm, em, expect);
 	em.flush_log(true);
 	tx.committed = true;
 	h->cf_stale = true;
@@ -301,6 +371,9 @@ int apt_commit_run(apt_handle *h, const struct trans_cb *cb, char *err, size_t e
 		return apt_fail(err, errlen, status, BACKEND_ERR_USAGE, "nothing planned");
 	if (h->tx->committed)
 		return apt_fail(err, errlen, status, BACKEND_ERR_USAGE, "the transaction was committed already");
+	if (h->tx->flags & TRANS_DRY_RUN)
+		return apt_fail(err, errlen, status, BACKEND_ERR_USAGE,
+				"a dry-run plan is never committed (it holds no lock)");
 	_error->Discard();
 	apt_capture cap;
 	apt_progress_emitter em;

@@ -78,7 +78,8 @@ struct apt_handle {
  * Transactions. plan() resolves the request on a cache of its own, opened
  * WITH the dpkg lock (ADMINDIR/lock-frontend, then lock; it fails fast and the
  * engine retries), and keeps that cache, its marks and the lock until
- * release(). commit() downloads with pkgAcquire (apt checks every hash and,
+ * release(). A dry run (TRANS_DRY_RUN) opens its cache without the lock, as
+ * apt-get -s does, and commit() refuses it. commit() downloads with pkgAcquire (apt checks every hash and,
  * as configured, signature), releases dpkg's inner lock (the frontend lock
  * stays ours and dpkg runs with DPKG_FRONTEND_LOCKED, as in apt-get) and runs
  * dpkg through pkgPackageManager. A sync takes no dpkg lock: ListUpdate takes
@@ -111,6 +112,8 @@ struct apt_txn {
 	std::vector<bool> named;          /* by package ID: named by the user */
 	std::vector<bool> orphan;         /* by package ID: removed as a new orphan */
 	std::vector<std::string> changed; /* full names of the packages dpkg will touch */
+	std::vector<std::string> rehold;  /* held packages the plan installs again: on hold
+					   * again after dpkg (which makes them "install") */
 	bool marks_only = false;          /* no package changes, only manual marks */
 	bool committed = false;
 
@@ -279,7 +282,18 @@ private:
 	std::map<const pkgAcquire::Item *, unsigned long long> shown_; /* bytes last reported */
 };
 
-/* dpkg's progress (apt's pmstatus lines) as TEV_PACKAGE events (em borrowed). */
+/* What dpkg is to do with one package: how many reports apt gives for it
+ * (apt_progress_dpkg::STEPS_*) and the verb its events carry ("installing",
+ * "upgrading", "downgrading", "reinstalling", "removing", "purging"). */
+struct apt_dpkg_expect {
+	uint32_t steps;
+	const char *verb;
+};
+
+/* dpkg's progress (apt's pmstatus lines) as TEV_PACKAGE events (em borrowed):
+ * name the package, text the verb of what happens to it, index/count the
+ * packages finished so far (the running one counts as the next), so the
+ * numbers a client prints only go up. */
 class apt_progress_dpkg : public APT::Progress::PackageManager {
 public:
 	/* How many times apt reports a package: to install, preparing, unpacking,
@@ -289,8 +303,8 @@ public:
 	 * completely removed. */
 	static constexpr uint32_t STEPS_INSTALL = 6, STEPS_REMOVE = 3, STEPS_PURGE = 6;
 
-	/* expect: STEPS_* for each package, by full name. */
-	apt_progress_dpkg(apt_progress_emitter &em, std::map<std::string, uint32_t> expect);
+	/* expect: each package's steps and verb, by full name. */
+	apt_progress_dpkg(apt_progress_emitter &em, std::map<std::string, apt_dpkg_expect> expect);
 
 	bool StatusChanged(std::string pkg, unsigned int, unsigned int, std::string action) override;
 	void Error(std::string pkg, unsigned int, unsigned int, std::string msg) override;
@@ -301,8 +315,9 @@ private:
 	std::string short_name(const std::string &pkg) const;
 
 	apt_progress_emitter &em_;
-	std::map<std::string, uint32_t> expect_;
-	std::map<std::string, std::pair<uint32_t, uint32_t>> seen_; /* name -> index, steps */
+	std::map<std::string, apt_dpkg_expect> expect_;
+	std::map<std::string, uint32_t> seen_; /* name -> reports so far */
+	std::set<std::string> finished_;       /* packages whose last report came */
 	std::string native_;
 };
 

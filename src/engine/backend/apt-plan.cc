@@ -263,6 +263,7 @@ void report_items(apt_txn &tx, const struct trans_cb *cb)
 		std::string name, old_v, new_v, repo;
 		uint32_t action, reason;
 		int64_t download, size_change;
+		bool held;
 	};
 	std::vector<row> rows;
 	std::map<std::string, int64_t> dl;
@@ -282,15 +283,16 @@ void report_items(apt_txn &tx, const struct trans_cb *cb)
 		else if (st.ReInstall() && !cur.end())
 			action = ACT_REINSTALL;
 		else if (st.Delete() && !cur.end())
-			action = ACT_REMOVE;
+			action = st.Purge() ? ACT_PURGE : ACT_REMOVE;
 		else
 			continue;
 		row r;
 		r.name = P.FullName(true);
 		r.action = action;
+		r.held = P->SelectedState == pkgCache::State::Hold;
 		r.old_v = cur.end() ? "" : cur.VerStr();
 		int64_t before = cur.end() ? 0 : static_cast<int64_t>(cur->InstalledSize);
-		if (action == ACT_REMOVE) {
+		if (action == ACT_REMOVE || action == ACT_PURGE) {
 			r.reason = tx.orphan[P->ID] ? PKG_REASON_DEPEND : PKG_REASON_EXPLICIT;
 			r.download = 0;
 			r.size_change = -before;
@@ -309,8 +311,13 @@ void report_items(apt_txn &tx, const struct trans_cb *cb)
 	}
 	std::sort(rows.begin(), rows.end(), [](const row &a, const row &b) { return a.name < b.name; });
 	tx.changed.clear();
+	tx.rehold.clear();
 	for (const row &r : rows) {
 		tx.changed.push_back(r.name);
+		if (r.held && r.action != ACT_REMOVE && r.action != ACT_PURGE)
+			tx.rehold.push_back(r.name);
+		if (r.held && cb != nullptr && cb->held != nullptr)
+			cb->held(cb->ctx, r.name.c_str(), "dpkg hold");
 		if (cb == nullptr || cb->item == nullptr)
 			continue;
 		struct trans_item it;
@@ -326,20 +333,22 @@ void report_items(apt_txn &tx, const struct trans_cb *cb)
 		cb->item(cb->ctx, &it);
 	}
 }
-/* Opens the transaction's cache with the dpkg lock. 0, or -1 (LOCKED when
- * another process holds it). */
-int open_locked(apt_txn &tx, char *err, size_t errlen, int *status)
+/* Opens the transaction's cache with the dpkg lock, or for a dry run
+ * without it (apt-get -s: any user may, nothing is written). 0, or -1
+ * (LOCKED when another process holds it). */
+int open_cache(apt_txn &tx, char *err, size_t errlen, int *status)
 {
+	bool lock = !(tx.flags & TRANS_DRY_RUN);
 	/* Fail fast with the holder; apt's own message names it too, but only
 	 * for the lock it tried first. */
-	std::string who = apt_lock_dpkg_holder();
+	std::string who = lock ? apt_lock_dpkg_holder() : "";
 	if (!who.empty()) {
 		_error->Discard();
 		return apt_fail(err, errlen, status, BACKEND_ERR_LOCKED,
 				"the package database is locked by " + who);
 	}
 	tx.cf = new pkgCacheFile;
-	if (!tx.cf->Open(nullptr, true) || _error->PendingError()) {
+	if (!tx.cf->Open(nullptr, lock) || _error->PendingError()) {
 		std::string e = apt_drain_errors(nullptr);
 		delete tx.cf; /* drops a lock taken half-way */
 		tx.cf = nullptr;
@@ -677,7 +686,7 @@ int plan_sync(const struct trans_cb *cb, char *err, size_t errlen, int *status)
 			continue;
 		struct trans_item it;
 		memset(&it, 0, sizeof it);
-		it.action = ACT_INSTALL;
+		it.action = ACT_REFRESH;
 		it.reason = PKG_REASON_NONE;
 		it.name = name.c_str();
 		it.old_version = "";
@@ -728,7 +737,7 @@ int apt_plan_run(apt_handle *h, const struct trans_request *req, const struct tr
 		apt_plan_release(h);
 		return apt_fail(err, errlen, status, BACKEND_ERR_USAGE, "no packages named");
 	}
-	rc = open_locked(tx, err, errlen, status);
+	rc = open_cache(tx, err, errlen, status);
 	if (rc == 0) {
 		if (req->kind == TRANS_INSTALL)
 			rc = plan_install(tx, req, err, errlen, status);

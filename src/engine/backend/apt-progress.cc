@@ -198,31 +198,37 @@ void apt_progress_acquire::finished(pkgAcquire::ItemDesc &desc, const std::strin
 
 /* ------------------------------------------------------------ dpkg */
 
-/* expect: STEPS_* for each package, by full name. */
+/* expect: each package's steps and verb, by full name. */
 apt_progress_dpkg::apt_progress_dpkg(apt_progress_emitter &em,
-				     std::map<std::string, uint32_t> expect)
+				     std::map<std::string, apt_dpkg_expect> expect)
 	: em_(em), expect_(std::move(expect)), native_(":" + _config->Find("APT::Architecture"))
 {
 }
 
-/* One pmstatus line: a TEV_PACKAGE with the package's share of its steps done. */
+/* One pmstatus line: a TEV_PACKAGE with the package's share of its steps
+ * done. apt's action ("Unpacking x (1.0)") names the package again: the
+ * event carries the verb of the whole change instead, as libalpm's do. */
 bool apt_progress_dpkg::StatusChanged(std::string pkg, unsigned int, unsigned int,
 				      std::string action)
 {
 	std::string name = short_name(pkg);
-	auto r = seen_.emplace(name, std::make_pair(static_cast<uint32_t>(seen_.size() + 1), 0u));
-	uint32_t &steps = r.first->second.second;
-	steps++;
+	uint32_t steps = ++seen_[name];
 	auto e = expect_.find(name);
-	uint32_t want = e != expect_.end() ? e->second : 0;
+	uint32_t want = e != expect_.end() ? e->second.steps : 0;
+	const char *verb = e != expect_.end() ? e->second.verb : "changing";
 	/* apt's last word for a package: "Installed x" / "Removed x", or
 	 * "Completely removed x" for a purge. */
 	bool last = action.compare(0, 10, "Installed ") == 0 ||
 		    action.compare(0, 8, "Removed ") == 0 ||
 		    action.compare(0, 19, "Completely removed ") == 0;
-	uint32_t pct = last ? 100 : want > 0 ? std::min(99u, steps * 100 / want) : 0;
+	if (last && finished_.count(name) != 0)
+		return true; /* said once */
 	uint32_t count = static_cast<uint32_t>(std::max(expect_.size(), seen_.size()));
-	em_.event(TEV_PACKAGE, name, action, r.first->second.first, count, 0, 0, pct);
+	uint32_t index = static_cast<uint32_t>(finished_.size()) + 1;
+	if (last)
+		finished_.insert(name);
+	uint32_t pct = last ? 100 : want > 0 ? std::min(99u, steps * 100 / want) : 0;
+	em_.event(TEV_PACKAGE, name, verb, std::min(index, count), count, 0, 0, pct);
 	return true;
 }
 

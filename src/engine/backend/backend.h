@@ -56,6 +56,9 @@ struct trans_cb {
 	/* Asks the user; returns the index of the chosen answer in q->choices.
 	 * May block until a client answers or a timeout gives q->def. */
 	uint32_t (*ask)(void *ctx, const struct trans_question *q);
+	/* A package the plan changes is held: why is "dpkg hold", "IgnorePkg" or
+	 * "IgnoreGroup GROUP" (plan only; NULL member: nobody listens). */
+	void (*held)(void *ctx, const char *name, const char *why);
 };
 
 /* What check_updates found. */
@@ -99,6 +102,11 @@ struct backend_ops {
 	 * the transaction (and the database lock) for commit. TRANS_SYNC plans
 	 * one item per database to refresh (name = the repository) and takes no
 	 * lock until commit. An empty plan is not an error ("nothing to do").
+	 * Every held or ignored package an item changes is reported through
+	 * cb->held; the plan is made all the same (the engine decides, by
+	 * TRANS_CHANGE_HELD, whether it may be committed). With TRANS_DRY_RUN in
+	 * req->flags the plan takes no lock and writes nothing (a user without
+	 * write access to the root may ask), and commit refuses it.
 	 * req has passed txn_check_plan (a known kind; an apply's targets well
 	 * formed: one action character and a name each, no name twice), so a
 	 * backend checks only what needs its databases.
