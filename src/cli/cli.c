@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "util/clock.h"
+#include "util/fmt.h"
 
 #ifndef OMG_VERSION
 #define OMG_VERSION "0.1.0"
@@ -454,10 +455,11 @@ int cli_run(struct cli *cp)
 		fprintf(stderr,
 			"omg: timing: store %s, open %.1f ms, load %.1f ms, index %.1f ms, "
 			"store write %.1f ms, query+format %.1f ms, write %.1f ms; "
-			"%zu packages, index %.1f MiB\n",
+			"%zu %s, index %.1f MiB\n",
 			t.store, t.open_ms, t.load_ms, t.index_ms, t.store_ms,
 			t1 - t0 - t.open_ms - t.load_ms - t.index_ms - t.store_ms, clock_ms() - t1,
-			t.packages, (double)t.index_bytes / 1048576.0);
+			t.packages, fmt_plural(t.packages, "package", "packages"),
+			(double)t.index_bytes / 1048576.0);
 	}
 	session_close(&c.s);
 	buf_free(&c.out.b);

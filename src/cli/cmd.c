@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/fmt.h"
 #include "util/json.h"
 
 /* Prints packages as the chosen format: a JSON array, names, or the table. */
@@ -144,18 +145,20 @@ int cmd_status(struct cli *c, int argc, char **argv)
 		buf_puts(b, "}\n");
 	} else {
 		buf_printf(&c->out.b,
-			   "%s%s%s on %s: %llu packages available, %llu installed (%llu explicit, "
+			   "%s%s%s on %s: %llu %s available, %llu installed (%llu explicit, "
 			   "%llu foreign)\n"
-			   "%llu upgradable%s, %llu held back, %llu orphans\n",
+			   "%llu upgradable%s, %llu held back, %llu %s\n",
 			   render_col(&c->out, COL_LABEL), s->backend, render_col(&c->out, COL_RESET), s->root,
-			   (unsigned long long)s->packages, (unsigned long long)s->installed,
+			   (unsigned long long)s->packages, fmt_plural(s->packages, "package", "packages"),
+			   (unsigned long long)s->installed,
 			   (unsigned long long)s->explicit_, (unsigned long long)s->foreign,
 			   (unsigned long long)s->upgradable,
 			   s->upgradable ? " (omg list --upgradable)" : "",
-			   (unsigned long long)s->held, (unsigned long long)s->orphans);
+			   (unsigned long long)s->held, (unsigned long long)s->orphans,
+			   fmt_plural(s->orphans, "orphan", "orphans"));
 		if (s->security_known)
-			buf_printf(&c->out.b, "%llu security upgrades\n",
-				   (unsigned long long)s->security);
+			buf_printf(&c->out.b, "%llu security %s\n", (unsigned long long)s->security,
+				   fmt_plural(s->security, "upgrade", "upgrades"));
 		char when[64];
 		render_time(when, sizeof(when), (int64_t)s->last_sync);
 		buf_printf(&c->out.b, "databases last synced: %s\n", s->last_sync ? when : "unknown");

@@ -271,7 +271,8 @@ static int print_result(struct cli *c, const struct msg_trans_result *r)
 		if (r->kind == TRANS_SYNC)
 			printf("Databases refreshed (history %llu).\n", (unsigned long long)r->history);
 		else
-			printf("Done: %u package(s) changed (history %llu).\n", r->changes,
+			printf("Done: %u %s changed (history %llu).\n", r->changes,
+			       fmt_plural(r->changes, "package", "packages"),
 			       (unsigned long long)r->history);
 		return EXIT_OK;
 	}
