@@ -24,30 +24,34 @@ enum {
 	O_CONFIRM = 1 << 8, O_RECURSIVE = 1 << 9, O_NOSYNC = 1 << 10,
 };
 
+/* How a command's text is fitted to a terminal (render_fit_lines). */
+enum fit { FIT_NONE, FIT_CUT, FIT_WRAP };
+
 struct command {
 	const char *name;
 	int (*run)(struct cli *c, int argc, char **argv);
 	unsigned options; /* O_* bits it accepts */
+	enum fit fit;     /* its text on a terminal: lines cut or wrapped at the width */
 	const char *usage;
 };
 
 static const struct command commands[] = {
-	{"search", cmd_search, O_REGEX | O_NAMES | O_INSTALLED | O_LIMIT | O_QUIET,
+	{"search", cmd_search, O_REGEX | O_NAMES | O_INSTALLED | O_LIMIT | O_QUIET, FIT_CUT,
 	 "omg search [--regex] [--names-only] [--installed] [--limit N] [-q] TERM...\n"
 	 "  Every term must match the name or the description (case-insensitive).\n"
 	 "  Results are ranked: exact name, name prefix, name substring, description.\n"
 	 "  --regex: POSIX extended regexes, the same matches as pacman -Ss / apt-cache search.\n"},
-	{"info", cmd_info, 0,
+	{"info", cmd_info, 0, FIT_WRAP,
 	 "omg info PKG...\n"
 	 "  Every field of each package, with reverse dependencies.\n"},
-	{"list", cmd_list, O_KIND | O_INSTALLED | O_LIMIT | O_QUIET,
+	{"list", cmd_list, O_KIND | O_INSTALLED | O_LIMIT | O_QUIET, FIT_CUT,
 	 "omg list [--installed | --upgradable | --explicit | --orphans | --foreign | --all] [-q]\n"
 	 "  Packages of one kind (default --installed). Upgradable ones held back by\n"
 	 "  IgnorePkg or a hold are listed and flagged 'h'.\n"},
-	{"status", cmd_status, 0,
+	{"status", cmd_status, 0, FIT_WRAP,
 	 "omg status\n"
 	 "  Package counts: available, installed, explicit, upgradable, held, orphans.\n"},
-	{"daemon", cmd_daemon, O_IDLE | O_DAEMON,
+	{"daemon", cmd_daemon, O_IDLE | O_DAEMON, FIT_WRAP,
 	 "omg daemon [run] [--system] [--socket PATH] [--idle SECONDS] [--config PATH]\n"
 	 "omg daemon start | stop [--all] | status\n"
 	 "  run: the engine for the root in the foreground, serving the protocol on PATH\n"
@@ -58,14 +62,14 @@ static const struct command commands[] = {
 	 "  start: start the engine for the root in the background unless one runs.\n"
 	 "  stop: stop it (--all: every engine of yours). status: what it is doing.\n"
 	 "  Other commands start the engine on demand; see omgd(8).\n"},
-	{"completions", cmd_completions, 0,
+	{"completions", cmd_completions, 0, FIT_NONE,
 	 "omg completions bash|zsh|fish\n"
 	 "  The shell's completion script: commands, options and package names.\n"
 	 "  bash: source <(omg completions bash)    (or save it in\n"
 	 "        ~/.local/share/bash-completion/completions/omg)\n"
 	 "  zsh:  omg completions zsh > ~/.zfunc/_omg, with ~/.zfunc in fpath before compinit\n"
 	 "  fish: omg completions fish > ~/.config/fish/completions/omg.fish\n"},
-	{"shell-init", cmd_shell_init, 0,
+	{"shell-init", cmd_shell_init, 0, FIT_NONE,
 	 "omg shell-init bash|zsh|fish\n"
 	 "  The prompt integration: before each prompt it runs omg-fast once (a file\n"
 	 "  read, never the engine) and shows pending updates, security updates, a\n"
@@ -73,36 +77,36 @@ static const struct command commands[] = {
 	 "  bash: eval \"$(omg shell-init bash)\"   in ~/.bashrc\n"
 	 "  zsh:  eval \"$(omg shell-init zsh)\"    in ~/.zshrc\n"
 	 "  fish: omg shell-init fish | source   in ~/.config/fish/config.fish\n"},
-	{"audit", cmd_audit, 0,
+	{"audit", cmd_audit, 0, FIT_CUT,
 	 "omg audit log | verify [--json]\n"
 	 "  log: the engine's audit log, one line per mutation or refused request:\n"
 	 "  number, local time, uid, pid, event and what happened.\n"
 	 "  verify: check the log's hash chain, every entry's MAC and the head kept\n"
 	 "  apart; exit status 10 naming the first entry edited, removed, reordered or\n"
 	 "  cut off. A system engine's log is readable by root only. See docs/audit.md.\n"},
-	{"sync", cmd_sync, O_CONFIRM,
+	{"sync", cmd_sync, O_CONFIRM, FIT_WRAP,
 	 "omg sync [--dry-run]\n"
 	 "  Refresh the package databases (pacman -Sy, apt-get update). It asks nothing:\n"
 	 "  no package changes. --dry-run lists the databases and refreshes none.\n"},
-	{"install", cmd_install, O_CONFIRM,
+	{"install", cmd_install, O_CONFIRM, FIT_WRAP,
 	 "omg install [--yes | --dry-run] PKG...\n"
 	 "  Install PKG and what it needs, or upgrade it if installed. Shows the plan and\n"
 	 "  asks first; --yes does not ask; --dry-run shows the plan and changes nothing.\n"
 	 "  Installing never refreshes the databases (no partial upgrades): omg upgrade does.\n"},
-	{"remove", cmd_remove, O_CONFIRM | O_RECURSIVE,
+	{"remove", cmd_remove, O_CONFIRM | O_RECURSIVE, FIT_WRAP,
 	 "omg remove [--recursive] [--yes | --dry-run] PKG...\n"
 	 "  Remove PKG. Refused when another installed package needs it.\n"
 	 "  --recursive: also remove the dependencies nothing else needs (pacman -Rs).\n"},
-	{"upgrade", cmd_upgrade, O_CONFIRM | O_NOSYNC,
+	{"upgrade", cmd_upgrade, O_CONFIRM | O_NOSYNC, FIT_WRAP,
 	 "omg upgrade [--no-sync] [--yes | --dry-run]\n"
 	 "  Refresh the databases, then upgrade every package that has a newer version\n"
 	 "  (pacman -Syu; apt upgrade: nothing is removed, held packages stay).\n"
 	 "  --no-sync: plan from the databases as they are.\n"},
-	{"attach", cmd_attach, 0,
+	{"attach", cmd_attach, 0, FIT_WRAP,
 	 "omg attach\n"
 	 "  Follow the transaction running in the engine to its end, or show how the\n"
 	 "  last one ended. Ctrl-C detaches; the transaction goes on.\n"},
-	{"history", cmd_history, O_LIMIT,
+	{"history", cmd_history, O_LIMIT, FIT_CUT,
 	 "omg history [--limit N] [show ID]\n"
 	 "  Every transaction on this root, newest first; show: one with its packages.\n"},
 };
@@ -438,6 +442,8 @@ int cli_run(struct cli *cp)
 
 	double t0 = clock_ms();
 	int rc = cmd->run(&c, c.argc, c.argv);
+	if (!c.out.json && cmd->fit != FIT_NONE)
+		render_fit_lines(&c.out, 0, cmd->fit == FIT_WRAP);
 	double t1 = clock_ms();
 	if (flush_out(&c) != 0 && rc == EXIT_OK)
 		rc = EXIT_OUTPUT;
