@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "util/clock.h"
 #include "util/fmt.h"
+#include "util/json.h"
 
 #ifndef OMG_VERSION
 #define OMG_VERSION "0.1.0"
@@ -170,7 +171,7 @@ static int flush_out(struct cli *c)
 			if (errno == EINTR)
 				continue;
 			if (errno != EPIPE)
-				fprintf(stderr, "omg: cannot write output: %s\n", strerror(errno));
+				report_error(&c->err, "cannot write output: %s", strerror(errno));
 			return -1;
 		}
 		p += w;
@@ -246,7 +247,7 @@ static int take_option(struct cli *c, struct parse *ps, int ch, char **argv)
 		break;
 	case OPT_LIMIT:
 		if (parse_count(optarg, &c->limit) != 0) {
-			fprintf(stderr, "omg: --limit needs a whole number, not '%s'\n", optarg);
+			report_error(&c->err, "--limit needs a whole number, not '%s'", optarg);
 			return EXIT_USAGE;
 		}
 		ps->used |= O_LIMIT;
@@ -272,7 +273,7 @@ static int take_option(struct cli *c, struct parse *ps, int ch, char **argv)
 	case OPT_IDLE: {
 		size_t v;
 		if (parse_count(optarg, &v) != 0 || v > 86400 * 365) {
-			fprintf(stderr, "omg: --idle needs a number of seconds, not '%s'\n", optarg);
+			report_error(&c->err, "--idle needs a number of seconds, not '%s'", optarg);
 			return EXIT_USAGE;
 		}
 		c->idle = (unsigned)v;
@@ -286,7 +287,7 @@ static int take_option(struct cli *c, struct parse *ps, int ch, char **argv)
 	case OPT_READY_FD: {
 		size_t v;
 		if (parse_count(optarg, &v) != 0 || v < 3 || v > 65535) {
-			fprintf(stderr, "omg: --ready-fd needs a file descriptor\n");
+			report_error(&c->err, "--ready-fd needs a file descriptor");
 			return EXIT_USAGE;
 		}
 		c->ready_fd = (int)v;
@@ -296,14 +297,14 @@ static int take_option(struct cli *c, struct parse *ps, int ch, char **argv)
 	case 'h': ps->help = 1; break;
 	case 'V': printf("omg %s\n", OMG_VERSION); return EXIT_OK;
 	case ':':
-		fprintf(stderr, "omg: option '%s' needs a value\n", argv[optind - 1]);
+		report_error(&c->err, "option '%s' needs a value", argv[optind - 1]);
 		return EXIT_USAGE;
 	default:
 		if (optopt > 0 && optopt < 256)
-			fprintf(stderr, "omg: unknown option '-%c' (see omg --help)\n", optopt);
+			report_error(&c->err, "unknown option '-%c' (see omg --help)", optopt);
 		else
-			fprintf(stderr, "omg: unknown option '%s' (see omg --help)\n",
-				argv[optind - 1]);
+			report_error(&c->err, "unknown option '%s' (see omg --help)",
+				     argv[optind - 1]);
 		return EXIT_USAGE;
 	}
 	return -1;
@@ -311,7 +312,7 @@ static int take_option(struct cli *c, struct parse *ps, int ch, char **argv)
 
 /* The command named at argv[optind] (omgd's is daemon), optind past it; NULL
  * for none. EXIT_USAGE in *rc for an unknown one. */
-static const struct command *find_command(int argc, char **argv, int *rc)
+static const struct command *find_command(struct cli *c, int argc, char **argv, int *rc)
 {
 	*rc = 0;
 	const char *prog = strrchr(argv[0], '/');
@@ -325,7 +326,7 @@ static const struct command *find_command(int argc, char **argv, int *rc)
 			optind++;
 			return &commands[i];
 		}
-	fprintf(stderr, "omg: unknown command '%s' (see omg --help)\n", argv[optind]);
+	report_error(&c->err, "unknown command '%s' (see omg --help)", argv[optind]);
 	*rc = EXIT_USAGE;
 	return NULL;
 }
@@ -343,20 +344,20 @@ static int check_options(struct cli *c, const struct command *cmd, struct parse 
 					    "--recursive", "--no-sync"};
 	for (int i = 0; i < 11; i++)
 		if (bad & (1u << i)) {
-			fprintf(stderr, "omg: %s does not apply to '%s'\n", names[i], cmd->name);
+			report_error(&c->err, "%s does not apply to '%s'", names[i], cmd->name);
 			return EXIT_USAGE;
 		}
 	if (ps->nkinds > 1) {
-		fprintf(stderr, "omg: list takes one of --installed, --upgradable, --explicit, "
-				"--orphans, --foreign, --all\n");
+		report_error(&c->err, "list takes one of --installed, --upgradable, --explicit, "
+				"--orphans, --foreign, --all");
 		return EXIT_USAGE;
 	}
 	if (c->yes && c->dry_run) {
-		fprintf(stderr, "omg: --yes and --dry-run contradict each other\n");
+		report_error(&c->err, "--yes and --dry-run contradict each other");
 		return EXIT_USAGE;
 	}
 	if (c->s.no_daemon && c->s.socket && cmd->run != cmd_daemon) {
-		fprintf(stderr, "omg: --no-daemon and --socket (or OMG_SOCKET) contradict each other\n");
+		report_error(&c->err, "--no-daemon and --socket (or OMG_SOCKET) contradict each other");
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -373,7 +374,7 @@ static int set_output(struct cli *c, const char *color)
 	else if (strcmp(color, "auto") == 0)
 		c->out.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !c->out.json;
 	else {
-		fprintf(stderr, "omg: --color takes auto, always or never, not '%s'\n", color);
+		report_error(&c->err, "--color takes auto, always or never, not '%s'", color);
 		return EXIT_USAGE;
 	}
 	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
@@ -384,12 +385,24 @@ static int set_output(struct cli *c, const char *color)
 	return 0;
 }
 
-int cli_parse(struct cli *c, int argc, char **argv)
+/* Whether argv asks for --json before any "--" (known before a usage error stops parsing). */
+static int wants_json(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--json") == 0)
+			return 1;
+	return 0;
+}
+
+/* Parses the command line: CLI_RUN_*, or an exit status (said on stderr). */
+static int parse(struct cli *c, int argc, char **argv)
 {
 	memset(c, 0, sizeof(*c));
 	c->list_kind = -1;
 	c->ready_fd = -1;
 	c->mouse = -1;
+	c->s.report = &c->err;
+	c->out.json = wants_json(argc, argv);
 	struct parse ps = {0, 0, 0, 0, "auto"};
 	int ch, rc;
 	opterr = 0;
@@ -403,7 +416,7 @@ int cli_parse(struct cli *c, int argc, char **argv)
 		c->s.socket = getenv("OMG_SOCKET");
 	if (getenv("OMG_NO_DAEMON") && strcmp(getenv("OMG_NO_DAEMON"), "1") == 0)
 		c->s.no_daemon = 1;
-	const struct command *cmd = find_command(argc, argv, &rc);
+	const struct command *cmd = find_command(c, argc, argv, &rc);
 	if (rc)
 		return rc;
 	if (ps.help) {
@@ -413,14 +426,14 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	if (!cmd && !c->out.json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		/* No command on a terminal: the full-screen UI. */
 		if (ps.used) {
-			fprintf(stderr, "omg: that option needs a command (see omg --help)\n");
+			report_error(&c->err, "that option needs a command (see omg --help)");
 			return EXIT_USAGE;
 		}
 		return CLI_RUN_UI;
 	}
 	if (ps.ui_opt) {
-		fprintf(stderr, "omg: --theme and --no-mouse are the full-screen UI's: run omg "
-				"with no command on a terminal\n");
+		report_error(&c->err, "--theme and --no-mouse are the full-screen UI's: run omg "
+				"with no command on a terminal");
 		return EXIT_USAGE;
 	}
 	if (!cmd) /* No command and no terminal (or --json): the status, for scripts. */
@@ -435,29 +448,74 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	return CLI_RUN_COMMAND;
 }
 
-int cli_run(struct cli *cp)
+/* With --json, a failure is one object on stdout instead of the answer:
+ * {"error": {"code": N, "message": what stderr said}}. An object the command
+ * answered keeps its keys beside "error", an array goes under json_partial
+ * (docs/cli.md, "Errors in JSON"). */
+static void json_failure(struct cli *c, int rc)
 {
-	struct cli c = *cp;
-	const struct command *cmd = c.cmd;
+	struct buf doc = c->out.b, *b = &c->out.b;
+	memset(b, 0, sizeof(*b));
+	while (doc.len && (doc.p[doc.len - 1] == '\n' || doc.p[doc.len - 1] == ' '))
+		doc.p[--doc.len] = '\0';
+	buf_puts(b, "{\"error\":{");
+	json_kv_int(b, "code", rc, 1);
+	char why[64];
+	snprintf(why, sizeof(why), "failed with exit status %d", rc);
+	json_kv_str(b, "message", report_any(&c->err) ? report_text(&c->err) : why, 0);
+	buf_append(b, buf_str(&c->json_error), c->json_error.len);
+	buf_putc(b, '}');
+	if (doc.len > 2 && doc.p[0] == '{') {
+		buf_putc(b, ',');
+		buf_append(b, doc.p + 1, doc.len - 1);
+	} else {
+		if (doc.len && doc.p[0] == '[' && c->json_partial) {
+			buf_printf(b, ",\"%s\":", c->json_partial);
+			buf_append(b, doc.p, doc.len);
+		}
+		buf_putc(b, '}');
+	}
+	buf_putc(b, '\n');
+	buf_free(&doc);
+}
 
-	double t0 = clock_ms();
-	int rc = cmd->run(&c, c.argc, c.argv);
-	if (!c.out.json && cmd->fit != FIT_NONE)
-		render_fit_lines(&c.out, 0, cmd->fit == FIT_WRAP);
-	double t1 = clock_ms();
-	if (flush_out(&c) != 0 && rc == EXIT_OK)
-		rc = EXIT_OUTPUT;
-	if (c.timing && c.s.client) {
+/* Whether rc is a failure that --json says as an error object: not success,
+ * not stdout itself failing, not "nothing matched" unless an error was said. */
+static int json_fails(const struct cli *c, int rc)
+{
+	return c->out.json && rc != EXIT_OK && rc != EXIT_OUTPUT &&
+	       (rc != EXIT_NOMATCH || report_any(&c->err));
+}
+
+int cli_parse(struct cli *c, int argc, char **argv)
+{
+	int rc = parse(c, argc, argv);
+	if (rc >= 0 && json_fails(c, rc)) {
+		json_failure(c, rc);
+		flush_out(c);
+	}
+	if (rc >= 0) {
+		buf_free(&c->out.b);
+		buf_free(&c->json_error);
+		report_free(&c->err);
+	}
+	return rc;
+}
+
+/* Prints --timing's line: where the time of one call went. */
+static void print_timing(struct cli *c, double t0, double t1)
+{
+	if (c->s.client) {
 		fprintf(stderr,
 			"omg: timing: engine pid %u (%s, index generation %llu), connect %.1f ms, "
 			"requests+format %.1f ms, write %.1f ms\n",
-			(unsigned)c.s.client->engine.pid, c.s.client->engine.backend,
-			(unsigned long long)c.s.client->engine.generation, c.s.connect_ms,
-			t1 - t0 - c.s.connect_ms, clock_ms() - t1);
+			(unsigned)c->s.client->engine.pid, c->s.client->engine.backend,
+			(unsigned long long)c->s.client->engine.generation, c->s.connect_ms,
+			t1 - t0 - c->s.connect_ms, clock_ms() - t1);
 	}
-	if (c.timing && c.s.local) {
+	if (c->s.local) {
 		struct embed_timing t;
-		c.s.api->timing(c.s.local, &t);
+		c->s.api->timing(c->s.local, &t);
 		fprintf(stderr,
 			"omg: timing: store %s, open %.1f ms, load %.1f ms, index %.1f ms, "
 			"store write %.1f ms, query+format %.1f ms, write %.1f ms; "
@@ -467,7 +525,25 @@ int cli_run(struct cli *cp)
 			t.packages, fmt_plural(t.packages, "package", "packages"),
 			(double)t.index_bytes / 1048576.0);
 	}
-	session_close(&c.s);
-	buf_free(&c.out.b);
+}
+
+int cli_run(struct cli *c)
+{
+	const struct command *cmd = c->cmd;
+	double t0 = clock_ms();
+	int rc = cmd->run(c, c->argc, c->argv);
+	if (json_fails(c, rc))
+		json_failure(c, rc);
+	else if (!c->out.json && cmd->fit != FIT_NONE)
+		render_fit_lines(&c->out, 0, cmd->fit == FIT_WRAP);
+	double t1 = clock_ms();
+	if (flush_out(c) != 0 && rc == EXIT_OK)
+		rc = EXIT_OUTPUT;
+	if (c->timing)
+		print_timing(c, t0, t1);
+	session_close(&c->s);
+	buf_free(&c->out.b);
+	buf_free(&c->json_error);
+	report_free(&c->err);
 	return rc;
 }

@@ -7,6 +7,7 @@
 
 #include "client/exit.h"
 #include "client/render.h"
+#include "client/report.h"
 #include "client/session.h"
 #include "ipc/protocol.h"
 #include "util/buf.h"
@@ -14,6 +15,12 @@
 struct cli {
 	struct session s; /* the engine: --root, --backend, --socket, --no-daemon */
 	struct render out; /* everything for stdout (written once at the end), --json, --color */
+	struct report err; /* the errors said, for --json's error object */
+	/* With --json, when the command fails: the key its answer (an array) goes
+	 * under beside the error (NULL: dropped; an object's keys always stay), and
+	 * more keys of the error object itself (",\"missing\":[...]"). */
+	const char *json_partial;
+	struct buf json_error;
 	/* global options */
 	int timing, quiet;
 	/* command options */

@@ -21,7 +21,7 @@ static void print_pkgs(struct cli *c, const struct replies *r)
 int cmd_search(struct cli *c, int argc, char **argv)
 {
 	if (argc < 1) {
-		fprintf(stderr, "omg: search needs at least one term (see omg search --help)\n");
+		report_error(&c->err, "search needs at least one term (see omg search --help)");
 		return EXIT_USAGE;
 	}
 	struct msg req;
@@ -44,7 +44,7 @@ int cmd_search(struct cli *c, int argc, char **argv)
 int cmd_info(struct cli *c, int argc, char **argv)
 {
 	if (argc < 1) {
-		fprintf(stderr, "omg: info needs at least one package name\n");
+		report_error(&c->err, "info needs at least one package name");
 		return EXIT_USAGE;
 	}
 	struct msg req;
@@ -60,13 +60,14 @@ int cmd_info(struct cli *c, int argc, char **argv)
 	for (uint32_t i = 0; i < r.missing.n; i++) {
 		const char *prov = i < r.providers.n ? r.providers.v[i] : "";
 		if (*prov)
-			fprintf(stderr, "omg: package '%s' was not found; it is provided by %s\n",
-				r.missing.v[i], prov);
+			report_error(&c->err, "package '%s' was not found; it is provided by %s",
+				     r.missing.v[i], prov);
 		else
-			fprintf(stderr, "omg: package '%s' was not found\n", r.missing.v[i]);
+			report_error(&c->err, "package '%s' was not found", r.missing.v[i]);
 		rc = EXIT_UNKNOWN;
 	}
 	c->out.backend = c->s.backend_name;
+	c->json_partial = "packages"; /* the records found, beside the error for the others */
 	if (c->out.json)
 		buf_putc(&c->out.b, '[');
 	for (size_t i = 0; i < r.n; i++) {
@@ -89,7 +90,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 {
 	(void)argv;
 	if (argc > 0) {
-		fprintf(stderr, "omg: list takes no arguments (did you mean omg search?)\n");
+		report_error(&c->err, "list takes no arguments (did you mean omg search?)");
 		return EXIT_USAGE;
 	}
 	struct msg req;
@@ -109,7 +110,7 @@ int cmd_status(struct cli *c, int argc, char **argv)
 {
 	(void)argv;
 	if (argc > 0) {
-		fprintf(stderr, "omg: status takes no arguments\n");
+		report_error(&c->err, "status takes no arguments");
 		return EXIT_USAGE;
 	}
 	struct replies r;

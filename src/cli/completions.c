@@ -516,6 +516,6 @@ int cmd_completions(struct cli *c, int argc, char **argv)
 			}
 		}
 	}
-	fprintf(stderr, "omg: completions takes one of bash, zsh, fish\n");
+	report_error(&c->err, "completions takes one of bash, zsh, fish");
 	return EXIT_USAGE;
 }

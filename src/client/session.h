@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "client/exit.h"
+#include "client/report.h"
 #include "ipc/client.h"
 #include "ipc/embed.h"
 #include "ipc/protocol.h"
@@ -19,6 +20,7 @@ struct session {
 	const char *backend; /* --backend, NULL to detect */
 	const char *socket;  /* --socket or OMG_SOCKET: the engine serving there */
 	int no_daemon;       /* --no-daemon or OMG_NO_DAEMON: the engine in process */
+	struct report *report; /* where errors are said (client/report.h); NULL: stderr only */
 	/* state */
 	struct client *client;        /* the socket connection, once made */
 	struct embed_engine *local;   /* the in-process engine, once opened */
@@ -45,7 +47,7 @@ struct replies {
  * user engine's, which is started first when none answers and spawn is set
  * (and the configuration allows it). The socket used goes to path. Returns
  * an exit status; 0 with s->client NULL when nothing answers and spawn is
- * not set. Errors are printed on stderr.
+ * not set. Errors are said to s->report.
  */
 int session_connect(struct session *s, int spawn, char *path, size_t pathlen);
 /* The user engine's socket for s's root and backend into path, the root's

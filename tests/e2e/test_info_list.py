@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
 """omg info fields against the fixtures' own metadata, and omg list against the native tools."""
+import json
 import re
 import subprocess
 
@@ -88,7 +89,8 @@ def test_info_unknown_package(omg, sb):
     assert p.stderr == "omg: package 'no-such-package' was not found\n"
     assert p.stdout.startswith("Name")  # the known one is still shown
     p = omg.run("--json", "info", "nope", root=sb["root"])
-    assert p.returncode == 3 and p.stdout == "[]\n"
+    assert p.returncode == 3 and json.loads(p.stdout)["error"] == {
+        "code": 3, "message": "package 'nope' was not found"}
 
 
 def native_list(sb, kind):
