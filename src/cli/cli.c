@@ -13,6 +13,7 @@
 #include "util/clock.h"
 #include "util/fmt.h"
 #include "util/json.h"
+#include "util/similar.h"
 
 #ifndef OMG_VERSION
 #define OMG_VERSION "0.1.0"
@@ -227,6 +228,24 @@ struct parse {
 	const char *color; /* --color's value */
 };
 
+/* Says that arg is no option, with the closest long option when one is near. */
+static void unknown_option(struct cli *c, const char *arg)
+{
+	const char *names[sizeof(longopts) / sizeof(longopts[0])];
+	size_t n = 0;
+	for (const struct option *o = longopts; o->name; o++)
+		if (o->val != OPT_READY_FD) /* the engine's, for the client that starts it */
+			names[n++] = o->name;
+	char word[64];
+	snprintf(word, sizeof(word), "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+	const char *near = strncmp(arg, "--", 2) == 0 ? similar_closest(word, names, n) : NULL;
+	if (near)
+		report_error(&c->err, "unknown option '%s'; did you mean '--%s'? (see omg --help)",
+			     arg, near);
+	else
+		report_error(&c->err, "unknown option '%s' (see omg --help)", arg);
+}
+
 /* Takes one option getopt_long returned: -1 to go on, or an exit status
  * (a usage error, said on stderr; --version printed). */
 static int take_option(struct cli *c, struct parse *ps, int ch, char **argv)
@@ -303,30 +322,51 @@ static int take_option(struct cli *c, struct parse *ps, int ch, char **argv)
 		if (optopt > 0 && optopt < 256)
 			report_error(&c->err, "unknown option '-%c' (see omg --help)", optopt);
 		else
-			report_error(&c->err, "unknown option '%s' (see omg --help)",
-				     argv[optind - 1]);
+			unknown_option(c, argv[optind - 1]);
 		return EXIT_USAGE;
 	}
 	return -1;
 }
 
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* Says that word is no command, with the closest command (or "help"). */
+static void unknown_command(struct cli *c, const char *word)
+{
+	const char *names[NCOMMANDS + 1];
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		names[i] = commands[i].name;
+	names[NCOMMANDS] = "help";
+	const char *near = similar_closest(word, names, NCOMMANDS + 1);
+	if (near)
+		report_error(&c->err, "unknown command '%s'; did you mean '%s'? (see omg --help)",
+			     word, near);
+	else
+		report_error(&c->err, "unknown command '%s' (see omg --help)", word);
+}
+
 /* The command named at argv[optind] (omgd's is daemon), optind past it; NULL
- * for none. EXIT_USAGE in *rc for an unknown one. */
-static const struct command *find_command(struct cli *c, int argc, char **argv, int *rc)
+ * for none. "help [COMMAND]" is --help. EXIT_USAGE in *rc for an unknown one. */
+static const struct command *find_command(struct cli *c, struct parse *ps, int argc, char **argv,
+					  int *rc)
 {
 	*rc = 0;
 	const char *prog = strrchr(argv[0], '/');
 	prog = prog ? prog + 1 : argv[0];
 	if (strcmp(prog, "omgd") == 0) /* omgd is the engine: "omgd [OPTIONS]" is "omg daemon run" */
 		return &commands[4];
+	if (optind < argc && strcmp(argv[optind], "help") == 0) {
+		ps->help = 1;
+		optind++;
+	}
 	if (optind >= argc)
 		return NULL;
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (strcmp(commands[i].name, argv[optind]) == 0) {
 			optind++;
 			return &commands[i];
 		}
-	report_error(&c->err, "unknown command '%s' (see omg --help)", argv[optind]);
+	unknown_command(c, argv[optind]);
 	*rc = EXIT_USAGE;
 	return NULL;
 }
@@ -416,7 +456,7 @@ static int parse(struct cli *c, int argc, char **argv)
 		c->s.socket = getenv("OMG_SOCKET");
 	if (getenv("OMG_NO_DAEMON") && strcmp(getenv("OMG_NO_DAEMON"), "1") == 0)
 		c->s.no_daemon = 1;
-	const struct command *cmd = find_command(c, argc, argv, &rc);
+	const struct command *cmd = find_command(c, &ps, argc, argv, &rc);
 	if (rc)
 		return rc;
 	if (ps.help) {

@@ -18,6 +18,23 @@ static void print_pkgs(struct cli *c, const struct replies *r)
 		render_pkg_table(&c->out, r->pkgs, r->n);
 }
 
+void cli_say_missing(struct cli *c, const struct suggestion *v, size_t n, int whole)
+{
+	struct buf t = {0};
+	for (size_t i = 0; i < n; i++) {
+		buf_reset(&t);
+		int hint = suggest_text(&t, &v[i]);
+		if (whole)
+			report_error(&c->err, "package '%s' was not found%s%s", v[i].name,
+				     hint ? "; " : "", buf_str(&t));
+		else if (hint)
+			report_error(&c->err, "'%s': %s", v[i].name, buf_str(&t));
+	}
+	buf_free(&t);
+	if (n)
+		suggest_json(&c->json_error, v, n);
+}
+
 int cmd_search(struct cli *c, int argc, char **argv)
 {
 	if (argc < 1) {
@@ -57,13 +74,15 @@ int cmd_info(struct cli *c, int argc, char **argv)
 		replies_free(&r);
 		return rc;
 	}
-	for (uint32_t i = 0; i < r.missing.n; i++) {
-		const char *prov = i < r.providers.n ? r.providers.v[i] : "";
-		if (*prov)
-			report_error(&c->err, "package '%s' was not found; it is provided by %s",
-				     r.missing.v[i], prov);
-		else
-			report_error(&c->err, "package '%s' was not found", r.missing.v[i]);
+	if (r.missing.n) {
+		struct suggestion *sg = strpool_alloc(r.arena, r.missing.n * sizeof(*sg));
+		for (uint32_t i = 0; i < r.missing.n; i++) {
+			memset(&sg[i], 0, sizeof(sg[i]));
+			sg[i].name = r.missing.v[i];
+			sg[i].providers = i < r.providers.n ? r.providers.v[i] : "";
+			suggest_fill(&c->s, &sg[i], 0, r.arena);
+		}
+		cli_say_missing(c, sg, r.missing.n, 1);
 		rc = EXIT_UNKNOWN;
 	}
 	c->out.backend = c->s.backend_name;

@@ -363,6 +363,13 @@ static int ask_plan(struct cli *c, struct progress *p, uint32_t kind, uint32_t f
 		return rc;
 	if (m->h.type == MSG_ERROR) {
 		report_error(&c->err, "%s: %s", trans_kind_name(kind), m->u.error.message);
+		if (kind == TRANS_INSTALL || kind == TRANS_REMOVE) {
+			/* A name the engine does not know: what provides it, what is near. */
+			struct suggestion *sg;
+			size_t n = suggest_missing(&c->s, (const char *const *)argv, (size_t)argc,
+						   kind == TRANS_REMOVE, arena, &sg);
+			cli_say_missing(c, sg, n, 0);
+		}
 		return exit_for_error(m->u.error.code);
 	}
 	if (m->h.type != MSG_PLAN_REPLY) {

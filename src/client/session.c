@@ -53,14 +53,16 @@ static int take(struct replies *out, const struct msg *m)
 		}
 		concat(out->arena, &out->missing, m->u.pkgs.missing);
 		concat(out->arena, &out->providers, m->u.pkgs.providers);
-		for (uint32_t i = 0; i < m->u.pkgs.warnings.n; i++)
+		for (uint32_t i = 0; i < m->u.pkgs.warnings.n && !out->quiet; i++)
 			fprintf(stderr, "omg: warning: %s\n", m->u.pkgs.warnings.v[i]);
+		out->warnings += m->u.pkgs.warnings.n;
 		break;
 	case MSG_STATUS_REPLY:
 		out->have_status = 1;
 		out->status = m->u.status;
-		for (uint32_t i = 0; i < m->u.status.warnings.n; i++)
+		for (uint32_t i = 0; i < m->u.status.warnings.n && !out->quiet; i++)
 			fprintf(stderr, "omg: warning: %s\n", m->u.status.warnings.v[i]);
+		out->warnings += m->u.status.warnings.n;
 		break;
 	case MSG_ERROR:
 		out->error = m->u.error.code ? m->u.error.code : ERR_BACKEND;
@@ -307,7 +309,11 @@ int session_request(struct session *s, struct msg *req, struct replies *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->arena = strpool_new();
-	return s->no_daemon ? request_local(s, req, out) : request_socket(s, req, out);
+	out->quiet = s->warned;
+	int rc = s->no_daemon ? request_local(s, req, out) : request_socket(s, req, out);
+	if (out->warnings)
+		s->warned = 1;
+	return rc;
 }
 
 int session_ask(struct session *s, struct msg *req, struct replies *r)

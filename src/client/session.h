@@ -27,6 +27,7 @@ struct session {
 	const struct embed_api *api;  /* the engine module, once loaded */
 	const char *backend_name;     /* "alpm" or "apt", from the engine */
 	double connect_ms;            /* time to reach the engine (and start it) */
+	int warned;                   /* the engine's warnings were said: not again */
 };
 
 /* The replies to one request, decoded from frames as a socket peer sees them. */
@@ -38,6 +39,8 @@ struct replies {
 	int have_status;
 	struct msg_status_reply status;
 	uint32_t error;          /* enum msg_error_code, 0 when none */
+	int quiet;               /* the session said the warnings already */
+	uint32_t warnings;       /* how many the replies carried */
 	const char *error_text;
 };
 
@@ -59,7 +62,8 @@ int session_user_socket(const struct session *s, char *path, size_t len, char *r
 const struct embed_api *session_engine_module(struct session *s, char *err, size_t errlen);
 
 /* Sends req (in process with no_daemon, else over the socket, connecting
- * first) and collects every reply; backend warnings go to stderr. An exit
+ * first) and collects every reply; backend warnings go to stderr, once per
+ * session (a command that asks again does not repeat them). An exit
  * status after printing why the engine could not answer. Free the replies
  * with replies_free either way. */
 int session_request(struct session *s, struct msg *req, struct replies *out);

@@ -90,7 +90,8 @@ def test_info_unknown_package(omg, sb):
     assert p.stdout.startswith("Name")  # the known one is still shown
     p = omg.run("--json", "info", "nope", root=sb["root"])
     assert p.returncode == 3 and json.loads(p.stdout)["error"] == {
-        "code": 3, "message": "package 'nope' was not found"}
+        "code": 3, "message": "package 'nope' was not found",
+        "missing": [{"name": "nope", "provided_by": [], "similar": []}]}
 
 
 def native_list(sb, kind):

@@ -35,7 +35,7 @@ def same_failure(run, *args, code, **kw):
 
 
 USAGE = [
-    ["--bogus"], ["-z"], ["frobnicate"], ["serach", "vim"],
+    ["--bogus"], ["-z"], ["frobnicate"], ["serach", "vim"], ["help", "frobnicate"],
     ["search", "--limit", "many", "x"], ["info", "--regex", "x"],
     ["--color", "purple", "status"], ["search", "--root"], ["list", "--orphans", "--explicit"],
     ["install", "--yes", "--dry-run", "x"], ["search"], ["info"], ["list", "x"],
@@ -63,11 +63,13 @@ def test_json_before_or_after(omg, arch_sb):
 def test_unknown_packages(omg, sb):
     root = sb["root"]
     doc = same_failure(omg.run, "info", "nonexist", root=root, code=3)
-    assert doc["packages"] == []
+    assert doc["packages"] == [] and doc["error"]["missing"][0]["name"] == "nonexist"
     # The records found stay, under "packages".
     doc = same_failure(omg.run, "info", "omg-base", "nonexist", root=root, code=3)
     assert [p["name"] for p in doc["packages"]] == ["omg-base"]
-    same_failure(omg.run, "info", "text-editor", root=root, code=3)
+    doc = same_failure(omg.run, "info", "text-editor", root=root, code=3)
+    assert doc["error"]["missing"] == [{"name": "text-editor", "similar": [],
+                                        "provided_by": ["omg-editor", "omg-editor-legacy"]}]
     same_failure(omg.run, "install", "--dry-run", "nope", root=root, code=7)
     same_failure(omg.run, "remove", "--dry-run", "nope", root=root, code=7)
     same_failure(omg.run, "history", "show", "99", root=root, code=3)
