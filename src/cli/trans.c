@@ -665,7 +665,8 @@ int cmd_history(struct cli *c, int argc, char **argv)
 		if (h->count)
 			buf_printf(b, "%-5s %-19s %-6s %-11s %-7s %s\n", "ID", "STARTED", "UID", "RESULT",
 				   "CHANGES", "COMMAND");
-
+		else
+			buf_puts(b, "No transactions on this root.\n");
 		for (uint32_t i = 0; i < h->count; i++) {
 			const struct msg_trans_result *r = &h->entries[i];
 			render_time(t, sizeof(t), (int64_t)r->started);
