@@ -47,12 +47,16 @@ static const struct command commands[] = {
 	 "omg info PKG...\n"
 	 "  Every field of each package, with reverse dependencies.\n"},
 	{"list", cmd_list, O_KIND | O_INSTALLED | O_LIMIT | O_QUIET, FIT_CUT,
-	 "omg list [--installed | --upgradable | --explicit | --orphans | --foreign | --all] [-q]\n"
-	 "  Packages of one kind (default --installed). Upgradable ones held back by\n"
-	 "  IgnorePkg or a hold are listed and flagged 'h'.\n"},
+	 "omg list [--installed | --upgradable | --explicit | --orphans | --foreign | --all]\n"
+	 "         [--limit N] [-q]\n"
+	 "  Packages of one kind (default --installed), at most N. Upgradable ones held\n"
+	 "  back by IgnorePkg or a hold are listed and flagged 'h'.\n"},
 	{"status", cmd_status, 0, FIT_WRAP,
 	 "omg status\n"
-	 "  Package counts: available, installed, explicit, upgradable, held, orphans.\n"},
+	 "  Package counts: available, installed, explicit, foreign, upgradable, held\n"
+	 "  back, orphans; security upgrades (apt); when the databases were last synced\n"
+	 "  and (Arch) when the engine last looked for updates; a needed reboot; the\n"
+	 "  running transaction. --json adds the index generation and the snapshot file.\n"},
 	{"daemon", cmd_daemon, O_IDLE | O_DAEMON, FIT_WRAP,
 	 "omg daemon [run] [--system] [--socket PATH] [--idle SECONDS] [--config PATH]\n"
 	 "omg daemon start | stop [--all] | status\n"
@@ -87,20 +91,22 @@ static const struct command commands[] = {
 	 "  apart; exit status 10 naming the first entry edited, removed, reordered or\n"
 	 "  cut off. A system engine's log is readable by root only. See docs/audit.md.\n"},
 	{"sync", cmd_sync, O_CONFIRM, FIT_WRAP,
-	 "omg sync [--dry-run]\n"
+	 "omg sync [--yes | --dry-run]\n"
 	 "  Refresh the package databases (pacman -Sy, apt-get update). It asks nothing:\n"
-	 "  no package changes. --dry-run lists the databases and refreshes none.\n"},
+	 "  no package changes (--yes is accepted). --dry-run lists the databases and\n"
+	 "  refreshes none.\n"},
 	{"install", cmd_install, O_CONFIRM, FIT_WRAP,
-	 "omg install [--yes | --dry-run] PKG...\n"
+	 "omg install [-y | --yes | --dry-run] PKG...\n"
 	 "  Install PKG and what it needs, or upgrade it if installed. Shows the plan and\n"
-	 "  asks first; --yes does not ask; --dry-run shows the plan and changes nothing.\n"
+	 "  asks first; --yes (-y) does not ask; --dry-run shows the plan and changes\n"
+	 "  nothing.\n"
 	 "  Installing never refreshes the databases (no partial upgrades): omg upgrade does.\n"},
 	{"remove", cmd_remove, O_CONFIRM | O_RECURSIVE, FIT_WRAP,
-	 "omg remove [--recursive] [--yes | --dry-run] PKG...\n"
+	 "omg remove [--recursive] [-y | --yes | --dry-run] PKG...\n"
 	 "  Remove PKG. Refused when another installed package needs it.\n"
 	 "  --recursive: also remove the dependencies nothing else needs (pacman -Rs).\n"},
 	{"upgrade", cmd_upgrade, O_CONFIRM | O_NOSYNC, FIT_WRAP,
-	 "omg upgrade [--no-sync] [--yes | --dry-run]\n"
+	 "omg upgrade [--no-sync] [-y | --yes | --dry-run]\n"
 	 "  Refresh the databases, then upgrade every package that has a newer version\n"
 	 "  (pacman -Syu; apt upgrade: nothing is removed, held packages stay).\n"
 	 "  --no-sync: plan from the databases as they are.\n"},
@@ -132,18 +138,24 @@ static const char usage_text[] =
 	"  attach           follow the running transaction, or show the last result\n"
 	"  history          the transactions made on this root\n"
 	"  audit log|verify the engine's audit log, or check it has not been tampered with\n"
+	"  help [COMMAND]   this help, or a command's (as omg COMMAND --help)\n"
 	"\n"
 	"global options:\n"
 	"  --root DIR           use the system under DIR (like pacman --sysroot)\n"
 	"  --backend alpm|apt   override the detected package system\n"
 	"  --json               machine-readable output (see omg(1) for the keys)\n"
 	"  --color WHEN         auto (default), always or never; NO_COLOR is honoured\n"
+	"                       (also --colour)\n"
 	"  --timing             print where the time went to stderr\n"
 	"  -q, --quiet          search and list: package names only, one per line\n"
 	"  --socket PATH        ask the engine serving PATH (also OMG_SOCKET)\n"
 	"  --no-daemon          run the engine in this process (also OMG_NO_DAEMON=1)\n"
 	"  -h, --help           this help, or a command's help after it\n"
 	"  -V, --version        the version\n"
+	"\n"
+	"full-screen UI options (no command, on a terminal):\n"
+	"  --theme NAME         draw with the theme NAME (a file when it has a '/')\n"
+	"  --no-mouse           leave the mouse to the terminal\n"
 	"\n"
 	"exit status: 0 ok, 1 no match, 2 usage, 3 unknown package, 4 bad root, 5 bad database,\n"
 	"6 backend module missing, 7 transaction failed, 8 database locked, 9 denied,\n"
@@ -208,7 +220,7 @@ static const struct option longopts[] = {
 	{"idle", required_argument, NULL, OPT_IDLE},
 	{"no-daemon", no_argument, NULL, OPT_NO_DAEMON},
 	{"system", no_argument, NULL, OPT_SYSTEM},
-	{"ready-fd", required_argument, NULL, OPT_READY_FD},
+	{"ready-fd", required_argument, NULL, OPT_READY_FD}, /* internal: the engine's start pipe */
 	{"config", required_argument, NULL, OPT_CONFIG},
 	{"yes", no_argument, NULL, 'y'},
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
