@@ -539,6 +539,7 @@ static int json_fails(const struct cli *c, int rc)
 	       (rc != EXIT_NOMATCH || report_any(&c->err));
 }
 
+/* Parses; a usage error with --json is said as the error object at once. */
 int cli_parse(struct cli *c, int argc, char **argv)
 {
 	int rc = parse(c, argc, argv);
@@ -579,6 +580,7 @@ static void print_timing(struct cli *c, double t0, double t1)
 	}
 }
 
+/* Runs the command, fits or replaces (--json failure) its text, writes it once. */
 int cli_run(struct cli *c)
 {
 	const struct command *cmd = c->cmd;

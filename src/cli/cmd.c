@@ -18,6 +18,7 @@ static void print_pkgs(struct cli *c, const struct replies *r)
 		render_pkg_table(&c->out, r->pkgs, r->n);
 }
 
+/* Says each missing name with its hint; the hints as JSON for --json (cli.h). */
 void cli_say_missing(struct cli *c, const struct suggestion *v, size_t n, int whole)
 {
 	struct buf t = {0};

@@ -155,7 +155,9 @@ static void fit_line(const struct render *r, struct buf *out, const char *s, siz
 			buf_puts(out, render_col(r, COL_RESET));
 			return;
 		}
-		size_t cut = sp ? sp : end > from ? end : from + utf8_next(s + from, len - from, &sp);
+		/* At the space that ends what fits, else the last one in it, else where it ends. */
+		size_t cut = s[end] == ' ' ? end : sp ? sp : end > from ? end :
+			     from + utf8_next(s + from, len - from, &sp);
 		buf_append(out, s + from, cut - from);
 		buf_putc(out, '\n');
 		for (from = cut; from < len && s[from] == ' '; from++)
@@ -163,6 +165,7 @@ static void fit_line(const struct render *r, struct buf *out, const char *s, siz
 	}
 }
 
+/* Fits r->b from byte from on to the width, line by line (render.h). */
 void render_fit_lines(struct render *r, size_t from, int wrap)
 {
 	if (!r->width || from >= r->b.len)
@@ -332,6 +335,7 @@ static void table_layout(const struct render *r, const struct msg_pkg *v, size_t
 	cols_fit(c, TC_N, 3 + 2, steps, sizeof(steps) / sizeof(steps[0]), r->width);
 }
 
+/* The package table, laid out by table_layout, safety-cut at the width. */
 void render_pkg_table(struct render *r, const struct msg_pkg *v, size_t n)
 {
 	struct col c[TC_N] = {{0}};
@@ -718,6 +722,7 @@ static void plan_row(struct render *r, const struct trans_item *it, const struct
 	buf_putc(&r->b, '\n');
 }
 
+/* A plan: its rows laid out by plan_layout, then the totals, wrapped. */
 void render_plan_text(struct render *r, const struct msg_plan_reply *p)
 {
 	struct col c[PC_N] = {{0}};

@@ -125,6 +125,7 @@ void suggest_fill(struct session *s, struct suggestion *sg, int installed, struc
 	free(c.v);
 }
 
+/* An info request for the names, then a suggestion for each missing one. */
 size_t suggest_missing(struct session *s, const char *const *names, size_t n, int installed,
 		       struct strpool *arena, struct suggestion **out)
 {
@@ -151,6 +152,7 @@ size_t suggest_missing(struct session *s, const char *const *names, size_t n, in
 	return count;
 }
 
+/* The hint for one name as text: providers first, else the close names. */
 int suggest_text(struct buf *b, const struct suggestion *sg)
 {
 	if (sg->providers && *sg->providers) {
@@ -185,6 +187,7 @@ static void json_providers(struct buf *b, const char *list)
 	buf_putc(b, ']');
 }
 
+/* The hints as the JSON error object's "missing" array. */
 void suggest_json(struct buf *b, const struct suggestion *v, size_t n)
 {
 	buf_puts(b, ",\"missing\":[");
