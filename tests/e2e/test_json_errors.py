@@ -70,9 +70,13 @@ def test_unknown_packages(omg, sb):
     doc = same_failure(omg.run, "info", "text-editor", root=root, code=3)
     assert doc["error"]["missing"] == [{"name": "text-editor", "similar": [],
                                         "provided_by": ["omg-editor", "omg-editor-legacy"]}]
-    same_failure(omg.run, "install", "--dry-run", "nope", root=root, code=7)
-    same_failure(omg.run, "remove", "--dry-run", "nope", root=root, code=7)
     same_failure(omg.run, "history", "show", "99", root=root, code=3)
+
+
+def test_unknown_packages_in_plans(omg, plan_sb):
+    same_failure(omg.run, "install", "--dry-run", "nope", root=plan_sb["root"], code=7)
+    doc = same_failure(omg.run, "remove", "--dry-run", "nope", root=plan_sb["root"], code=7)
+    assert doc["error"]["message"] == "remove: package 'nope' is not installed"
 
 
 def test_no_engine(omg, env, tmp_path, arch_sb):
@@ -118,8 +122,8 @@ def test_engine_errors(omg, tmp_path):
     assert said(p.stderr) == said(plain.stderr).replace(copies[0], copies[1])
 
 
-def test_refused_plans(env, sb):
-    root = sb["root"]
+def test_refused_plans(env, plan_sb):
+    root = plan_sb["root"]
     # Nothing ran on this root: attach says so (exit 1, an error said). First: an attach
     # while a plan is being dropped may wait for it (the engine's, not the CLI's, to fix).
     same_failure(env, "attach", root=root, code=1)

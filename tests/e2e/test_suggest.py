@@ -81,10 +81,12 @@ def test_info_suggests(omg, sb):
                                         "similar": ["omg-lib", "omg-base"]}]
 
 
-def test_install_suggests(omg, sb):
+def test_install_suggests(omg, plan_sb):
+    sb = plan_sb
     p = omg.run("install", "--dry-run", "firefox", "text-editor", root=sb["root"])
     assert p.returncode == 7
-    assert p.stderr.splitlines() == [
+    # (the engine may first say it waits for the last plan's clean-up: not an omg: line)
+    assert [line for line in p.stderr.splitlines() if line.startswith("omg: ")] == [
         "omg: install: package 'firefox' was not found",
         "omg: 'firefox': did you mean libfirefox-omg?",
         "omg: 'text-editor': it is provided by omg-editor, omg-editor-legacy",
@@ -93,10 +95,12 @@ def test_install_suggests(omg, sb):
     assert doc["error"]["missing"][0]["similar"] == ["vim-tiny-omg"]
 
 
-def test_remove_suggests_installed_names(omg, sb):
+def test_remove_suggests_installed_names(omg, plan_sb):
+    sb = plan_sb
     p = omg.run("remove", "--dry-run", "omg-edtor", root=sb["root"])
     assert p.returncode == 7
     # omg-editor-legacy is as close, but not installed: a remove wants installed names.
-    assert p.stderr.splitlines()[1:] == ["omg: 'omg-edtor': did you mean omg-editor?"]
+    assert [line for line in p.stderr.splitlines() if line.startswith("omg: ")][1:] == \
+        ["omg: 'omg-edtor': did you mean omg-editor?"]
     p = omg.run("remove", "--dry-run", "omg-spel", root=sb["root"])
     assert p.returncode == 7 and "did you mean" not in p.stderr  # omg-spell is not installed

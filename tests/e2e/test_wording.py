@@ -17,7 +17,8 @@ def test_status_counts(omg, sb):
         assert "0 security upgrades" in out
 
 
-def test_plan_counts(omg, sb):
+def test_plan_counts(omg, plan_sb):
+    sb = plan_sb
     out = omg.run("install", "--dry-run", "omg-spell", root=sb["root"], check=0).stdout
     assert "\n1 package: 1 to install\n" in out, out
     out = omg.run("install", "--dry-run", "omg-suite", root=sb["root"], check=0).stdout
