@@ -57,17 +57,17 @@ static int print_entry(void *ctx, const struct audit_entry *e)
 }
 
 /* Says why the log's files could not be read; the exit status for it. */
-static int cannot_read(const char *dir, const char *why, int err)
+static int cannot_read(struct cli *c, const char *dir, const char *why, int err)
 {
 	if (err == EACCES || err == EPERM) {
-		fprintf(stderr, "omg: %s\n", why);
+		report_error(&c->err, "%s", why);
 		if (geteuid() != 0)
-			fprintf(stderr, "omg: the audit log in %s belongs to the engine's user; a "
-					"system engine's log can be read by root only (try sudo)\n",
+			report_error(&c->err, "the audit log in %s belongs to the engine's user; a "
+					"system engine's log can be read by root only (try sudo)",
 				dir);
 		return EXIT_DENIED;
 	}
-	fprintf(stderr, "omg: %s\n", why);
+	report_error(&c->err, "%s", why);
 	return EXIT_DB;
 }
 
@@ -76,19 +76,20 @@ static int audit_log(struct cli *c, const struct embed_api *api, const char *dir
 {
 	struct log_out lo = {c, 0};
 	char err[512];
+	c->json_partial = "entries"; /* the entries read, beside the error for the others */
 	if (c->out.json)
 		buf_putc(&c->out.b, '[');
 	int skipped = api->audit_read(dir, print_entry, &lo, err, sizeof(err));
 	if (skipped < 0) {
 		int e = errno;
 		buf_reset(&c->out.b);
-		return cannot_read(dir, err, e);
+		return cannot_read(c, dir, err, e);
 	}
 	if (c->out.json)
 		buf_puts(&c->out.b, lo.n ? "\n]\n" : "]\n");
 	if (skipped) {
-		fprintf(stderr, "omg: %d line%s of the audit log %s not entries (see omg audit "
-				"verify)\n",
+		report_error(&c->err, "%d line%s of the audit log %s not entries (see omg audit "
+				"verify)",
 			skipped, skipped == 1 ? "" : "s", skipped == 1 ? "is" : "are");
 		return EXIT_AUDIT;
 	}
@@ -101,7 +102,7 @@ static int audit_check(struct cli *c, const struct embed_api *api, const char *d
 	struct audit_report rep;
 	int rc = api->audit_verify(dir, &rep);
 	if (rc < 0)
-		return cannot_read(dir, rep.why, errno);
+		return cannot_read(c, dir, rep.why, errno);
 	if (c->out.json) {
 		struct buf *b = &c->out.b;
 		buf_putc(b, '{');
@@ -116,14 +117,14 @@ static int audit_check(struct cli *c, const struct embed_api *api, const char *d
 	}
 	if (rc == 0)
 		return EXIT_OK;
-	fprintf(stderr, "omg: audit log tampered: %s\n", rep.why);
+	report_error(&c->err, "audit log tampered: %s", rep.why);
 	return EXIT_AUDIT;
 }
 
 int cmd_audit(struct cli *c, int argc, char **argv)
 {
 	if (argc != 1 || (strcmp(argv[0], "log") != 0 && strcmp(argv[0], "verify") != 0)) {
-		fprintf(stderr, "omg: audit takes log or verify (see omg audit --help)\n");
+		report_error(&c->err, "audit takes log or verify (see omg audit --help)");
 		return EXIT_USAGE;
 	}
 	struct replies r;
@@ -134,14 +135,14 @@ int cmd_audit(struct cli *c, int argc, char **argv)
 	}
 	const char *dir = r.status.audit_dir;
 	if (!dir || !*dir) {
-		fprintf(stderr, "omg: this engine keeps no audit log\n");
+		report_error(&c->err, "this engine keeps no audit log");
 		replies_free(&r);
 		return EXIT_DB;
 	}
 	char err[PATH_MAX + 512];
 	const struct embed_api *api = session_engine_module(&c->s, err, sizeof(err));
 	if (!api) {
-		fprintf(stderr, "omg: %s\n", err);
+		report_error(&c->err, "%s", err);
 		rc = EXIT_MODULE;
 	} else
 		rc = strcmp(argv[0], "log") == 0 ? audit_log(c, api, dir) : audit_check(c, api, dir);

@@ -11,6 +11,9 @@
 
 #include "cli/cli.h"
 #include "util/clock.h"
+#include "util/fmt.h"
+#include "util/json.h"
+#include "util/similar.h"
 
 #ifndef OMG_VERSION
 #define OMG_VERSION "0.1.0"
@@ -23,34 +26,41 @@ enum {
 	O_CONFIRM = 1 << 8, O_RECURSIVE = 1 << 9, O_NOSYNC = 1 << 10, O_HELD = 1 << 11,
 };
 
+/* How a command's text is fitted to a terminal (render_fit_lines). */
+enum fit { FIT_NONE, FIT_CUT, FIT_WRAP };
+
 struct command {
 	const char *name;
 	int (*run)(struct cli *c, int argc, char **argv);
 	unsigned options; /* O_* bits it accepts */
+	enum fit fit;     /* its text on a terminal: lines cut or wrapped at the width */
 	const char *usage;
 };
 
 static const struct command commands[] = {
-	{"search", cmd_search, O_REGEX | O_NAMES | O_INSTALLED | O_LIMIT | O_QUIET,
+	{"search", cmd_search, O_REGEX | O_NAMES | O_INSTALLED | O_LIMIT | O_QUIET, FIT_CUT,
 	 "omg search [--regex] [--names-only] [--installed] [--limit N] [-q] TERM...\n"
 	 "  Every term must match the name or the description (case-insensitive).\n"
 	 "  Results are ranked: exact name, name prefix, name substring, description.\n"
 	 "  --regex: POSIX extended regexes, the same matches as pacman -Ss / apt-cache search.\n"},
-	{"info", cmd_info, 0,
+	{"info", cmd_info, 0, FIT_WRAP,
 	 "omg info PKG...\n"
 	 "  Every field of each package, with reverse dependencies.\n"},
-	{"list", cmd_list, O_KIND | O_INSTALLED | O_LIMIT | O_QUIET,
+	{"list", cmd_list, O_KIND | O_INSTALLED | O_LIMIT | O_QUIET, FIT_CUT,
 	 "omg list [--installed | --upgradable | --security | --explicit | --orphans | --foreign |\n"
-	 "          --all] [-q]\n"
-	 "  Packages of one kind (default --installed). Upgradable ones held back by\n"
-	 "  IgnorePkg or a hold are listed and flagged 'h'.\n"
+	 "          --all] [--limit N] [-q]\n"
+	 "  Packages of one kind (default --installed), at most N. Upgradable ones held\n"
+	 "  back by IgnorePkg or a hold are listed and flagged 'h'.\n"
 	 "  --security: the upgrades from a security archive (a *-security suite or the\n"
 	 "  Debian-Security label), held ones apart: the figure omg status counts. apt\n"
 	 "  only: on pacman systems the list is empty and a warning says why (exit 0).\n"},
-	{"status", cmd_status, 0,
+	{"status", cmd_status, 0, FIT_WRAP,
 	 "omg status\n"
-	 "  Package counts: available, installed, explicit, upgradable, held, orphans.\n"},
-	{"daemon", cmd_daemon, O_IDLE | O_DAEMON,
+	 "  Package counts: available, installed, explicit, foreign, upgradable, held\n"
+	 "  back, orphans; security upgrades (apt); when the databases were last synced\n"
+	 "  and (Arch) when the engine last looked for updates; a needed reboot; the\n"
+	 "  running transaction. --json adds the index generation and the snapshot file.\n"},
+	{"daemon", cmd_daemon, O_IDLE | O_DAEMON, FIT_WRAP,
 	 "omg daemon [run] [--system] [--socket PATH] [--idle SECONDS] [--config PATH]\n"
 	 "omg daemon start | stop [--all] | status\n"
 	 "  run: the engine for the root in the foreground, serving the protocol on PATH\n"
@@ -61,14 +71,14 @@ static const struct command commands[] = {
 	 "  start: start the engine for the root in the background unless one runs.\n"
 	 "  stop: stop it (--all: every engine of yours). status: what it is doing.\n"
 	 "  Other commands start the engine on demand; see omgd(8).\n"},
-	{"completions", cmd_completions, 0,
+	{"completions", cmd_completions, 0, FIT_NONE,
 	 "omg completions bash|zsh|fish\n"
 	 "  The shell's completion script: commands, options and package names.\n"
 	 "  bash: source <(omg completions bash)    (or save it in\n"
 	 "        ~/.local/share/bash-completion/completions/omg)\n"
 	 "  zsh:  omg completions zsh > ~/.zfunc/_omg, with ~/.zfunc in fpath before compinit\n"
 	 "  fish: omg completions fish > ~/.config/fish/completions/omg.fish\n"},
-	{"shell-init", cmd_shell_init, 0,
+	{"shell-init", cmd_shell_init, 0, FIT_NONE,
 	 "omg shell-init bash|zsh|fish\n"
 	 "  The prompt integration: before each prompt it runs omg-fast once (a file\n"
 	 "  read, never the engine) and shows pending updates, security updates, a\n"
@@ -76,42 +86,43 @@ static const struct command commands[] = {
 	 "  bash: eval \"$(omg shell-init bash)\"   in ~/.bashrc\n"
 	 "  zsh:  eval \"$(omg shell-init zsh)\"    in ~/.zshrc\n"
 	 "  fish: omg shell-init fish | source   in ~/.config/fish/config.fish\n"},
-	{"audit", cmd_audit, 0,
+	{"audit", cmd_audit, 0, FIT_CUT,
 	 "omg audit log | verify [--json]\n"
 	 "  log: the engine's audit log, one line per mutation or refused request:\n"
 	 "  number, local time, uid, pid, event and what happened.\n"
 	 "  verify: check the log's hash chain, every entry's MAC and the head kept\n"
 	 "  apart; exit status 10 naming the first entry edited, removed, reordered or\n"
 	 "  cut off. A system engine's log is readable by root only. See docs/audit.md.\n"},
-	{"sync", cmd_sync, O_CONFIRM,
-	 "omg sync [--dry-run]\n"
+	{"sync", cmd_sync, O_CONFIRM, FIT_WRAP,
+	 "omg sync [--yes | --dry-run]\n"
 	 "  Refresh the package databases (pacman -Sy, apt-get update). It asks nothing:\n"
-	 "  no package changes. --dry-run lists the databases and refreshes none.\n"},
-	{"install", cmd_install, O_CONFIRM | O_HELD,
-	 "omg install [--yes | --dry-run] [--change-held] PKG...\n"
+	 "  no package changes (--yes is accepted). --dry-run lists the databases and\n"
+	 "  refreshes none.\n"},
+	{"install", cmd_install, O_CONFIRM | O_HELD, FIT_WRAP,
+	 "omg install [-y | --yes | --dry-run] [--change-held] PKG...\n"
 	 "  Install PKG and what it needs, or upgrade it if installed. Shows the plan and\n"
-	 "  asks first; --yes does not ask; --dry-run shows the plan and changes nothing\n"
-	 "  (any user may: it takes no lock and needs no root).\n"
+	 "  asks first; --yes (-y) does not ask; --dry-run shows the plan and changes\n"
+	 "  nothing (any user may: it takes no lock and needs no root).\n"
 	 "  A plan that changes a held package (apt-mark hold, dpkg hold; IgnorePkg or\n"
 	 "  IgnoreGroup in pacman.conf) names it and is refused unless --change-held is\n"
 	 "  given; the package stays held afterwards.\n"
 	 "  Installing never refreshes the databases (no partial upgrades): omg upgrade does.\n"},
-	{"remove", cmd_remove, O_CONFIRM | O_RECURSIVE | O_HELD,
-	 "omg remove [--recursive] [--yes | --dry-run] [--change-held] PKG...\n"
+	{"remove", cmd_remove, O_CONFIRM | O_RECURSIVE | O_HELD, FIT_WRAP,
+	 "omg remove [--recursive] [-y | --yes | --dry-run] [--change-held] PKG...\n"
 	 "  Remove PKG. Refused when another installed package needs it, or when it is\n"
 	 "  held (dpkg hold) unless --change-held is given.\n"
 	 "  --recursive: also remove the dependencies nothing else needs (pacman -Rs).\n"},
-	{"upgrade", cmd_upgrade, O_CONFIRM | O_NOSYNC,
-	 "omg upgrade [--no-sync] [--yes | --dry-run]\n"
+	{"upgrade", cmd_upgrade, O_CONFIRM | O_NOSYNC, FIT_WRAP,
+	 "omg upgrade [--no-sync] [-y | --yes | --dry-run]\n"
 	 "  Refresh the databases, then upgrade every package that has a newer version\n"
 	 "  (pacman -Syu; apt upgrade: nothing is removed, held and ignored packages stay\n"
 	 "  as they are; omg install can change one, see omg install --help).\n"
 	 "  --no-sync: plan from the databases as they are.\n"},
-	{"attach", cmd_attach, 0,
+	{"attach", cmd_attach, 0, FIT_WRAP,
 	 "omg attach\n"
 	 "  Follow the transaction running in the engine to its end, or show how the\n"
 	 "  last one ended. Ctrl-C detaches; the transaction goes on.\n"},
-	{"history", cmd_history, O_LIMIT,
+	{"history", cmd_history, O_LIMIT, FIT_CUT,
 	 "omg history [--limit N] [show ID]\n"
 	 "  Every transaction on this root, newest first; show: one with its packages.\n"},
 };
@@ -135,18 +146,24 @@ static const char usage_text[] =
 	"  attach           follow the running transaction, or show the last result\n"
 	"  history          the transactions made on this root\n"
 	"  audit log|verify the engine's audit log, or check it has not been tampered with\n"
+	"  help [COMMAND]   this help, or a command's (as omg COMMAND --help)\n"
 	"\n"
 	"global options:\n"
 	"  --root DIR           use the system under DIR (like pacman --sysroot)\n"
 	"  --backend alpm|apt   override the detected package system\n"
 	"  --json               machine-readable output (see omg(1) for the keys)\n"
 	"  --color WHEN         auto (default), always or never; NO_COLOR is honoured\n"
+	"                       (also --colour)\n"
 	"  --timing             print where the time went to stderr\n"
 	"  -q, --quiet          search and list: package names only, one per line\n"
 	"  --socket PATH        ask the engine serving PATH (also OMG_SOCKET)\n"
 	"  --no-daemon          run the engine in this process (also OMG_NO_DAEMON=1)\n"
 	"  -h, --help           this help, or a command's help after it\n"
 	"  -V, --version        the version\n"
+	"\n"
+	"full-screen UI options (no command, on a terminal):\n"
+	"  --theme NAME         draw with the theme NAME (a file when it has a '/')\n"
+	"  --no-mouse           leave the mouse to the terminal\n"
 	"\n"
 	"exit status: 0 ok, 1 no match, 2 usage, 3 unknown package, 4 bad root, 5 bad database,\n"
 	"6 backend module missing, 7 transaction failed, 8 database locked, 9 denied,\n"
@@ -175,7 +192,7 @@ static int flush_out(struct cli *c)
 			if (errno == EINTR)
 				continue;
 			if (errno != EPIPE)
-				fprintf(stderr, "omg: cannot write output: %s\n", strerror(errno));
+				report_error(&c->err, "cannot write output: %s", strerror(errno));
 			return -1;
 		}
 		p += w;
@@ -212,7 +229,7 @@ static const struct option longopts[] = {
 	{"idle", required_argument, NULL, OPT_IDLE},
 	{"no-daemon", no_argument, NULL, OPT_NO_DAEMON},
 	{"system", no_argument, NULL, OPT_SYSTEM},
-	{"ready-fd", required_argument, NULL, OPT_READY_FD},
+	{"ready-fd", required_argument, NULL, OPT_READY_FD}, /* internal: the engine's start pipe */
 	{"config", required_argument, NULL, OPT_CONFIG},
 	{"yes", no_argument, NULL, 'y'},
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
@@ -232,6 +249,24 @@ struct parse {
 	int help, nkinds, ui_opt;
 	const char *color; /* --color's value */
 };
+
+/* Says that arg is no option, with the closest long option when one is near. */
+static void unknown_option(struct cli *c, const char *arg)
+{
+	const char *names[sizeof(longopts) / sizeof(longopts[0])];
+	size_t n = 0;
+	for (const struct option *o = longopts; o->name; o++)
+		if (o->val != OPT_READY_FD) /* the engine's, for the client that starts it */
+			names[n++] = o->name;
+	char word[64];
+	snprintf(word, sizeof(word), "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+	const char *near = strncmp(arg, "--", 2) == 0 ? similar_closest(word, names, n) : NULL;
+	if (near)
+		report_error(&c->err, "unknown option '%s'; did you mean '--%s'? (see omg --help)",
+			     arg, near);
+	else
+		report_error(&c->err, "unknown option '%s' (see omg --help)", arg);
+}
 
 /* Takes one option getopt_long returned: -1 to go on, or an exit status
  * (a usage error, said on stderr; --version printed). */
@@ -253,7 +288,7 @@ static int take_option(struct cli *c, struct parse *ps, int ch, char **argv)
 		break;
 	case OPT_LIMIT:
 		if (parse_count(optarg, &c->limit) != 0) {
-			fprintf(stderr, "omg: --limit needs a whole number, not '%s'\n", optarg);
+			report_error(&c->err, "--limit needs a whole number, not '%s'", optarg);
 			return EXIT_USAGE;
 		}
 		ps->used |= O_LIMIT;
@@ -281,7 +316,7 @@ static int take_option(struct cli *c, struct parse *ps, int ch, char **argv)
 	case OPT_IDLE: {
 		size_t v;
 		if (parse_count(optarg, &v) != 0 || v > 86400 * 365) {
-			fprintf(stderr, "omg: --idle needs a number of seconds, not '%s'\n", optarg);
+			report_error(&c->err, "--idle needs a number of seconds, not '%s'", optarg);
 			return EXIT_USAGE;
 		}
 		c->idle = (unsigned)v;
@@ -295,7 +330,7 @@ static int take_option(struct cli *c, struct parse *ps, int ch, char **argv)
 	case OPT_READY_FD: {
 		size_t v;
 		if (parse_count(optarg, &v) != 0 || v < 3 || v > 65535) {
-			fprintf(stderr, "omg: --ready-fd needs a file descriptor\n");
+			report_error(&c->err, "--ready-fd needs a file descriptor");
 			return EXIT_USAGE;
 		}
 		c->ready_fd = (int)v;
@@ -305,36 +340,57 @@ static int take_option(struct cli *c, struct parse *ps, int ch, char **argv)
 	case 'h': ps->help = 1; break;
 	case 'V': printf("omg %s\n", OMG_VERSION); return EXIT_OK;
 	case ':':
-		fprintf(stderr, "omg: option '%s' needs a value\n", argv[optind - 1]);
+		report_error(&c->err, "option '%s' needs a value", argv[optind - 1]);
 		return EXIT_USAGE;
 	default:
 		if (optopt > 0 && optopt < 256)
-			fprintf(stderr, "omg: unknown option '-%c' (see omg --help)\n", optopt);
+			report_error(&c->err, "unknown option '-%c' (see omg --help)", optopt);
 		else
-			fprintf(stderr, "omg: unknown option '%s' (see omg --help)\n",
-				argv[optind - 1]);
+			unknown_option(c, argv[optind - 1]);
 		return EXIT_USAGE;
 	}
 	return -1;
 }
 
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* Says that word is no command, with the closest command (or "help"). */
+static void unknown_command(struct cli *c, const char *word)
+{
+	const char *names[NCOMMANDS + 1];
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		names[i] = commands[i].name;
+	names[NCOMMANDS] = "help";
+	const char *near = similar_closest(word, names, NCOMMANDS + 1);
+	if (near)
+		report_error(&c->err, "unknown command '%s'; did you mean '%s'? (see omg --help)",
+			     word, near);
+	else
+		report_error(&c->err, "unknown command '%s' (see omg --help)", word);
+}
+
 /* The command named at argv[optind] (omgd's is daemon), optind past it; NULL
- * for none. EXIT_USAGE in *rc for an unknown one. */
-static const struct command *find_command(int argc, char **argv, int *rc)
+ * for none. "help [COMMAND]" is --help. EXIT_USAGE in *rc for an unknown one. */
+static const struct command *find_command(struct cli *c, struct parse *ps, int argc, char **argv,
+					  int *rc)
 {
 	*rc = 0;
 	const char *prog = strrchr(argv[0], '/');
 	prog = prog ? prog + 1 : argv[0];
 	if (strcmp(prog, "omgd") == 0) /* omgd is the engine: "omgd [OPTIONS]" is "omg daemon run" */
 		return &commands[4];
+	if (optind < argc && strcmp(argv[optind], "help") == 0) {
+		ps->help = 1;
+		optind++;
+	}
 	if (optind >= argc)
 		return NULL;
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (strcmp(commands[i].name, argv[optind]) == 0) {
 			optind++;
 			return &commands[i];
 		}
-	fprintf(stderr, "omg: unknown command '%s' (see omg --help)\n", argv[optind]);
+	unknown_command(c, argv[optind]);
 	*rc = EXIT_USAGE;
 	return NULL;
 }
@@ -352,20 +408,20 @@ static int check_options(struct cli *c, const struct command *cmd, struct parse 
 					    "--recursive", "--no-sync", "--change-held"};
 	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++)
 		if (bad & (1u << i)) {
-			fprintf(stderr, "omg: %s does not apply to '%s'\n", names[i], cmd->name);
+			report_error(&c->err, "%s does not apply to '%s'", names[i], cmd->name);
 			return EXIT_USAGE;
 		}
 	if (ps->nkinds > 1) {
-		fprintf(stderr, "omg: list takes one of --installed, --upgradable, --security, "
-				"--explicit, --orphans, --foreign, --all\n");
+		report_error(&c->err, "list takes one of --installed, --upgradable, --security, "
+				"--explicit, --orphans, --foreign, --all");
 		return EXIT_USAGE;
 	}
 	if (c->yes && c->dry_run) {
-		fprintf(stderr, "omg: --yes and --dry-run contradict each other\n");
+		report_error(&c->err, "--yes and --dry-run contradict each other");
 		return EXIT_USAGE;
 	}
 	if (c->s.no_daemon && c->s.socket && cmd->run != cmd_daemon) {
-		fprintf(stderr, "omg: --no-daemon and --socket (or OMG_SOCKET) contradict each other\n");
+		report_error(&c->err, "--no-daemon and --socket (or OMG_SOCKET) contradict each other");
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -382,7 +438,7 @@ static int set_output(struct cli *c, const char *color)
 	else if (strcmp(color, "auto") == 0)
 		c->out.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && !c->out.json;
 	else {
-		fprintf(stderr, "omg: --color takes auto, always or never, not '%s'\n", color);
+		report_error(&c->err, "--color takes auto, always or never, not '%s'", color);
 		return EXIT_USAGE;
 	}
 	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
@@ -393,12 +449,24 @@ static int set_output(struct cli *c, const char *color)
 	return 0;
 }
 
-int cli_parse(struct cli *c, int argc, char **argv)
+/* Whether argv asks for --json before any "--" (known before a usage error stops parsing). */
+static int wants_json(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--json") == 0)
+			return 1;
+	return 0;
+}
+
+/* Parses the command line: CLI_RUN_*, or an exit status (said on stderr). */
+static int parse(struct cli *c, int argc, char **argv)
 {
 	memset(c, 0, sizeof(*c));
 	c->list_kind = -1;
 	c->ready_fd = -1;
 	c->mouse = -1;
+	c->s.report = &c->err;
+	c->out.json = wants_json(argc, argv);
 	struct parse ps = {0, 0, 0, 0, "auto"};
 	int ch, rc;
 	opterr = 0;
@@ -412,7 +480,7 @@ int cli_parse(struct cli *c, int argc, char **argv)
 		c->s.socket = getenv("OMG_SOCKET");
 	if (getenv("OMG_NO_DAEMON") && strcmp(getenv("OMG_NO_DAEMON"), "1") == 0)
 		c->s.no_daemon = 1;
-	const struct command *cmd = find_command(argc, argv, &rc);
+	const struct command *cmd = find_command(c, &ps, argc, argv, &rc);
 	if (rc)
 		return rc;
 	if (ps.help) {
@@ -422,14 +490,14 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	if (!cmd && !c->out.json && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		/* No command on a terminal: the full-screen UI. */
 		if (ps.used) {
-			fprintf(stderr, "omg: that option needs a command (see omg --help)\n");
+			report_error(&c->err, "that option needs a command (see omg --help)");
 			return EXIT_USAGE;
 		}
 		return CLI_RUN_UI;
 	}
 	if (ps.ui_opt) {
-		fprintf(stderr, "omg: --theme and --no-mouse are the full-screen UI's: run omg "
-				"with no command on a terminal\n");
+		report_error(&c->err, "--theme and --no-mouse are the full-screen UI's: run omg "
+				"with no command on a terminal");
 		return EXIT_USAGE;
 	}
 	if (!cmd) /* No command and no terminal (or --json): the status, for scripts. */
@@ -444,36 +512,104 @@ int cli_parse(struct cli *c, int argc, char **argv)
 	return CLI_RUN_COMMAND;
 }
 
-int cli_run(struct cli *cp)
+/* With --json, a failure is one object on stdout instead of the answer:
+ * {"error": {"code": N, "message": what stderr said}}. An object the command
+ * answered keeps its keys beside "error", an array goes under json_partial
+ * (docs/cli.md, "Errors in JSON"). */
+static void json_failure(struct cli *c, int rc)
 {
-	struct cli c = *cp;
-	const struct command *cmd = c.cmd;
+	struct buf doc = c->out.b, *b = &c->out.b;
+	memset(b, 0, sizeof(*b));
+	while (doc.len && (doc.p[doc.len - 1] == '\n' || doc.p[doc.len - 1] == ' '))
+		doc.p[--doc.len] = '\0';
+	buf_puts(b, "{\"error\":{");
+	json_kv_int(b, "code", rc, 1);
+	char why[64];
+	snprintf(why, sizeof(why), "failed with exit status %d", rc);
+	json_kv_str(b, "message", report_any(&c->err) ? report_text(&c->err) : why, 0);
+	buf_append(b, buf_str(&c->json_error), c->json_error.len);
+	buf_putc(b, '}');
+	if (doc.len > 2 && doc.p[0] == '{') {
+		buf_putc(b, ',');
+		buf_append(b, doc.p + 1, doc.len - 1);
+	} else {
+		if (doc.len && doc.p[0] == '[' && c->json_partial) {
+			buf_printf(b, ",\"%s\":", c->json_partial);
+			buf_append(b, doc.p, doc.len);
+		}
+		buf_putc(b, '}');
+	}
+	buf_putc(b, '\n');
+	buf_free(&doc);
+}
 
-	double t0 = clock_ms();
-	int rc = cmd->run(&c, c.argc, c.argv);
-	double t1 = clock_ms();
-	if (flush_out(&c) != 0 && rc == EXIT_OK)
-		rc = EXIT_OUTPUT;
-	if (c.timing && c.s.client) {
+/* Whether rc is a failure that --json says as an error object: not success,
+ * not stdout itself failing, not "nothing matched" unless an error was said. */
+static int json_fails(const struct cli *c, int rc)
+{
+	return c->out.json && rc != EXIT_OK && rc != EXIT_OUTPUT &&
+	       (rc != EXIT_NOMATCH || report_any(&c->err));
+}
+
+/* Parses; a usage error with --json is said as the error object at once. */
+int cli_parse(struct cli *c, int argc, char **argv)
+{
+	int rc = parse(c, argc, argv);
+	if (rc >= 0 && json_fails(c, rc)) {
+		json_failure(c, rc);
+		flush_out(c);
+	}
+	if (rc >= 0) {
+		buf_free(&c->out.b);
+		buf_free(&c->json_error);
+		report_free(&c->err);
+	}
+	return rc;
+}
+
+/* Prints --timing's line: where the time of one call went. */
+static void print_timing(struct cli *c, double t0, double t1)
+{
+	if (c->s.client) {
 		fprintf(stderr,
 			"omg: timing: engine pid %u (%s, index generation %llu), connect %.1f ms, "
 			"requests+format %.1f ms, write %.1f ms\n",
-			(unsigned)c.s.client->engine.pid, c.s.client->engine.backend,
-			(unsigned long long)c.s.client->engine.generation, c.s.connect_ms,
-			t1 - t0 - c.s.connect_ms, clock_ms() - t1);
+			(unsigned)c->s.client->engine.pid, c->s.client->engine.backend,
+			(unsigned long long)c->s.client->engine.generation, c->s.connect_ms,
+			t1 - t0 - c->s.connect_ms, clock_ms() - t1);
 	}
-	if (c.timing && c.s.local) {
+	if (c->s.local) {
 		struct embed_timing t;
-		c.s.api->timing(c.s.local, &t);
+		c->s.api->timing(c->s.local, &t);
 		fprintf(stderr,
 			"omg: timing: store %s, open %.1f ms, load %.1f ms, index %.1f ms, "
 			"store write %.1f ms, query+format %.1f ms, write %.1f ms; "
-			"%zu packages, index %.1f MiB\n",
+			"%zu %s, index %.1f MiB\n",
 			t.store, t.open_ms, t.load_ms, t.index_ms, t.store_ms,
 			t1 - t0 - t.open_ms - t.load_ms - t.index_ms - t.store_ms, clock_ms() - t1,
-			t.packages, (double)t.index_bytes / 1048576.0);
+			t.packages, fmt_plural(t.packages, "package", "packages"),
+			(double)t.index_bytes / 1048576.0);
 	}
-	session_close(&c.s);
-	buf_free(&c.out.b);
+}
+
+/* Runs the command, fits or replaces (--json failure) its text, writes it once. */
+int cli_run(struct cli *c)
+{
+	const struct command *cmd = c->cmd;
+	double t0 = clock_ms();
+	int rc = cmd->run(c, c->argc, c->argv);
+	if (json_fails(c, rc))
+		json_failure(c, rc);
+	else if (!c->out.json && cmd->fit != FIT_NONE)
+		render_fit_lines(&c->out, 0, cmd->fit == FIT_WRAP);
+	double t1 = clock_ms();
+	if (flush_out(c) != 0 && rc == EXIT_OK)
+		rc = EXIT_OUTPUT;
+	if (c->timing)
+		print_timing(c, t0, t1);
+	session_close(&c->s);
+	buf_free(&c->out.b);
+	buf_free(&c->json_error);
+	report_free(&c->err);
 	return rc;
 }

@@ -7,13 +7,21 @@
 
 #include "client/exit.h"
 #include "client/render.h"
+#include "client/report.h"
 #include "client/session.h"
+#include "client/suggest.h"
 #include "ipc/protocol.h"
 #include "util/buf.h"
 
 struct cli {
 	struct session s; /* the engine: --root, --backend, --socket, --no-daemon */
 	struct render out; /* everything for stdout (written once at the end), --json, --color */
+	struct report err; /* the errors said, for --json's error object */
+	/* With --json, when the command fails: the key its answer (an array) goes
+	 * under beside the error (NULL: dropped; an object's keys always stay), and
+	 * more keys of the error object itself (",\"missing\":[...]"). */
+	const char *json_partial;
+	struct buf json_error;
 	/* global options */
 	int timing, quiet;
 	/* command options */
@@ -48,6 +56,12 @@ int cli_parse(struct cli *c, int argc, char **argv);
 /* Runs the parsed command, writes stdout once, closes the session. An exit
  * status (enum omg_exit; EXIT_OUTPUT when stdout could not be written). */
 int cli_run(struct cli *c);
+
+/* Says what is known of names the engine does not have (v[0..n), filled by
+ * client/suggest.c): whole, "package 'x' was not found; did you mean ...?"
+ * for each; else, after an engine's own "not found", "'x': did you mean
+ * ...?" where there is a hint. Adds "missing" to the JSON error object. */
+void cli_say_missing(struct cli *c, const struct suggestion *v, size_t n, int whole);
 
 int cmd_search(struct cli *c, int argc, char **argv);
 int cmd_info(struct cli *c, int argc, char **argv);

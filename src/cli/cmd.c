@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "util/fmt.h"
 #include "util/json.h"
 
 /* Prints packages as the chosen format: a JSON array, names, or the table. */
@@ -17,10 +18,28 @@ static void print_pkgs(struct cli *c, const struct replies *r)
 		render_pkg_table(&c->out, r->pkgs, r->n);
 }
 
+/* Says each missing name with its hint; the hints as JSON for --json (cli.h). */
+void cli_say_missing(struct cli *c, const struct suggestion *v, size_t n, int whole)
+{
+	struct buf t = {0};
+	for (size_t i = 0; i < n; i++) {
+		buf_reset(&t);
+		int hint = suggest_text(&t, &v[i]);
+		if (whole)
+			report_error(&c->err, "package '%s' was not found%s%s", v[i].name,
+				     hint ? "; " : "", buf_str(&t));
+		else if (hint)
+			report_error(&c->err, "'%s': %s", v[i].name, buf_str(&t));
+	}
+	buf_free(&t);
+	if (n)
+		suggest_json(&c->json_error, v, n);
+}
+
 int cmd_search(struct cli *c, int argc, char **argv)
 {
 	if (argc < 1) {
-		fprintf(stderr, "omg: search needs at least one term (see omg search --help)\n");
+		report_error(&c->err, "search needs at least one term (see omg search --help)");
 		return EXIT_USAGE;
 	}
 	struct msg req;
@@ -43,7 +62,7 @@ int cmd_search(struct cli *c, int argc, char **argv)
 int cmd_info(struct cli *c, int argc, char **argv)
 {
 	if (argc < 1) {
-		fprintf(stderr, "omg: info needs at least one package name\n");
+		report_error(&c->err, "info needs at least one package name");
 		return EXIT_USAGE;
 	}
 	struct msg req;
@@ -56,16 +75,19 @@ int cmd_info(struct cli *c, int argc, char **argv)
 		replies_free(&r);
 		return rc;
 	}
-	for (uint32_t i = 0; i < r.missing.n; i++) {
-		const char *prov = i < r.providers.n ? r.providers.v[i] : "";
-		if (*prov)
-			fprintf(stderr, "omg: package '%s' was not found; it is provided by %s\n",
-				r.missing.v[i], prov);
-		else
-			fprintf(stderr, "omg: package '%s' was not found\n", r.missing.v[i]);
+	if (r.missing.n) {
+		struct suggestion *sg = strpool_alloc(r.arena, r.missing.n * sizeof(*sg));
+		for (uint32_t i = 0; i < r.missing.n; i++) {
+			memset(&sg[i], 0, sizeof(sg[i]));
+			sg[i].name = r.missing.v[i];
+			sg[i].providers = i < r.providers.n ? r.providers.v[i] : "";
+			suggest_fill(&c->s, &sg[i], 0, r.arena);
+		}
+		cli_say_missing(c, sg, r.missing.n, 1);
 		rc = EXIT_UNKNOWN;
 	}
 	c->out.backend = c->s.backend_name;
+	c->json_partial = "packages"; /* the records found, beside the error for the others */
 	if (c->out.json)
 		buf_putc(&c->out.b, '[');
 	for (size_t i = 0; i < r.n; i++) {
@@ -88,7 +110,7 @@ int cmd_list(struct cli *c, int argc, char **argv)
 {
 	(void)argv;
 	if (argc > 0) {
-		fprintf(stderr, "omg: list takes no arguments (did you mean omg search?)\n");
+		report_error(&c->err, "list takes no arguments (did you mean omg search?)");
 		return EXIT_USAGE;
 	}
 	struct msg req;
@@ -108,7 +130,7 @@ int cmd_status(struct cli *c, int argc, char **argv)
 {
 	(void)argv;
 	if (argc > 0) {
-		fprintf(stderr, "omg: status takes no arguments\n");
+		report_error(&c->err, "status takes no arguments");
 		return EXIT_USAGE;
 	}
 	struct replies r;
@@ -144,18 +166,20 @@ int cmd_status(struct cli *c, int argc, char **argv)
 		buf_puts(b, "}\n");
 	} else {
 		buf_printf(&c->out.b,
-			   "%s%s%s on %s: %llu packages available, %llu installed (%llu explicit, "
+			   "%s%s%s on %s: %llu %s available, %llu installed (%llu explicit, "
 			   "%llu foreign)\n"
-			   "%llu upgradable%s, %llu held back, %llu orphans\n",
+			   "%llu upgradable%s, %llu held back, %llu %s\n",
 			   render_col(&c->out, COL_LABEL), s->backend, render_col(&c->out, COL_RESET), s->root,
-			   (unsigned long long)s->packages, (unsigned long long)s->installed,
+			   (unsigned long long)s->packages, fmt_plural(s->packages, "package", "packages"),
+			   (unsigned long long)s->installed,
 			   (unsigned long long)s->explicit_, (unsigned long long)s->foreign,
 			   (unsigned long long)s->upgradable,
 			   s->upgradable ? " (omg list --upgradable)" : "",
-			   (unsigned long long)s->held, (unsigned long long)s->orphans);
+			   (unsigned long long)s->held, (unsigned long long)s->orphans,
+			   fmt_plural(s->orphans, "orphan", "orphans"));
 		if (s->security_known)
-			buf_printf(&c->out.b, "%llu security upgrades\n",
-				   (unsigned long long)s->security);
+			buf_printf(&c->out.b, "%llu security %s\n", (unsigned long long)s->security,
+				   fmt_plural(s->security, "upgrade", "upgrades"));
 		char when[64];
 		render_time(when, sizeof(when), (int64_t)s->last_sync);
 		buf_printf(&c->out.b, "databases last synced: %s\n", s->last_sync ? when : "unknown");

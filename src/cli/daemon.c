@@ -22,7 +22,7 @@ static int run(struct cli *c)
 	char err[PATH_MAX + 512];
 	const struct embed_api *api = session_engine_module(&c->s, err, sizeof(err));
 	if (!api) {
-		fprintf(stderr, "omg: %s\n", err);
+		report_error(&c->err, "%s", err);
 		if (c->ready_fd >= 0)
 			dprintf(c->ready_fd, "err %d %s\n", EXIT_MODULE, err);
 		return EXIT_MODULE;
@@ -79,7 +79,7 @@ static int stop_connected(struct cli *c, const char *path)
 	free(c->s.client);
 	c->s.client = NULL;
 	if (pid <= 0 || kill(pid, SIGTERM) != 0) {
-		fprintf(stderr, "omg: cannot stop the engine at %s (pid %d): %s\n", path, (int)pid,
+		report_error(&c->err, "cannot stop the engine at %s (pid %d): %s", path, (int)pid,
 			strerror(errno));
 		return EXIT_ROOT;
 	}
@@ -89,7 +89,7 @@ static int stop_connected(struct cli *c, const char *path)
 		nanosleep(&ts, NULL);
 	}
 	if (running(pid)) {
-		fprintf(stderr, "omg: the engine (pid %d) has not exited after 10 s\n", (int)pid);
+		report_error(&c->err, "the engine (pid %d) has not exited after 10 s", (int)pid);
 		return EXIT_ROOT;
 	}
 	printf("omg: stopped the engine at %s (pid %d)\n", path, (int)pid);
@@ -165,7 +165,7 @@ int cmd_daemon(struct cli *c, int argc, char **argv)
 {
 	const char *sub = argc > 0 ? argv[0] : "run";
 	if (argc > 1) {
-		fprintf(stderr, "omg: daemon takes one of run, start, stop, status\n");
+		report_error(&c->err, "daemon takes one of run, start, stop, status");
 		return EXIT_USAGE;
 	}
 	if (strcmp(sub, "run") == 0) {
@@ -175,11 +175,11 @@ int cmd_daemon(struct cli *c, int argc, char **argv)
 		return rc;
 	}
 	if (c->system || c->ready_fd >= 0 || c->config) {
-		fprintf(stderr, "omg: --system, --config and --ready-fd apply to 'daemon run'\n");
+		report_error(&c->err, "--system, --config and --ready-fd apply to 'daemon run'");
 		return EXIT_USAGE;
 	}
 	if (c->all && strcmp(sub, "stop") != 0) {
-		fprintf(stderr, "omg: --all applies to 'daemon stop'\n");
+		report_error(&c->err, "--all applies to 'daemon stop'");
 		return EXIT_USAGE;
 	}
 	if (strcmp(sub, "start") == 0)
@@ -188,6 +188,6 @@ int cmd_daemon(struct cli *c, int argc, char **argv)
 		return stop(c);
 	if (strcmp(sub, "status") == 0)
 		return status(c);
-	fprintf(stderr, "omg: unknown daemon command '%s' (run, start, stop, status)\n", sub);
+	report_error(&c->err, "unknown daemon command '%s' (run, start, stop, status)", sub);
 	return EXIT_USAGE;
 }

@@ -64,11 +64,11 @@ int cmd_shell_init(struct cli *c, int argc, char **argv)
 {
 	if (argc != 1 || (strcmp(argv[0], "bash") && strcmp(argv[0], "zsh") &&
 			  strcmp(argv[0], "fish"))) {
-		fprintf(stderr, "omg: shell-init takes one of bash, zsh, fish\n");
+		report_error(&c->err, "shell-init takes one of bash, zsh, fish");
 		return EXIT_USAGE;
 	}
 	if (c->s.root && strchr(c->s.root, '\\')) {
-		fprintf(stderr, "omg: shell-init: a root path with a backslash is not supported\n");
+		report_error(&c->err, "shell-init: a root path with a backslash is not supported");
 		return EXIT_USAGE;
 	}
 	struct buf cmd = {0};

@@ -20,6 +20,7 @@
 /* Where the command is, for the SIGINT handler (the only state it reads). */
 enum stage { STAGE_PLANNING, STAGE_CONFIRM, STAGE_COMMITTING, STAGE_ATTACHED };
 static volatile sig_atomic_t stage;
+static volatile sig_atomic_t json_out; /* --json: the handler says it as an error object too */
 
 /* Ctrl-C: before the commit the engine drops the plan when we close; after
  * it, the transaction goes on without us. */
@@ -29,14 +30,18 @@ static void on_sigint(int sig)
 	static const char cancel[] = "\nomg: cancelled; nothing was changed\n";
 	static const char detach[] = "\nomg: detached; the transaction goes on in the engine "
 				     "(omg attach follows it)\n";
-	if (stage == STAGE_COMMITTING || stage == STAGE_ATTACHED) {
-		ssize_t w = write(STDERR_FILENO, detach, sizeof(detach) - 1);
-		(void)w;
-		_exit(130);
-	}
-	ssize_t w = write(STDERR_FILENO, cancel, sizeof(cancel) - 1);
+	static const char cancel_json[] = "{\"error\":{\"code\":11,\"message\":\"cancelled; "
+					  "nothing was changed\"}}\n";
+	static const char detach_json[] = "{\"error\":{\"code\":130,\"message\":\"detached; the "
+					  "transaction goes on in the engine (omg attach follows "
+					  "it)\"}}\n";
+	int detached = stage == STAGE_COMMITTING || stage == STAGE_ATTACHED;
+	const char *msg = detached ? detach : cancel, *obj = detached ? detach_json : cancel_json;
+	ssize_t w = write(STDERR_FILENO, msg, strlen(msg));
+	if (json_out)
+		w = write(STDOUT_FILENO, obj, strlen(obj));
 	(void)w;
-	_exit(EXIT_CANCELLED);
+	_exit(detached ? 130 : EXIT_CANCELLED);
 }
 
 /* What the progress display remembers between events. */
@@ -187,7 +192,7 @@ static void answer(struct cli *c, uint32_t q, uint32_t a)
 	m.u.answer.question = q;
 	m.u.answer.answer = a;
 	if (client_send(c->s.client, &m, err, sizeof(err)) != 0)
-		fprintf(stderr, "omg: %s\n", err);
+		report_error(&c->err, "%s", err);
 }
 
 /* Handles an event: progress, or a question answered at once. */
@@ -275,15 +280,16 @@ static int print_result(struct cli *c, const struct msg_trans_result *r)
 		if (r->kind == TRANS_SYNC)
 			printf("Databases refreshed (history %llu).\n", (unsigned long long)r->history);
 		else
-			printf("Done: %u package(s) changed (history %llu).\n", r->changes,
+			printf("Done: %u %s changed (history %llu).\n", r->changes,
+			       fmt_plural(r->changes, "package", "packages"),
 			       (unsigned long long)r->history);
 		return EXIT_OK;
 	}
 	if (r->history)
-		fprintf(stderr, "omg: %s %s: %s (history %llu)\n", trans_kind_name(r->kind),
+		report_error(&c->err, "%s %s: %s (history %llu)", trans_kind_name(r->kind),
 			status_name(r->status), r->message, (unsigned long long)r->history);
 	else
-		fprintf(stderr, "omg: %s %s: %s\n", trans_kind_name(r->kind), status_name(r->status),
+		report_error(&c->err, "%s %s: %s", trans_kind_name(r->kind), status_name(r->status),
 			r->message);
 	return exit_for_error(r->status);
 }
@@ -308,7 +314,7 @@ static int wait_reply(struct cli *c, struct progress *p, uint32_t id, struct msg
 	for (;;) {
 		if (client_recv(c->s.client, m, arena, WAIT_MS, err, sizeof(err)) != 0) {
 			progress_clear(p);
-			fprintf(stderr, "omg: lost the engine: %s\n", err);
+			report_error(&c->err, "lost the engine: %s", err);
 			return EXIT_TRANS;
 		}
 		if (m->h.id != id)
@@ -326,8 +332,8 @@ static int wait_reply(struct cli *c, struct progress *p, uint32_t id, struct msg
 static int connect_engine(struct cli *c)
 {
 	if (c->s.no_daemon) {
-		fprintf(stderr, "omg: transactions run in the engine; drop --no-daemon "
-				"(OMG_NO_DAEMON) to use one\n");
+		report_error(&c->err, "transactions run in the engine; drop --no-daemon "
+				"(OMG_NO_DAEMON) to use one");
 		return EXIT_USAGE;
 	}
 	if (c->s.client)
@@ -353,18 +359,25 @@ static int ask_plan(struct cli *c, struct progress *p, uint32_t kind, uint32_t f
 	req.u.plan.targets = (struct strlist){(const char *const *)argv, (uint32_t)argc};
 	req.u.plan.command = cmdline;
 	if (client_send(c->s.client, &req, err, sizeof(err)) != 0) {
-		fprintf(stderr, "omg: %s\n", err);
+		report_error(&c->err, "%s", err);
 		return EXIT_DB;
 	}
 	int rc = wait_reply(c, p, req.h.id, m, arena);
 	if (rc)
 		return rc;
 	if (m->h.type == MSG_ERROR) {
-		fprintf(stderr, "omg: %s: %s\n", trans_kind_name(kind), m->u.error.message);
+		report_error(&c->err, "%s: %s", trans_kind_name(kind), m->u.error.message);
+		if (kind == TRANS_INSTALL || kind == TRANS_REMOVE) {
+			/* A name the engine does not know: what provides it, what is near. */
+			struct suggestion *sg;
+			size_t n = suggest_missing(&c->s, (const char *const *)argv, (size_t)argc,
+						   kind == TRANS_REMOVE, arena, &sg);
+			cli_say_missing(c, sg, n, 0);
+		}
 		return exit_for_error(m->u.error.code);
 	}
 	if (m->h.type != MSG_PLAN_REPLY) {
-		fprintf(stderr, "omg: unexpected %s from the engine\n", codec_type_name(m->h.type));
+		report_error(&c->err, "unexpected %s from the engine", codec_type_name(m->h.type));
 		return EXIT_DB;
 	}
 	return 0;
@@ -404,14 +417,14 @@ static int decide(struct cli *c, uint32_t kind, const struct msg_plan_reply *pla
 	if (!go || c->yes || kind == TRANS_SYNC)
 		return go;
 	if (!isatty(STDIN_FILENO)) {
-		fprintf(stderr, "omg: not confirmed: standard input is not a terminal "
-				"(use --yes, or --dry-run to see the plan)\n");
+		report_error(&c->err, "not confirmed: standard input is not a terminal "
+				"(use --yes, or --dry-run to see the plan)");
 		*rc = EXIT_CANCELLED;
 		return -1;
 	}
 	stage = STAGE_CONFIRM;
 	if (!confirm()) {
-		fprintf(stderr, "omg: cancelled; nothing was changed\n");
+		report_error(&c->err, "cancelled; nothing was changed");
 		*rc = EXIT_CANCELLED;
 		return -1;
 	}
@@ -429,7 +442,7 @@ static int commit_plan(struct cli *c, struct progress *p, uint32_t kind, uint64_
 	commit.h.type = MSG_COMMIT;
 	commit.u.commit.plan = plan;
 	if (client_send(c->s.client, &commit, err, sizeof(err)) != 0) {
-		fprintf(stderr, "omg: %s\n", err);
+		report_error(&c->err, "%s", err);
 		return EXIT_DB;
 	}
 	stage = STAGE_COMMITTING;
@@ -437,11 +450,11 @@ static int commit_plan(struct cli *c, struct progress *p, uint32_t kind, uint64_
 	if (rc)
 		return rc;
 	if (m.h.type == MSG_ERROR) {
-		fprintf(stderr, "omg: %s: %s\n", trans_kind_name(kind), m.u.error.message);
+		report_error(&c->err, "%s: %s", trans_kind_name(kind), m.u.error.message);
 		return exit_for_error(m.u.error.code);
 	}
 	if (m.h.type != MSG_TRANS_RESULT) {
-		fprintf(stderr, "omg: unexpected %s from the engine\n", codec_type_name(m.h.type));
+		report_error(&c->err, "unexpected %s from the engine", codec_type_name(m.h.type));
 		return EXIT_DB;
 	}
 	rc = print_result(c, &m.u.result);
@@ -487,6 +500,7 @@ static int run(struct cli *c, uint32_t kind, uint32_t flags, int argc, char **ar
 	for (int i = 0; i < argc; i++)
 		buf_printf(&cmdline, " %s", argv[i]);
 	struct sigaction sa = {.sa_handler = on_sigint};
+	json_out = c->out.json;
 	sigaction(SIGINT, &sa, NULL);
 	stage = STAGE_PLANNING;
 	struct strpool *arena = strpool_new();
@@ -533,7 +547,7 @@ int cmd_sync(struct cli *c, int argc, char **argv)
 {
 	(void)argv;
 	if (argc) {
-		fprintf(stderr, "omg: sync takes no arguments (it refreshes every database)\n");
+		report_error(&c->err, "sync takes no arguments (it refreshes every database)");
 		return EXIT_USAGE;
 	}
 	return run(c, TRANS_SYNC, 0, 0, NULL);
@@ -542,7 +556,7 @@ int cmd_sync(struct cli *c, int argc, char **argv)
 int cmd_install(struct cli *c, int argc, char **argv)
 {
 	if (!argc) {
-		fprintf(stderr, "omg: install needs at least one package name\n");
+		report_error(&c->err, "install needs at least one package name");
 		return EXIT_USAGE;
 	}
 	return run(c, TRANS_INSTALL, 0, argc, argv);
@@ -551,7 +565,7 @@ int cmd_install(struct cli *c, int argc, char **argv)
 int cmd_remove(struct cli *c, int argc, char **argv)
 {
 	if (!argc) {
-		fprintf(stderr, "omg: remove needs at least one package name\n");
+		report_error(&c->err, "remove needs at least one package name");
 		return EXIT_USAGE;
 	}
 	return run(c, TRANS_REMOVE, c->recursive ? TRANS_RECURSIVE : 0, argc, argv);
@@ -561,8 +575,8 @@ int cmd_upgrade(struct cli *c, int argc, char **argv)
 {
 	(void)argv;
 	if (argc) {
-		fprintf(stderr, "omg: upgrade takes no package names (it upgrades the whole system; "
-				"use omg install to upgrade one package with what it needs)\n");
+		report_error(&c->err, "upgrade takes no package names (it upgrades the whole system; "
+				"use omg install to upgrade one package with what it needs)");
 		return EXIT_USAGE;
 	}
 	/* Like pacman -Syu: fresh databases first, then the whole upgrade. A dry
@@ -584,7 +598,7 @@ int cmd_attach(struct cli *c, int argc, char **argv)
 {
 	(void)argv;
 	if (argc) {
-		fprintf(stderr, "omg: attach takes no arguments\n");
+		report_error(&c->err, "attach takes no arguments");
 		return EXIT_USAGE;
 	}
 	int rc = connect_engine(c);
@@ -597,14 +611,15 @@ int cmd_attach(struct cli *c, int argc, char **argv)
 	memset(&req, 0, sizeof(req));
 	req.h.type = MSG_ATTACH;
 	struct sigaction sa = {.sa_handler = on_sigint};
+	json_out = c->out.json;
 	sigaction(SIGINT, &sa, NULL);
 	stage = STAGE_ATTACHED;
 	if (client_send(c->s.client, &req, err, sizeof(err)) != 0) {
-		fprintf(stderr, "omg: %s\n", err);
+		report_error(&c->err, "%s", err);
 		rc = EXIT_DB;
 	} else if ((rc = wait_reply(c, &p, req.h.id, &m, arena)) == 0) {
 		if (m.h.type == MSG_ERROR) {
-			fprintf(stderr, "omg: %s\n", m.u.error.message);
+			report_error(&c->err, "%s", m.u.error.message);
 			rc = m.u.error.code == ERR_STATE ? EXIT_NOMATCH : exit_for_error(m.u.error.code);
 		} else if (m.h.type == MSG_TRANS_RESULT) {
 			if (!c->out.json)
@@ -628,11 +643,11 @@ int cmd_history(struct cli *c, int argc, char **argv)
 		char *end;
 		id = strtoull(argv[1], &end, 10);
 		if (*end || !id) {
-			fprintf(stderr, "omg: history show needs an entry number, not '%s'\n", argv[1]);
+			report_error(&c->err, "history show needs an entry number, not '%s'", argv[1]);
 			return EXIT_USAGE;
 		}
 	} else if (argc) {
-		fprintf(stderr, "omg: usage: omg history [show ID]\n");
+		report_error(&c->err, "usage: omg history [show ID]");
 		return EXIT_USAGE;
 	}
 	int rc = connect_engine(c);
@@ -648,7 +663,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
 	char err[512];
 	struct progress p = {0};
 	if (client_send(c->s.client, &req, err, sizeof(err)) != 0) {
-		fprintf(stderr, "omg: %s\n", err);
+		report_error(&c->err, "%s", err);
 		strpool_free(arena);
 		return EXIT_DB;
 	}
@@ -657,7 +672,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
 		return rc;
 	}
 	if (m.h.type == MSG_ERROR) {
-		fprintf(stderr, "omg: %s\n", m.u.error.message);
+		report_error(&c->err, "%s", m.u.error.message);
 		strpool_free(arena);
 		return m.u.error.code == ERR_USAGE ? EXIT_UNKNOWN : exit_for_error(m.u.error.code);
 	}
@@ -698,6 +713,8 @@ int cmd_history(struct cli *c, int argc, char **argv)
 		if (h->count)
 			buf_printf(b, "%-5s %-19s %-6s %-11s %-7s %s\n", "ID", "STARTED", "UID", "RESULT",
 				   "CHANGES", "COMMAND");
+		else
+			buf_puts(b, "No transactions on this root.\n");
 		for (uint32_t i = 0; i < h->count; i++) {
 			const struct msg_trans_result *r = &h->entries[i];
 			render_time(t, sizeof(t), (int64_t)r->started);

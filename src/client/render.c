@@ -41,32 +41,263 @@ void render_size(struct buf *b, int64_t bytes)
 	buf_puts(b, s);
 }
 
-/* Three state characters, aptitude style: i/space, A (automatic), u/h. */
-static void state_flags(char s[4], const struct pkg *p)
+/* aptitude's three state letters (docs/cli.md, "State letters"): the current
+ * state, the action (a front end's mark, else h for a held package), A. */
+void render_state(char s[4], const struct pkg *p, char action)
 {
-	s[0] = p->flags & PKG_INSTALLED ? 'i' : ' ';
-	s[1] = (p->flags & PKG_INSTALLED) && p->reason == PKG_REASON_DEPEND ? 'A' : ' ';
-	s[2] = !(p->flags & PKG_UPGRADABLE) ? ' ' : p->flags & PKG_HELD ? 'h' : 'u';
+	s[0] = p->flags & PKG_INSTALLED ? 'i' : 'p';
+	s[1] = action && action != ' ' ? action : p->flags & PKG_HELD ? 'h' : ' ';
+	s[2] = (p->flags & PKG_INSTALLED) && p->reason == PKG_REASON_DEPEND ? 'A' : ' ';
 	s[3] = '\0';
 }
 
-/* Width of the version column text for p. */
-static size_t version_width(const struct pkg *p)
+/* "…" where the locale's characters are multibyte (UTF-8), else "~". */
+static const char *ellipsis(void)
 {
-	if (p->flags & PKG_UPGRADABLE)
-		return utf8_width(p->installed_version) + 4 + utf8_width(p->version);
-	return utf8_width(p->flags & PKG_INSTALLED ? p->installed_version : p->version);
+	return MB_CUR_MAX > 1 ? "\xe2\x80\xa6" : "~";
 }
 
-/* Appends a cell with colour and padding to w columns. */
-static void cell(struct render *r, enum render_color col, const char *s, size_t w, int last)
+/* Appends s cut to cols columns: all of it when it fits, else what fits in
+ * cols - 1 columns and an ellipsis. The columns written. */
+static size_t cut_to(struct buf *b, const char *s, size_t cols)
 {
-	buf_puts(&r->b, render_col(r, col));
-	buf_puts(&r->b, s);
-	buf_puts(&r->b, render_col(r, COL_RESET));
-	if (!last)
-		for (size_t k = utf8_width(s); k < w + 2; k++)
-			buf_putc(&r->b, ' ');
+	if (utf8_width(s) <= cols)
+		return utf8_fit(b, s, cols, 0);
+	if (!cols)
+		return 0;
+	size_t w = utf8_fit(b, s, cols - 1, 0);
+	buf_puts(b, ellipsis());
+	return w + 1;
+}
+
+/* Appends n spaces. */
+static void spaces(struct buf *b, size_t n)
+{
+	while (n--)
+		buf_putc(b, ' ');
+}
+
+/* Bytes of the escape sequence at s (n > 0 bytes): CSI up to its final byte. */
+static size_t esc_len(const char *s, size_t n)
+{
+	if (n < 2 || s[1] != '[')
+		return 1;
+	size_t i = 2;
+	while (i < n && !(s[i] >= 0x40 && s[i] <= 0x7e))
+		i++;
+	return i < n ? i + 1 : n;
+}
+
+/* Walks s[from..len) while it fits in cols columns: the end reached, and in
+ * *space the last space seen after from (0 when none). Escapes take none. */
+static size_t span(const char *s, size_t len, size_t from, size_t cols, size_t *space)
+{
+	size_t i = from, used = 0;
+	*space = 0;
+	while (i < len) {
+		if (s[i] == '\033') {
+			i += esc_len(s + i, len - i);
+			continue;
+		}
+		size_t cw, n = utf8_next(s + i, len - i, &cw);
+		if (used + cw > cols)
+			break;
+		if (s[i] == ' ' && i > from)
+			*space = i;
+		used += cw;
+		i += n;
+	}
+	return i;
+}
+
+/* Columns before a line's text starts again on a wrapped line: its leading
+ * spaces, or for "Label : value" the label and ": ", else none. */
+static size_t hanging_indent(const char *s, size_t len, size_t width)
+{
+	size_t lead = 0, cols = 0;
+	while (lead < len && s[lead] == ' ')
+		lead++;
+	if (lead)
+		return lead < width / 2 ? lead : 0;
+	for (size_t i = 0; i + 1 < len; ) {
+		if (s[i] == '\033') {
+			i += esc_len(s + i, len - i);
+			continue;
+		}
+		if (s[i] == ':' && s[i + 1] == ' ')
+			return cols + 2 < width / 2 ? cols + 2 : 0;
+		size_t cw;
+		i += utf8_next(s + i, len - i, &cw);
+		cols += cw;
+	}
+	return 0;
+}
+
+/* Appends the line s[0..len) (no newline) to out fitted to r->width: cut
+ * with an ellipsis, or (wrap) broken at spaces into lines that go on at
+ * the line's hanging indent. */
+static void fit_line(const struct render *r, struct buf *out, const char *s, size_t len, int wrap)
+{
+	size_t width = r->width, indent = wrap ? hanging_indent(s, len, width) : 0, from = 0, sp;
+	for (int first = 1; from < len; first = 0) {
+		size_t lead = first ? 0 : indent;
+		size_t end = span(s, len, from, width - lead, &sp);
+		if (!first)
+			spaces(out, lead);
+		if (end >= len) {
+			buf_append(out, s + from, len - from);
+			return;
+		}
+		if (!wrap) {
+			end = span(s, len, from, width - 1, &sp);
+			buf_append(out, s + from, end - from);
+			buf_puts(out, ellipsis());
+			buf_puts(out, render_col(r, COL_RESET));
+			return;
+		}
+		/* At the space that ends what fits, else the last one in it, else where it ends. */
+		size_t cut = s[end] == ' ' ? end : sp ? sp : end > from ? end :
+			     from + utf8_next(s + from, len - from, &sp);
+		buf_append(out, s + from, cut - from);
+		buf_putc(out, '\n');
+		for (from = cut; from < len && s[from] == ' '; from++)
+			;
+	}
+}
+
+/* Fits r->b from byte from on to the width, line by line (render.h). */
+void render_fit_lines(struct render *r, size_t from, int wrap)
+{
+	if (!r->width || from >= r->b.len)
+		return;
+	struct buf out = {0};
+	const char *s = r->b.p + from, *end = r->b.p + r->b.len;
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t len = nl ? (size_t)(nl - s) : (size_t)(end - s);
+		/* A character takes no more columns than bytes: a short line fits. */
+		if (len <= r->width)
+			buf_append(&out, s, len);
+		else
+			fit_line(r, &out, s, len, wrap);
+		if (nl)
+			buf_putc(&out, '\n');
+		s += len + (nl ? 1 : 0);
+	}
+	r->b.len = from;
+	buf_append(&r->b, out.p ? out.p : "", out.len);
+	buf_free(&out);
+}
+
+/* A column of a table laid out to a width. */
+struct col {
+	size_t want; /* the widest cell */
+	size_t w;    /* the width laid out */
+	int gone;    /* dropped for want of room */
+};
+
+/* One step of fitting a table: cut column col as far as needed down to
+ * floor columns, or (floor 0) drop it. */
+struct step {
+	int col;
+	size_t floor;
+};
+
+/* A row's columns: lead, then the columns shown with two spaces between. */
+static size_t cols_total(const struct col *c, size_t n, size_t lead)
+{
+	size_t t = lead, shown = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!c[i].gone)
+			t += c[i].w + (shown++ ? 2 : 0);
+	return t;
+}
+
+/* Lays the columns out in width (0: each as wide as its widest cell). While
+ * a row is too wide the steps are taken in order; after a drop the other
+ * columns grow back and the steps start again. What still does not fit is
+ * cut at the width by render_fit_lines. */
+static void cols_fit(struct col *c, size_t n, size_t lead, const struct step *st, size_t nst,
+		     size_t width)
+{
+	for (size_t i = 0; i < n; i++)
+		c[i].w = c[i].want, c[i].gone = 0;
+	for (size_t k = 0; width && k < nst; k++) {
+		size_t total = cols_total(c, n, lead);
+		struct col *x = &c[st[k].col];
+		if (total <= width)
+			return;
+		if (x->gone)
+			continue;
+		if (!st[k].floor) {
+			x->gone = 1;
+			for (size_t i = 0; i < n; i++)
+				c[i].w = c[i].want;
+			k = (size_t)-1; /* from the first step again */
+		} else if (x->w > st[k].floor) {
+			size_t over = total - width, room = x->w - st[k].floor;
+			x->w -= over < room ? over : room;
+		}
+	}
+}
+
+/* Appends a cell of w columns (its text cut to w on a terminal, whole when
+ * piped), padded to w when pad is set. */
+static void put_cell(struct render *r, enum render_color col, const char *s, size_t w, int pad)
+{
+	if (col != COL_RESET)
+		buf_puts(&r->b, render_col(r, col));
+	size_t used;
+	if (r->width) {
+		used = cut_to(&r->b, s, w);
+	} else {
+		buf_puts(&r->b, s);
+		used = utf8_width(s);
+	}
+	if (col != COL_RESET)
+		buf_puts(&r->b, render_col(r, COL_RESET));
+	if (pad && used < w)
+		spaces(&r->b, w - used);
+}
+
+/* Appends a version cell of w columns: "old -> new" when old is set, else
+ * new. Too narrow, the old version goes first (cut, then dropped with the
+ * arrow) and the new one is cut last. Padded to w when pad is set. */
+static void versions_cell(struct render *r, const char *old, const char *new_, size_t w, int pad,
+			  enum render_color cold, enum render_color cnew)
+{
+	size_t wold = old && *old ? utf8_width(old) : 0, wnew = utf8_width(new_), used = 0;
+	if (wold && (wold + 4 + wnew <= w || !r->width)) {
+		used = wold + 4 + wnew;
+		buf_printf(&r->b, "%s%s%s -> %s%s%s", render_col(r, cold), old, render_col(r, COL_RESET),
+			   render_col(r, cnew), new_, render_col(r, COL_RESET));
+	} else if (wold && w >= wnew + 4 + 4) {
+		buf_puts(&r->b, render_col(r, cold));
+		used = cut_to(&r->b, old, w - wnew - 4) + 4 + wnew;
+		buf_printf(&r->b, "%s -> %s%s%s", render_col(r, COL_RESET), render_col(r, cnew), new_,
+			   render_col(r, COL_RESET));
+	} else {
+		buf_puts(&r->b, render_col(r, cnew));
+		used = r->width ? cut_to(&r->b, new_, w) : (buf_puts(&r->b, new_), wnew);
+		buf_puts(&r->b, render_col(r, COL_RESET));
+	}
+	if (pad && used < w)
+		spaces(&r->b, w - used);
+}
+
+/* Whether a column after i is shown (then cell i is padded). */
+static int more_cols(const struct col *c, size_t n, size_t i)
+{
+	for (size_t k = i + 1; k < n; k++)
+		if (!c[k].gone)
+			return 1;
+	return 0;
+}
+
+/* The larger of two widths. */
+static size_t max_w(size_t a, size_t b)
+{
+	return a > b ? a : b;
 }
 
 void render_pkg_names(struct render *r, const struct msg_pkg *v, size_t n)
@@ -77,50 +308,65 @@ void render_pkg_names(struct render *r, const struct msg_pkg *v, size_t n)
 	}
 }
 
-void render_pkg_table(struct render *r, const struct msg_pkg *v, size_t n)
+/* The package table's columns after the state letters. */
+enum { TC_NAME, TC_VERSION, TC_REPO, TC_DESC, TC_N };
+
+/* Sizes the package table's columns to r->width: docs/cli.md, "Fitting the terminal". */
+static void table_layout(const struct render *r, const struct msg_pkg *v, size_t n, struct col *c)
 {
-	size_t wname = 0, wver = 0, wrepo = 0;
+	size_t single = 0; /* the widest version standing alone */
 	for (size_t i = 0; i < n; i++) {
 		const struct pkg *p = &v[i].pkg;
-		size_t w = utf8_width(p->name);
-		wname = w > wname ? w : wname;
-		w = version_width(p);
-		wver = w > wver ? w : wver;
-		w = utf8_width(p->repo);
-		wrepo = w > wrepo ? w : wrepo;
+		const char *one = p->flags & PKG_INSTALLED && !(p->flags & PKG_UPGRADABLE) ?
+				  p->installed_version : p->version;
+		size_t wv = utf8_width(one);
+		single = max_w(single, wv);
+		if (p->flags & PKG_UPGRADABLE)
+			wv += utf8_width(p->installed_version) + 4;
+		c[TC_NAME].want = max_w(c[TC_NAME].want, utf8_width(p->name));
+		c[TC_VERSION].want = max_w(c[TC_VERSION].want, wv);
+		c[TC_REPO].want = max_w(c[TC_REPO].want, utf8_width(p->repo));
+		c[TC_DESC].want = max_w(c[TC_DESC].want, utf8_width(p->desc));
 	}
-	/* Cap the name column on narrow terminals so descriptions stay visible. */
-	if (r->width && wname > r->width / 3)
-		wname = r->width / 3;
-	struct buf tmp = {0};
+	const struct step steps[] = {
+		{TC_DESC, 8}, {TC_NAME, max_w(16, r->width / 3)}, {TC_REPO, 10}, {TC_DESC, 0},
+		{TC_NAME, 16}, {TC_REPO, 0}, {TC_VERSION, single}, {TC_VERSION, 8},
+	};
+	cols_fit(c, TC_N, 3 + 2, steps, sizeof(steps) / sizeof(steps[0]), r->width);
+}
+
+/* The package table, laid out by table_layout, safety-cut at the width. */
+void render_pkg_table(struct render *r, const struct msg_pkg *v, size_t n)
+{
+	struct col c[TC_N] = {{0}};
+	table_layout(r, v, n, c);
+	size_t start = r->b.len;
 	for (size_t i = 0; i < n; i++) {
 		const struct pkg *p = &v[i].pkg;
 		char st[4];
-		state_flags(st, p);
-		cell(r, p->flags & PKG_HELD ? COL_HELD : COL_INSTALLED, st, 3, 0);
-		buf_reset(&tmp);
-		utf8_fit(&tmp, p->name, r->width ? wname : (size_t)-1, 0);
-		cell(r, COL_NAME, buf_str(&tmp), wname, 0);
-		if (p->flags & PKG_UPGRADABLE) {
-			buf_printf(&r->b, "%s%s%s -> %s%s%s", render_col(r, COL_VERSION),
-				   p->installed_version, render_col(r, COL_RESET),
-				   render_col(r, COL_NEWVERSION), p->version, render_col(r, COL_RESET));
-			for (size_t k = version_width(p); k < wver + 2; k++)
-				buf_putc(&r->b, ' ');
-		} else {
-			cell(r, COL_VERSION,
-			     p->flags & PKG_INSTALLED ? p->installed_version : p->version, wver, 0);
-		}
-		cell(r, COL_REPO, p->repo, wrepo, 0);
-		size_t used = 3 + 2 + wname + 2 + wver + 2 + wrepo + 2;
-		if (r->width && used + 4 < r->width) {
-			utf8_fit(&r->b, p->desc, r->width - used - 1, 0);
-		} else if (!r->width) {
-			buf_puts(&r->b, p->desc);
+		render_state(st, p, 0);
+		put_cell(r, p->flags & PKG_HELD ? COL_HELD : COL_INSTALLED, st, 3, 1);
+		for (size_t k = 0; k < TC_N; k++) {
+			if (c[k].gone)
+				continue;
+			int pad = more_cols(c, TC_N, k);
+			buf_puts(&r->b, "  ");
+			if (k == TC_NAME)
+				put_cell(r, COL_NAME, p->name, c[k].w, pad);
+			else if (k == TC_REPO)
+				put_cell(r, COL_REPO, p->repo, c[k].w, pad);
+			else if (k == TC_DESC)
+				put_cell(r, COL_RESET, p->desc, c[k].w, pad);
+			else if (p->flags & PKG_UPGRADABLE)
+				versions_cell(r, p->installed_version, p->version, c[k].w, pad, COL_VERSION,
+					      COL_NEWVERSION);
+			else
+				versions_cell(r, NULL, p->flags & PKG_INSTALLED ? p->installed_version :
+					      p->version, c[k].w, pad, COL_VERSION, COL_VERSION);
 		}
 		buf_putc(&r->b, '\n');
 	}
-	buf_free(&tmp);
+	render_fit_lines(r, start, 0);
 }
 
 /* Appends apt's extended description as plain text: the one leading space of
@@ -378,14 +624,16 @@ void render_engine_status(struct render *r, const char *socket, const struct msg
 	buf_printf(b, "%sengine%s  %s mode, pid %llu, up %llds, serving %s\n", render_col(r, COL_LABEL),
 		   render_col(r, COL_RESET), s->mode, (unsigned long long)s->pid,
 		   (long long)(now - (time_t)s->started), socket);
-	buf_printf(b, "%ssystem%s  %s on %s: %llu packages, index generation %llu (%.1f MiB, "
+	buf_printf(b, "%ssystem%s  %s on %s: %llu %s, index generation %llu (%.1f MiB, "
 		   "loaded %llds ago)\n", render_col(r, COL_LABEL), render_col(r, COL_RESET), s->backend,
-		   s->root, (unsigned long long)s->packages, (unsigned long long)s->generation,
+		   s->root, (unsigned long long)s->packages, fmt_plural(s->packages, "package", "packages"),
+		   (unsigned long long)s->generation,
 		   (double)s->index_bytes / 1048576.0, (long long)(now - (time_t)s->index_time));
 	uint64_t asked = s->cache_hits + s->cache_misses;
-	buf_printf(b, "%sload%s    %llu clients, %llu requests, cache hits %llu of %llu (%.0f%%)\n",
+	buf_printf(b, "%sload%s    %llu %s, %llu %s, cache hits %llu of %llu (%.0f%%)\n",
 		   render_col(r, COL_LABEL), render_col(r, COL_RESET), (unsigned long long)s->clients,
-		   (unsigned long long)s->requests, (unsigned long long)s->cache_hits,
+		   fmt_plural(s->clients, "client", "clients"), (unsigned long long)s->requests,
+		   fmt_plural(s->requests, "request", "requests"), (unsigned long long)s->cache_hits,
 		   (unsigned long long)asked, asked ? 100.0 * (double)s->cache_hits / (double)asked : 0);
 	buf_printf(b, "%stxn%s     %s\n", render_col(r, COL_LABEL), render_col(r, COL_RESET),
 		   *s->transaction ? s->transaction : "none running (omg history)");
@@ -402,51 +650,106 @@ void render_versions(struct buf *b, const struct trans_item *it)
 		buf_puts(b, it->new_version[0] ? it->new_version : it->old_version);
 }
 
-void render_plan_text(struct render *r, const struct msg_plan_reply *p)
+/* A plan's columns after the action. */
+enum { PC_NAME, PC_VERSION, PC_REPO, PC_NOTE, PC_N };
+
+/* The last column of a plan item: "(dependency)" for what is pulled in, and
+ * the download size, into b. */
+static void plan_note(struct buf *b, const struct trans_item *it)
 {
-	size_t wn = 4, wv = 7;
-	for (uint32_t i = 0; i < p->count; i++) {
-		struct buf v = {0};
-		render_versions(&v, &p->items[i]);
-		if (strlen(p->items[i].name) > wn)
-			wn = strlen(p->items[i].name);
-		if (v.len > wv)
-			wv = v.len;
-		buf_free(&v);
+	buf_reset(b);
+	if (it->action != ACT_REFRESH && it->action != ACT_REMOVE && it->action != ACT_PURGE &&
+	    it->reason == PKG_REASON_DEPEND && !it->old_version[0])
+		buf_puts(b, "(dependency)");
+	if (it->download > 0) {
+		if (b->len)
+			buf_putc(b, ' ');
+		render_size(b, it->download);
 	}
-	uint32_t counts[8] = {0};
+}
+
+/* Sizes a plan's columns to r->width: docs/cli.md, "Fitting the terminal". */
+static void plan_layout(const struct render *r, const struct msg_plan_reply *p, struct col *c)
+{
+	struct buf t = {0};
+	size_t single = 0;
+	c[PC_NAME].want = 4, c[PC_VERSION].want = 7, c[PC_REPO].want = 10;
 	for (uint32_t i = 0; i < p->count; i++) {
 		const struct trans_item *it = &p->items[i];
-		struct buf v = {0};
-		render_versions(&v, it);
-		buf_printf(&r->b, "  %-9s %s%-*s%s  %s%-*s%s  %-10s", trans_action_name(it->action),
-			   render_col(r, COL_NAME), (int)wn, it->name, render_col(r, COL_RESET),
-			   render_col(r, it->action == ACT_REMOVE || it->action == ACT_PURGE
-					      ? COL_VERSION : COL_NEWVERSION),
-			   (int)wv, v.p ? v.p : "", render_col(r, COL_RESET), it->repo);
-		if (it->action != ACT_REFRESH && it->action != ACT_REMOVE && it->action != ACT_PURGE &&
-		    it->reason == PKG_REASON_DEPEND && !it->old_version[0])
-			buf_puts(&r->b, " (dependency)");
-		if (it->download > 0) {
-			struct buf s = {0};
-			render_size(&s, it->download);
-			buf_printf(&r->b, " %s", s.p);
-			buf_free(&s);
-		}
-		buf_putc(&r->b, '\n');
-		buf_free(&v);
-		if (it->action < 8)
-			counts[it->action]++;
+		buf_reset(&t);
+		render_versions(&t, it);
+		c[PC_VERSION].want = max_w(c[PC_VERSION].want, utf8_width(buf_str(&t)));
+		single = max_w(single, utf8_width(it->new_version[0] ? it->new_version : it->old_version));
+		c[PC_NAME].want = max_w(c[PC_NAME].want, utf8_width(it->name));
+		c[PC_REPO].want = max_w(c[PC_REPO].want, utf8_width(it->repo));
+		plan_note(&t, it);
+		c[PC_NOTE].want = max_w(c[PC_NOTE].want, utf8_width(buf_str(&t)));
 	}
+	buf_free(&t);
+	const struct step steps[] = {
+		{PC_REPO, 10}, {PC_NAME, max_w(16, r->width / 3)}, {PC_NOTE, 0},
+		{PC_NAME, 16}, {PC_REPO, 0}, {PC_VERSION, single}, {PC_VERSION, 8},
+	};
+	cols_fit(c, PC_N, 2 + 9 + 1, steps, sizeof(steps) / sizeof(steps[0]), r->width);
+}
+
+/* One line of a plan: the action, then the columns laid out in c. */
+static void plan_row(struct render *r, const struct trans_item *it, const struct col *c,
+		     struct buf *note)
+{
+	int gone = it->action == ACT_REMOVE || it->action == ACT_PURGE;
+	buf_printf(&r->b, "  %-9s ", trans_action_name(it->action));
+	plan_note(note, it);
+	for (size_t k = 0; k < PC_N; k++) {
+		if (c[k].gone)
+			continue;
+		int pad = more_cols(c, PC_N, k);
+		if (k)
+			buf_puts(&r->b, "  ");
+		if (k == PC_NAME)
+			put_cell(r, COL_NAME, it->name, c[k].w, pad);
+		else if (k == PC_REPO)
+			put_cell(r, COL_RESET, it->repo, c[k].w, pad);
+		else if (k == PC_NOTE)
+			put_cell(r, COL_RESET, buf_str(note), c[k].w, 0);
+		else
+			versions_cell(r, it->new_version[0] ? it->old_version : NULL,
+				      it->new_version[0] ? it->new_version : it->old_version, c[k].w, pad,
+				      gone ? COL_VERSION : COL_NEWVERSION,
+				      gone ? COL_VERSION : COL_NEWVERSION);
+	}
+	/* No trailing spaces when the last cells are empty. */
+	while (r->b.len && r->b.p[r->b.len - 1] == ' ')
+		r->b.p[--r->b.len] = '\0';
+	buf_putc(&r->b, '\n');
+}
+
+/* A plan: its rows laid out by plan_layout, then the totals, wrapped. */
+void render_plan_text(struct render *r, const struct msg_plan_reply *p)
+{
+	struct col c[PC_N] = {{0}};
+	plan_layout(r, p, c);
+	size_t start = r->b.len;
+	uint32_t counts[8] = {0};
+	struct buf note = {0};
+	for (uint32_t i = 0; i < p->count; i++) {
+		plan_row(r, &p->items[i], c, &note);
+		if (p->items[i].action < 8)
+			counts[p->items[i].action]++;
+	}
+	buf_free(&note);
+	render_fit_lines(r, start, 0);
 	if (!p->count) {
 		buf_puts(&r->b, "Nothing to do.\n");
 		return;
 	}
+	start = r->b.len;
 	if (p->kind == TRANS_SYNC) {
-		buf_printf(&r->b, "\n%u database(s) to refresh\n", p->count);
+		buf_printf(&r->b, "\n%u %s to refresh\n", p->count,
+			   fmt_plural(p->count, "database", "databases"));
 		return;
 	}
-	buf_printf(&r->b, "\n%u package(s):", p->count);
+	buf_printf(&r->b, "\n%u %s:", p->count, fmt_plural(p->count, "package", "packages"));
 	const char *sep = " ";
 	for (uint32_t a = ACT_INSTALL; a <= ACT_PURGE; a++) {
 		if (counts[a] && a != ACT_REFRESH) {
@@ -458,4 +761,5 @@ void render_plan_text(struct render *r, const struct msg_plan_reply *p)
 	fmt_size(d, sizeof(d), p->download, 0);
 	fmt_size(s, sizeof(s), p->size_change, 1);
 	buf_printf(&r->b, "\nDownload: %s   Installed size: %s\n", d, s);
+	render_fit_lines(r, start, 1);
 }

@@ -32,7 +32,13 @@ void render_time(char *out, size_t len, int64_t t);
 void render_size(struct buf *b, int64_t bytes);
 /* One name per line (--quiet). */
 void render_pkg_names(struct render *r, const struct msg_pkg *v, size_t n);
-/* An aligned table of packages: state flags, name, version, repo, description. */
+/* aptitude's state letters of p into s (docs/cli.md, "State letters"): first
+ * the current state (i installed, p not installed), then the action (action
+ * when not 0 or ' ': a front end's mark; else h when the package is held),
+ * then A when it was installed automatically. */
+void render_state(char s[4], const struct pkg *p, char action);
+/* An aligned table of packages: state letters, name, version, repo,
+ * description; on a terminal (width set) every line fits the width. */
 void render_pkg_table(struct render *r, const struct msg_pkg *v, size_t n);
 /* A JSON array of brief package objects (search and list). */
 void render_pkg_json_array(struct render *r, const struct msg_pkg *v, size_t n);
@@ -45,7 +51,13 @@ void render_engine_status(struct render *r, const char *socket, const struct msg
 /* The version column of a plan item: "1.0-1 -> 1.1-1", "3.2-1", or the old one. */
 void render_versions(struct buf *b, const struct trans_item *it);
 /* A plan as text: one line per package (action, name, versions, repository,
- * dependency, download size), then the counts per action and the sizes. */
+ * dependency, download size), then the counts per action and the sizes. On
+ * a terminal (width set) every line fits the width. */
 void render_plan_text(struct render *r, const struct msg_plan_reply *p);
+/* Fits the text r->b holds from byte from on to r->width (nothing when 0):
+ * a line too wide is cut with an ellipsis, or (wrap) broken at spaces and
+ * continued at its hanging indent (its leading spaces, or past "Label: ").
+ * Colour escapes take no columns. */
+void render_fit_lines(struct render *r, size_t from, int wrap);
 
 #endif

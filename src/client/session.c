@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "client/report.h"
 #include "ipc/autostart.h"
 #include "ipc/codec.h"
 #include "ipc/frame.h"
@@ -52,14 +53,16 @@ static int take(struct replies *out, const struct msg *m)
 		}
 		concat(out->arena, &out->missing, m->u.pkgs.missing);
 		concat(out->arena, &out->providers, m->u.pkgs.providers);
-		for (uint32_t i = 0; i < m->u.pkgs.warnings.n; i++)
+		for (uint32_t i = 0; i < m->u.pkgs.warnings.n && !out->quiet; i++)
 			fprintf(stderr, "omg: warning: %s\n", m->u.pkgs.warnings.v[i]);
+		out->warnings += m->u.pkgs.warnings.n;
 		break;
 	case MSG_STATUS_REPLY:
 		out->have_status = 1;
 		out->status = m->u.status;
-		for (uint32_t i = 0; i < m->u.status.warnings.n; i++)
+		for (uint32_t i = 0; i < m->u.status.warnings.n && !out->quiet; i++)
 			fprintf(stderr, "omg: warning: %s\n", m->u.status.warnings.v[i]);
+		out->warnings += m->u.status.warnings.n;
 		break;
 	case MSG_ERROR:
 		out->error = m->u.error.code ? m->u.error.code : ERR_BACKEND;
@@ -73,8 +76,8 @@ static int take(struct replies *out, const struct msg *m)
 	return !(m->h.flags & MSG_FLAG_MORE);
 }
 
-/* Decodes every frame in the byte stream b into out. */
-static int decode_all(const struct buf *b, struct replies *out)
+/* Decodes every frame in the byte stream b into out; a bad one is said to s. */
+static int decode_all(struct session *s, const struct buf *b, struct replies *out)
 {
 	struct frame_reader r;
 	frame_reader_init(&r, (size_t)1 << 30);
@@ -86,7 +89,7 @@ static int decode_all(const struct buf *b, struct replies *out)
 		struct msg m;
 		char err[256];
 		if (codec_decode(p, n, &m, out->arena, err, sizeof(err)) != CODEC_OK) {
-			fprintf(stderr, "omg: bad reply from the engine: %s\n", err);
+			report_error(s->report, "bad reply from the engine: %s", err);
 			rc = EXIT_DB;
 			break;
 		}
@@ -104,7 +107,7 @@ int session_user_socket(const struct session *s, char *path, size_t len, char *r
 	if (sockpath_key(s->root, s->backend, real, reallen, key, sizeof(key), err,
 			 sizeof(err)) != 0 ||
 	    sockpath_user(key, path, len, err, sizeof(err)) != 0) {
-		fprintf(stderr, "omg: %s\n", err);
+		report_error(s->report, "%s", err);
 		return EXIT_ROOT;
 	}
 	return 0;
@@ -138,13 +141,13 @@ static int start_engine(struct session *s, struct client *cl, const char *path, 
 		config_defaults(&cfg); /* a bad file is the engine's to report: it refuses to start */
 	free(cpath);
 	if (!cfg.autostart) {
-		fprintf(stderr, "omg: no engine at %s, and autostart is off in the configuration "
-				"([client] autostart), so start one with omg daemon start\n", path);
+		report_error(s->report, "no engine at %s, and autostart is off in the configuration "
+				"([client] autostart), so start one with omg daemon start", path);
 		return EXIT_ROOT;
 	}
 	char exe[PATH_MAX];
 	if (self_path(exe, sizeof(exe)) != 0) {
-		fprintf(stderr, "omg: cannot find our own program to start the engine: %s\n",
+		report_error(s->report, "cannot find our own program to start the engine: %s",
 			strerror(errno));
 		return EXIT_MODULE;
 	}
@@ -169,7 +172,7 @@ static int start_engine(struct session *s, struct client *cl, const char *path, 
 	int rc = autostart_open(cl, &a, err, sizeof(err), &status);
 	free(log);
 	if (rc != 0) {
-		fprintf(stderr, "omg: %s\n", err);
+		report_error(s->report, "%s", err);
 		return status ? status : EXIT_ROOT;
 	}
 	return 0;
@@ -205,7 +208,7 @@ int session_connect(struct session *s, int spawn, char *path, size_t pathlen)
 		return EXIT_OK; /* nothing answers, and we were not to start one */
 	}
 	if (rc == -1) {
-		fprintf(stderr, "omg: %s\n", err);
+		report_error(s->report, "%s", err);
 		rc = EXIT_ROOT;
 		goto fail;
 	}
@@ -253,13 +256,13 @@ static int request_local(struct session *s, struct msg *req, struct replies *out
 		char err[PATH_MAX + 512];
 		const struct embed_api *api = session_engine_module(s, err, sizeof(err));
 		if (!api) {
-			fprintf(stderr, "omg: %s\n", err);
+			report_error(s->report, "%s", err);
 			return EXIT_MODULE;
 		}
 		int status = 0;
 		s->local = api->open(s->root, s->backend, err, sizeof(err), &status);
 		if (!s->local) {
-			fprintf(stderr, "omg: %s\n", err);
+			report_error(s->report, "%s", err);
 			return status ? status : EXIT_DB;
 		}
 		s->backend_name = api->backend_name(s->local);
@@ -268,7 +271,7 @@ static int request_local(struct session *s, struct msg *req, struct replies *out
 	req->h.id = 1;
 	codec_encode(&in, req);
 	s->api->request(s->local, in.p, in.len, put_frames, &frames);
-	int rc = decode_all(&frames, out);
+	int rc = decode_all(s, &frames, out);
 	buf_free(&in);
 	buf_free(&frames);
 	return rc;
@@ -286,13 +289,13 @@ static int request_socket(struct session *s, struct msg *req, struct replies *ou
 			return rc;
 	}
 	if (client_send(s->client, req, err, sizeof(err)) != 0) {
-		fprintf(stderr, "omg: %s\n", err);
+		report_error(s->report, "%s", err);
 		return EXIT_DB;
 	}
 	for (;;) {
 		struct msg m;
 		if (client_recv(s->client, &m, out->arena, REPLY_TIMEOUT_MS, err, sizeof(err)) != 0) {
-			fprintf(stderr, "omg: %s\n", err);
+			report_error(s->report, "%s", err);
 			return EXIT_DB;
 		}
 		if (m.h.id != req->h.id && m.h.id != 0)
@@ -306,7 +309,11 @@ int session_request(struct session *s, struct msg *req, struct replies *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->arena = strpool_new();
-	return s->no_daemon ? request_local(s, req, out) : request_socket(s, req, out);
+	out->quiet = s->warned;
+	int rc = s->no_daemon ? request_local(s, req, out) : request_socket(s, req, out);
+	if (out->warnings)
+		s->warned = 1;
+	return rc;
 }
 
 int session_ask(struct session *s, struct msg *req, struct replies *r)
@@ -315,7 +322,7 @@ int session_ask(struct session *s, struct msg *req, struct replies *r)
 	if (rc)
 		return rc;
 	if (r->error) {
-		fprintf(stderr, "omg: %s\n", r->error_text ? r->error_text : "engine error");
+		report_error(s->report, "%s", r->error_text ? r->error_text : "engine error");
 		return exit_for_error(r->error);
 	}
 	return 0;

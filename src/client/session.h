@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "client/exit.h"
+#include "client/report.h"
 #include "ipc/client.h"
 #include "ipc/embed.h"
 #include "ipc/protocol.h"
@@ -19,12 +20,14 @@ struct session {
 	const char *backend; /* --backend, NULL to detect */
 	const char *socket;  /* --socket or OMG_SOCKET: the engine serving there */
 	int no_daemon;       /* --no-daemon or OMG_NO_DAEMON: the engine in process */
+	struct report *report; /* where errors are said (client/report.h); NULL: stderr only */
 	/* state */
 	struct client *client;        /* the socket connection, once made */
 	struct embed_engine *local;   /* the in-process engine, once opened */
 	const struct embed_api *api;  /* the engine module, once loaded */
 	const char *backend_name;     /* "alpm" or "apt", from the engine */
 	double connect_ms;            /* time to reach the engine (and start it) */
+	int warned;                   /* the engine's warnings were said: not again */
 };
 
 /* The replies to one request, decoded from frames as a socket peer sees them. */
@@ -36,6 +39,8 @@ struct replies {
 	int have_status;
 	struct msg_status_reply status;
 	uint32_t error;          /* enum msg_error_code, 0 when none */
+	int quiet;               /* the session said the warnings already */
+	uint32_t warnings;       /* how many the replies carried */
 	const char *error_text;
 };
 
@@ -45,7 +50,7 @@ struct replies {
  * user engine's, which is started first when none answers and spawn is set
  * (and the configuration allows it). The socket used goes to path. Returns
  * an exit status; 0 with s->client NULL when nothing answers and spawn is
- * not set. Errors are printed on stderr.
+ * not set. Errors are said to s->report.
  */
 int session_connect(struct session *s, int spawn, char *path, size_t pathlen);
 /* The user engine's socket for s's root and backend into path, the root's
@@ -57,7 +62,8 @@ int session_user_socket(const struct session *s, char *path, size_t len, char *r
 const struct embed_api *session_engine_module(struct session *s, char *err, size_t errlen);
 
 /* Sends req (in process with no_daemon, else over the socket, connecting
- * first) and collects every reply; backend warnings go to stderr. An exit
+ * first) and collects every reply; backend warnings go to stderr, once per
+ * session (a command that asks again does not repeat them). An exit
  * status after printing why the engine could not answer. Free the replies
  * with replies_free either way. */
 int session_request(struct session *s, struct msg *req, struct replies *out);

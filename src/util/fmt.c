@@ -21,3 +21,9 @@ void fmt_size(char *out, size_t len, int64_t bytes, int sign)
 	else
 		snprintf(out, len, "%s%.1f %s", s, d, units[k]);
 }
+
+/* "package" or "packages": English plurals, one for exactly 1. */
+const char *fmt_plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}

@@ -176,3 +176,12 @@ size_t utf8_fit(struct buf *out, const char *s, size_t cols, int pad)
 	}
 	return w;
 }
+
+/* One character's bytes and columns, for a caller that walks text itself. */
+size_t utf8_next(const char *s, size_t n, size_t *cols)
+{
+	uint32_t cp;
+	size_t len = decode((const unsigned char *)s, n, &cp);
+	*cols = (size_t)cp_width(len ? cp : '?');
+	return len ? len : 1;
+}

@@ -24,5 +24,9 @@ size_t utf8_width(const char *s);
  * and padded with spaces to cols when pad is non-zero. Control characters
  * are replaced by '?'. Returns the columns written. */
 size_t utf8_fit(struct buf *out, const char *s, size_t cols, int pad);
+/* The character that starts s (n > 0 bytes available): its length in bytes
+ * (1 for a byte that starts no well-formed character) and, in *cols, the
+ * columns it takes as utf8_width counts them. */
+size_t utf8_next(const char *s, size_t n, size_t *cols);
 
 #endif

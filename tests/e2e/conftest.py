@@ -141,6 +141,16 @@ def sb(request, arch_sb, deb_sb):
     return {"alpm": arch_sb, "apt": deb_sb}[request.param] | {"backend": request.param}
 
 
+@pytest.fixture(scope="module", params=["alpm", "apt"])
+def plan_sb(request, tmp_path_factory):
+    """A sandbox of each backend for one test module that plans (--dry-run, refused plans):
+    a plan locks and touches the package databases, which would make the shared sandboxes'
+    snapshot files look out of date to other tests."""
+    build = arch.build if request.param == "alpm" else debian.build
+    sb = build(str(tmp_path_factory.mktemp("plan-" + request.param) / "root"))
+    return sb | {"backend": request.param}
+
+
 def run_native(argv, env=None):
     """Runs a native tool and returns stdout; fails the test if it fails."""
     e = dict(os.environ)

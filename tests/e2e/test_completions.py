@@ -137,6 +137,9 @@ def test_bash_commands_and_options(omg, scripts):
     assert {"--root", "--no-daemon", "--version"} <= glob
     assert glob <= set(bash_complete(omg, s, "omg", "--"))
     for cmd in cmds:
+        if cmd == "help":  # its usage is omg --help's; it completes command names
+            assert bash_complete(omg, s, "omg", "help", "in") == ["info", "install"]
+            continue
         want = help_options(omg.run(cmd, "--help", check=0).stdout)
         got = set(bash_complete(omg, s, "omg", cmd, "--"))
         if cmd == "daemon":
@@ -234,6 +237,8 @@ def test_fish_completes(omg, scripts, sb):
         ["omg-spell", "omg-suite"]
     assert fish_complete(omg, s, "omg history ") == ["show"]
     assert fish_complete(omg, s, "omg audit ") == ["log", "verify"]
+    assert fish_complete(omg, s, "omg help in") == ["info", "install"]
+    assert fish_complete(omg, s, "omg --th") == ["--theme"]
     assert fish_complete(omg, s, "omg upgrade --no") == ["--no-daemon", "--no-sync"]
     assert fish_complete(omg, s, f"omg --root {root} install omg-ed") == \
         ["omg-editor", "omg-editor-legacy"]
@@ -295,6 +300,7 @@ def test_zsh_completes(omg, scripts, sb, tmp_path):
     assert zsh_complete(omg, s, f"omg --root {root} info omg-ed", tmp_path) == \
         ["omg-editor", "omg-editor-legacy"]
     assert zsh_complete(omg, s, "omg audit ", tmp_path) == ["log", "verify"]
+    assert zsh_complete(omg, s, "omg help in", tmp_path) == ["info", "install"]
     assert zsh_complete(omg, s, "omg history ", tmp_path) == ["show"]
     assert zsh_complete(omg, s, "omg upgrade --no-s", tmp_path) == ["--no-sync"]
     assert zsh_complete(omg, s, f"omg --root {root} install omg-ed", tmp_path) == \

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
 """omg info fields against the fixtures' own metadata, and omg list against the native tools."""
+import json
 import re
 import subprocess
 
@@ -89,7 +90,9 @@ def test_info_unknown_package(omg, sb):
     assert p.stderr == "omg: package 'no-such-package' was not found\n"
     assert p.stdout.startswith("Name")  # the known one is still shown
     p = omg.run("--json", "info", "nope", root=sb["root"])
-    assert p.returncode == 3 and p.stdout == "[]\n"
+    assert p.returncode == 3 and json.loads(p.stdout)["error"] == {
+        "code": 3, "message": "package 'nope' was not found",
+        "missing": [{"name": "nope", "provided_by": [], "similar": []}]}
 
 
 def native_list(sb, kind):
@@ -130,7 +133,22 @@ def test_list_flags_held_upgrades(omg, sb):
     held = {r["name"]: r["held"] for r in rows}
     assert held == {"omg-editor": False, "omg-held": True}
     out = omg.run("list", "--upgradable", root=sb["root"], check=0).stdout
-    assert re.match(r"^i h  omg-held\s+1\.0-1 -> 2\.0-1", out.splitlines()[1])
+    assert re.match(r"^ih   omg-held\s+1\.0-1 -> 2\.0-1", out.splitlines()[1])
+
+
+def test_state_letters(omg, sb):
+    # aptitude's letters (docs/cli.md): current state, action (h: held), A: automatic;
+    # each checked against the native tool's own idea of the package.
+    installed = set(native_list(sb, "installed"))
+    explicit = set(native_list(sb, "explicit"))
+    held = {p["name"] for p in spec.PACKAGES if p.get("held")}
+    rows = omg.run("list", "--all", root=sb["root"], check=0).stdout.splitlines()
+    assert len(rows) == len(spec.PACKAGES)
+    for row in rows:
+        letters, name = row[:3], row[5:].split()[0]
+        want = ("i" if name in installed else "p") + ("h" if name in held else " ") + \
+            ("A" if name in installed - explicit else " ")
+        assert letters == want, (row, want)
 
 
 @pytest.mark.smoke

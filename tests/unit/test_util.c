@@ -20,6 +20,7 @@
 #include "util/fmt.h"
 #include "util/module.h"
 #include "util/self.h"
+#include "util/similar.h"
 #include "util/json.h"
 #include "util/strpool.h"
 #include "util/utf8.h"
@@ -230,6 +231,36 @@ static void test_self(void **state)
 	assert_int_equal(errno, ENAMETOOLONG);
 }
 
+/* Edit distance with swaps, and the closest of a list within the limit or by prefix. */
+static void test_similar(void **state)
+{
+	(void)state;
+	assert_int_equal(similar_distance("", ""), 0);
+	assert_int_equal(similar_distance("search", "search"), 0);
+	assert_int_equal(similar_distance("serach", "search"), 1);  /* a swap */
+	assert_int_equal(similar_distance("instal", "install"), 1); /* an insertion */
+	assert_int_equal(similar_distance("lsit", "list"), 1);
+	assert_int_equal(similar_distance("abc", ""), 3);
+	assert_int_equal(similar_distance("kitten", "sitting"), 3);
+	assert_int_equal(similar_distance("ca", "abc"), 3); /* OSA: no edit of a swapped pair */
+	assert_int_equal(similar_limit(4), 1);
+	assert_int_equal(similar_limit(8), 2);
+	assert_int_equal(similar_limit(9), 3);
+	const char *cmds[] = {"search", "info", "list", "status", "sync", "install", "history"};
+	assert_string_equal(similar_closest("serach", cmds, 7), "search");
+	assert_string_equal(similar_closest("stat", cmds, 7), "status"); /* the only prefix */
+	assert_string_equal(similar_closest("lst", cmds, 7), "list");
+	assert_null(similar_closest("frobnicate", cmds, 7));
+	assert_null(similar_closest("s", cmds, 7)); /* too short for a prefix */
+	assert_null(similar_closest("s", NULL, 0));
+	/* Words past 255 bytes are compared on their first 255. */
+	char a[400], b[400];
+	memset(a, 'x', sizeof(a) - 1), a[399] = '\0';
+	memset(b, 'x', sizeof(b) - 1), b[399] = '\0';
+	b[300] = 'y';
+	assert_int_equal(similar_distance(a, b), 0);
+}
+
 /* A module that is nowhere: NULL and a message that starts with its file name. */
 static void test_module_missing(void **state)
 {
@@ -252,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_replace),
 		cmocka_unit_test(test_self),
 		cmocka_unit_test(test_module_missing),
+		cmocka_unit_test(test_similar),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
