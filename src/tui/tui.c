@@ -44,6 +44,16 @@ struct mpkg *tui_current(struct ui *u)
 	return u->cur >= 0 ? model_row(u->model, (size_t)u->cur) : NULL;
 }
 
+/* The package the detail shows: the review's on a detail opened from it, else
+ * the list's under the cursor. */
+struct mpkg *tui_detail_pkg(struct ui *u, const char **name)
+{
+	struct mpkg *p = u->screen == SCR_DETAIL && u->detail_of[0] ? model_find(u->model, u->detail_of)
+								      : tui_current(u);
+	*name = p ? p->name : u->screen == SCR_DETAIL && u->detail_of[0] ? u->detail_of : NULL;
+	return p;
+}
+
 /* Points stderr at $XDG_STATE_HOME/omg/ui.log (or /dev/null) while curses
  * draws; the old stderr to restore, or -1. */
 static int quiet_stderr(void)

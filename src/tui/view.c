@@ -269,8 +269,9 @@ static void draw_info_line(struct ui *u, int row, const char *text)
 /* The detail lines from the panel's top, into rows y .. y+h-1. */
 static void draw_detail(struct ui *u, int y, int h)
 {
-	struct mpkg *p = u->cur >= 0 ? model_row(u->model, (size_t)u->cur) : NULL;
-	int have = p && strcmp(u->info_name, p->name) == 0;
+	const char *name;
+	struct mpkg *p = tui_detail_pkg(u, &name);
+	int have = name && strcmp(u->info_name, name) == 0;
 	panel_resize(&u->detail_panel, (long)u->ninfo, h);
 	for (int i = 0; i < h; i++) {
 		long k = panel_top(&u->detail_panel) + i;
@@ -398,7 +399,8 @@ static void draw_help(struct ui *u)
 		"  =                hold (apt) or ignore (alpm) in this change",
 		"  :                keep: drop the mark", "  U                mark every upgrade",
 		"  Ctrl-U           undo the last marking",
-		"Changing the system", "  g                review the engine's plan; g again does it",
+		"Changing the system", "  g                review the engine's plan; g again (only g) does it",
+		"  Enter            on the review: the package under the cursor",
 		"  u                refresh the package databases",
 		"  q                during a change: leave it running in the engine (omg shows",
 		"                   it again when opened); else quit",
@@ -438,7 +440,7 @@ static void draw_help(struct ui *u)
 
 /* Review rows: a group heading, an item, a warning, a total, or space. */
 struct rrow {
-	int kind; /* 0 heading, 1 item, 2 warning, 3 totals, 4 blank, 5 kept */
+	int kind; /* 0 heading, 1 item, 2 warning, 3 totals, 4 blank, 5 kept, 6 the system */
 	int action;
 	size_t i;
 };
@@ -447,8 +449,7 @@ struct rrow {
 static size_t review_rows(struct ui *u, struct rrow **out)
 {
 	const struct msg_plan_reply *p = &u->tr.reply;
-	static const int order[] = {ACT_REMOVE, ACT_PURGE, ACT_INSTALL, ACT_UPGRADE, ACT_DOWNGRADE,
-				    ACT_REINSTALL, ACT_REFRESH};
+	const int *order = tui_review_group;
 	size_t kept = 0;
 	for (size_t i = 0; i < model_count(u->model); i++)
 		kept += model_pkg(u->model, i)->mark == MARK_KEEP;
@@ -456,7 +457,9 @@ static size_t review_rows(struct ui *u, struct rrow **out)
 	struct rrow *v = calloc(cap, sizeof(*v));
 	if (!v)
 		return 0;
-	for (size_t g = 0; g < sizeof(order) / sizeof(order[0]); g++) {
+	v[n++] = (struct rrow){6, 0, 0};
+	v[n++] = (struct rrow){4, 0, 0};
+	for (size_t g = 0; g < TUI_REVIEW_GROUPS; g++) {
 		int any = 0;
 		for (uint32_t i = 0; i < p->count; i++) {
 			if ((int)p->items[i].action != order[g])
@@ -498,14 +501,29 @@ static const char *group_name(int action)
 	}
 }
 
-/* One review row. */
-static void draw_review_row(struct ui *u, int row, const struct rrow *r)
+/* The review's first row: which system the plan changes, through which engine. */
+static void draw_review_system(struct ui *u)
+{
+	struct line *l = &u->line;
+	const char *root = u->have_status ? u->status.root : u->s->root ? u->s->root : "/";
+	line_put(l, EL_LABEL, "Changes ");
+	line_put(l, EL_TITLE, root);
+	if (u->have_status)
+		line_printf(l, EL_NORMAL, " (%s) through the %s engine (pid %llu)", u->status.backend,
+			    u->status.mode, (unsigned long long)u->status.pid);
+	if (u->tr.dry)
+		line_put(l, EL_DIM, " (a dry run)");
+}
+
+/* One review row (cursor: the review's cursor is on it). */
+static void draw_review_row(struct ui *u, int row, const struct rrow *r, int cursor)
 {
 	const struct msg_plan_reply *p = &u->tr.reply;
 	struct line *l = &u->line;
 	line_reset(l, (size_t)u->cols);
 	char a[32], b[32];
 	switch (r->kind) {
+	case 6: draw_review_system(u); break;
 	case 0: {
 		size_t count = 0;
 		for (uint32_t i = 0; i < p->count; i++)
@@ -518,8 +536,8 @@ static void draw_review_row(struct ui *u, int row, const struct rrow *r)
 	case 1: {
 		const struct trans_item *it = &p->items[r->i];
 		int rm = it->action == ACT_REMOVE || it->action == ACT_PURGE;
-		line_put(l, EL_NORMAL, "  ");
-		line_field(l, rm ? EL_MARK_REMOVE : EL_NORMAL, it->name, 30);
+		line_put(l, cursor ? EL_CURSOR : EL_NORMAL, "  ");
+		line_field(l, cursor ? EL_CURSOR : rm ? EL_MARK_REMOVE : EL_NORMAL, it->name, 30);
 		line_put(l, EL_NORMAL, " ");
 		size_t x = l->cols;
 		if (*it->old_version)
@@ -623,13 +641,45 @@ static int draw_wrapped(struct ui *u, int y, int h, enum theme_el el, const char
 }
 
 static void draw_question(struct ui *u);
+static void draw_dialog(struct ui *u, const char *title, const char *text, const char *foot);
+
+/* The plan's rows from the review panel's top, into rows y .. y+h-1, the
+ * review's cursor on its item. */
+static void draw_plan(struct ui *u, int y, int h)
+{
+	struct trans_view *t = &u->tr;
+	struct rrow *rows = NULL;
+	size_t n = review_rows(u, &rows);
+	uint32_t *order = NULL;
+	size_t ni = tui_trans_review_order(u, &order);
+	if (t->sel >= (long)ni)
+		t->sel = ni ? (long)ni - 1 : 0;
+	long at = -1;
+	for (size_t k = 0; k < n && ni; k++)
+		if (rows[k].kind == 1 && rows[k].i == order[t->sel])
+			at = (long)k;
+	draw_bar(u, 1, t->reply.count ? "Review: the engine's plan" : "Nothing to do", "");
+	panel_resize(&t->review_panel, (long)n, h);
+	if (t->show_sel && at >= 0)
+		panel_show(&t->review_panel, at);
+	t->show_sel = 0;
+	for (int i = 0; i < h; i++) {
+		long k = panel_top(&t->review_panel) + i;
+		if (k < (long)n)
+			draw_review_row(u, y + i, &rows[k], k == at);
+		else
+			blank(u, y + i, EL_NORMAL);
+	}
+	free(order);
+	free(rows);
+}
 
 /* The review screen: the engine's plan, or why there is none. */
 static void draw_review(struct ui *u)
 {
 	struct trans_view *t = &u->tr;
 	int y = 2, h = u->rows - 3;
-	const char *keys = " g or Enter: do it   Esc: back to the list (marks stay)   j/k: scroll";
+	const char *keys = " g: do it   Enter: the package   Esc: back to the list (marks stay)   j/k: move";
 	if (t->phase == TR_PLANNING) {
 		draw_bar(u, 1, "Review", "asking the engine for its plan");
 		for (int i = 0; i < h; i++)
@@ -678,24 +728,20 @@ static void draw_review(struct ui *u)
 		for (int i = used; i < h; i++)
 			blank(u, y + i, EL_NORMAL);
 	} else {
-		struct rrow *rows = NULL;
-		size_t n = review_rows(u, &rows);
-		char title[128];
-		snprintf(title, sizeof(title), "%s", t->reply.count ? "Review: the engine's plan" : "Nothing to do");
-		draw_bar(u, 1, title, "");
-		panel_resize(&t->review_panel, (long)n, h);
-		for (int i = 0; i < h; i++) {
-			long k = panel_top(&t->review_panel) + i;
-			if (k < (long)n)
-				draw_review_row(u, y + i, &rows[k]);
-			else
-				blank(u, y + i, EL_NORMAL);
-		}
-		free(rows);
+		draw_plan(u, y, h);
+		if (t->phase == TR_CONFIRMING)
+			keys = " asking the engine for the real plan...   Esc: back to the list";
+		else if (!t->reply.count)
+			keys = " g or Esc: back to the list";
 	}
 	draw_status(u, keys);
 	if (t->asking)
 		draw_question(u);
+	if (t->held_ask) {
+		char q[512];
+		tui_trans_held_question(u, q, sizeof(q));
+		draw_dialog(u, " Held packages ", q, " y: change it   n, Esc: no, nothing changes ");
+	}
 }
 
 /* A progress bar of width w at percent. */
@@ -758,6 +804,33 @@ static void draw_question(struct ui *u)
 				line_put(l, EL_DIALOG, " Enter answers, Esc takes the default ");
 		}
 		line_pad(l, EL_DIALOG, end);
+		line_fill(l, EL_NORMAL);
+		term_draw(u->term, y0 + i, l);
+	}
+}
+
+/* A dialog box in the middle of the screen: title, text wrapped, a footer. */
+static void draw_dialog(struct ui *u, const char *title, const char *text, const char *foot)
+{
+	int w = u->cols - 8 > 76 ? 76 : u->cols - 8;
+	char rows[6][256];
+	int nt = 0;
+	for (const char *s = text; *s && nt < 6; nt++)
+		wrap_next(&s, (size_t)w - 2, rows[nt], sizeof(rows[nt]));
+	int h = nt + 4;
+	int y0 = (u->rows - h) / 2, x0 = (u->cols - w) / 2;
+	struct line *l = &u->line;
+	for (int i = 0; i < h; i++) {
+		line_reset(l, (size_t)u->cols);
+		line_pad(l, EL_NORMAL, (size_t)x0);
+		if (i == 0)
+			line_put(l, EL_TITLE, title);
+		else if (i >= 1 && i <= nt) {
+			line_put(l, EL_DIALOG, " ");
+			line_put(l, EL_DIALOG, rows[i - 1]);
+		} else if (i == h - 2)
+			line_put(l, EL_DIALOG, foot);
+		line_pad(l, EL_DIALOG, (size_t)(x0 + w));
 		line_fill(l, EL_NORMAL);
 		term_draw(u->term, y0 + i, l);
 	}
@@ -879,10 +952,12 @@ void view_draw(struct ui *u)
 		draw_list(u);
 		break;
 	case SCR_DETAIL: {
-		struct mpkg *p = u->cur >= 0 ? model_row(u->model, (size_t)u->cur) : NULL;
-		draw_bar(u, 1, p ? p->name : "", "j/k PgUp/PgDn scroll");
+		const char *name;
+		tui_detail_pkg(u, &name);
+		draw_bar(u, 1, name ? name : "", "j/k PgUp/PgDn scroll");
 		draw_detail(u, 2, u->rows - 3);
-		draw_status(u, " Esc: back to the list   + - _ = :  mark it");
+		draw_status(u, u->detail_of[0] ? " Esc or Enter: back to the review"
+						: " Esc: back to the list   + - _ = :  mark it");
 		break;
 	}
 	case SCR_HELP: draw_help(u); break;

@@ -1062,6 +1062,13 @@ def test_a_user_is_pointed_at_the_system_engine(user_sandbox, ui):
     u.keys("+")
     u.wait(marked("omg-spell", "pi "))
     u.keys("g")
+    # issue 14: a user sees the plan (a dry run: no root needed, no lock taken) ...
+    rows = u.wait("Review: the engine's plan")
+    groups, _ = review_groups(rows)
+    assert [g[0] for g in groups["Install"]] == ["omg-spell"], rows
+    assert any(r.startswith("Changes ") and "through the user engine" in r for r in rows), rows
+    # ... and only g, committing it, needs the system engine
+    u.keys("g")
     rows = u.wait(lambda rows: rows[1].startswith("\u2500\u2500 Permission needed "))
     text = " ".join(r.strip() for r in rows[2:-1] if r.strip())
     assert "changing %s needs root" % root in text, rows
@@ -1073,6 +1080,73 @@ def test_a_user_is_pointed_at_the_system_engine(user_sandbox, ui):
     rows = u.wait(lambda rows: tabs(rows)[0].get("Marked") == 1)
     assert row(rows, "omg-spell")[0] == "pi "
     assert "omg-spell" not in installed(sb)
+
+
+# -- issue 14: the user study's findings --------------------------------------------------
+
+def test_enter_on_the_review_shows_the_package_and_only_g_commits(env, ui, fresh):
+    """Enter on the review showed nothing and committed: one habitual Enter changed the
+    system. Enter (and y) now only show; g commits; the review names the system."""
+    root = fresh["root"]
+    u = ui(root)
+    first_screen(u)
+    go_to(u, "omg-spell")
+    u.keys("+")
+    u.wait(marked("omg-spell", "pi "))
+    u.keys("g")
+    rows = u.wait("Review: the engine's plan")
+    real = os.path.realpath(root)
+    line = [r for r in rows if r.startswith("Changes ")]
+    assert line and line[0].startswith("Changes %s (%s) through the user engine (pid " % (
+        real, fresh["backend"])), rows
+    assert "g: do it" in rows[-1] and "Enter" not in rows[-1].split("g: do it")[0], rows[-1]
+    u.keys("Enter")
+    rows = u.wait(lambda rows: rows[1].startswith("\u2500\u2500 omg-spell ") and any(
+        r.startswith(" Name            : omg-spell") for r in rows))
+    assert "back to the review" in rows[-1], rows
+    u.keys("Escape")
+    u.wait("Review: the engine's plan")
+    u.keys("y")
+    u.keys("Enter")
+    u.wait(lambda rows: rows[1].startswith("\u2500\u2500 omg-spell "))
+    u.keys("Escape")
+    u.wait("Review: the engine's plan")
+    time.sleep(0.5)
+    assert "omg-spell" not in installed(fresh) and history(env, root) == []
+    u.keys("g")
+    u.wait(lambda rows: rows[-1].startswith(" Done: "), timeout=60)
+    assert installed(fresh)["omg-spell"] == "3.2-1"
+
+
+def test_a_held_package_is_changed_only_after_a_yes(env, ui, fresh):
+    """A plan that changes a held package: the review warns, g asks, only y plans again
+    with the change-held flag; n commits nothing."""
+    root = fresh["root"]
+    u = ui(root)
+    first_screen(u)
+    go_to(u, "omg-held")
+    u.keys("+")
+    u.wait(marked("omg-held", "iu "))
+    u.keys("g")
+    rows = u.wait("Review: the engine's plan")
+    assert any(r.startswith("Warning: omg-held is ") for r in rows), rows
+    u.keys("g")
+    rows = u.wait(lambda rows: any("change it anyway? y/N" in r for r in rows))
+    q = [r for r in rows if "change it anyway? y/N" in r][0]
+    assert re.search(r"omg-held is (held|ignored) \(.*\): change it anyway\? y/N", q), q
+    u.keys("n")
+    u.wait("nothing changed: held packages stay as they are")
+    time.sleep(0.5)
+    assert installed(fresh)["omg-held"] == "1.0-1" and history(env, root) == []
+    u.keys("g")
+    u.wait(lambda rows: any("change it anyway? y/N" in r for r in rows))
+    u.keys("y")
+    u.wait("planned again, changing the held packages")
+    rows = u.wait("Review: the engine's plan")
+    u.keys("g")
+    rows = u.wait(lambda rows: rows[-1].startswith(" Done: "), timeout=60)
+    assert installed(fresh)["omg-held"].startswith("2.0"), installed(fresh)
+    assert history(env, root)[0]["result"] == "ok"
 
 
 # -- regressions -----------------------------------------------------------------------------
