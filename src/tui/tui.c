@@ -195,6 +195,7 @@ static struct ui *ui_new(struct session *s, struct theme *theme)
 	u->cur = 0;
 	const char *cs = nl_langinfo(CODESET);
 	u->utf8 = cs && strcmp(cs, "UTF-8") == 0;
+	line_set_ellipsis(u->utf8);
 	tui_trans_reset(u);
 	panel_init(&u->detail_panel, PANEL_PAGE, 0);
 	panel_init(&u->help_panel, PANEL_PAGE, 0);

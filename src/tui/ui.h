@@ -56,6 +56,7 @@ struct trans_view {
 	int held_ask;           /* the "change it anyway? y/N" dialog is open */
 	long sel;               /* the review's cursor: the sel-th item in review order */
 	int show_sel;           /* the cursor moved: scroll the review to it when drawn */
+	int name_w, ver_w;      /* the review's name and version columns (set as it is drawn) */
 	struct strpool *arena;  /* the plan reply's strings */
 	struct msg_plan_reply reply;
 	char error[512];

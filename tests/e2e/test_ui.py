@@ -854,9 +854,10 @@ def test_resize_below_the_minimum_and_back(ui, sb):
     u.resize(60, 35)
     rows = u.wait(listed(len(spec.PACKAGES)))
     for f, name, rest in rows_of(rows):
-        full = [p["name"] for p in spec.PACKAGES if p["name"].startswith(name)]
+        full = [p["name"] for p in spec.PACKAGES if p["name"].startswith(name.rstrip("\u2026"))]
         assert full and re.match(r"^\d", rest), (name, rest)
-    assert row(rows, "omg-editor-legac")[1].startswith("0.9-1 "), rows
+    # (a cut ends in the ellipsis: issue 14)
+    assert row(rows, "omg-editor-lega\u2026")[1].startswith("0.9-1 "), rows
     # q on a screen too small for anything: asks about the marks, then quits
     go_to(u, "omg-spell")
     u.keys("+")
@@ -955,9 +956,11 @@ def test_wide_characters_keep_the_columns(ui, sb):
         room = cols - col_of(rows[2], "Description")
         fits = ""
         for c in desc:
-            if width(fits + c) > room:
+            if width(fits + c) > (room if width(desc) <= room else room - 1):
                 break
             fits += c
+        if width(desc) > room:  # a cut ends in the ellipsis (issue 14)
+            fits += "\u2026"
         assert this[this.index(desc[:7]):].rstrip() == fits.rstrip(), (cols, this)
 
 
@@ -1149,6 +1152,49 @@ def test_a_held_package_is_changed_only_after_a_yes(env, ui, fresh):
     assert history(env, root)[0]["result"] == "ok"
 
 
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+def test_rows_fit_the_width_and_named_columns_are_whole(ui, fresh, size):
+    """At 80x24 the footer lost q:quit, the header and descriptions were cut with no
+    sign, and the review lost its size column. Every row fits; a cut ends in …; tabs,
+    footer keys, versions and sizes are whole."""
+    cols, nrows = size
+    u = ui(fresh["root"], cols=cols, rows=nrows)
+    rows = u.wait(on("libfirefox-omg"))
+    rows = u.wait(lambda rows: "engine" in rows[0])
+
+    def fits(rows):
+        for r in rows:
+            assert width(r) <= cols and "\ufffd" not in r, (r, rows)
+
+    fits(rows)
+    for name in ("1 All", "2 I", "3 U", "4 O", "5 M"):
+        assert name in rows[1], rows[1]
+    assert rows[-1].rstrip().endswith("q:quit") and "?:help" in rows[-1], rows[-1]
+    assert "g:review" in rows[-1], rows[-1]
+    assert row(rows, "omg-editor")[1].startswith("1.0-1 \u2192 1.1-1 "), rows
+    assert re.search(r" \u2502 6 installed, \d+ upgradable.* \u2502 user engine \d+", rows[0]), rows[0]
+    # a cut description (or header) ends in the ellipsis, never mid-word with no sign
+    desc = dict((p["name"], p["desc"]) for p in spec.PACKAGES)
+    cut = [rest for _, n, rest in rows_of(rows) if not rest.rstrip().endswith(desc[n])]
+    assert cut and all(rest.endswith("\u2026") for rest in cut), cut
+    go_to(u, "omg-spell")
+    u.keys("+")
+    go_to(u, "omg-orphan")
+    u.keys("-")
+    u.keys("U")
+    u.wait(marked("omg-editor", "iu "))
+    u.keys("g")
+    rows = u.wait("Review: the engine's plan")
+    fits(rows)
+    groups, total = review_groups(rows)
+    assert [g[:2] for g in groups["Upgrade"]] == [("omg-editor", "1.0-1 \u2192 1.1-1")], rows
+    for g in groups.values():
+        for name, ver, repo, size_ in g:
+            assert re.match(r"^[+-]\d+(\.\d)? \w?i?B$", size_), (size_, rows)
+    assert total and "installed size" in total, rows
+    assert "g: do it" in rows[-1], rows[-1]
+
+
 # -- regressions -----------------------------------------------------------------------------
 # Each of these failed on the UI at commit b6bb990; the docstring says what went wrong.
 
@@ -1219,6 +1265,8 @@ def test_the_system_engine_command_is_on_one_row(user_sandbox, ui):
     go_to(u, "omg-spell")
     u.keys("+")
     u.wait(marked("omg-spell", "pi "))
+    u.keys("g")
+    u.wait("Review: the engine's plan")  # a dry run: the user sees it (issue 14)
     u.keys("g")
     rows = u.wait(lambda rows: rows[1].startswith("\u2500\u2500 Permission needed "))
     command = "sudo omg daemon --system --root " + sb["root"]
