@@ -10,8 +10,8 @@
 #include "util/utf8.h"
 
 static const char *const view_names[VIEW_COUNT] = {"All", "Installed", "Upgradable", "Orphans",
-						    "Marked"};
-static const char *const view_short[VIEW_COUNT] = {"All", "Inst", "Upgr", "Orph", "Mark"};
+						    "Marked", "Security"};
+static const char *const view_short[VIEW_COUNT] = {"All", "Inst", "Upgr", "Orph", "Mark", "Sec"};
 static const char *const column_names[SORT_COUNT] = {"St", "Name", "Version", "Repo",
 						      "Description"};
 
@@ -461,7 +461,7 @@ static void draw_help(struct ui *u)
 		"Moving", "  j k, arrows      up and down",
 		"  PgUp PgDn Home End", "  Tab              between the list and the detail pane",
 		"  Enter            the package in full screen (Esc: back)",
-		"  1-5, v           views: all, installed, upgradable, orphans, marked",
+		"  1-6, v           views: all, installed, upgradable, orphans, marked, security",
 		"  s, S             sort by the next column, reverse (or click a heading)",
 		"Searching", "  /                find as you type; Enter goes there",
 		"  n N              next, previous match",

@@ -528,7 +528,7 @@ def test_views_and_sorting(env, ui, sb):
                                                  if p.get("installed")))
     u.keys("v", "v", "v")  # 3, 4, then 5: nothing is marked
     rows = u.wait(lambda rows: "no packages in this view" in rows[LIST_TOP])
-    u.keys("v")
+    u.keys("v", "v")  # 6: security (none in the fixture), then back to 1
     u.wait(listed(len(spec.PACKAGES)))
 
     def shown(p):
@@ -1193,6 +1193,26 @@ def test_rows_fit_the_width_and_named_columns_are_whole(ui, fresh, size):
             assert re.match(r"^[+-]\d+(\.\d)? \w?i?B$", size_), (size_, rows)
     assert total and "installed size" in total, rows
     assert "g: do it" in rows[-1], rows[-1]
+
+
+def test_the_security_view_counts_as_the_status_does(env, ui, tmp_path):
+    """The UI had no security view. 6 shows the upgrades from a security archive, held
+    ones apart; its count is omg status's security figure."""
+    sb = debian.build(str(tmp_path / "root"))
+    root = sb["root"]
+    debian.add_security_update(root, "omg-editor", "1.2")
+    debian.add_security_update(root, "omg-held", "3.0")  # held: not counted
+    u = ui(root)
+    first_screen(u)
+    want = status(env, root)["security"]
+    assert want == 1
+    rows = u.wait(lambda rows: tabs(rows)[0].get("Security") == want)
+    u.keys("6")
+    rows = u.wait(listed(want))
+    assert names_of(rows) == ["omg-editor"], rows
+    u.keys("?")
+    rows = u.wait("Keys")
+    assert any("views: all, installed, upgradable, orphans, marked, security" in r for r in rows)
 
 
 # -- regressions -----------------------------------------------------------------------------
