@@ -203,9 +203,13 @@ static int mark_key(struct ui *u, const struct term_key *k)
 		break;
 	}
 	case TK_CTRL_U:
-		if (model_undo(u->model) != 0)
-			tui_say(u, EL_WARNING, "nothing to undo");
-		else if (model_view(u->model) == VIEW_MARKED)
+		if (model_undo(u->model) != 0) {
+			tui_say(u, EL_WARNING, "nothing to undo: + - _ = : and U mark, Ctrl-U undoes the last");
+			break;
+		}
+		tui_say(u, EL_OK, "undid the last marking: %zu marked now%s", model_marked(u->model),
+			model_marked(u->model) ? "; g reviews them" : "");
+		if (model_view(u->model) == VIEW_MARKED)
 			model_set_view(u->model, VIEW_MARKED);
 		u->dirty = 1;
 		break;

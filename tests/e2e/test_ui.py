@@ -1215,6 +1215,21 @@ def test_the_security_view_counts_as_the_status_does(env, ui, tmp_path):
     assert any("views: all, installed, upgradable, orphans, marked, security" in r for r in rows)
 
 
+def test_g_with_no_marks_and_ctrl_u_say_what_to_do(ui, sb):
+    """g with nothing marked and Ctrl-U gave no message worth reading."""
+    u = ui(sb["root"])
+    first_screen(u)
+    u.keys("g")
+    u.wait("nothing is marked: mark with + (install)")
+    go_to(u, "omg-spell")
+    u.keys("+")
+    u.wait(marked("omg-spell", "pi "))
+    u.keys("C-u")
+    u.wait("undid the last marking: 0 marked now")
+    u.keys("C-u")
+    u.wait("nothing to undo: + - _ = : and U mark")
+
+
 # -- regressions -----------------------------------------------------------------------------
 # Each of these failed on the UI at commit b6bb990; the docstring says what went wrong.
 
