@@ -361,7 +361,7 @@ def test_first_screen_lists_the_packages_and_their_record(env, ui, sb):
     up = json.loads(env("--json", "list", "--upgradable", root=root, check=0).stdout)
     assert tabs(rows) == ({"All": st["packages"], "Installed": st["installed"],
                            "Upgradable": len(up), "Orphans": st["orphans"], "Marked": 0,
-                           "Security": st.get("security", 0)},
+                           "Security": st.get("security") or 0},
                           None), rows[1]
     assert re.match(r"^St\s+Name\u25b2\s+Version\s+Repo\s+Description$", rows[2]), rows[2]
     # the detail pane is omg info's record of the package under the cursor
