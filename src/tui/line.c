@@ -43,6 +43,30 @@ static void span(struct line *l, enum theme_el el, size_t off)
 						   (uint16_t)el};
 }
 
+/* What ends a cut text: "…" on a UTF-8 terminal (line_set_ellipsis), else "~". */
+static const char *ellipsis = "~";
+
+void line_set_ellipsis(int utf8)
+{
+	ellipsis = utf8 ? "\u2026" : "~";
+}
+
+/* Appends s cut to cols columns (padded with spaces when pad); a cut text ends
+ * in the ellipsis, never in half a character. The columns taken. */
+static size_t fit(struct line *l, const char *s, size_t cols, int pad)
+{
+	if (cols < 2 || utf8_width(s) <= cols)
+		return utf8_fit(&l->text, s, cols, pad);
+	size_t w = utf8_fit(&l->text, s, cols - 1, 0);
+	buf_puts(&l->text, ellipsis);
+	w++;
+	while (pad && w < cols) {
+		buf_putc(&l->text, ' ');
+		w++;
+	}
+	return w;
+}
+
 size_t line_left(const struct line *l)
 {
 	return l->width > l->cols ? l->width - l->cols : 0;
@@ -55,7 +79,7 @@ size_t line_field(struct line *l, enum theme_el el, const char *s, size_t cols)
 	if (!cols)
 		return 0;
 	size_t off = l->text.len;
-	size_t w = utf8_fit(&l->text, s, cols, 1);
+	size_t w = fit(l, s, cols, 1);
 	l->cols += w;
 	span(l, el, off);
 	return w;
@@ -67,7 +91,7 @@ size_t line_put(struct line *l, enum theme_el el, const char *s)
 	if (!left)
 		return 0;
 	size_t off = l->text.len;
-	size_t w = utf8_fit(&l->text, s, left, 0);
+	size_t w = fit(l, s, left, 0);
 	l->cols += w;
 	span(l, el, off);
 	return w;

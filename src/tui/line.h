@@ -28,6 +28,8 @@ struct line {
 	size_t width; /* columns the line may take */
 };
 
+/* Cut text ends in "…" (utf8) or "~"; the UI sets it once for its terminal. */
+void line_set_ellipsis(int utf8);
 /* Empties l for a row of width columns (keeps its memory). */
 void line_reset(struct line *l, size_t width);
 void line_free(struct line *l);

@@ -297,6 +297,9 @@ static int in_view(const struct mpkg *p, enum view v)
 	case VIEW_UPGRADABLE: return (p->flags & PKG_UPGRADABLE) != 0;
 	case VIEW_ORPHANS: return (p->flags & PKG_ORPHAN) != 0;
 	case VIEW_MARKED: return p->mark != MARK_NONE;
+	case VIEW_SECURITY:
+		return (p->flags & (PKG_SECURITY | PKG_UPGRADABLE | PKG_HELD)) ==
+		       (PKG_SECURITY | PKG_UPGRADABLE);
 	default: return 0;
 	}
 }

@@ -18,7 +18,10 @@ enum mark {
 	MARK_KEEP,     /* = : hold (apt) or ignore (alpm) in this transaction */
 };
 
-enum view { VIEW_ALL, VIEW_INSTALLED, VIEW_UPGRADABLE, VIEW_ORPHANS, VIEW_MARKED, VIEW_COUNT };
+/* The views (keys 1-6); security: upgrades from a security archive, held ones
+ * apart, as the status's security figure counts them. */
+enum view { VIEW_ALL, VIEW_INSTALLED, VIEW_UPGRADABLE, VIEW_ORPHANS, VIEW_MARKED, VIEW_SECURITY,
+	    VIEW_COUNT };
 
 /* Sort keys, one per list column. */
 enum sort { SORT_STATE, SORT_NAME, SORT_VERSION, SORT_REPO, SORT_DESC, SORT_COUNT };

@@ -258,8 +258,9 @@ void tui_engine_pump(struct ui *u, int read)
  * poll, and a reconnect (following the change that was running) when due. */
 void tui_engine_tick(struct ui *u)
 {
-	struct mpkg *cp = tui_current(u);
-	snprintf(u->info_want, sizeof(u->info_want), "%s", cp ? cp->name : "");
+	const char *want;
+	tui_detail_pkg(u, &want);
+	snprintf(u->info_want, sizeof(u->info_want), "%s", want ? want : "");
 	if (u->connected)
 		ask_info(u);
 	double now = clock_ms();

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The UI's keys and mouse: what each does on each screen, in the prompts and in a question. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tui/ui.h"
@@ -202,9 +203,13 @@ static int mark_key(struct ui *u, const struct term_key *k)
 		break;
 	}
 	case TK_CTRL_U:
-		if (model_undo(u->model) != 0)
-			tui_say(u, EL_WARNING, "nothing to undo");
-		else if (model_view(u->model) == VIEW_MARKED)
+		if (model_undo(u->model) != 0) {
+			tui_say(u, EL_WARNING, "nothing to undo: + - _ = : and U mark, Ctrl-U undoes the last");
+			break;
+		}
+		tui_say(u, EL_OK, "undid the last marking: %zu marked now%s", model_marked(u->model),
+			model_marked(u->model) ? "; g reviews them" : "");
+		if (model_view(u->model) == VIEW_MARKED)
 			model_set_view(u->model, VIEW_MARKED);
 		u->dirty = 1;
 		break;
@@ -287,6 +292,19 @@ static void trans_key(struct ui *u, const struct term_key *k)
 	u->dirty = 1;
 }
 
+/* Enter on the review: the package under its cursor in full screen. */
+static void review_detail(struct ui *u)
+{
+	uint32_t *order = NULL;
+	size_t n = tui_trans_review_order(u, &order);
+	if (u->tr.sel < (long)n) {
+		snprintf(u->detail_of, sizeof(u->detail_of), "%s", u->tr.reply.items[order[u->tr.sel]].name);
+		u->screen = SCR_DETAIL;
+		panel_home(&u->detail_panel);
+	}
+	free(order);
+}
+
 /* A key on the review screen; the plan scrolls as a panel. */
 static void review_key(struct ui *u, const struct term_key *k)
 {
@@ -295,14 +313,33 @@ static void review_key(struct ui *u, const struct term_key *k)
 		question_key(u, k);
 		return;
 	}
+	if (t->held_ask) {
+		tui_trans_held_answer(u, k->code == 'y' || k->code == 'Y');
+		return;
+	}
 	switch (k->code) {
-	case 'g':
-	case 'y':
-	case TK_ENTER:
+	case 'g': /* only g changes the system, as in aptitude's preview */
 		if (t->phase == TR_REVIEW)
 			tui_trans_commit(u);
-		else if (t->phase == TR_FAILED && k->code == TK_ENTER)
+		break;
+	case TK_ENTER:
+		if (t->phase == TR_REVIEW && t->reply.count)
+			review_detail(u);
+		else if (t->phase == TR_FAILED)
 			tui_trans_back(u);
+		break;
+	case 'j':
+	case TK_DOWN:
+	case 'k':
+	case TK_UP:
+		if (t->phase == TR_REVIEW && t->reply.count) {
+			long d = k->code == 'j' || k->code == TK_DOWN ? 1 : -1;
+			if (t->sel + d >= 0 && t->sel + d < (long)t->reply.count)
+				t->sel += d;
+			t->show_sel = 1;
+		} else {
+			panel_key(&t->review_panel, k);
+		}
 		break;
 	case 's':
 		if (t->phase == TR_DENIED)
@@ -400,10 +437,13 @@ static void list_key(struct ui *u, const struct term_key *k)
 		if (detail_key(u, k))
 			return;
 		if (k->code == TK_ESC || k->code == 'q' || k->code == TK_ENTER) {
-			u->screen = SCR_LIST;
+			u->screen = u->detail_of[0] ? SCR_REVIEW : SCR_LIST;
+			u->detail_of[0] = '\0';
 			u->dirty = 1;
 			return;
 		}
+		if (u->detail_of[0]) /* from the review: its keys only */
+			return;
 	}
 	if (u->focus_detail && u->screen == SCR_LIST && detail_key(u, k))
 		return;
@@ -454,7 +494,7 @@ static void list_key(struct ui *u, const struct term_key *k)
 	}
 	case 'g': tui_trans_review(u); break;
 	case 'u': tui_trans_sync(u); break;
-	case '1': case '2': case '3': case '4': case '5':
+	case '1': case '2': case '3': case '4': case '5': case '6':
 		show_view(u, (enum view)(k->code - '1'));
 		break;
 	case 'v': show_view(u, (enum view)((model_view(u->model) + 1) % VIEW_COUNT)); break;

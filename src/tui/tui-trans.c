@@ -18,6 +18,24 @@
 /* Rows PgUp/PgDn move on the review and the log. */
 #define TRANS_SCROLL_STEP 10
 
+const int tui_review_group[TUI_REVIEW_GROUPS] = {ACT_REMOVE,    ACT_PURGE,     ACT_INSTALL, ACT_UPGRADE,
+						 ACT_DOWNGRADE, ACT_REINSTALL, ACT_REFRESH};
+
+/* The plan's items in the review's order (by group): their count, and their
+ * indexes into *order (malloc'd). */
+size_t tui_trans_review_order(const struct ui *u, uint32_t **order)
+{
+	const struct msg_plan_reply *p = &u->tr.reply;
+	uint32_t *v = xcalloc(p->count ? p->count : 1, sizeof(*v));
+	size_t n = 0;
+	for (int g = 0; g < TUI_REVIEW_GROUPS; g++)
+		for (uint32_t i = 0; i < p->count; i++)
+			if ((int)p->items[i].action == tui_review_group[g])
+				v[n++] = i;
+	*order = v;
+	return n;
+}
+
 /* Sends a plan, commit, cancel or answer for the transaction view. */
 static uint32_t send_trans(struct ui *u, uint16_t type, uint64_t plan)
 {
@@ -68,25 +86,37 @@ static void tr_log(struct ui *u, int el, const char *fmt, ...)
 	t->log[t->nlog++] = (struct tr_log){xstrdup(tmp), (uint16_t)el};
 }
 
-/* Plans a transaction of kind with targets (borrowed) and opens the review. */
-static void plan(struct ui *u, uint32_t kind, char **targets, size_t n, const char *title)
+/* Sends the plan request for kind with targets (borrowed) and flags; its id. */
+static uint32_t send_plan(struct ui *u, uint32_t kind, char **targets, size_t n, uint32_t flags)
 {
-	tui_trans_reset(u);
-	struct trans_view *t = &u->tr;
-	t->kind = kind;
-	snprintf(t->title, sizeof(t->title), "%s", title);
 	struct msg m;
 	memset(&m, 0, sizeof(m));
 	m.h.type = MSG_PLAN;
 	m.u.plan.kind = kind;
+	m.u.plan.flags = flags;
 	m.u.plan.targets = (struct strlist){(const char *const *)targets, (uint32_t)n};
 	struct buf cmd = {0};
 	buf_puts(&cmd, kind == TRANS_SYNC ? "omg (UI): sync" : "omg (UI): apply");
 	for (size_t i = 0; i < n && cmd.len < 400; i++)
 		buf_printf(&cmd, " %s", targets[i]);
 	m.u.plan.command = cmd.p;
-	t->req = tui_engine_send(u, &m);
+	uint32_t req = tui_engine_send(u, &m);
 	buf_free(&cmd);
+	return req;
+}
+
+/* Plans a transaction of kind with targets (borrowed) and flags, and opens the
+ * review (a sync: the transaction screen). Every plan starts a clean view. */
+static void plan(struct ui *u, uint32_t kind, char **targets, size_t n, uint32_t flags,
+		 const char *title)
+{
+	tui_trans_reset(u);
+	struct trans_view *t = &u->tr;
+	t->kind = kind;
+	t->dry = !!(flags & TRANS_DRY_RUN);
+	t->change_held = !!(flags & TRANS_CHANGE_HELD);
+	snprintf(t->title, sizeof(t->title), "%s", title);
+	t->req = send_plan(u, kind, targets, n, flags);
 	if (!t->req) {
 		snprintf(t->error, sizeof(t->error), "no engine to plan with");
 		t->phase = TR_FAILED;
@@ -102,37 +132,103 @@ static void plan(struct ui *u, uint32_t kind, char **targets, size_t n, const ch
 /* u: refreshes the package databases (committed without a review). */
 void tui_trans_sync(struct ui *u)
 {
-	plan(u, TRANS_SYNC, NULL, 0, "Refreshing the package databases");
+	plan(u, TRANS_SYNC, NULL, 0, 0, "Refreshing the package databases");
 }
 
-/* g on the list: plans the marks as one transaction. */
-void tui_trans_review(struct ui *u)
+/* Plans the marks with flags; the request id (0: no engine). */
+static uint32_t plan_marks(struct ui *u, uint32_t flags, int open)
 {
-	if (!model_marked(u->model)) {
-		tui_say(u, EL_WARNING, "nothing is marked: + install, - remove, U all upgrades");
-		return;
-	}
 	char **v;
 	size_t n = model_targets(u->model, &v);
-	plan(u, TRANS_APPLY, v, n, "Review");
+	uint32_t req = 0;
+	if (open)
+		plan(u, TRANS_APPLY, v, n, flags, "Review");
+	else
+		req = send_plan(u, TRANS_APPLY, v, n, flags);
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
+	return req;
 }
 
-/* g on the review: commits the plan. */
-void tui_trans_commit(struct ui *u)
+/* g on the list: plans the marks as one transaction, as a dry run: any user
+ * may see it, and no lock is taken while the user reads it. */
+void tui_trans_review(struct ui *u)
 {
-	struct trans_view *t = &u->tr;
-	if (t->phase != TR_REVIEW)
-		return;
-	if (!t->reply.count) {
-		send_trans(u, MSG_CANCEL, t->plan);
-		t->phase = TR_NONE;
-		u->screen = SCR_LIST;
-		tui_say(u, EL_OK, "nothing to do: the engine found every mark already done");
+	if (!model_marked(u->model)) {
+		tui_say(u, EL_WARNING, "nothing is marked: mark with + (install), - (remove) or "
+				       "U (all upgrades), then g");
 		return;
 	}
+	plan_marks(u, TRANS_DRY_RUN, 1);
+}
+
+/* The reviewed plan's items match a new plan's (same packages, actions and
+ * versions, in any order)? */
+static int same_items(const struct msg_plan_reply *a, const struct msg_plan_reply *b)
+{
+	if (a->count != b->count)
+		return 0;
+	for (uint32_t i = 0; i < a->count; i++) {
+		const struct trans_item *x = &a->items[i];
+		uint32_t j = 0;
+		for (; j < b->count; j++) {
+			const struct trans_item *y = &b->items[j];
+			if (x->action == y->action && strcmp(x->name, y->name) == 0 &&
+			    strcmp(x->old_version, y->old_version) == 0 &&
+			    strcmp(x->new_version, y->new_version) == 0)
+				break;
+		}
+		if (j == b->count)
+			return 0;
+	}
+	return 1;
+}
+
+/* The held-package dialog's question into out. */
+void tui_trans_held_question(const struct ui *u, char *out, size_t len)
+{
+	const struct msg_plan_reply *p = &u->tr.reply;
+	if (p->held.n != 1) {
+		struct buf b = {0};
+		for (uint32_t i = 0; i < p->held.n && b.len < 200; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", p->held.v[i]);
+		snprintf(out, len, "%u packages are held (%s): change them anyway? y/N", p->held.n,
+			 b.p ? b.p : "");
+		buf_free(&b);
+		return;
+	}
+	/* The engine's warning starts "NAME is held (dpkg hold): ...". */
+	const char *name = p->held.v[0];
+	size_t nl = strlen(name);
+	for (uint32_t i = 0; i < p->warnings.n; i++) {
+		const char *w = p->warnings.v[i], *colon = strchr(w, ':');
+		if (strncmp(w, name, nl) == 0 && w[nl] == ' ' && colon) {
+			snprintf(out, len, "%.*s: change it anyway? y/N", (int)(colon - w), w);
+			return;
+		}
+	}
+	snprintf(out, len, "%s is held: change it anyway? y/N", name);
+}
+
+/* The held-package dialog's answer: only a yes plans again with the flag. */
+void tui_trans_held_answer(struct ui *u, int yes)
+{
+	u->tr.held_ask = 0;
+	u->dirty = 1;
+	if (!yes) {
+		tui_say(u, EL_WARNING, "nothing changed: held packages stay as they are "
+				       "(Esc: back to the list, = keeps a package)");
+		return;
+	}
+	plan_marks(u, TRANS_DRY_RUN | TRANS_CHANGE_HELD, 1);
+	tui_say(u, EL_OK, "planned again, changing the held packages: g does it");
+}
+
+/* Sends the commit of the plan under review and opens the transaction screen. */
+static void commit(struct ui *u)
+{
+	struct trans_view *t = &u->tr;
 	t->req = send_trans(u, MSG_COMMIT, t->plan);
 	t->phase = TR_RUNNING;
 	if (t->kind != TRANS_SYNC)
@@ -144,14 +240,49 @@ void tui_trans_commit(struct ui *u)
 	u->dirty = 1;
 }
 
+/* g on the review: nothing to do goes back; held packages ask first; a dry
+ * run is planned for real (committed when it matches, on_plan); a real plan
+ * is committed. Only g comes here. */
+void tui_trans_commit(struct ui *u)
+{
+	struct trans_view *t = &u->tr;
+	if (t->phase != TR_REVIEW)
+		return;
+	if (!t->reply.count) {
+		if (!t->dry)
+			send_trans(u, MSG_CANCEL, t->plan);
+		t->phase = TR_NONE;
+		u->screen = SCR_LIST;
+		tui_say(u, EL_OK, "nothing to do: the engine found every mark already done");
+		return;
+	}
+	if (t->reply.held.n && !t->change_held) {
+		t->held_ask = 1;
+		u->dirty = 1;
+		return;
+	}
+	if (!t->dry) {
+		commit(u);
+		return;
+	}
+	uint32_t req = plan_marks(u, t->change_held ? TRANS_CHANGE_HELD : 0, 0);
+	if (!req)
+		return;
+	t->req = req;
+	t->phase = TR_CONFIRMING;
+	u->dirty = 1;
+}
+
 /* Esc on the review: drops the plan, back to the list with the marks. */
 void tui_trans_back(struct ui *u)
 {
-	if (u->tr.phase == TR_REVIEW)
+	/* A dry run ended with its reply: nothing to cancel. */
+	if (u->tr.phase == TR_REVIEW && !u->tr.dry)
 		send_trans(u, MSG_CANCEL, u->tr.plan);
-	/* A plan still on its way is cancelled when it arrives (tui_trans_on_msg). */
-	if (u->tr.phase == TR_PLANNING)
+	/* A real plan still on its way is cancelled when it arrives (tui_trans_on_msg). */
+	if (u->tr.phase == TR_CONFIRMING || (u->tr.phase == TR_PLANNING && !u->tr.dry))
 		u->abandoned_req = u->tr.req;
+	u->tr.held_ask = 0;
 	u->tr.phase = TR_NONE;
 	u->screen = SCR_LIST;
 	u->dirty = 1;
@@ -160,7 +291,7 @@ void tui_trans_back(struct ui *u)
 /* Quitting: a plan under review lets go of the engine's lock now. */
 void tui_trans_quit(struct ui *u)
 {
-	if (u->tr.phase == TR_REVIEW)
+	if (u->tr.phase == TR_REVIEW && !u->tr.dry)
 		send_trans(u, MSG_CANCEL, u->tr.plan);
 }
 
@@ -286,15 +417,30 @@ static void on_result(struct ui *u, const struct msg_trans_result *r)
 	u->dirty = 1;
 }
 
-/* The engine's plan: review it (or commit a sync at once); adopts *arena. */
+/* The engine's plan: review it (or commit a sync at once); the real plan after
+ * a reviewed dry run is committed when its items are the reviewed ones, else
+ * shown for review. Adopts *arena. */
 static void on_plan(struct ui *u, const struct msg *m, struct strpool **arena)
 {
 	struct trans_view *t = &u->tr;
+	int confirming = t->phase == TR_CONFIRMING;
+	int same = confirming && same_items(&t->reply, &m->u.plan_reply);
+	strpool_free(t->arena);
 	t->arena = *arena;
 	*arena = NULL; /* adopted: the plan's strings live as long as the view */
 	t->reply = m->u.plan_reply;
 	t->plan = m->u.plan_reply.plan;
 	t->phase = TR_REVIEW;
+	if (confirming) {
+		t->dry = 0;
+		if (same) {
+			commit(u);
+			return;
+		}
+		tui_say(u, EL_WARNING, "the plan changed since you reviewed it: read it again; "
+				       "g does this one");
+	}
+	t->sel = 0;
 	panel_home(&t->review_panel);
 	if (t->auto_commit)
 		tui_trans_commit(u);
@@ -312,7 +458,7 @@ static void on_trans_error(struct ui *u, const struct msg_error *e)
 		return;
 	}
 	snprintf(t->error, sizeof(t->error), "%s", e->message);
-	if (e->code == ERR_DENIED && t->phase == TR_PLANNING) {
+	if (e->code == ERR_DENIED && (t->phase == TR_PLANNING || t->phase == TR_CONFIRMING)) {
 		t->phase = TR_DENIED;
 	} else if (t->phase == TR_RUNNING) {
 		t->phase = TR_DONE;
@@ -336,7 +482,7 @@ int tui_trans_on_msg(struct ui *u, const struct msg *m, struct strpool **arena)
 	int ours = id == t->req && t->req;
 	switch (m->h.type) {
 	case MSG_PLAN_REPLY:
-		if (id == t->req && t->phase == TR_PLANNING) {
+		if (id == t->req && (t->phase == TR_PLANNING || t->phase == TR_CONFIRMING)) {
 			on_plan(u, m, arena);
 		} else if (id == u->abandoned_req) {
 			/* The user went back while the engine planned: let go of

@@ -44,6 +44,16 @@ struct mpkg *tui_current(struct ui *u)
 	return u->cur >= 0 ? model_row(u->model, (size_t)u->cur) : NULL;
 }
 
+/* The package the detail shows: the review's on a detail opened from it, else
+ * the list's under the cursor. */
+struct mpkg *tui_detail_pkg(struct ui *u, const char **name)
+{
+	struct mpkg *p = u->screen == SCR_DETAIL && u->detail_of[0] ? model_find(u->model, u->detail_of)
+								      : tui_current(u);
+	*name = p ? p->name : u->screen == SCR_DETAIL && u->detail_of[0] ? u->detail_of : NULL;
+	return p;
+}
+
 /* Points stderr at $XDG_STATE_HOME/omg/ui.log (or /dev/null) while curses
  * draws; the old stderr to restore, or -1. */
 static int quiet_stderr(void)
@@ -185,6 +195,7 @@ static struct ui *ui_new(struct session *s, struct theme *theme)
 	u->cur = 0;
 	const char *cs = nl_langinfo(CODESET);
 	u->utf8 = cs && strcmp(cs, "UTF-8") == 0;
+	line_set_ellipsis(u->utf8);
 	tui_trans_reset(u);
 	panel_init(&u->detail_panel, PANEL_PAGE, 0);
 	panel_init(&u->help_panel, PANEL_PAGE, 0);

@@ -30,7 +30,9 @@ enum prompt { PR_NONE, PR_FIND, PR_LIMIT, PR_QUIT };
 enum tr_phase {
 	TR_NONE,
 	TR_PLANNING,   /* plan sent, waiting for the engine's plan */
-	TR_REVIEW,     /* the plan is shown; g commits it */
+	TR_REVIEW,     /* the plan is shown; g plans for real (a dry run) or commits it */
+	TR_CONFIRMING, /* g on a dry run's review: the real plan asked for, committed
+			* when it has the reviewed items */
 	TR_FAILED,     /* the plan was refused (error shown in the review) */
 	TR_DENIED,     /* refused for want of rights: offer the system engine */
 	TR_RUNNING,    /* committing (ours or attached) */
@@ -49,6 +51,12 @@ struct trans_view {
 	uint64_t plan;          /* the engine's plan id */
 	int auto_commit;        /* u: commit the sync without a review */
 	int attached;           /* following a transaction started elsewhere */
+	int dry;                /* the plan shown is a dry run: g plans it for real first */
+	int change_held;        /* the user agreed to change the held packages */
+	int held_ask;           /* the "change it anyway? y/N" dialog is open */
+	long sel;               /* the review's cursor: the sel-th item in review order */
+	int show_sel;           /* the cursor moved: scroll the review to it when drawn */
+	int name_w, ver_w;      /* the review's name and version columns (set as it is drawn) */
 	struct strpool *arena;  /* the plan reply's strings */
 	struct msg_plan_reply reply;
 	char error[512];
@@ -123,6 +131,7 @@ struct ui {
 	size_t ninfo, capinfo;
 	int info_width;
 	struct panel detail_panel; /* the pane, or the full-screen detail */
+	char detail_of[256];       /* the full-screen detail opened from the review: its package */
 	struct panel help_panel;
 	/* the status bar's message */
 	char msg[512];
@@ -139,6 +148,9 @@ struct ui {
 void tui_say(struct ui *u, int el, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The package under the cursor, or NULL (borrowed from the model until it changes). */
 struct mpkg *tui_current(struct ui *u);
+/* The package the detail shows: the review's one on its full-screen detail, else
+ * the list's under the cursor; its name in *name (borrowed), NULL when none. */
+struct mpkg *tui_detail_pkg(struct ui *u, const char **name);
 
 /* tui-engine.c: the connection to the engine and its list, status and info replies. */
 /* Connects (or reconnects) to the root's engine, spawning one when none runs and
@@ -160,8 +172,20 @@ void tui_trans_reset(struct ui *u);
 /* g on the list: plans the marks; u: refreshes the databases. */
 void tui_trans_review(struct ui *u);
 void tui_trans_sync(struct ui *u);
-/* g on the review: commits the plan; Esc: drops it, back to the list. */
+/* g on the review: asks about held packages, plans a dry run for real, or commits
+ * the plan; Esc: drops it, back to the list. */
 void tui_trans_commit(struct ui *u);
+/* The held-package dialog's answer: yes plans again with TRANS_CHANGE_HELD. */
+void tui_trans_held_answer(struct ui *u, int yes);
+/* The held-package dialog's question ("omg-held is held (dpkg hold): change it
+ * anyway? y/N") into out. */
+void tui_trans_held_question(const struct ui *u, char *out, size_t len);
+/* The review's items in the order it shows them (grouped by action): the
+ * number, and the item indexes into *order (malloc'd). */
+size_t tui_trans_review_order(const struct ui *u, uint32_t **order);
+/* The review's groups, in the order it shows them (enum trans_action). */
+#define TUI_REVIEW_GROUPS 7
+extern const int tui_review_group[TUI_REVIEW_GROUPS];
 void tui_trans_back(struct ui *u);
 /* Answers the open question with choice a. */
 void tui_trans_answer(struct ui *u, uint32_t a);

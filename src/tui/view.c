@@ -10,7 +10,8 @@
 #include "util/utf8.h"
 
 static const char *const view_names[VIEW_COUNT] = {"All", "Installed", "Upgradable", "Orphans",
-						    "Marked"};
+						    "Marked", "Security"};
+static const char *const view_short[VIEW_COUNT] = {"All", "Inst", "Upgr", "Orph", "Mark", "Sec"};
 static const char *const column_names[SORT_COUNT] = {"St", "Name", "Version", "Repo",
 						      "Description"};
 
@@ -25,6 +26,8 @@ static const char *sep(const struct ui *u)
 {
 	return u->utf8 ? " \u2502 " : " | ";
 }
+
+static void view_layout_columns(struct ui *u);
 
 /* Lays the list, the detail pane and the columns out for the screen size. */
 void view_layout(struct ui *u)
@@ -41,7 +44,13 @@ void view_layout(struct ui *u)
 	u->list_y = 3;
 	u->detail_y = u->list_y + u->list_h + 1;
 	u->info_width = u->cols - 1;
-	/* Columns: state, name, version, repo, description (the rest). */
+	view_layout_columns(u);
+	u->info_name[0] = '\0'; /* re-render the detail for the new width */
+}
+
+/* The list's columns for the width: state, name, version, repo, description. */
+static void view_layout_columns(struct ui *u)
+{
 	int name = u->cols / 4 < 16 ? 16 : u->cols / 4 > 40 ? 40 : u->cols / 4;
 	int ver = u->cols / 5 < 14 ? 14 : u->cols / 5 > 36 ? 36 : u->cols / 5;
 	int repo = u->cols >= 100 ? 14 : 10;
@@ -51,7 +60,6 @@ void view_layout(struct ui *u)
 	u->col_x[SORT_REPO] = u->col_x[SORT_VERSION] + ver + 1;
 	u->col_x[SORT_DESC] = u->col_x[SORT_REPO] + repo + 1;
 	u->col_x[SORT_COUNT] = u->cols;
-	u->info_name[0] = '\0'; /* re-render the detail for the new width */
 }
 
 /* The list column a screen x falls in, or -1. */
@@ -86,32 +94,46 @@ static void blank(struct ui *u, int row, enum theme_el el)
 	put(u, row);
 }
 
-/* Row 0: what omg is connected to, the counts, and a running transaction. */
+/* Row 0: what omg is connected to, the counts, and a running transaction; a
+ * long root is cut (with …) before the counts and the engine are. */
 static void draw_header(struct ui *u)
 {
 	struct line *l = &u->line;
+	char rest[1024] = "";
+	size_t rl = 0;
+	if (u->have_status) {
+		const struct msg_status_reply *s = &u->status;
+		rl += (size_t)snprintf(rest + rl, sizeof(rest) - rl, "%s%llu installed, %llu upgradable",
+				       sep(u), (unsigned long long)s->installed,
+				       (unsigned long long)s->upgradable);
+		if (s->held && rl < sizeof(rest))
+			rl += (size_t)snprintf(rest + rl, sizeof(rest) - rl, ", %llu held",
+					       (unsigned long long)s->held);
+		if (s->security_known && s->security && rl < sizeof(rest))
+			rl += (size_t)snprintf(rest + rl, sizeof(rest) - rl, " (%llu security)",
+					       (unsigned long long)s->security);
+		if (s->reboot_required && rl < sizeof(rest))
+			rl += (size_t)snprintf(rest + rl, sizeof(rest) - rl, ", reboot needed");
+	}
+	if (rl < sizeof(rest))
+		rl += (size_t)snprintf(rest + rl, sizeof(rest) - rl, "%s", sep(u));
+	if (!u->connected && rl < sizeof(rest))
+		rl += (size_t)snprintf(rest + rl, sizeof(rest) - rl, "engine: disconnected, retrying");
+	else if (u->have_status && rl < sizeof(rest))
+		rl += (size_t)snprintf(rest + rl, sizeof(rest) - rl, "%s engine %llu", u->status.mode,
+				       (unsigned long long)u->status.pid);
 	line_reset(l, (size_t)u->cols);
 	line_put(l, EL_HEADER, " omg ");
 	if (u->have_status) {
-		const struct msg_status_reply *s = &u->status;
-		line_printf(l, EL_HEADER, "%s %s%s", s->backend, s->root, sep(u));
-		line_printf(l, EL_HEADER, "%llu installed, %llu upgradable",
-			    (unsigned long long)s->installed, (unsigned long long)s->upgradable);
-		if (s->held)
-			line_printf(l, EL_HEADER, ", %llu held", (unsigned long long)s->held);
-		if (s->security_known && s->security)
-			line_printf(l, EL_HEADER, " (%llu security)", (unsigned long long)s->security);
-		if (s->reboot_required)
-			line_put(l, EL_HEADER, ", reboot needed");
+		line_printf(l, EL_HEADER, "%s ", u->status.backend);
+		size_t w = utf8_width(rest), left = line_left(l);
+		size_t room = left > w + 12 ? left - w : 12;
+		size_t rw = utf8_width(u->status.root);
+		line_field(l, EL_HEADER, u->status.root, rw < room ? rw : room);
 	} else {
 		line_put(l, EL_HEADER, "connecting");
 	}
-	line_put(l, EL_HEADER, sep(u));
-	if (!u->connected)
-		line_put(l, EL_HEADER, "engine: disconnected, retrying");
-	else if (u->have_status)
-		line_printf(l, EL_HEADER, "%s engine %llu", u->status.mode,
-			    (unsigned long long)u->status.pid);
+	line_put(l, EL_HEADER, rest);
 	if (u->have_status && *u->status.transaction) {
 		line_put(l, EL_HEADER, sep(u));
 		line_printf(l, EL_HEADER, "%s %s", u->utf8 ? "\u2699" : "*", u->status.transaction);
@@ -125,10 +147,18 @@ static void draw_tabs(struct ui *u)
 {
 	struct line *l = &u->line;
 	line_reset(l, (size_t)u->cols);
+	/* Whole tabs on a narrow screen: short names when the long ones do not fit. */
+	size_t need = 0;
+	for (int v = 0; v < VIEW_COUNT; v++) {
+		char tmp[64];
+		need += (size_t)snprintf(tmp, sizeof(tmp), " %d %s %zu  ", v + 1, view_names[v],
+					 model_view_count(u->model, (enum view)v));
+	}
+	const char *const *names = need <= (size_t)u->cols ? view_names : view_short;
 	for (int v = 0; v < VIEW_COUNT; v++) {
 		u->tab_x[v] = (int)l->cols;
 		int on = model_view(u->model) == (enum view)v;
-		line_printf(l, on ? EL_CURSOR : EL_NORMAL, " %d %s ", v + 1, view_names[v]);
+		line_printf(l, on ? EL_CURSOR : EL_NORMAL, " %d %s ", v + 1, names[v]);
 		line_printf(l, on ? EL_CURSOR : EL_DIM, "%zu ", model_view_count(u->model, (enum view)v));
 		line_put(l, EL_NORMAL, " ");
 	}
@@ -227,8 +257,7 @@ static void draw_row(struct ui *u, int row, const struct mpkg *p, int cursor)
 		if (need <= vw - 1) {
 			line_put(sub, ev, p->inst);
 		} else if (room >= 4) {
-			line_field(sub, ev, p->inst, room - 1);
-			line_put(sub, ev, u->utf8 ? "\u2026" : "~");
+			line_field(sub, ev, p->inst, room); /* ends in the ellipsis */
 		}
 		if (need <= vw - 1 || room >= 4)
 			line_put(sub, plain, arrow(u));
@@ -269,8 +298,9 @@ static void draw_info_line(struct ui *u, int row, const char *text)
 /* The detail lines from the panel's top, into rows y .. y+h-1. */
 static void draw_detail(struct ui *u, int y, int h)
 {
-	struct mpkg *p = u->cur >= 0 ? model_row(u->model, (size_t)u->cur) : NULL;
-	int have = p && strcmp(u->info_name, p->name) == 0;
+	const char *name;
+	struct mpkg *p = tui_detail_pkg(u, &name);
+	int have = name && strcmp(u->info_name, name) == 0;
 	panel_resize(&u->detail_panel, (long)u->ninfo, h);
 	for (int i = 0; i < h; i++) {
 		long k = panel_top(&u->detail_panel) + i;
@@ -347,9 +377,50 @@ static void draw_status(struct ui *u, const char *keys)
 	put(u, row);
 }
 
+/* The version column takes the widest version text of the rows shown (an
+ * upgrade's "old → new" whole) from the name column, which keeps 12. */
+static void fit_version_column(struct ui *u)
+{
+	size_t n = model_rows(u->model), need = 0;
+	for (long r = u->top; r < u->top + u->list_h && r < (long)n; r++) {
+		const struct mpkg *p = model_row(u->model, (size_t)r);
+		size_t w = p->flags & PKG_UPGRADABLE ? utf8_width(p->inst) + utf8_width(arrow(u)) +
+							     utf8_width(p->version)
+						     : utf8_width(*p->inst ? p->inst : p->version);
+		if (w > need)
+			need = w;
+	}
+	int have = u->col_x[SORT_REPO] - u->col_x[SORT_VERSION] - 1;
+	int more = (int)need - have;
+	int name = u->col_x[SORT_VERSION] - u->col_x[SORT_NAME];
+	if (more <= 0)
+		return;
+	if (more > name - 13)
+		more = name - 13 > 0 ? name - 13 : 0;
+	u->col_x[SORT_VERSION] -= more;
+}
+
+/* The footer's keys that fit in cols, whole: the first ones and the last
+ * (quit) always, the others while they fit. */
+static void fit_keys(char *out, size_t len, const char *const *items, size_t n, size_t cols)
+{
+	size_t used = 1 + strlen(items[n - 1]);
+	snprintf(out, len, " ");
+	for (size_t i = 0; i + 1 < n; i++) {
+		size_t w = strlen(items[i]) + 2;
+		if (used + w > cols)
+			continue;
+		used += w;
+		snprintf(out + strlen(out), len - strlen(out), "%s  ", items[i]);
+	}
+	snprintf(out + strlen(out), len - strlen(out), "%s", items[n - 1]);
+}
+
 /* The package list screen: tabs, columns, rows, the detail pane. */
 static void draw_list(struct ui *u)
 {
+	view_layout_columns(u);
+	fit_version_column(u);
 	draw_tabs(u);
 	draw_columns(u);
 	size_t n = model_rows(u->model);
@@ -374,10 +445,12 @@ static void draw_list(struct ui *u)
 	draw_bar(u, u->detail_y - 1, title,
 		 u->focus_detail ? "j/k scroll, Tab: back to the list" : "Tab: scroll here, Enter: full screen");
 	draw_detail(u, u->detail_y, u->detail_h);
+	const char *items[] = {"?:help", "/:find", "g:review marks", "+:install", "-:remove",
+			       "U:upgrades", "l:limit", "u:sync", "q:quit"};
+	if (!model_marked(u->model))
+		items[2] = "g:review";
 	char keys[256];
-	snprintf(keys, sizeof(keys),
-		 " ?:help  /:find  l:limit  +:install  -:remove  U:upgrades  g:review%s  u:sync  q:quit",
-		 model_marked(u->model) ? " marks" : "");
+	fit_keys(keys, sizeof(keys), items, sizeof(items) / sizeof(items[0]), (size_t)u->cols);
 	draw_status(u, keys);
 }
 
@@ -388,7 +461,7 @@ static void draw_help(struct ui *u)
 		"Moving", "  j k, arrows      up and down",
 		"  PgUp PgDn Home End", "  Tab              between the list and the detail pane",
 		"  Enter            the package in full screen (Esc: back)",
-		"  1-5, v           views: all, installed, upgradable, orphans, marked",
+		"  1-6, v           views: all, installed, upgradable, orphans, marked, security",
 		"  s, S             sort by the next column, reverse (or click a heading)",
 		"Searching", "  /                find as you type; Enter goes there",
 		"  n N              next, previous match",
@@ -398,7 +471,8 @@ static void draw_help(struct ui *u)
 		"  =                hold (apt) or ignore (alpm) in this change",
 		"  :                keep: drop the mark", "  U                mark every upgrade",
 		"  Ctrl-U           undo the last marking",
-		"Changing the system", "  g                review the engine's plan; g again does it",
+		"Changing the system", "  g                review the engine's plan; g again (only g) does it",
+		"  Enter            on the review: the package under the cursor",
 		"  u                refresh the package databases",
 		"  q                during a change: leave it running in the engine (omg shows",
 		"                   it again when opened); else quit",
@@ -438,7 +512,7 @@ static void draw_help(struct ui *u)
 
 /* Review rows: a group heading, an item, a warning, a total, or space. */
 struct rrow {
-	int kind; /* 0 heading, 1 item, 2 warning, 3 totals, 4 blank, 5 kept */
+	int kind; /* 0 heading, 1 item, 2 warning, 3 totals, 4 blank, 5 kept, 6 the system */
 	int action;
 	size_t i;
 };
@@ -447,8 +521,7 @@ struct rrow {
 static size_t review_rows(struct ui *u, struct rrow **out)
 {
 	const struct msg_plan_reply *p = &u->tr.reply;
-	static const int order[] = {ACT_REMOVE, ACT_PURGE, ACT_INSTALL, ACT_UPGRADE, ACT_DOWNGRADE,
-				    ACT_REINSTALL, ACT_REFRESH};
+	const int *order = tui_review_group;
 	size_t kept = 0;
 	for (size_t i = 0; i < model_count(u->model); i++)
 		kept += model_pkg(u->model, i)->mark == MARK_KEEP;
@@ -456,7 +529,9 @@ static size_t review_rows(struct ui *u, struct rrow **out)
 	struct rrow *v = calloc(cap, sizeof(*v));
 	if (!v)
 		return 0;
-	for (size_t g = 0; g < sizeof(order) / sizeof(order[0]); g++) {
+	v[n++] = (struct rrow){6, 0, 0};
+	v[n++] = (struct rrow){4, 0, 0};
+	for (size_t g = 0; g < TUI_REVIEW_GROUPS; g++) {
 		int any = 0;
 		for (uint32_t i = 0; i < p->count; i++) {
 			if ((int)p->items[i].action != order[g])
@@ -498,14 +573,29 @@ static const char *group_name(int action)
 	}
 }
 
-/* One review row. */
-static void draw_review_row(struct ui *u, int row, const struct rrow *r)
+/* The review's first row: which system the plan changes, through which engine. */
+static void draw_review_system(struct ui *u)
+{
+	struct line *l = &u->line;
+	const char *root = u->have_status ? u->status.root : u->s->root ? u->s->root : "/";
+	line_put(l, EL_LABEL, "Changes ");
+	line_put(l, EL_TITLE, root);
+	if (u->have_status)
+		line_printf(l, EL_NORMAL, " (%s) through the %s engine (pid %llu)", u->status.backend,
+			    u->status.mode, (unsigned long long)u->status.pid);
+	if (u->tr.dry)
+		line_put(l, EL_DIM, " (a dry run)");
+}
+
+/* One review row (cursor: the review's cursor is on it). */
+static void draw_review_row(struct ui *u, int row, const struct rrow *r, int cursor)
 {
 	const struct msg_plan_reply *p = &u->tr.reply;
 	struct line *l = &u->line;
 	line_reset(l, (size_t)u->cols);
 	char a[32], b[32];
 	switch (r->kind) {
+	case 6: draw_review_system(u); break;
 	case 0: {
 		size_t count = 0;
 		for (uint32_t i = 0; i < p->count; i++)
@@ -518,17 +608,22 @@ static void draw_review_row(struct ui *u, int row, const struct rrow *r)
 	case 1: {
 		const struct trans_item *it = &p->items[r->i];
 		int rm = it->action == ACT_REMOVE || it->action == ACT_PURGE;
-		line_put(l, EL_NORMAL, "  ");
-		line_field(l, rm ? EL_MARK_REMOVE : EL_NORMAL, it->name, 30);
+		line_put(l, cursor ? EL_CURSOR : EL_NORMAL, "  ");
+		line_field(l, cursor ? EL_CURSOR : rm ? EL_MARK_REMOVE : EL_NORMAL, it->name,
+			   (size_t)u->tr.name_w);
 		line_put(l, EL_NORMAL, " ");
 		size_t x = l->cols;
+		/* The version column, cut to its width so the size column stays. */
+		struct line *sub = &u->cell;
+		line_reset(sub, (size_t)u->tr.ver_w);
 		if (*it->old_version)
-			line_put(l, EL_VERSION, it->old_version);
+			line_put(sub, EL_VERSION, it->old_version);
 		if (*it->old_version && *it->new_version)
-			line_put(l, EL_NORMAL, arrow(u));
+			line_put(sub, EL_NORMAL, arrow(u));
 		if (*it->new_version)
-			line_put(l, EL_NEW_VERSION, it->new_version);
-		line_pad(l, EL_NORMAL, x + 36);
+			line_put(sub, EL_NEW_VERSION, it->new_version);
+		line_append(l, sub);
+		line_pad(l, EL_NORMAL, x + (size_t)u->tr.ver_w);
 		line_put(l, EL_NORMAL, " ");
 		line_field(l, EL_REPO, it->repo, 12);
 		fmt_size(a, sizeof(a), it->size_change, 1);
@@ -553,7 +648,7 @@ static void draw_review_row(struct ui *u, int row, const struct rrow *r)
 	case 5: {
 		const struct mpkg *k = model_pkg(u->model, r->i);
 		line_put(l, EL_NORMAL, "  ");
-		line_field(l, EL_MARK_KEEP, k->name, 30);
+		line_field(l, EL_MARK_KEEP, k->name, (size_t)u->tr.name_w);
 		line_printf(l, EL_VERSION, " %s", k->inst);
 		break;
 	}
@@ -623,13 +718,75 @@ static int draw_wrapped(struct ui *u, int y, int h, enum theme_el el, const char
 }
 
 static void draw_question(struct ui *u);
+static void draw_dialog(struct ui *u, const char *title, const char *text, const char *foot);
+
+/* The review's name and version columns for the width: the versions whole
+ * (old → new) first, the name from 30 down to 12, the repository and the
+ * size column always. */
+static void review_columns(struct ui *u)
+{
+	const struct msg_plan_reply *p = &u->tr.reply;
+	int ver = 14;
+	for (uint32_t i = 0; i < p->count; i++) {
+		const struct trans_item *it = &p->items[i];
+		int w = (int)(utf8_width(it->old_version) + utf8_width(it->new_version));
+		if (*it->old_version && *it->new_version)
+			w += (int)utf8_width(arrow(u));
+		if (w > ver)
+			ver = w;
+	}
+	if (ver > 36)
+		ver = 36;
+	int fixed = 2 + 1 + 1 + 12 + 11; /* indent, gaps, repository, size */
+	int name = u->cols - fixed - ver;
+	if (name > 30)
+		name = 30;
+	if (name < 12) {
+		ver -= 12 - name;
+		name = 12;
+	}
+	u->tr.name_w = name;
+	u->tr.ver_w = ver < 8 ? 8 : ver;
+}
+
+/* The plan's rows from the review panel's top, into rows y .. y+h-1, the
+ * review's cursor on its item. */
+static void draw_plan(struct ui *u, int y, int h)
+{
+	struct trans_view *t = &u->tr;
+	struct rrow *rows = NULL;
+	size_t n = review_rows(u, &rows);
+	uint32_t *order = NULL;
+	size_t ni = tui_trans_review_order(u, &order);
+	if (t->sel >= (long)ni)
+		t->sel = ni ? (long)ni - 1 : 0;
+	long at = -1;
+	for (size_t k = 0; k < n && ni; k++)
+		if (rows[k].kind == 1 && rows[k].i == order[t->sel])
+			at = (long)k;
+	review_columns(u);
+	draw_bar(u, 1, t->reply.count ? "Review: the engine's plan" : "Nothing to do", "");
+	panel_resize(&t->review_panel, (long)n, h);
+	if (t->show_sel && at >= 0)
+		panel_show(&t->review_panel, at);
+	t->show_sel = 0;
+	for (int i = 0; i < h; i++) {
+		long k = panel_top(&t->review_panel) + i;
+		if (k < (long)n)
+			draw_review_row(u, y + i, &rows[k], k == at);
+		else
+			blank(u, y + i, EL_NORMAL);
+	}
+	free(order);
+	free(rows);
+}
 
 /* The review screen: the engine's plan, or why there is none. */
 static void draw_review(struct ui *u)
 {
 	struct trans_view *t = &u->tr;
 	int y = 2, h = u->rows - 3;
-	const char *keys = " g or Enter: do it   Esc: back to the list (marks stay)   j/k: scroll";
+	const char *keys = " g: do it   Enter: the package   Esc: back to the list (marks stay)   j/k: move";
 	if (t->phase == TR_PLANNING) {
 		draw_bar(u, 1, "Review", "asking the engine for its plan");
 		for (int i = 0; i < h; i++)
@@ -678,24 +835,20 @@ static void draw_review(struct ui *u)
 		for (int i = used; i < h; i++)
 			blank(u, y + i, EL_NORMAL);
 	} else {
-		struct rrow *rows = NULL;
-		size_t n = review_rows(u, &rows);
-		char title[128];
-		snprintf(title, sizeof(title), "%s", t->reply.count ? "Review: the engine's plan" : "Nothing to do");
-		draw_bar(u, 1, title, "");
-		panel_resize(&t->review_panel, (long)n, h);
-		for (int i = 0; i < h; i++) {
-			long k = panel_top(&t->review_panel) + i;
-			if (k < (long)n)
-				draw_review_row(u, y + i, &rows[k]);
-			else
-				blank(u, y + i, EL_NORMAL);
-		}
-		free(rows);
+		draw_plan(u, y, h);
+		if (t->phase == TR_CONFIRMING)
+			keys = " asking the engine for the real plan...   Esc: back to the list";
+		else if (!t->reply.count)
+			keys = " g or Esc: back to the list";
 	}
 	draw_status(u, keys);
 	if (t->asking)
 		draw_question(u);
+	if (t->held_ask) {
+		char q[512];
+		tui_trans_held_question(u, q, sizeof(q));
+		draw_dialog(u, " Held packages ", q, " y: change it   n, Esc: no, nothing changes ");
+	}
 }
 
 /* A progress bar of width w at percent. */
@@ -758,6 +911,33 @@ static void draw_question(struct ui *u)
 				line_put(l, EL_DIALOG, " Enter answers, Esc takes the default ");
 		}
 		line_pad(l, EL_DIALOG, end);
+		line_fill(l, EL_NORMAL);
+		term_draw(u->term, y0 + i, l);
+	}
+}
+
+/* A dialog box in the middle of the screen: title, text wrapped, a footer. */
+static void draw_dialog(struct ui *u, const char *title, const char *text, const char *foot)
+{
+	int w = u->cols - 8 > 76 ? 76 : u->cols - 8;
+	char rows[6][256];
+	int nt = 0;
+	for (const char *s = text; *s && nt < 6; nt++)
+		wrap_next(&s, (size_t)w - 2, rows[nt], sizeof(rows[nt]));
+	int h = nt + 4;
+	int y0 = (u->rows - h) / 2, x0 = (u->cols - w) / 2;
+	struct line *l = &u->line;
+	for (int i = 0; i < h; i++) {
+		line_reset(l, (size_t)u->cols);
+		line_pad(l, EL_NORMAL, (size_t)x0);
+		if (i == 0)
+			line_put(l, EL_TITLE, title);
+		else if (i >= 1 && i <= nt) {
+			line_put(l, EL_DIALOG, " ");
+			line_put(l, EL_DIALOG, rows[i - 1]);
+		} else if (i == h - 2)
+			line_put(l, EL_DIALOG, foot);
+		line_pad(l, EL_DIALOG, (size_t)(x0 + w));
 		line_fill(l, EL_NORMAL);
 		term_draw(u->term, y0 + i, l);
 	}
@@ -879,10 +1059,12 @@ void view_draw(struct ui *u)
 		draw_list(u);
 		break;
 	case SCR_DETAIL: {
-		struct mpkg *p = u->cur >= 0 ? model_row(u->model, (size_t)u->cur) : NULL;
-		draw_bar(u, 1, p ? p->name : "", "j/k PgUp/PgDn scroll");
+		const char *name;
+		tui_detail_pkg(u, &name);
+		draw_bar(u, 1, name ? name : "", "j/k PgUp/PgDn scroll");
 		draw_detail(u, 2, u->rows - 3);
-		draw_status(u, " Esc: back to the list   + - _ = :  mark it");
+		draw_status(u, u->detail_of[0] ? " Esc or Enter: back to the review"
+						: " Esc: back to the list   + - _ = :  mark it");
 		break;
 	}
 	case SCR_HELP: draw_help(u); break;

@@ -360,7 +360,8 @@ def test_first_screen_lists_the_packages_and_their_record(env, ui, sb):
     assert "user engine %d" % engine_pid(env, root) in head, head
     up = json.loads(env("--json", "list", "--upgradable", root=root, check=0).stdout)
     assert tabs(rows) == ({"All": st["packages"], "Installed": st["installed"],
-                           "Upgradable": len(up), "Orphans": st["orphans"], "Marked": 0},
+                           "Upgradable": len(up), "Orphans": st["orphans"], "Marked": 0,
+                           "Security": st.get("security") or 0},
                           None), rows[1]
     assert re.match(r"^St\s+Name\u25b2\s+Version\s+Repo\s+Description$", rows[2]), rows[2]
     # the detail pane is omg info's record of the package under the cursor
@@ -528,7 +529,7 @@ def test_views_and_sorting(env, ui, sb):
                                                  if p.get("installed")))
     u.keys("v", "v", "v")  # 3, 4, then 5: nothing is marked
     rows = u.wait(lambda rows: "no packages in this view" in rows[LIST_TOP])
-    u.keys("v")
+    u.keys("v", "v")  # 6: security (none in the fixture), then back to 1
     u.wait(listed(len(spec.PACKAGES)))
 
     def shown(p):
@@ -854,9 +855,10 @@ def test_resize_below_the_minimum_and_back(ui, sb):
     u.resize(60, 35)
     rows = u.wait(listed(len(spec.PACKAGES)))
     for f, name, rest in rows_of(rows):
-        full = [p["name"] for p in spec.PACKAGES if p["name"].startswith(name)]
+        full = [p["name"] for p in spec.PACKAGES if p["name"].startswith(name.rstrip("\u2026"))]
         assert full and re.match(r"^\d", rest), (name, rest)
-    assert row(rows, "omg-editor-legac")[1].startswith("0.9-1 "), rows
+    # (a cut ends in the ellipsis: issue 14)
+    assert row(rows, "omg-editor-lega\u2026")[1].startswith("0.9-1 "), rows
     # q on a screen too small for anything: asks about the marks, then quits
     go_to(u, "omg-spell")
     u.keys("+")
@@ -955,9 +957,11 @@ def test_wide_characters_keep_the_columns(ui, sb):
         room = cols - col_of(rows[2], "Description")
         fits = ""
         for c in desc:
-            if width(fits + c) > room:
+            if width(fits + c) > (room if width(desc) <= room else room - 1):
                 break
             fits += c
+        if width(desc) > room:  # a cut ends in the ellipsis (issue 14)
+            fits += "\u2026"
         assert this[this.index(desc[:7]):].rstrip() == fits.rstrip(), (cols, this)
 
 
@@ -1062,6 +1066,13 @@ def test_a_user_is_pointed_at_the_system_engine(user_sandbox, ui):
     u.keys("+")
     u.wait(marked("omg-spell", "pi "))
     u.keys("g")
+    # issue 14: a user sees the plan (a dry run: no root needed, no lock taken) ...
+    rows = u.wait("Review: the engine's plan")
+    groups, _ = review_groups(rows)
+    assert [g[0] for g in groups["Install"]] == ["omg-spell"], rows
+    assert any(r.startswith("Changes ") and "through the user engine" in r for r in rows), rows
+    # ... and only g, committing it, needs the system engine
+    u.keys("g")
     rows = u.wait(lambda rows: rows[1].startswith("\u2500\u2500 Permission needed "))
     text = " ".join(r.strip() for r in rows[2:-1] if r.strip())
     assert "changing %s needs root" % root in text, rows
@@ -1073,6 +1084,151 @@ def test_a_user_is_pointed_at_the_system_engine(user_sandbox, ui):
     rows = u.wait(lambda rows: tabs(rows)[0].get("Marked") == 1)
     assert row(rows, "omg-spell")[0] == "pi "
     assert "omg-spell" not in installed(sb)
+
+
+# -- issue 14: the user study's findings --------------------------------------------------
+
+def test_enter_on_the_review_shows_the_package_and_only_g_commits(env, ui, fresh):
+    """Enter on the review showed nothing and committed: one habitual Enter changed the
+    system. Enter (and y) now only show; g commits; the review names the system."""
+    root = fresh["root"]
+    u = ui(root)
+    first_screen(u)
+    go_to(u, "omg-spell")
+    u.keys("+")
+    u.wait(marked("omg-spell", "pi "))
+    u.keys("g")
+    rows = u.wait("Review: the engine's plan")
+    real = os.path.realpath(root)
+    line = [r for r in rows if r.startswith("Changes ")]
+    assert line and line[0].startswith("Changes %s (%s) through the user engine (pid " % (
+        real, fresh["backend"])), rows
+    assert "g: do it" in rows[-1] and "Enter" not in rows[-1].split("g: do it")[0], rows[-1]
+    u.keys("Enter")
+    rows = u.wait(lambda rows: rows[1].startswith("\u2500\u2500 omg-spell ") and any(
+        r.startswith(" Name            : omg-spell") for r in rows))
+    assert "back to the review" in rows[-1], rows
+    u.keys("Escape")
+    u.wait("Review: the engine's plan")
+    u.keys("y")
+    u.keys("Enter")
+    u.wait(lambda rows: rows[1].startswith("\u2500\u2500 omg-spell "))
+    u.keys("Escape")
+    u.wait("Review: the engine's plan")
+    time.sleep(0.5)
+    assert "omg-spell" not in installed(fresh) and history(env, root) == []
+    u.keys("g")
+    u.wait(lambda rows: rows[-1].startswith(" Done: "), timeout=60)
+    assert installed(fresh)["omg-spell"] == "3.2-1"
+
+
+def test_a_held_package_is_changed_only_after_a_yes(env, ui, fresh):
+    """A plan that changes a held package: the review warns, g asks, only y plans again
+    with the change-held flag; n commits nothing."""
+    root = fresh["root"]
+    u = ui(root)
+    first_screen(u)
+    go_to(u, "omg-held")
+    u.keys("+")
+    u.wait(marked("omg-held", "iu "))
+    u.keys("g")
+    rows = u.wait("Review: the engine's plan")
+    assert any(r.startswith("Warning: omg-held is ") for r in rows), rows
+    u.keys("g")
+    rows = u.wait(lambda rows: any("change it anyway? y/N" in r for r in rows))
+    q = [r for r in rows if "change it anyway? y/N" in r][0]
+    assert re.search(r"omg-held is (held|ignored) \(.*\): change it anyway\? y/N", q), q
+    u.keys("n")
+    u.wait("nothing changed: held packages stay as they are")
+    time.sleep(0.5)
+    assert installed(fresh)["omg-held"] == "1.0-1" and history(env, root) == []
+    u.keys("g")
+    u.wait(lambda rows: any("change it anyway? y/N" in r for r in rows))
+    u.keys("y")
+    u.wait("planned again, changing the held packages")
+    rows = u.wait("Review: the engine's plan")
+    u.keys("g")
+    rows = u.wait(lambda rows: rows[-1].startswith(" Done: "), timeout=60)
+    assert installed(fresh)["omg-held"].startswith("2.0"), installed(fresh)
+    assert history(env, root)[0]["result"] == "ok"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+def test_rows_fit_the_width_and_named_columns_are_whole(ui, fresh, size):
+    """At 80x24 the footer lost q:quit, the header and descriptions were cut with no
+    sign, and the review lost its size column. Every row fits; a cut ends in …; tabs,
+    footer keys, versions and sizes are whole."""
+    cols, nrows = size
+    u = ui(fresh["root"], cols=cols, rows=nrows)
+    rows = u.wait(on("libfirefox-omg"))
+    rows = u.wait(lambda rows: "engine" in rows[0])
+
+    def fits(rows):
+        for r in rows:
+            assert width(r) <= cols and "\ufffd" not in r, (r, rows)
+
+    fits(rows)
+    for name in ("1 All", "2 I", "3 U", "4 O", "5 M"):
+        assert name in rows[1], rows[1]
+    assert rows[-1].rstrip().endswith("q:quit") and "?:help" in rows[-1], rows[-1]
+    assert "g:review" in rows[-1], rows[-1]
+    assert row(rows, "omg-editor")[1].startswith("1.0-1 \u2192 1.1-1 "), rows
+    assert re.search(r" \u2502 6 installed, \d+ upgradable.* \u2502 user engine \d+", rows[0]), rows[0]
+    # a cut description (or header) ends in the ellipsis, never mid-word with no sign
+    desc = dict((p["name"], p["desc"]) for p in spec.PACKAGES)
+    cut = [rest for _, n, rest in rows_of(rows) if not rest.rstrip().endswith(desc[n])]
+    assert cut and all(rest.endswith("\u2026") for rest in cut), cut
+    go_to(u, "omg-spell")
+    u.keys("+")
+    go_to(u, "omg-orphan")
+    u.keys("-")
+    u.keys("U")
+    u.wait(marked("omg-editor", "iu "))
+    u.keys("g")
+    rows = u.wait("Review: the engine's plan")
+    fits(rows)
+    groups, total = review_groups(rows)
+    assert [g[:2] for g in groups["Upgrade"]] == [("omg-editor", "1.0-1 \u2192 1.1-1")], rows
+    for g in groups.values():
+        for name, ver, repo, size_ in g:
+            assert re.match(r"^[+-]\d+(\.\d)? \w?i?B$", size_), (size_, rows)
+    assert total and "installed size" in total, rows
+    assert "g: do it" in rows[-1], rows[-1]
+
+
+def test_the_security_view_counts_as_the_status_does(env, ui, tmp_path):
+    """The UI had no security view. 6 shows the upgrades from a security archive, held
+    ones apart; its count is omg status's security figure."""
+    sb = debian.build(str(tmp_path / "root"))
+    root = sb["root"]
+    debian.add_security_update(root, "omg-editor", "1.2")
+    debian.add_security_update(root, "omg-held", "3.0")  # held: not counted
+    u = ui(root)
+    first_screen(u)
+    want = status(env, root)["security"]
+    assert want == 1
+    rows = u.wait(lambda rows: tabs(rows)[0].get("Security") == want)
+    u.keys("6")
+    rows = u.wait(listed(want))
+    assert names_of(rows) == ["omg-editor"], rows
+    u.keys("?")
+    rows = u.wait("Keys")
+    assert any("views: all, installed, upgradable, orphans, marked, security" in r for r in rows)
+
+
+def test_g_with_no_marks_and_ctrl_u_say_what_to_do(ui, sb):
+    """g with nothing marked and Ctrl-U gave no message worth reading."""
+    u = ui(sb["root"])
+    first_screen(u)
+    u.keys("g")
+    u.wait("nothing is marked: mark with + (install)")
+    go_to(u, "omg-spell")
+    u.keys("+")
+    u.wait(marked("omg-spell", "pi "))
+    u.keys("C-u")
+    u.wait("undid the last marking: 0 marked now")
+    u.keys("C-u")
+    u.wait("nothing to undo: + - _ = : and U mark")
 
 
 # -- regressions -----------------------------------------------------------------------------
@@ -1145,6 +1301,8 @@ def test_the_system_engine_command_is_on_one_row(user_sandbox, ui):
     go_to(u, "omg-spell")
     u.keys("+")
     u.wait(marked("omg-spell", "pi "))
+    u.keys("g")
+    u.wait("Review: the engine's plan")  # a dry run: the user sees it (issue 14)
     u.keys("g")
     rows = u.wait(lambda rows: rows[1].startswith("\u2500\u2500 Permission needed "))
     command = "sudo omg daemon --system --root " + sb["root"]

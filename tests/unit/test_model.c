@@ -60,6 +60,12 @@ static void test_views_and_counts(void **state)
 	assert_int_equal(model_rows(m), 8);
 	assert_int_equal(model_view_count(m, VIEW_INSTALLED), 5);
 	assert_int_equal(model_view_count(m, VIEW_UPGRADABLE), 2);
+	/* security: upgradable from a security archive (issue 14) */
+	assert_int_equal(model_view_count(m, VIEW_SECURITY), 1);
+	model_set_view(m, VIEW_SECURITY);
+	assert_int_equal(model_rows(m), 1);
+	assert_string_equal(model_row(m, 0)->name, "openssl");
+	model_set_view(m, VIEW_ALL);
 	assert_int_equal(model_view_count(m, VIEW_ORPHANS), 1);
 	assert_int_equal(model_security(m), 1);
 	model_set_view(m, VIEW_UPGRADABLE);
@@ -195,17 +201,20 @@ static void test_line_cuts_wide_characters(void **state)
 	(void)state;
 	struct line l = {0};
 	line_reset(&l, 10);
-	/* Two columns each: five fit, the sixth does not, nothing is split. */
+	/* Two columns each: cut, four fit before the ellipsis ("~" without UTF-8),
+	 * nothing is split (issue 14: a cut ends in the ellipsis). */
 	size_t w = line_put(&l, EL_NORMAL, "\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5");
-	assert_int_equal(w, 10);
-	assert_int_equal(l.text.len, 15);
-	assert_int_equal(line_left(&l), 0);
+	assert_int_equal(w, 9);
+	assert_int_equal(l.text.len, 13);
+	assert_int_equal(line_left(&l), 1);
+	line_reset(&l, 10);
+	assert_int_equal(line_put(&l, EL_NORMAL, "\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5\xe6\x97\xa5"), 10);
 	line_reset(&l, 5);
 	line_field(&l, EL_NORMAL, "ab", 3);
-	line_put(&l, EL_DIM, "\xe6\x97\xa5\xe6\x97\xa5"); /* 4 columns into 2: one fits */
-	assert_int_equal(l.cols, 5);
+	line_put(&l, EL_DIM, "\xe6\x97\xa5\xe6\x97\xa5"); /* 4 columns into 2: the ellipsis */
+	assert_int_equal(l.cols, 4);
 	assert_int_equal(l.nspans, 2);
-	assert_int_equal(l.spans[1].len, 3);
+	assert_int_equal(l.spans[1].len, 1);
 	line_free(&l);
 }
 
