@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		query_search(ix, &o, &ids, err, sizeof(err));
 		if (index_count(ix)) {
 			struct ids req = {0}, opt = {0};
-			query_rdeps(ix, 0, &req, &opt);
+			query_rdeps(ix, 0, &req, &opt, NULL);
 			ids_free(&req);
 			ids_free(&opt);
 		}
