@@ -623,6 +623,7 @@ void index_files(ctx &c, pkgPolicy &policy, pkgSourceList *sources)
 			fi.where = ixf->Describe(true);
 		else
 			fi.where = F.FileName() != nullptr ? F.FileName() : "";
+		apt_utf8_clean(fi.where); /* a path is bytes; the protocol carries UTF-8 */
 	}
 }
 
