@@ -40,12 +40,16 @@ struct command {
 static const struct command commands[] = {
 	{"search", cmd_search, O_REGEX | O_NAMES | O_INSTALLED | O_LIMIT | O_QUIET, FIT_CUT,
 	 "omg search [--regex] [--names-only] [--installed] [--limit N] [-q] TERM...\n"
-	 "  Every term must match the name or the description (case-insensitive).\n"
-	 "  Results are ranked: exact name, name prefix, name substring, description.\n"
+	 "  Every term must match the name, a provided name, the description or (pacman)\n"
+	 "  a group, case-insensitively: what pacman -Ss / apt-cache search find.\n"
+	 "  Results are ranked: exact name, name prefix, name substring, provided name,\n"
+	 "  description. --names-only: the name and provided names.\n"
 	 "  --regex: POSIX extended regexes, the same matches as pacman -Ss / apt-cache search.\n"},
 	{"info", cmd_info, 0, FIT_WRAP,
 	 "omg info PKG...\n"
-	 "  Every field of each package, with reverse dependencies.\n"},
+	 "  Every field of each package as its backend names it (pacman -Si/-Qi; apt show,\n"
+	 "  then apt-cache policy's version table), the installed packages that require it\n"
+	 "  and how many others do.\n"},
 	{"list", cmd_list, O_KIND | O_INSTALLED | O_LIMIT | O_QUIET, FIT_CUT,
 	 "omg list [--installed | --upgradable | --security | --explicit | --orphans | --foreign |\n"
 	 "          --all] [--limit N] [-q]\n"
@@ -132,7 +136,7 @@ static const char usage_text[] =
 	"       omg [--root DIR] [--theme NAME] [--no-mouse]   the full-screen UI (on a terminal)\n"
 	"\n"
 	"commands:\n"
-	"  search TERM...   find packages by name and description\n"
+	"  search TERM...   find packages by name, provided name and description\n"
 	"  info PKG...      show every field of packages\n"
 	"  list             list packages of a kind (installed, upgradable, security, ...)\n"
 	"  status           package counts for this system\n"

@@ -434,28 +434,45 @@ static void label(struct render *r, const char *l)
 	buf_printf(&r->b, "%s%-16s%s: ", render_col(r, COL_LABEL), l, render_col(r, COL_RESET));
 }
 
-/* A label followed by a list, "None" when empty, wrapped on a terminal. */
-static void field_list(struct render *r, const char *l, const char *const *v, size_t n)
+/* The items of a list after a label, sep between them ("  " as pacman, ", "
+ * as apt), wrapped on a terminal; "None" when empty. */
+static void list_items(struct render *r, const char *const *v, size_t n, const char *sep)
 {
-	label(r, l);
 	if (!n) {
 		buf_puts(&r->b, "None\n");
 		return;
 	}
-	size_t col = 18;
+	size_t col = 18, seplen = strlen(sep);
 	for (size_t i = 0; i < n; i++) {
 		size_t w = utf8_width(v[i]);
-		if (i && r->width && col + 2 + w > r->width) {
-			buf_puts(&r->b, "\n                  ");
+		if (i && r->width && col + seplen + w > r->width) {
+			buf_puts(&r->b, sep[0] == ',' ? ",\n                  " : "\n                  ");
 			col = 18;
 		} else if (i) {
-			buf_puts(&r->b, "  ");
-			col += 2;
+			buf_puts(&r->b, sep);
+			col += seplen;
 		}
 		buf_puts(&r->b, v[i]);
 		col += w;
 	}
 	buf_putc(&r->b, '\n');
+}
+
+/* A label followed by a list, as pacman prints it. */
+static void field_list(struct render *r, const char *l, const char *const *v, size_t n)
+{
+	label(r, l);
+	list_items(r, v, n, "  ");
+}
+
+/* A label followed by a list, as apt-cache show prints it ("a, b"); nothing
+ * at all when the list is empty (apt prints no empty field). */
+static void field_list_apt(struct render *r, const char *l, const struct strlist *v)
+{
+	if (!v->n)
+		return;
+	label(r, l);
+	list_items(r, v->v, v->n, ", ");
 }
 
 /* A label and a single value ("None" when empty). */
@@ -464,6 +481,13 @@ static void field(struct render *r, const char *l, const char *v)
 	label(r, l);
 	buf_puts(&r->b, v && *v ? v : "None");
 	buf_putc(&r->b, '\n');
+}
+
+/* A label and a value, nothing when the value is empty (apt's optional fields). */
+static void field_opt(struct render *r, const char *l, const char *v)
+{
+	if (v && *v)
+		field(r, l, v);
 }
 
 /* A label and a date (local time), "None" when unknown. */
@@ -493,11 +517,18 @@ static void field_size(struct render *r, const char *l, int64_t bytes)
 	buf_putc(&r->b, '\n');
 }
 
-void render_info_text(struct render *r, const struct msg_pkg *mp)
+/* Installed packages that require (or optionally want) the package, then on
+ * a line of its own how many packages that are not installed do. */
+static void field_rdeps(struct render *r, const char *l, const struct strlist *v, uint32_t more)
 {
-	const struct pkg *p = &mp->pkg;
-	int apt = r->backend && strcmp(r->backend, "apt") == 0;
+	field_list(r, l, v->v, v->n);
+	if (more)
+		buf_printf(&r->b, "                  + %u not installed\n", more);
+}
 
+/* The lines every record starts with: name, candidate, installed version, where from. */
+static void info_head(struct render *r, const struct pkg *p, int apt)
+{
 	label(r, "Name");
 	buf_printf(&r->b, "%s%s%s\n", render_col(r, COL_NAME), p->name, render_col(r, COL_RESET));
 	field(r, "Version", p->version);
@@ -515,37 +546,110 @@ void render_info_text(struct render *r, const struct msg_pkg *mp)
 		long_desc_text(&r->b, p->long_desc, "                  ");
 		buf_putc(&r->b, '\n');
 	}
-	field(r, apt ? "Homepage" : "URL", p->url);
-	field(r, "Architecture", p->arch);
-	if (apt)
-		field(r, "Section", p->section);
-	else
-		field_list(r, "Licenses", p->licenses.v, p->licenses.n);
-	field_list(r, "Groups", p->groups.v, p->groups.n);
-	field_list(r, "Provides", p->provides.v, p->provides.n);
-	field_list(r, "Depends On", p->depends.v, p->depends.n);
-	field_list(r, apt ? "Recommends" : "Optional Deps", p->optdepends.v, p->optdepends.n);
-	if (apt)
-		field_list(r, "Suggests", p->suggests.v, p->suggests.n);
-	field_list(r, apt ? "Conflicts/Breaks" : "Conflicts With", p->conflicts.v, p->conflicts.n);
-	field_list(r, "Replaces", p->replaces.v, p->replaces.n);
-	field_list(r, "Required By", mp->required_by.v, mp->required_by.n);
-	field_list(r, "Optional For", mp->optional_for.v, mp->optional_for.n);
-	field_size(r, "Download Size", p->download_size);
-	field_size(r, "Installed Size", p->installed_size);
-	field(r, apt ? "Maintainer" : "Packager", p->packager);
-	field(r, apt ? "Source" : "Base", p->base);
-	field_date(r, "Build Date", p->build_date);
-	field_date(r, "Install Date", p->install_date);
-	const char *why = reason_word(p);
-	field(r, "Install Reason", !why ? NULL : strcmp(why, "explicit") == 0 ?
-	      "Explicitly installed" : "Installed as a dependency for another package");
+}
+
+/* The lines every record ends with: the installed package's date, reason and state. */
+static void info_tail(struct render *r, const struct pkg *p, int apt)
+{
+	if (p->flags & PKG_INSTALLED) {
+		field_date(r, "Install Date", p->install_date);
+		const char *why = reason_word(p);
+		field(r, "Install Reason", !why ? NULL : strcmp(why, "explicit") == 0 ?
+		      "Explicitly installed" : "Installed as a dependency for another package");
+	}
 	if (p->flags & (PKG_HELD | PKG_FOREIGN | PKG_ORPHAN)) {
 		label(r, "State");
 		buf_printf(&r->b, "%s%s%s\n", p->flags & PKG_HELD ? (apt ? "held " : "ignored ") : "",
 			   p->flags & PKG_FOREIGN ? "foreign " : "",
 			   p->flags & PKG_ORPHAN ? "orphan" : "");
 	}
+}
+
+/* A libalpm record: pacman -Si and -Qi's fields, names and order. */
+static void info_alpm(struct render *r, const struct msg_pkg *mp)
+{
+	const struct pkg *p = &mp->pkg;
+	field(r, "Architecture", p->arch);
+	field(r, "URL", p->url);
+	field_list(r, "Licenses", p->licenses.v, p->licenses.n);
+	field_list(r, "Groups", p->groups.v, p->groups.n);
+	field_list(r, "Provides", p->provides.v, p->provides.n);
+	field_list(r, "Depends On", p->depends.v, p->depends.n);
+	field_list(r, "Optional Deps", p->optdepends.v, p->optdepends.n);
+	field_rdeps(r, "Required By", &mp->required_by, mp->required_by_more);
+	field_rdeps(r, "Optional For", &mp->optional_for, mp->optional_for_more);
+	field_list(r, "Conflicts With", p->conflicts.v, p->conflicts.n);
+	field_list(r, "Replaces", p->replaces.v, p->replaces.n);
+	if (p->download_size >= 0)
+		field_size(r, "Download Size", p->download_size);
+	field_size(r, "Installed Size", p->installed_size);
+	field(r, "Packager", p->packager);
+	field(r, "Base", p->base);
+	field_date(r, "Build Date", p->build_date);
+}
+
+/* apt-cache policy's version table: every version with its pin priority, and
+ * the package files it is in, each with its own priority. */
+static void version_table(struct render *r, const struct pkg *p)
+{
+	if (!p->nversions)
+		return;
+	buf_printf(&r->b, "%s%-16s%s:\n", render_col(r, COL_LABEL), "Version table",
+		   render_col(r, COL_RESET));
+	for (uint32_t i = 0; i < p->nversions; i++) {
+		const struct pkg_version *v = &p->versions[i];
+		buf_printf(&r->b, "%s%s %d\n", v->flags & PKG_VERSION_INSTALLED ? " *** " : "     ",
+			   v->version, (int)v->priority);
+		for (uint32_t k = 0; k < v->narchives; k++)
+			buf_printf(&r->b, "       %4d %s\n", (int)v->archives[k].priority,
+				   v->archives[k].where);
+	}
+}
+
+/* A libapt-pkg record: apt show's field names and order (apt-cache show's
+ * fields), each only when the record has it, then the version table. */
+static void info_apt(struct render *r, const struct msg_pkg *mp)
+{
+	const struct pkg *p = &mp->pkg;
+	field_opt(r, "Priority", p->priority);
+	if (p->flags & PKG_ESSENTIAL)
+		field(r, "Essential", "yes");
+	field_opt(r, "Section", p->section);
+	label(r, "Source");
+	buf_printf(&r->b, *p->source_version ? "%s (%s)\n" : "%s\n", p->base, p->source_version);
+	field_opt(r, "Maintainer", p->packager);
+	field(r, "Architecture", p->arch);
+	field_opt(r, "Multi-Arch", p->multi_arch);
+	field_size(r, "Installed-Size", p->installed_size);
+	if (p->download_size >= 0)
+		field_size(r, "Download-Size", p->download_size);
+	field_list_apt(r, "Provides", &p->provides);
+	field_list_apt(r, "Pre-Depends", &p->pre_depends);
+	field_list_apt(r, "Depends", &p->depends);
+	field_list_apt(r, "Recommends", &p->optdepends);
+	field_list_apt(r, "Suggests", &p->suggests);
+	field_list_apt(r, "Enhances", &p->enhances);
+	field_list_apt(r, "Conflicts", &p->conflicts);
+	field_list_apt(r, "Breaks", &p->breaks);
+	field_list_apt(r, "Replaces", &p->replaces);
+	field_opt(r, "Homepage", p->url);
+	field_list_apt(r, "Tag", &p->tags);
+	field_rdeps(r, "Required By", &mp->required_by, mp->required_by_more);
+	field_rdeps(r, "Optional For", &mp->optional_for, mp->optional_for_more);
+}
+
+void render_info_text(struct render *r, const struct msg_pkg *mp)
+{
+	const struct pkg *p = &mp->pkg;
+	int apt = r->backend && strcmp(r->backend, "apt") == 0;
+	info_head(r, p, apt);
+	if (apt)
+		info_apt(r, mp);
+	else
+		info_alpm(r, mp);
+	info_tail(r, p, apt);
+	if (apt)
+		version_table(r, p);
 }
 
 /* "key": N, or null when unknown (negative). */
@@ -557,6 +661,31 @@ static void json_kv_size(struct buf *b, const char *key, int64_t v)
 	} else {
 		json_kv_int(b, key, v, 0);
 	}
+}
+
+/* "versions": apt-cache policy's version table as an array of objects. */
+static void json_versions(struct buf *b, const struct pkg *p)
+{
+	json_key(b, "versions", 0);
+	buf_putc(b, '[');
+	for (uint32_t i = 0; i < p->nversions; i++) {
+		const struct pkg_version *v = &p->versions[i];
+		buf_puts(b, i ? ",{" : "{");
+		json_kv_str(b, "version", v->version, 1);
+		json_kv_int(b, "priority", v->priority, 0);
+		json_kv_bool(b, "installed", v->flags & PKG_VERSION_INSTALLED, 0);
+		json_kv_bool(b, "candidate", v->flags & PKG_VERSION_CANDIDATE, 0);
+		json_key(b, "archives", 0);
+		buf_putc(b, '[');
+		for (uint32_t k = 0; k < v->narchives; k++) {
+			buf_puts(b, k ? ",{" : "{");
+			json_kv_str(b, "where", v->archives[k].where, 1);
+			json_kv_int(b, "priority", v->archives[k].priority, 0);
+			buf_putc(b, '}');
+		}
+		buf_puts(b, "]}");
+	}
+	buf_putc(b, ']');
 }
 
 void render_info_json(struct render *r, const struct msg_pkg *mp)
@@ -580,17 +709,28 @@ void render_info_json(struct render *r, const struct msg_pkg *mp)
 	json_kv_strv(b, "provides", p->provides.v, p->provides.n, 0);
 	json_kv_strv(b, "conflicts", p->conflicts.v, p->conflicts.n, 0);
 	json_kv_strv(b, "replaces", p->replaces.v, p->replaces.n, 0);
+	json_kv_strv(b, "pre_depends", p->pre_depends.v, p->pre_depends.n, 0);
+	json_kv_strv(b, "enhances", p->enhances.v, p->enhances.n, 0);
+	json_kv_strv(b, "breaks", p->breaks.v, p->breaks.n, 0);
+	json_kv_strv(b, "tags", p->tags.v, p->tags.n, 0);
 	json_kv_strv(b, "required_by", mp->required_by.v, mp->required_by.n, 0);
 	json_kv_strv(b, "optional_for", mp->optional_for.v, mp->optional_for.n, 0);
+	json_kv_int(b, "required_by_not_installed", mp->required_by_more, 0);
+	json_kv_int(b, "optional_for_not_installed", mp->optional_for_more, 0);
 	json_kv_size(b, "download_size", p->download_size);
 	json_kv_size(b, "installed_size", p->installed_size);
 	json_kv_str(b, "packager", p->packager, 0);
 	json_kv_str(b, "base", p->base, 0);
+	json_kv_str_or_null(b, "source_version", *p->source_version ? p->source_version : NULL, 0);
+	json_kv_str_or_null(b, "priority", *p->priority ? p->priority : NULL, 0);
+	json_kv_bool(b, "essential", p->flags & PKG_ESSENTIAL, 0);
+	json_kv_str_or_null(b, "multi_arch", *p->multi_arch ? p->multi_arch : NULL, 0);
 	json_kv_size(b, "build_date", p->build_date > 0 ? p->build_date : -1);
 	json_kv_size(b, "install_date", p->install_date > 0 ? p->install_date : -1);
 	json_kv_bool(b, "foreign", p->flags & PKG_FOREIGN, 0);
 	json_kv_bool(b, "orphan", p->flags & PKG_ORPHAN, 0);
 	json_kv_str(b, "backend", r->backend ? r->backend : "", 0);
+	json_versions(b, p);
 	buf_putc(b, '}');
 }
 

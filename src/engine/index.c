@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/hash.h"
 #include "util/strpool.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -27,9 +28,13 @@ struct index {
 	size_t nwarnings;
 	void (*release)(void *ctx); /* frees the backing blob of a stored index */
 	void *release_ctx;
-	int big;                    /* pkgs, text and lists come from xbig_calloc */
+	int big;                    /* pkgs, text, lists, vers, archives: xbig_calloc */
 	const char **lists;         /* a stored index's list entries */
 	size_t nlists;
+	struct pkg_version *vers;   /* a stored index's version tables */
+	size_t nvers;
+	struct pkg_archive *archives; /* and where each version comes from */
+	size_t narchives;
 	/* Reverse dependencies: names sorted by strcmp, each with a run of rids. */
 	struct rdep_name *rnames;
 	size_t nrnames;
@@ -43,10 +48,39 @@ struct rdep_name {
 	uint32_t first, count;
 };
 
+/* An interned run of archives (most versions share one: "500 the main archive"). */
+struct run {
+	const struct pkg_archive *v;
+	uint32_t n;
+};
+
 struct index_builder {
 	struct index *ix;
 	size_t cap, warn_cap;
+	struct run *runs; /* open addressing, by content */
+	size_t nruns, runs_cap;
 };
+
+/* The list fields of struct pkg, in the stored blob's order. */
+enum { LS_LICENSES, LS_GROUPS, LS_DEPENDS, LS_OPTDEPENDS, LS_SUGGESTS, LS_PROVIDES,
+       LS_CONFLICTS, LS_REPLACES, LS_PRE_DEPENDS, LS_ENHANCES, LS_BREAKS, LS_TAGS,
+       LS_COUNT };
+
+/* Where each list field of struct pkg lives, in LS_ order. */
+static const size_t list_off[LS_COUNT] = {
+	offsetof(struct pkg, licenses), offsetof(struct pkg, groups),
+	offsetof(struct pkg, depends), offsetof(struct pkg, optdepends),
+	offsetof(struct pkg, suggests), offsetof(struct pkg, provides),
+	offsetof(struct pkg, conflicts), offsetof(struct pkg, replaces),
+	offsetof(struct pkg, pre_depends), offsetof(struct pkg, enhances),
+	offsetof(struct pkg, breaks), offsetof(struct pkg, tags),
+};
+
+/* List field k of a record. */
+static struct strlist *rec_list(struct pkg *p, int k)
+{
+	return (struct strlist *)((char *)p + list_off[k]);
+}
 
 struct index_builder *index_builder_new(void)
 {
@@ -70,6 +104,67 @@ static struct strlist copy_list(struct strpool *sp, struct strlist l)
 	return out;
 }
 
+/* The slot of a run of interned archives in the table (its own, or empty). */
+static size_t run_slot(const struct index_builder *b, const struct pkg_archive *v, uint32_t n)
+{
+	uint64_t h = hash_fnv1a(v, n * sizeof(*v));
+	size_t j = (size_t)h & (b->runs_cap - 1);
+	while (b->runs[j].v && (b->runs[j].n != n || memcmp(b->runs[j].v, v, n * sizeof(*v))))
+		j = (j + 1) & (b->runs_cap - 1);
+	return j;
+}
+
+/* The pool's copy of a run of archives whose strings are interned already:
+ * equal runs are stored once. */
+static const struct pkg_archive *intern_run(struct index_builder *b, const struct pkg_archive *v,
+					    uint32_t n)
+{
+	if ((b->nruns + 1) * 2 > b->runs_cap) {
+		struct run *old = b->runs;
+		size_t ocap = b->runs_cap;
+		b->runs_cap = ocap ? ocap * 2 : 64;
+		b->runs = xcalloc(b->runs_cap, sizeof(*b->runs));
+		for (size_t i = 0; i < ocap; i++)
+			if (old[i].v)
+				b->runs[run_slot(b, old[i].v, old[i].n)] = old[i];
+		free(old);
+	}
+	size_t j = run_slot(b, v, n);
+	if (!b->runs[j].v) {
+		struct pkg_archive *c = strpool_alloc(b->ix->pool, n * sizeof(*c));
+		memcpy(c, v, n * sizeof(*c));
+		b->runs[j] = (struct run){c, n};
+		b->nruns++;
+	}
+	return b->runs[j].v;
+}
+
+/* Copies a version table into the pool, strings and runs of archives interned. */
+static const struct pkg_version *copy_versions(struct index_builder *b,
+					       const struct pkg_version *v, uint32_t n)
+{
+	struct strpool *sp = b->ix->pool;
+	if (!n)
+		return NULL;
+	struct pkg_version *out = strpool_alloc(sp, n * sizeof(*out));
+	struct pkg_archive tmp[16];
+	for (uint32_t i = 0; i < n; i++) {
+		out[i] = v[i];
+		out[i].version = strpool_str(sp, v[i].version);
+		uint32_t na = v[i].narchives;
+		struct pkg_archive *a = na <= 16 ? tmp : xmalloc(na * sizeof(*a));
+		for (uint32_t k = 0; k < na; k++) {
+			memset(&a[k], 0, sizeof(a[k])); /* the padding is compared too */
+			a[k].where = strpool_str(sp, v[i].archives[k].where);
+			a[k].priority = v[i].archives[k].priority;
+		}
+		out[i].archives = na ? intern_run(b, a, na) : NULL;
+		if (a != tmp)
+			free(a);
+	}
+	return out;
+}
+
 void index_builder_add(struct index_builder *b, const struct pkg *p)
 {
 	struct index *ix = b->ix;
@@ -89,14 +184,12 @@ void index_builder_add(struct index_builder *b, const struct pkg *p)
 	q->packager = strpool_str(sp, p->packager);
 	q->base = strpool_str(sp, p->base);
 	q->section = strpool_str(sp, p->section);
-	q->licenses = copy_list(sp, p->licenses);
-	q->groups = copy_list(sp, p->groups);
-	q->depends = copy_list(sp, p->depends);
-	q->optdepends = copy_list(sp, p->optdepends);
-	q->suggests = copy_list(sp, p->suggests);
-	q->provides = copy_list(sp, p->provides);
-	q->conflicts = copy_list(sp, p->conflicts);
-	q->replaces = copy_list(sp, p->replaces);
+	q->source_version = strpool_str(sp, p->source_version);
+	q->priority = strpool_str(sp, p->priority);
+	q->multi_arch = strpool_str(sp, p->multi_arch);
+	for (int k = 0; k < LS_COUNT; k++)
+		*rec_list(q, k) = copy_list(sp, *rec_list((struct pkg *)p, k));
+	q->versions = copy_versions(b, p->versions, p->nversions);
 }
 
 /* pkg_sink adapter: add. */
@@ -195,6 +288,8 @@ static void build_rdeps(struct index *ix)
 		c.entry = (uint32_t)i << 1;
 		for (uint32_t k = 0; k < p->depends.n; k++)
 			index_dep_names(p->depends.v[k], rdep_collect_name, &c);
+		for (uint32_t k = 0; k < p->pre_depends.n; k++)
+			index_dep_names(p->pre_depends.v[k], rdep_collect_name, &c);
 		c.entry |= 1;
 		for (uint32_t k = 0; k < p->optdepends.n; k++)
 			index_dep_names(p->optdepends.v[k], rdep_collect_name, &c);
@@ -246,6 +341,7 @@ size_t index_rdeps(const struct index *ix, const char *name, const uint32_t **en
 struct index *index_builder_finish(struct index_builder *b)
 {
 	struct index *ix = b->ix;
+	free(b->runs);
 	free(b);
 	if (ix->n)
 		qsort(ix->pkgs, ix->n, sizeof(*ix->pkgs), cmp_pkg);
@@ -290,6 +386,7 @@ void index_builder_free(struct index_builder *b)
 	if (!b)
 		return;
 	index_free(b->ix);
+	free(b->runs);
 	free(b);
 }
 
@@ -304,6 +401,8 @@ void index_free(struct index *ix)
 		xbig_free(ix->pkgs, (ix->n ? ix->n : 1) * sizeof(*ix->pkgs));
 		xbig_free(ix->text, (ix->n ? ix->n : 1) * sizeof(*ix->text));
 		xbig_free(ix->lists, (ix->nlists ? ix->nlists : 1) * sizeof(*ix->lists));
+		xbig_free(ix->vers, (ix->nvers ? ix->nvers : 1) * sizeof(*ix->vers));
+		xbig_free(ix->archives, (ix->narchives ? ix->narchives : 1) * sizeof(*ix->archives));
 	} else {
 		free(ix->pkgs);
 		free(ix->text);
@@ -319,30 +418,68 @@ void index_free(struct index *ix)
 	free(ix);
 }
 
+/* index_dep_names callback: appends "\n" and the folded name to a buf. */
+static void fold_name(void *ctx, const char *name, size_t n)
+{
+	struct buf *b = ctx;
+	char *s = xstrndup(name, n);
+	buf_putc(b, '\n');
+	utf8_fold(b, s);
+	free(s);
+}
+
+/* The folded provided names of p, then (after a NUL) its folded groups, each
+ * after a newline, appended to b. */
+static void fold_extras(struct buf *b, const struct pkg *p)
+{
+	for (uint32_t k = 0; k < p->provides.n; k++)
+		index_dep_names(p->provides.v[k], fold_name, b);
+	buf_putc(b, '\0');
+	for (uint32_t k = 0; k < p->groups.n; k++) {
+		buf_putc(b, '\n');
+		utf8_fold(b, p->groups.v[k]);
+	}
+	buf_putc(b, '\0');
+}
+
 void index_prepare_search(struct index *ix)
 {
 	if (ix->hay)
 		return;
-	size_t len = 0;
+	/* The provided names and groups, folded, in a scratch buffer first. */
+	struct buf extra = {0};
+	size_t *at = xmalloc((ix->n + 1) * sizeof(*at));
+	for (size_t i = 0; i < ix->n; i++) {
+		at[i] = extra.len;
+		fold_extras(&extra, &ix->pkgs[i]);
+	}
+	size_t len = extra.len; /* its two NULs a package end the name and description fields */
 	for (size_t i = 0; i < ix->n; i++)
-		len += strlen(ix->text[i].lname) + strlen(ix->text[i].ldesc) + 2;
+		len += strlen(ix->text[i].lname) + strlen(ix->text[i].ldesc);
 	struct index_haystack *h = xcalloc(1, sizeof(*h));
 	h->text = xbig_calloc(len + 1);
 	h->start = xmalloc((2 * ix->n + 1) * sizeof(*h->start));
 	h->n = ix->n;
 	size_t off = 0;
 	for (size_t i = 0; i < ix->n; i++) {
+		const char *prov = extra.p + at[i], *groups = prov + strlen(prov) + 1;
 		size_t a = strlen(ix->text[i].lname), b = strlen(ix->text[i].ldesc);
+		size_t pa = strlen(prov), gb = strlen(groups);
+		/* name, provided names; NUL (no match spans two fields); description, groups; NUL */
 		h->start[2 * i] = (uint32_t)off;
 		memcpy(h->text + off, ix->text[i].lname, a);
-		off += a + 1; /* the NUL ends the name: no match spans two fields */
+		memcpy(h->text + off + a, prov, pa);
+		off += a + pa + 1;
 		h->start[2 * i + 1] = (uint32_t)off;
 		memcpy(h->text + off, ix->text[i].ldesc, b);
-		off += b + 1;
+		memcpy(h->text + off + b, groups, gb);
+		off += b + gb + 1;
 	}
 	h->start[2 * ix->n] = (uint32_t)off;
 	h->len = off;
 	ix->hay = h;
+	free(at);
+	buf_free(&extra);
 }
 
 const struct index_haystack *index_haystack(const struct index *ix)
@@ -403,33 +540,37 @@ const char *index_warning(const struct index *ix, size_t i)
 
 size_t index_bytes(const struct index *ix)
 {
-	return strpool_bytes(ix->pool) + ix->n * (sizeof(struct pkg) + sizeof(struct text));
+	return strpool_bytes(ix->pool) + ix->n * (sizeof(struct pkg) + sizeof(struct text)) +
+	       ix->nlists * sizeof(*ix->lists) + ix->nvers * sizeof(*ix->vers) +
+	       ix->narchives * sizeof(*ix->archives);
 }
 
 /*
  * Blob format (host byte order; the store keys it by format and build):
  *   struct blob_hdr
  *   struct blob_rec[npkgs]   strings as offsets into the string section,
- *                            lists as (start, count) into the list section
+ *                            lists as (start, count) into the list section,
+ *                            versions as (start, count) into the version section
  *   uint32_t lists[nlist]    string offsets
  *   uint32_t warnings[nwarn] string offsets
  *   struct blob_rdep[nrnames] reverse dependencies: name offset, run in rids
  *   uint32_t rids[nrids]     (position << 1) | optional
+ *   struct blob_version[nvers] versions, their archives as (start, count)
+ *   struct blob_archive[narchives]
  *   char strings[strings_len], each NUL-terminated, the last byte NUL
  */
 #define BLOB_MAGIC "OMGIDX\0\0"
-#define BLOB_FORMAT 3u /* 3: PKG_SECURITY */
+#define BLOB_FORMAT 4u /* 4: apt's record fields, version tables */
 #define BLOB_ENDIAN 0x01020304u
 
 enum { S_NAME, S_VERSION, S_IVERSION, S_REPO, S_DESC, S_LDESC_RAW, S_URL, S_ARCH,
-       S_PACKAGER, S_BASE, S_SECTION, S_LNAME, S_LDESC, S_FULLDESC, S_COUNT };
-enum { LS_LICENSES, LS_GROUPS, LS_DEPENDS, LS_OPTDEPENDS, LS_SUGGESTS, LS_PROVIDES,
-       LS_CONFLICTS, LS_REPLACES, LS_COUNT };
+       S_PACKAGER, S_BASE, S_SECTION, S_SRCVER, S_PRIORITY, S_MULTIARCH, S_LNAME, S_LDESC,
+       S_FULLDESC, S_COUNT };
 
 struct blob_hdr {
 	char magic[8];
 	uint32_t format, endian;
-	uint64_t npkgs, nlist, nwarn, nrnames, nrids, strings_len;
+	uint64_t npkgs, nlist, nwarn, nrnames, nrids, nvers, narchives, strings_len;
 };
 
 struct blob_rdep {
@@ -439,8 +580,20 @@ struct blob_rdep {
 struct blob_rec {
 	uint32_t str[S_COUNT];
 	uint32_t list_start[LS_COUNT], list_n[LS_COUNT];
+	uint32_t vers_start, vers_n;
 	int64_t download_size, installed_size, build_date, install_date;
 	uint32_t reason, flags;
+};
+
+struct blob_version {
+	uint32_t version;
+	int32_t priority;
+	uint32_t flags, archives_start, archives_n;
+};
+
+struct blob_archive {
+	uint32_t where;
+	int32_t priority;
 };
 
 /* Maps string pointers to offsets while serializing (open addressing). */
@@ -487,59 +640,96 @@ static uint32_t offmap_get(struct offmap *m, const char *s)
 	return off;
 }
 
-/* Where each list field of struct pkg lives, in LS_ order. */
-static const size_t list_off[LS_COUNT] = {
-	offsetof(struct pkg, licenses), offsetof(struct pkg, groups),
-	offsetof(struct pkg, depends), offsetof(struct pkg, optdepends),
-	offsetof(struct pkg, suggests), offsetof(struct pkg, provides),
-	offsetof(struct pkg, conflicts), offsetof(struct pkg, replaces),
+/* The sections of a blob being written. */
+struct blob_out {
+	struct offmap m;
+	struct buf strings, lists, vers, archives;
+	size_t nlist, nvers, narchives;
+	/* Runs of archives written, by pointer (a cache: a miss writes a copy). */
+	struct {
+		const struct pkg_archive *v;
+		uint32_t start;
+	} runs[256];
 };
 
-/* List field k of a record. */
-static struct strlist *rec_list(struct pkg *p, int k)
+/* Where the run of archives v[0..n) is in the archive section, appending it
+ * unless it was written already. */
+static uint32_t put_run(struct blob_out *o, const struct pkg_archive *v, uint32_t n)
 {
-	return (struct strlist *)((char *)p + list_off[k]);
+	size_t j = ((uintptr_t)v >> 4) & 255;
+	if (o->runs[j].v == v)
+		return o->runs[j].start;
+	uint32_t start = (uint32_t)o->narchives;
+	for (uint32_t k = 0; k < n; k++) {
+		struct blob_archive ba = {offmap_get(&o->m, v[k].where), v[k].priority};
+		buf_append(&o->archives, &ba, sizeof(ba));
+	}
+	o->narchives += n;
+	o->runs[j].v = v;
+	o->runs[j].start = start;
+	return start;
+}
+
+/* Appends p's version table to the version and archive sections; sets r's run. */
+static void put_versions(struct blob_out *o, const struct pkg *p, struct blob_rec *r)
+{
+	r->vers_start = (uint32_t)o->nvers;
+	r->vers_n = p->nversions;
+	for (uint32_t i = 0; i < p->nversions; i++) {
+		const struct pkg_version *v = &p->versions[i];
+		uint32_t start = v->narchives ? put_run(o, v->archives, v->narchives) : 0;
+		struct blob_version bv = {offmap_get(&o->m, v->version), v->priority, v->flags,
+					  start, v->narchives};
+		buf_append(&o->vers, &bv, sizeof(bv));
+	}
+	o->nvers += p->nversions;
+}
+
+/* The blob record of package i: strings and lists added to their sections. */
+static void put_record(struct blob_out *o, const struct index *ix, size_t i, struct blob_rec *r)
+{
+	const struct pkg *p = &ix->pkgs[i];
+	const struct text *t = &ix->text[i];
+	const char *str[S_COUNT] = {p->name, p->version, p->installed_version, p->repo, p->desc,
+				    p->long_desc, p->url, p->arch, p->packager, p->base,
+				    p->section, p->source_version, p->priority, p->multi_arch,
+				    t->lname, t->ldesc, t->fulldesc};
+	for (int k = 0; k < S_COUNT; k++)
+		r->str[k] = *str[k] ? offmap_get(&o->m, str[k]) : 0;
+	for (int k = 0; k < LS_COUNT; k++) {
+		const struct strlist *l = rec_list((struct pkg *)p, k);
+		r->list_start[k] = (uint32_t)o->nlist;
+		r->list_n[k] = l->n;
+		for (uint32_t e = 0; e < l->n; e++) {
+			uint32_t off = offmap_get(&o->m, l->v[e]);
+			buf_append(&o->lists, &off, sizeof(off));
+		}
+		o->nlist += l->n;
+	}
+	put_versions(o, p, r);
+	r->download_size = p->download_size;
+	r->installed_size = p->installed_size;
+	r->build_date = p->build_date;
+	r->install_date = p->install_date;
+	r->reason = p->reason;
+	r->flags = p->flags;
 }
 
 void index_serialize(const struct index *ix, struct buf *out)
 {
-	struct buf strings = {0}, lists = {0};
-	struct offmap m = {NULL, NULL, 0, 0, &strings};
+	struct blob_out o;
+	memset(&o, 0, sizeof(o));
+	o.m.strings = &o.strings;
 	struct blob_rec *recs = xcalloc(ix->n ? ix->n : 1, sizeof(*recs));
 	uint32_t *warns = xcalloc(ix->nwarnings ? ix->nwarnings : 1, sizeof(*warns));
-	size_t nlist = 0;
-	buf_putc(&strings, '\0'); /* offset 0 is "" */
-	for (size_t i = 0; i < ix->n; i++) {
-		const struct pkg *p = &ix->pkgs[i];
-		const struct text *t = &ix->text[i];
-		struct blob_rec *r = &recs[i];
-		const char *str[S_COUNT] = {p->name, p->version, p->installed_version, p->repo,
-					    p->desc, p->long_desc, p->url, p->arch, p->packager,
-					    p->base, p->section, t->lname, t->ldesc, t->fulldesc};
-		for (int k = 0; k < S_COUNT; k++)
-			r->str[k] = *str[k] ? offmap_get(&m, str[k]) : 0;
-		for (int k = 0; k < LS_COUNT; k++) {
-			const struct strlist *l = rec_list((struct pkg *)p, k);
-			r->list_start[k] = (uint32_t)nlist;
-			r->list_n[k] = l->n;
-			for (uint32_t e = 0; e < l->n; e++) {
-				uint32_t off = offmap_get(&m, l->v[e]);
-				buf_append(&lists, &off, sizeof(off));
-			}
-			nlist += l->n;
-		}
-		r->download_size = p->download_size;
-		r->installed_size = p->installed_size;
-		r->build_date = p->build_date;
-		r->install_date = p->install_date;
-		r->reason = p->reason;
-		r->flags = p->flags;
-	}
+	buf_putc(&o.strings, '\0'); /* offset 0 is "" */
+	for (size_t i = 0; i < ix->n; i++)
+		put_record(&o, ix, i, &recs[i]);
 	for (size_t i = 0; i < ix->nwarnings; i++)
-		warns[i] = offmap_get(&m, ix->warnings[i]);
+		warns[i] = offmap_get(&o.m, ix->warnings[i]);
 	struct blob_rdep *rd = xcalloc(ix->nrnames ? ix->nrnames : 1, sizeof(*rd));
 	for (size_t i = 0; i < ix->nrnames; i++)
-		rd[i] = (struct blob_rdep){offmap_get(&m, ix->rnames[i].name), ix->rnames[i].first,
+		rd[i] = (struct blob_rdep){offmap_get(&o.m, ix->rnames[i].name), ix->rnames[i].first,
 					   ix->rnames[i].count};
 	struct blob_hdr h;
 	memset(&h, 0, sizeof(h));
@@ -547,87 +737,134 @@ void index_serialize(const struct index *ix, struct buf *out)
 	h.format = BLOB_FORMAT;
 	h.endian = BLOB_ENDIAN;
 	h.npkgs = ix->n;
-	h.nlist = nlist;
+	h.nlist = o.nlist;
 	h.nwarn = ix->nwarnings;
 	h.nrnames = ix->nrnames;
 	h.nrids = ix->nrids;
-	h.strings_len = strings.len;
+	h.nvers = o.nvers;
+	h.narchives = o.narchives;
+	h.strings_len = o.strings.len;
 	buf_append(out, &h, sizeof(h));
 	buf_append(out, recs, ix->n * sizeof(*recs));
-	buf_append(out, lists.p ? lists.p : "", lists.len);
+	buf_append(out, o.lists.p ? o.lists.p : "", o.lists.len);
 	buf_append(out, warns, ix->nwarnings * sizeof(*warns));
 	buf_append(out, rd, ix->nrnames * sizeof(*rd));
 	buf_append(out, ix->rids ? (const void *)ix->rids : "", ix->nrids * sizeof(*ix->rids));
-	buf_append(out, strings.p, strings.len);
+	buf_append(out, o.vers.p ? o.vers.p : "", o.vers.len);
+	buf_append(out, o.archives.p ? o.archives.p : "", o.archives.len);
+	buf_append(out, o.strings.p, o.strings.len);
 	free(recs);
 	free(warns);
 	free(rd);
-	free(m.keys);
-	free(m.vals);
-	buf_free(&strings);
-	buf_free(&lists);
+	free(o.m.keys);
+	free(o.m.vals);
+	buf_free(&o.strings);
+	buf_free(&o.lists);
+	buf_free(&o.vers);
+	buf_free(&o.archives);
 }
 
-/* One function on purpose (121 lines): every check of outside bytes in one
- * pass, in the order the sections lie, each before anything reads past it;
- * split up, the bounds each part may assume would be spread over several. */
-struct index *index_from_blob(const void *blob, size_t len, void (*release)(void *ctx),
-			      void *ctx, char *err, size_t errlen)
-{
-	const unsigned char *b = blob;
+/* Where the sections of a checked blob start. */
+struct blob_in {
 	struct blob_hdr h;
-#define BAD(why) do { snprintf(err, errlen, "stored index: %s", why); return NULL; } while (0)
-	if (len < sizeof(h))
-		BAD("too short");
-	memcpy(&h, b, sizeof(h));
-	if (memcmp(h.magic, BLOB_MAGIC, 8) != 0 || h.format != BLOB_FORMAT ||
-	    h.endian != BLOB_ENDIAN)
-		BAD("unknown format");
+	const unsigned char *b;
+	const char *strs;
+	size_t off_recs, off_lists, off_warns, off_rdeps, off_rids, off_vers, off_archives;
+};
+
+/* Checks the header, the counts against the length, the section sizes, the
+ * string section's end and every list entry; fills in. 0, or -1 with why. */
+static int blob_check(const void *blob, size_t len, struct blob_in *in, const char **why)
+{
+	struct blob_hdr *h = &in->h;
+	in->b = blob;
+	*why = "too short";
+	if (len < sizeof(*h))
+		return -1;
+	memcpy(h, blob, sizeof(*h));
+	*why = "unknown format";
+	if (memcmp(h->magic, BLOB_MAGIC, 8) != 0 || h->format != BLOB_FORMAT ||
+	    h->endian != BLOB_ENDIAN)
+		return -1;
 	/* Each count is bounded by the length before it is multiplied. */
-	if (h.npkgs > len / sizeof(struct blob_rec) || h.nlist > len / 4 || h.nwarn > len / 4 ||
-	    h.nrnames > len / sizeof(struct blob_rdep) || h.nrids > len / 4 ||
-	    h.strings_len > len || h.strings_len == 0 || h.strings_len > UINT32_MAX)
-		BAD("bad counts");
-	size_t off_recs = sizeof(h), off_lists = off_recs + h.npkgs * sizeof(struct blob_rec),
-	       off_warns = off_lists + h.nlist * 4, off_rdeps = off_warns + h.nwarn * 4,
-	       off_rids = off_rdeps + h.nrnames * sizeof(struct blob_rdep),
-	       off_strs = off_rids + h.nrids * 4;
-	if (off_strs > len || len - off_strs != h.strings_len)
-		BAD("bad length");
-	const char *strs = (const char *)b + off_strs;
-	if (strs[h.strings_len - 1] != '\0')
-		BAD("unterminated strings");
-	const unsigned char *recs = b + off_recs;
-	const unsigned char *lists = b + off_lists;
-	for (size_t i = 0; i < h.nlist; i++) {
+	*why = "bad counts";
+	if (h->npkgs > len / sizeof(struct blob_rec) || h->nlist > len / 4 || h->nwarn > len / 4 ||
+	    h->nrnames > len / sizeof(struct blob_rdep) || h->nrids > len / 4 ||
+	    h->nvers > len / sizeof(struct blob_version) ||
+	    h->narchives > len / sizeof(struct blob_archive) ||
+	    h->strings_len > len || h->strings_len == 0 || h->strings_len > UINT32_MAX)
+		return -1;
+	in->off_recs = sizeof(*h);
+	in->off_lists = in->off_recs + h->npkgs * sizeof(struct blob_rec);
+	in->off_warns = in->off_lists + h->nlist * 4;
+	in->off_rdeps = in->off_warns + h->nwarn * 4;
+	in->off_rids = in->off_rdeps + h->nrnames * sizeof(struct blob_rdep);
+	in->off_vers = in->off_rids + h->nrids * 4;
+	in->off_archives = in->off_vers + h->nvers * sizeof(struct blob_version);
+	size_t off_strs = in->off_archives + h->narchives * sizeof(struct blob_archive);
+	*why = "bad length";
+	if (off_strs > len || len - off_strs != h->strings_len)
+		return -1;
+	in->strs = (const char *)in->b + off_strs;
+	*why = "unterminated strings";
+	if (in->strs[h->strings_len - 1] != '\0')
+		return -1;
+	*why = "list entry out of range";
+	for (size_t i = 0; i < h->nlist; i++) {
 		uint32_t o;
-		memcpy(&o, lists + i * 4, 4);
-		if (o >= h.strings_len)
-			BAD("list entry out of range");
+		memcpy(&o, in->b + in->off_lists + i * 4, 4);
+		if (o >= h->strings_len)
+			return -1;
 	}
-	struct index *ix = xcalloc(1, sizeof(*ix));
-	ix->pool = strpool_new();
-	ix->n = h.npkgs;
-	ix->big = 1;
-	ix->pkgs = xbig_calloc((ix->n ? ix->n : 1) * sizeof(*ix->pkgs));
-	ix->text = xbig_calloc((ix->n ? ix->n : 1) * sizeof(*ix->text));
-	const char **vec = xbig_calloc((h.nlist ? h.nlist : 1) * sizeof(*vec));
-	ix->lists = vec;
-	ix->nlists = h.nlist;
-	for (size_t i = 0; i < h.nlist; i++) {
-		uint32_t o;
-		memcpy(&o, lists + i * 4, 4);
-		vec[i] = strs + o;
+	return 0;
+}
+
+/* The string at offset o of a checked blob, or NULL when out of range. */
+static const char *blob_str(const struct blob_in *in, uint32_t o)
+{
+	return o < in->h.strings_len ? in->strs + o : NULL;
+}
+
+/* Decodes the version and archive sections into ix->vers and ix->archives. */
+static int blob_versions(struct index *ix, const struct blob_in *in)
+{
+	ix->nvers = in->h.nvers;
+	ix->narchives = in->h.narchives;
+	ix->vers = xbig_calloc((ix->nvers ? ix->nvers : 1) * sizeof(*ix->vers));
+	ix->archives = xbig_calloc((ix->narchives ? ix->narchives : 1) * sizeof(*ix->archives));
+	for (size_t i = 0; i < ix->narchives; i++) {
+		struct blob_archive r;
+		memcpy(&r, in->b + in->off_archives + i * sizeof(r), sizeof(r));
+		if (!(ix->archives[i].where = blob_str(in, r.where)))
+			return -1;
+		ix->archives[i].priority = r.priority;
 	}
+	for (size_t i = 0; i < ix->nvers; i++) {
+		struct blob_version r;
+		memcpy(&r, in->b + in->off_vers + i * sizeof(r), sizeof(r));
+		struct pkg_version *v = &ix->vers[i];
+		if (!(v->version = blob_str(in, r.version)) || r.archives_start > ix->narchives ||
+		    r.archives_n > ix->narchives - r.archives_start)
+			return -1;
+		v->priority = r.priority;
+		v->flags = r.flags;
+		v->archives = r.archives_n ? ix->archives + r.archives_start : NULL;
+		v->narchives = r.archives_n;
+	}
+	return 0;
+}
+
+/* Decodes package records into ix->pkgs and ix->text (lists and versions
+ * decoded already). */
+static int blob_records(struct index *ix, const struct blob_in *in)
+{
 	for (size_t i = 0; i < ix->n; i++) {
 		struct blob_rec r;
-		memcpy(&r, recs + i * sizeof(r), sizeof(r));
+		memcpy(&r, in->b + in->off_recs + i * sizeof(r), sizeof(r));
 		const char *str[S_COUNT];
-		for (int k = 0; k < S_COUNT; k++) {
-			if (r.str[k] >= h.strings_len)
-				goto bad_rec;
-			str[k] = strs + r.str[k];
-		}
+		for (int k = 0; k < S_COUNT; k++)
+			if (!(str[k] = blob_str(in, r.str[k])))
+				return -1;
 		struct pkg *p = &ix->pkgs[i];
 		p->name = str[S_NAME];
 		p->version = str[S_VERSION];
@@ -640,16 +877,23 @@ struct index *index_from_blob(const void *blob, size_t len, void (*release)(void
 		p->packager = str[S_PACKAGER];
 		p->base = str[S_BASE];
 		p->section = str[S_SECTION];
+		p->source_version = str[S_SRCVER];
+		p->priority = str[S_PRIORITY];
+		p->multi_arch = str[S_MULTIARCH];
 		ix->text[i].lname = str[S_LNAME];
 		ix->text[i].ldesc = str[S_LDESC];
 		ix->text[i].fulldesc = str[S_FULLDESC];
 		for (int k = 0; k < LS_COUNT; k++) {
-			if (r.list_start[k] > h.nlist || r.list_n[k] > h.nlist - r.list_start[k])
-				goto bad_rec;
+			if (r.list_start[k] > ix->nlists || r.list_n[k] > ix->nlists - r.list_start[k])
+				return -1;
 			struct strlist *l = rec_list(p, k);
-			l->v = r.list_n[k] ? vec + r.list_start[k] : NULL;
+			l->v = r.list_n[k] ? ix->lists + r.list_start[k] : NULL;
 			l->n = r.list_n[k];
 		}
+		if (r.vers_start > ix->nvers || r.vers_n > ix->nvers - r.vers_start)
+			return -1;
+		p->versions = r.vers_n ? ix->vers + r.vers_start : NULL;
+		p->nversions = r.vers_n;
 		p->download_size = r.download_size;
 		p->installed_size = r.installed_size;
 		p->build_date = r.build_date;
@@ -657,40 +901,75 @@ struct index *index_from_blob(const void *blob, size_t len, void (*release)(void
 		p->reason = r.reason;
 		p->flags = r.flags;
 		if (i && strcmp(ix->pkgs[i - 1].name, p->name) >= 0)
-			goto bad_rec; /* index_find needs sorted, unique names */
+			return -1; /* index_find needs sorted, unique names */
 	}
-	ix->nwarnings = h.nwarn;
-	ix->warnings = xcalloc(h.nwarn ? h.nwarn : 1, sizeof(*ix->warnings));
-	for (size_t i = 0; i < h.nwarn; i++) {
+	return 0;
+}
+
+/* Decodes the warnings and the reverse-dependency table. */
+static int blob_rdeps(struct index *ix, const struct blob_in *in)
+{
+	const struct blob_hdr *h = &in->h;
+	ix->nwarnings = h->nwarn;
+	ix->warnings = xcalloc(h->nwarn ? h->nwarn : 1, sizeof(*ix->warnings));
+	for (size_t i = 0; i < h->nwarn; i++) {
 		uint32_t o;
-		memcpy(&o, b + off_warns + i * 4, 4);
-		if (o >= h.strings_len)
-			goto bad_rec;
-		ix->warnings[i] = strs + o;
+		memcpy(&o, in->b + in->off_warns + i * 4, 4);
+		if (!(ix->warnings[i] = blob_str(in, o)))
+			return -1;
 	}
-	ix->rnames = xcalloc(h.nrnames ? h.nrnames : 1, sizeof(*ix->rnames));
-	ix->rids = xmalloc((h.nrids ? h.nrids : 1) * sizeof(*ix->rids));
-	ix->nrnames = h.nrnames;
-	ix->nrids = h.nrids;
-	if (h.nrids)
-		memcpy(ix->rids, b + off_rids, h.nrids * 4);
-	for (size_t i = 0; i < h.nrids; i++)
-		if ((ix->rids[i] >> 1) >= h.npkgs)
-			goto bad_rec;
-	for (size_t i = 0; i < h.nrnames; i++) {
+	ix->rnames = xcalloc(h->nrnames ? h->nrnames : 1, sizeof(*ix->rnames));
+	ix->rids = xmalloc((h->nrids ? h->nrids : 1) * sizeof(*ix->rids));
+	ix->nrnames = h->nrnames;
+	ix->nrids = h->nrids;
+	if (h->nrids)
+		memcpy(ix->rids, in->b + in->off_rids, h->nrids * 4);
+	for (size_t i = 0; i < h->nrids; i++)
+		if ((ix->rids[i] >> 1) >= h->npkgs)
+			return -1;
+	for (size_t i = 0; i < h->nrnames; i++) {
 		struct blob_rdep r;
-		memcpy(&r, b + off_rdeps + i * sizeof(r), sizeof(r));
-		if (r.name >= h.strings_len || r.first > h.nrids || r.count > h.nrids - r.first)
-			goto bad_rec;
-		ix->rnames[i] = (struct rdep_name){strs + r.name, r.first, r.count};
+		memcpy(&r, in->b + in->off_rdeps + i * sizeof(r), sizeof(r));
+		const char *name = blob_str(in, r.name);
+		if (!name || r.first > h->nrids || r.count > h->nrids - r.first)
+			return -1;
+		ix->rnames[i] = (struct rdep_name){name, r.first, r.count};
 		if (i && strcmp(ix->rnames[i - 1].name, ix->rnames[i].name) >= 0)
-			goto bad_rec; /* index_rdeps needs sorted, unique names */
+			return -1; /* index_rdeps needs sorted, unique names */
+	}
+	return 0;
+}
+
+struct index *index_from_blob(const void *blob, size_t len, void (*release)(void *ctx),
+			      void *ctx, char *err, size_t errlen)
+{
+	struct blob_in in;
+	const char *why;
+	if (blob_check(blob, len, &in, &why) != 0) {
+		snprintf(err, errlen, "stored index: %s", why);
+		return NULL;
+	}
+	struct index *ix = xcalloc(1, sizeof(*ix));
+	ix->pool = strpool_new();
+	ix->n = in.h.npkgs;
+	ix->big = 1;
+	ix->pkgs = xbig_calloc((ix->n ? ix->n : 1) * sizeof(*ix->pkgs));
+	ix->text = xbig_calloc((ix->n ? ix->n : 1) * sizeof(*ix->text));
+	const char **vec = xbig_calloc((in.h.nlist ? in.h.nlist : 1) * sizeof(*vec));
+	ix->lists = vec;
+	ix->nlists = in.h.nlist;
+	for (size_t i = 0; i < in.h.nlist; i++) {
+		uint32_t o;
+		memcpy(&o, in.b + in.off_lists + i * 4, 4);
+		vec[i] = in.strs + o; /* checked by blob_check */
+	}
+	if (blob_versions(ix, &in) != 0 || blob_records(ix, &in) != 0 ||
+	    blob_rdeps(ix, &in) != 0) {
+		index_free(ix);
+		snprintf(err, errlen, "stored index: record out of range");
+		return NULL;
 	}
 	ix->release = release;
 	ix->release_ctx = ctx;
 	return ix;
-bad_rec:
-	index_free(ix);
-	BAD("record out of range");
-#undef BAD
 }

@@ -70,9 +70,10 @@ struct index *index_from_blob(const void *blob, size_t len, void (*release)(void
 /*
  * For an engine that answers many searches: every folded name and folded
  * description in one buffer, in index order, each field ended by a NUL, so
- * that one memmem pass over it replaces a strstr per package. start[2i] is
- * where package i's name begins, start[2i+1] its description, start[2n] the
- * end. Built once by index_prepare_search (before the index is shared
+ * that one memmem pass over it replaces a strstr per package. The name field
+ * also holds the folded provided names, the description field the folded
+ * groups, each after a newline. start[2i] is where package i's name field
+ * begins, start[2i+1] its description field, start[2n] the end. Built once by index_prepare_search (before the index is shared
  * between threads); freed with the index. index_haystack is NULL until then.
  */
 struct index_haystack {

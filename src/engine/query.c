@@ -27,7 +27,7 @@ void ids_free(struct ids *ids)
 	ids->n = ids->cap = 0;
 }
 
-enum rank { RANK_EXACT, RANK_PREFIX, RANK_NAME, RANK_DESC };
+enum rank { RANK_EXACT, RANK_PREFIX, RANK_NAME, RANK_PROVIDE, RANK_DESC };
 
 struct hit {
 	uint32_t id;
@@ -57,10 +57,40 @@ static enum rank name_rank(const char *lname, char *const *terms, size_t n)
 	return best;
 }
 
-/* Plain search: every folded term is a substring of the name or the description. */
-static int match_plain(const struct index *ix, size_t i, const struct search_opts *o,
-		       char *const *terms)
+/* Provided name of a provides entry ("libfoo=1.0", "libfoo (= 1.0)") into tmp. */
+static const char *provide_name(struct buf *tmp, const char *prov)
 {
+	size_t n = strcspn(prov, " <>=(");
+	buf_reset(tmp);
+	buf_append(tmp, prov, n);
+	return buf_str(tmp);
+}
+
+/* Scratch buffers of a plain search. */
+struct plain_tmp {
+	struct buf name, fold;
+};
+
+/* Non-zero if the folded term is in the folded name of one of the provides
+ * (with groups: of the groups) of p. */
+static int in_list(const struct strlist *l, const char *term, int provides, struct plain_tmp *tmp)
+{
+	for (uint32_t k = 0; k < l->n; k++) {
+		buf_reset(&tmp->fold);
+		utf8_fold(&tmp->fold, provides ? provide_name(&tmp->name, l->v[k]) : l->v[k]);
+		if (strstr(buf_str(&tmp->fold), term))
+			return 1;
+	}
+	return 0;
+}
+
+/* Plain search: every folded term is a substring of the name, a provided
+ * name, the description or a group (the fields apt-cache search and pacman
+ * -Ss look at); names_only: of the name or a provided name. */
+static int match_plain(const struct index *ix, size_t i, const struct search_opts *o,
+		       char *const *terms, struct plain_tmp *tmp)
+{
+	const struct pkg *p = index_get(ix, i);
 	const char *lname = index_lname(ix, i);
 	const char *ldesc = o->names_only ? NULL : index_ldesc(ix, i);
 	for (size_t t = 0; t < o->nterms; t++) {
@@ -68,9 +98,25 @@ static int match_plain(const struct index *ix, size_t i, const struct search_opt
 			continue;
 		if (ldesc && strstr(ldesc, terms[t]))
 			continue;
+		if (in_list(&p->provides, terms[t], 1, tmp))
+			continue;
+		if (!o->names_only && in_list(&p->groups, terms[t], 0, tmp))
+			continue;
 		return 0;
 	}
 	return 1;
+}
+
+/* A plain match's rank: by the name, else RANK_PROVIDE when a term is in a
+ * provided name, else RANK_DESC. */
+static enum rank plain_rank(const struct index *ix, size_t i, char *const *terms, size_t n,
+			    struct plain_tmp *tmp)
+{
+	enum rank r = name_rank(index_lname(ix, i), terms, n);
+	for (size_t t = 0; r == RANK_DESC && t < n; t++)
+		if (in_list(&index_get(ix, i)->provides, terms[t], 1, tmp))
+			r = RANK_PROVIDE;
+	return r;
 }
 
 /*
@@ -106,9 +152,10 @@ static const char *find_bytes(const char *hay, size_t n, const char *needle, siz
 }
 
 /*
- * Candidates for a plain search from the haystack: the packages whose name
- * (or, unless names_only, description) contains term, marked in cand. One
- * memmem pass; after a hit the scan jumps to the next package's name.
+ * Candidates for a plain search from the haystack: the packages whose name or
+ * a provided name (or, unless names_only, the description or a group)
+ * contains term, marked in cand. One memmem pass; after a hit the scan jumps
+ * to the next package's name.
  */
 static void hay_candidates(const struct index_haystack *h, const char *term, int names_only,
 			   unsigned char *cand)
@@ -130,15 +177,6 @@ static void hay_candidates(const struct index_haystack *h, const char *term, int
 			cand[i] = 1;
 		p = h->text + h->start[2 * i + 2];
 	}
-}
-
-/* Provided name of a provides entry ("libfoo=1.0", "libfoo (= 1.0)") into tmp. */
-static const char *provide_name(struct buf *tmp, const char *prov)
-{
-	size_t n = strcspn(prov, " <>=(");
-	buf_reset(tmp);
-	buf_append(tmp, prov, n);
-	return buf_str(tmp);
 }
 
 /*
@@ -250,6 +288,7 @@ int query_search(const struct index *ix, const struct search_opts *o, struct ids
 	size_t ncomp = 0;
 	char **terms = xcalloc(o->nterms ? o->nterms : 1, sizeof(*terms));
 	struct buf tmp = {0};
+	struct plain_tmp pt = {{0}, {0}};
 
 	for (size_t t = 0; t < o->nterms; t++) {
 		buf_reset(&tmp);
@@ -291,12 +330,18 @@ int query_search(const struct index *ix, const struct search_opts *o, struct ids
 		if (o->installed_only && !(p->flags & PKG_INSTALLED))
 			continue;
 		int name_hit = 0;
-		if (o->regex ? !match_regex(ix, i, o, re, words, &tmp, &name_hit) :
-			       !match_plain(ix, i, o, terms))
-			continue;
-		enum rank r = name_rank(index_lname(ix, i), terms, o->nterms);
-		if (o->regex && r == RANK_DESC && name_hit)
-			r = RANK_NAME;
+		enum rank r;
+		if (o->regex) {
+			if (!match_regex(ix, i, o, re, words, &tmp, &name_hit))
+				continue;
+			r = name_rank(index_lname(ix, i), terms, o->nterms);
+			if (r == RANK_DESC && name_hit)
+				r = RANK_NAME;
+		} else {
+			if (!match_plain(ix, i, o, terms, &pt))
+				continue;
+			r = plain_rank(ix, i, terms, o->nterms, &pt);
+		}
 		hits[nhits].id = (uint32_t)i;
 		hits[nhits].rank = r;
 		nhits++;
@@ -320,6 +365,8 @@ fail:
 	free(hits);
 	free(cand);
 	buf_free(&tmp);
+	buf_free(&pt.name);
+	buf_free(&pt.fold);
 	return ret;
 }
 
@@ -396,8 +443,21 @@ static void ids_sort_unique(struct ids *ids)
 	ids->n = w;
 }
 
+/* Moves the ids of packages that are not installed out of ids, counting them in *n. */
+static void keep_installed(const struct index *ix, struct ids *ids, uint32_t *n)
+{
+	size_t w = 0;
+	for (size_t r = 0; r < ids->n; r++) {
+		if (index_get(ix, ids->v[r])->flags & PKG_INSTALLED)
+			ids->v[w++] = ids->v[r];
+		else
+			(*n)++;
+	}
+	ids->n = w;
+}
+
 void query_rdeps(const struct index *ix, size_t id, struct ids *required_by,
-		 struct ids *optional_for)
+		 struct ids *optional_for, struct rdeps_more *more)
 {
 	const struct pkg *t = index_get(ix, id);
 	struct buf tmp = {0};
@@ -424,4 +484,9 @@ void query_rdeps(const struct index *ix, size_t id, struct ids *required_by,
 	}
 	ids_free(&opt);
 	buf_free(&tmp);
+	if (more) {
+		*more = (struct rdeps_more){0, 0};
+		keep_installed(ix, required_by, &more->required_by);
+		keep_installed(ix, optional_for, &more->optional_for);
+	}
 }

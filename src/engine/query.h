@@ -44,11 +44,18 @@ int query_search(const struct index *ix, const struct search_opts *o, struct ids
 
 /* The packages of one kind, in name order. */
 void query_list(const struct index *ix, enum list_kind kind, struct ids *out);
-/* Packages whose dependencies (required_by) or optional dependencies
- * (optional_for: alpm optdepends, apt Recommends and Suggests) name the
- * package at position id or something it provides. */
+/* How many reverse dependencies query_rdeps left out of its lists. */
+struct rdeps_more {
+	uint32_t required_by, optional_for;
+};
+/* Packages whose dependencies (required_by: alpm depends, apt Depends and
+ * Pre-Depends) or optional dependencies (optional_for: alpm optdepends, apt
+ * Recommends and Suggests) name the package at position id or something it
+ * provides. With more, only installed packages are listed (as pacman -Qi and
+ * apt-cache rdepends --installed do) and the others are counted in *more;
+ * without, every package is listed. */
 void query_rdeps(const struct index *ix, size_t id, struct ids *required_by,
-		 struct ids *optional_for);
+		 struct ids *optional_for, struct rdeps_more *more);
 /* Packages that provide name (a virtual package or an alternative name). */
 void query_providers(const struct index *ix, const char *name, struct ids *out);
 

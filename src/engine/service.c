@@ -57,10 +57,16 @@ static size_t wire_size(const struct pkg *p, int full)
 	if (full) {
 		n += strlen(p->long_desc) + strlen(p->url) + 512;
 		const struct strlist *l[] = {&p->licenses, &p->groups, &p->depends, &p->optdepends,
-					     &p->suggests, &p->provides, &p->conflicts, &p->replaces};
+					     &p->suggests, &p->provides, &p->conflicts, &p->replaces,
+					     &p->pre_depends, &p->enhances, &p->breaks, &p->tags};
 		for (size_t k = 0; k < sizeof(l) / sizeof(l[0]); k++)
 			for (uint32_t i = 0; i < l[k]->n; i++)
 				n += 4 + strlen(l[k]->v[i]);
+		for (uint32_t i = 0; i < p->nversions; i++) {
+			n += 32 + strlen(p->versions[i].version);
+			for (uint32_t k = 0; k < p->versions[i].narchives; k++)
+				n += 8 + strlen(p->versions[i].archives[k].where);
+		}
 	}
 	return n;
 }
@@ -94,9 +100,12 @@ static void send_pkgs(const struct msg *req, const struct index *ix, const struc
 			batch[n].pkg = *p;
 			if (full) {
 				struct ids req_by = {0}, opt = {0};
-				query_rdeps(ix, ids->v[start + n], &req_by, &opt);
+				struct rdeps_more more;
+				query_rdeps(ix, ids->v[start + n], &req_by, &opt, &more);
 				batch[n].required_by = names_of(ix, &req_by);
 				batch[n].optional_for = names_of(ix, &opt);
+				batch[n].required_by_more = more.required_by;
+				batch[n].optional_for_more = more.optional_for;
 				ids_free(&req_by);
 				ids_free(&opt);
 			}

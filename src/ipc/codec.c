@@ -40,6 +40,30 @@ struct array_def {
 #define ARR(type, member, count, def) \
 	{F_ARRAY, 0, (uint16_t)offsetof(type, member), (uint16_t)offsetof(type, count), &(def)}
 
+#define FULL(k, member) {k, 1, (uint16_t)offsetof(struct msg_pkg, member), 0, NULL}
+#define FULL_ARR(member, count, def) \
+	{F_ARRAY, 1, (uint16_t)offsetof(struct msg_pkg, member), \
+	 (uint16_t)offsetof(struct msg_pkg, count), &(def)}
+
+/* A line of a version table: where a version comes from. */
+static const struct field archive_fields[] = {
+	FLD(F_STR, struct pkg_archive, where),
+	FLD(F_U32, struct pkg_archive, priority),
+};
+static const struct array_def archive_array = {
+	archive_fields, sizeof(archive_fields) / sizeof(archive_fields[0]), sizeof(struct pkg_archive)};
+
+/* A version of a package (apt's version table). */
+static const struct field version_fields[] = {
+	FLD(F_STR, struct pkg_version, version),
+	FLD(F_U32, struct pkg_version, priority),
+	FLD(F_U32, struct pkg_version, flags),
+	ARR(struct pkg_version, archives, narchives, archive_array),
+};
+static const struct array_def version_array = {
+	version_fields, sizeof(version_fields) / sizeof(version_fields[0]),
+	sizeof(struct pkg_version)};
+
 /* struct msg_pkg, in wire order. Brief records carry the first fields only. */
 static const struct field pkg_fields[] = {
 	FLD(F_STR, struct msg_pkg, pkg.name),
@@ -49,7 +73,6 @@ static const struct field pkg_fields[] = {
 	FLD(F_STR, struct msg_pkg, pkg.desc),
 	FLD(F_U32, struct msg_pkg, pkg.reason),
 	FLD(F_U32, struct msg_pkg, pkg.flags),
-#define FULL(k, member) {k, 1, (uint16_t)offsetof(struct msg_pkg, member), 0, NULL}
 	FULL(F_STR, pkg.long_desc),
 	FULL(F_STR, pkg.url),
 	FULL(F_STR, pkg.arch),
@@ -70,8 +93,20 @@ static const struct field pkg_fields[] = {
 	FULL(F_I64, pkg.install_date),
 	FULL(F_STRV, required_by),
 	FULL(F_STRV, optional_for),
-#undef FULL
+	/* since version 5 */
+	FULL(F_STR, pkg.source_version),
+	FULL(F_STR, pkg.priority),
+	FULL(F_STR, pkg.multi_arch),
+	FULL(F_STRV, pkg.pre_depends),
+	FULL(F_STRV, pkg.enhances),
+	FULL(F_STRV, pkg.breaks),
+	FULL(F_STRV, pkg.tags),
+	FULL_ARR(pkg.versions, pkg.nversions, version_array),
+	FULL(F_U32, required_by_more),
+	FULL(F_U32, optional_for_more),
 };
+#undef FULL
+#undef FULL_ARR
 
 static const struct field hello_fields[] = {
 	FLD(F_U32, struct msg, u.hello.min_version),
@@ -470,6 +505,7 @@ static int get_pkgs(struct reader *r, struct msg_pkg **out, uint32_t *count, int
 		memset(&v[i], 0, sizeof(v[i]));
 		v[i].pkg.long_desc = v[i].pkg.url = v[i].pkg.arch = v[i].pkg.packager = "";
 		v[i].pkg.base = v[i].pkg.section = "";
+		v[i].pkg.source_version = v[i].pkg.priority = v[i].pkg.multi_arch = "";
 		v[i].pkg.download_size = v[i].pkg.installed_size = -1;
 		if (get_fields(r, &v[i], pkg_fields, sizeof(pkg_fields) / sizeof(pkg_fields[0]),
 			       full) != 0)

@@ -25,12 +25,35 @@ enum pkg_flag {
 	PKG_ORPHAN = 1u << 4,     /* installed as a dependency and needed by nothing */
 	PKG_SECURITY = 1u << 5,   /* upgradable, and the candidate comes from a security
 				   * archive (apt; alpm has no such notion) */
+	PKG_ESSENTIAL = 1u << 6,  /* apt "Essential: yes" (the candidate's record) */
+};
+
+/* Bits of struct pkg_version.flags. */
+enum pkg_version_flag {
+	PKG_VERSION_INSTALLED = 1u << 0, /* the installed version (apt-cache policy's ***) */
+	PKG_VERSION_CANDIDATE = 1u << 1, /* the version an install would pick */
 };
 
 /* A list of strings. */
 struct strlist {
 	const char *const *v;
 	uint32_t n;
+};
+
+/* A package file a version is in: a line of apt-cache policy's version table. */
+struct pkg_archive {
+	const char *where; /* the index as apt describes it ("http://deb.debian.org/debian
+			    * bookworm/main amd64 Packages", "/var/lib/dpkg/status") */
+	int32_t priority;  /* that package file's pin priority */
+};
+
+/* One version of a package, with its pin priority and where it comes from. */
+struct pkg_version {
+	const char *version;
+	int32_t priority;  /* the version's pin priority (apt policy) */
+	uint32_t flags;    /* enum pkg_version_flag */
+	const struct pkg_archive *archives;
+	uint32_t narchives;
 };
 
 /*
@@ -50,16 +73,29 @@ struct pkg {
 	const char *url;
 	const char *arch;
 	const char *packager;          /* alpm packager, apt Maintainer */
-	const char *base;              /* alpm pkgbase, apt Source */
+	const char *base;              /* alpm pkgbase, apt Source (its name) */
 	const char *section;           /* apt Section; "" on alpm */
+	/* apt only ("" or empty on alpm): */
+	const char *source_version;    /* Source's version when the record names one:
+					* "5.2.15-2" of "Source: bash (5.2.15-2)" */
+	const char *priority;          /* Priority: "required", "optional", ... */
+	const char *multi_arch;        /* Multi-Arch: "same", "foreign", "allowed" */
 	struct strlist licenses;
 	struct strlist groups;
-	struct strlist depends;        /* apt: Pre-Depends and Depends */
+	struct strlist depends;        /* alpm depends, apt Depends */
+	struct strlist pre_depends;    /* apt Pre-Depends */
 	struct strlist optdepends;     /* alpm optdepends "name: why"; apt Recommends */
 	struct strlist suggests;       /* apt Suggests; empty on alpm */
+	struct strlist enhances;       /* apt Enhances */
 	struct strlist provides;
-	struct strlist conflicts;      /* apt: Conflicts and Breaks */
+	struct strlist conflicts;      /* alpm conflicts, apt Conflicts */
+	struct strlist breaks;         /* apt Breaks */
 	struct strlist replaces;
+	struct strlist tags;           /* apt Tag (debtags), one tag each */
+	/* apt: every version of the package, in apt-cache policy's order (newest
+	 * first); empty on alpm. */
+	const struct pkg_version *versions;
+	uint32_t nversions;
 	int64_t download_size;         /* bytes, -1 unknown */
 	int64_t installed_size;        /* bytes, -1 unknown */
 	int64_t build_date;            /* unix seconds, 0 unknown */

@@ -14,7 +14,9 @@
  * types stay reserved (listed below) and are never reused.
  */
 #define OMG_PROTO_VERSION 5u     /* 5: plan flags TRANS_DRY_RUN and TRANS_CHANGE_HELD,
-				  * plan-reply's held list, LIST_SECURITY */
+				  * plan-reply's held list, LIST_SECURITY; apt's record
+				  * fields, the version table, installed reverse
+				  * dependencies and the count of the others */
 #define OMG_PROTO_MIN_VERSION 5u
 
 /* A frame: a 4-byte big-endian length, then that many bytes of message. */
@@ -234,10 +236,13 @@ struct msg_history_reply {
 	struct msg_trans_result *entries;
 };
 
-/* One package of a reply, with reverse dependencies at PKGS_FULL. */
+/* One package of a reply, with reverse dependencies at PKGS_FULL: the
+ * installed packages that require it or want it optionally, by name, and how
+ * many packages that are not installed do. */
 struct msg_pkg {
 	struct pkg pkg;
 	struct strlist required_by, optional_for;
+	uint32_t required_by_more, optional_for_more;
 };
 
 struct msg_pkgs {

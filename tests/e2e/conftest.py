@@ -172,6 +172,22 @@ def apt(root, *argv):
     return run_native(list(argv), env=env)
 
 
+def debian_lists():
+    """This machine's real apt Packages lists (empty when it has none)."""
+    import corpus
+    return corpus.list_files()
+
+
+@pytest.fixture(scope="session")
+def arch_corpus(tmp_path_factory):
+    """The host's Debian lists as an Arch sync db (tests/fixtures/corpus.py), for checks
+    against pacman on real data; skipped on a machine without apt lists."""
+    if not debian_lists():
+        pytest.skip("no apt lists on this machine")
+    import corpus
+    return corpus.build_arch_corpus(str(tmp_path_factory.mktemp("corpus") / "root"))
+
+
 def names(rows):
     return sorted(r["name"] for r in rows)
 

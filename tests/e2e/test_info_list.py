@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import apt, arch, debian, names, pacman, spec
+from conftest import apt, arch, debian, debian_lists, names, pacman, spec
 
 
 def dep_names(deps):
@@ -37,10 +37,14 @@ def test_info_fields_match_fixture(omg, sb, name):
         assert got["reason"] is None and got["install_date"] is None
     assert got["upgradable"] == bool(inst and want["version"] and inst["version"] != want["version"])
     assert got["held"] == bool(want.get("held"))
-    assert dep_names(got["depends"]) == dep_names(want.get("depends", []))
+    depends, conflicts = want.get("depends", []), want.get("conflicts", [])
+    if sb["backend"] == "alpm":  # arch.py writes Pre-Depends and Breaks as pacman has them
+        depends = depends + want.get("predepends", [])
+        conflicts = conflicts + want.get("breaks", [])
+    assert dep_names(got["depends"]) == dep_names(depends)
     assert dep_names(got["optdepends"]) == dep_names(want.get("optdepends", []))
     assert dep_names(got["provides"]) == dep_names(want.get("provides", []))
-    assert dep_names(got["conflicts"]) == dep_names(want.get("conflicts", []))
+    assert dep_names(got["conflicts"]) == dep_names(conflicts)
     assert dep_names(got["replaces"]) == dep_names(want.get("replaces", []))
     assert got["packager"] == "omg fixtures <fixtures@example.org>"
     if sb["backend"] == "alpm":
@@ -49,7 +53,21 @@ def test_info_fields_match_fixture(omg, sb, name):
         assert got["installed_size"] == want["size"]
         assert got["build_date"] == 1700000000
         assert got["arch"] == "x86_64"
+        assert got["base"] == want.get("source", name).split(" ")[0]
+        # fields libalpm has no such thing as
+        assert (got["pre_depends"], got["breaks"], got["enhances"], got["tags"]) == ([],) * 4
+        assert (got["priority"], got["multi_arch"], got["source_version"]) == (None,) * 3
+        assert not got["essential"] and got["versions"] == []
     else:
+        assert dep_names(got["pre_depends"]) == dep_names(want.get("predepends", []))
+        assert dep_names(got["breaks"]) == dep_names(want.get("breaks", []))
+        assert dep_names(got["enhances"]) == dep_names(want.get("enhances", []))
+        assert got["tags"] == want.get("tags", [])
+        assert got["priority"] == want.get("priority", "optional")
+        assert got["essential"] == bool(want.get("essential"))
+        assert got["multi_arch"] == want.get("multiarch")
+        src = want.get("source", name + " ").split(" ")
+        assert got["base"] == src[0] and got["source_version"] == (src[1].strip("()") or None)
         assert got["section"] == (want.get("groups") or ["misc"])[0]
         assert got["installed_size"] >= want["size"]
         assert got["long_description"] == (
@@ -60,28 +78,188 @@ def test_info_fields_match_fixture(omg, sb, name):
 
 
 def test_reverse_dependencies(omg, sb):
+    """Installed requirers by name, the others counted (issue 14: libc6's Required By
+    was the whole archive)."""
     [lib, base, spell] = omg.json("info", "omg-lib", "omg-base", "omg-spell", root=sb["root"])
-    assert lib["required_by"] == ["omg-editor", "omg-spell"]
-    assert base["required_by"] == ["omg-editor", "python-omgtools", "zsh-omg-prompt"]
-    assert spell["optional_for"] == ["omg-editor"]
+    # omg-spell depends on omg-lib, omg-tinysh pre-depends on it: neither is installed
+    assert lib["required_by"] == ["omg-editor"] and lib["required_by_not_installed"] == 2
+    assert base["required_by"] == ["omg-editor"] and base["required_by_not_installed"] == 3
+    assert spell["optional_for"] == ["omg-editor"] and spell["optional_for_not_installed"] == 0
     # a provided name counts: omg-lib provides libomg, nothing needs it by that name
-    assert lib["optional_for"] == []
+    assert lib["optional_for"] == [] and lib["optional_for_not_installed"] == 0
+    # the text: the installed ones on the line, the count apart and labelled
+    out = omg.run("info", "omg-lib", root=sb["root"], check=0).stdout.splitlines()
+    i = next(k for k, line in enumerate(out) if line.startswith("Required By "))
+    assert out[i].split(" : ", 1)[1] == "omg-editor"
+    assert out[i + 1] == " " * 18 + "+ 2 not installed"
+
+
+def native_rdeps(sb, name):
+    """The installed packages the native tool names as needing name:
+    (required, optional), as sets."""
+    if sb["backend"] == "alpm":
+        out = pacman(sb["root"], "-Qi", name)
+        fields = {k.strip(): v.strip() for k, v in
+                  (line.split(" : ", 1) for line in out.splitlines() if " : " in line)}
+        req, opt = fields["Required By"], fields["Optional For"]
+        return (set() if req == "None" else set(req.split()),
+                set() if opt == "None" else set(opt.split()))
+    deps = set()
+    out = apt(sb["root"], "apt-cache", "rdepends", "--installed", "--no-conflicts",
+              "--no-breaks", "--no-replaces", "--no-enhances", "--no-recommends",
+              "--no-suggests", name)
+    for line in out.splitlines()[2:]:
+        if line.startswith("  ") and not line.startswith("    "):
+            deps.add(line.strip().lstrip("|").strip())
+    out = apt(sb["root"], "apt-cache", "rdepends", "--installed", "--no-conflicts",
+              "--no-breaks", "--no-replaces", "--no-enhances", "--no-depends",
+              "--no-pre-depends", name)
+    opt = {line.strip().lstrip("|").strip() for line in out.splitlines()[2:]
+           if line.startswith("  ") and not line.startswith("    ")}
+    return deps, opt - deps
+
+
+def test_reverse_dependencies_match_native_tool(omg, sb):
+    """pacman -Qi's Required By and Optional For; apt-cache rdepends --installed (Depends
+    and Pre-Depends; Recommends and Suggests), for every installed package."""
+    for p in spec.PACKAGES:
+        if not p.get("installed"):
+            continue
+        [got] = omg.json("info", p["name"], root=sb["root"])
+        req, opt = native_rdeps(sb, p["name"])
+        assert (set(got["required_by"]), set(got["optional_for"])) == (req, opt), p["name"]
+
+
+@pytest.mark.skipif(not debian_lists(), reason="no apt lists on this machine")
+def test_reverse_dependencies_of_libc6_on_the_host(omg):
+    """The user study's case: apt-cache rdepends --installed libc6 on the real lists."""
+    if subprocess.run(["dpkg-query", "-W", "libc6"], capture_output=True).returncode:
+        pytest.skip("libc6 is not installed")
+    [got] = omg.json("info", "libc6")
+    out = subprocess.run(["apt-cache", "rdepends", "--installed", "--no-conflicts",
+                          "--no-breaks", "--no-replaces", "--no-enhances", "libc6"],
+                         capture_output=True, text=True, check=True).stdout
+    want = {line.strip().lstrip("|").strip() for line in out.splitlines()[2:]
+            if line.startswith("  ") and not line.startswith("    ")}
+    assert set(got["required_by"]) | set(got["optional_for"]) == want
+    assert got["required_by_not_installed"] > 1000  # the rest of the archive, counted
+
+
+def info_fields(omg, sb, name):
+    """omg info's text as {label: value}, continuation lines left out."""
+    out = omg.run("info", name, root=sb["root"], check=0).stdout
+    fields = dict(line.split(":", 1) for line in out.splitlines()
+                  if line[:1] not in (" ", "") and ":" in line)
+    return {k.strip(): v.strip() for k, v in fields.items()}
 
 
 @pytest.mark.smoke
 def test_info_text(omg, sb):
-    out = omg.run("info", "omg-editor", root=sb["root"], check=0).stdout
-    fields = dict(line.split(" : ", 1) if " : " in line else (line, "")
-                  for line in out.splitlines() if not line.startswith("   "))
-    fields = {k.strip(): v for k, v in fields.items()}
+    fields = info_fields(omg, sb, "omg-editor")
     assert fields["Name"] == "omg-editor"
     assert fields["Version"] == "1.1-1"
     assert fields["Installed"] == "1.0-1 (upgradable to 1.1-1)"
     assert fields["Description"] == "A small text editor for testing upgrades"
     assert fields["Provides"] == "text-editor"
     assert fields["Install Reason"] == "Explicitly installed"
-    assert fields["Installed Size"].endswith("KiB")
+    size = "Installed Size" if sb["backend"] == "alpm" else "Installed-Size"
+    assert fields[size].endswith("KiB")
     assert "Required By" in fields and "Optional For" in fields
+
+
+# omg's own lines, on both backends: the merged record's state and the reverse dependencies.
+OMG_LABELS = {"Name", "Installed", "Required By", "Optional For", "Install Date",
+              "Install Reason", "State"}
+# pacman -Si and -Qi, plus the repository and pkgbase libalpm has.
+PACMAN_LABELS = {"Repository", "Version", "Description", "Architecture", "URL", "Licenses",
+                 "Groups", "Provides", "Depends On", "Optional Deps", "Conflicts With",
+                 "Replaces", "Download Size", "Installed Size", "Packager", "Base", "Build Date"}
+# apt-cache show's fields (apt show's names for the sizes), apt-cache policy's table.
+APT_LABELS = {"Archive", "Version", "Description", "Priority", "Essential", "Section", "Source",
+              "Maintainer", "Architecture", "Multi-Arch", "Installed-Size", "Download-Size",
+              "Provides", "Pre-Depends", "Depends", "Recommends", "Suggests", "Enhances",
+              "Conflicts", "Breaks", "Replaces", "Homepage", "Tag", "Version table"}
+
+
+@pytest.mark.parametrize("name", [p["name"] for p in spec.PACKAGES])
+def test_info_shows_the_backends_own_fields(omg, sb, name):
+    """Each backend's fields under its tools' names, and no field it does not have
+    (issue 14: Debian showed Groups: None and Build Date: None)."""
+    fields = info_fields(omg, sb, name)
+    own = PACMAN_LABELS if sb["backend"] == "alpm" else APT_LABELS
+    assert set(fields) <= own | OMG_LABELS, set(fields) - own - OMG_LABELS
+    want = spec.by_name(name)
+    if not want.get("installed"):
+        assert "Install Date" not in fields and "Install Reason" not in fields
+    if sb["backend"] == "alpm":
+        out = pacman(sb["root"], "-Qi" if want.get("installed") else "-Si", name)
+        native = {line.split(":", 1)[0].strip() for line in out.splitlines() if " : " in line}
+        # every field pacman prints that omg keeps in its index
+        assert native - {"Name", "Install Script", "Validated By", "MD5 Sum", "SHA-256 Sum",
+                         "Signatures", "Backup Files"} <= set(fields) | {"Download Size"}
+    else:
+        assert "Groups" not in fields and "Build Date" not in fields
+        assert "Licenses" not in fields and "Packager" not in fields
+
+
+def apt_show(sb, name, version):
+    """apt-cache show's record of one version, as {field: value} (continuations joined)."""
+    out = apt(sb["root"], "apt-cache", "show", "%s=%s" % (name, version))
+    fields, key = {}, None
+    for line in out.split("\n\n")[0].splitlines():
+        if line.startswith(" ") and key:
+            fields[key] += "\n" + line.strip()
+        elif ":" in line:
+            key, value = line.split(":", 1)
+            fields[key] = value.strip()
+    return fields
+
+
+@pytest.mark.parametrize("name", [p["name"] for p in spec.PACKAGES])
+def test_info_fields_match_apt_cache_show(omg, deb_sb, name):
+    """Every relation, Essential, Priority, Multi-Arch, Tag, Source with its version,
+    as apt-cache show prints them for the candidate, in the text and in JSON."""
+    sb = deb_sb | {"backend": "apt"}
+    [got] = omg.json("info", name, root=sb["root"])
+    show = apt_show(sb, name, got["version"])
+    text = info_fields(omg, sb, name)
+    for field in ("Pre-Depends", "Depends", "Recommends", "Suggests", "Enhances", "Conflicts",
+                  "Breaks", "Replaces", "Provides", "Tag", "Priority", "Essential",
+                  "Multi-Arch", "Section", "Maintainer", "Homepage", "Architecture"):
+        assert text.get(field) == (show[field].replace("\n", " ") if field in show else None), field
+    keys = {"Pre-Depends": "pre_depends", "Depends": "depends", "Recommends": "optdepends",
+            "Suggests": "suggests", "Enhances": "enhances", "Conflicts": "conflicts",
+            "Breaks": "breaks", "Replaces": "replaces", "Provides": "provides"}
+    for field, key in keys.items():
+        assert got[key] == (show[field].split(", ") if field in show else []), field
+    assert got["tags"] == (show["Tag"].replace("\n", " ").split(", ") if "Tag" in show else [])
+    assert got["essential"] == (show.get("Essential") == "yes")
+    assert got["priority"] == show.get("Priority")
+    assert got["multi_arch"] == show.get("Multi-Arch")
+    source = show.get("Source", name)
+    assert text["Source"] == source
+    assert got["base"] == source.split(" ")[0]
+    assert got["source_version"] == (source.split(" ")[1].strip("()") if " " in source else None)
+    assert got["installed_size"] == int(show["Installed-Size"]) * 1024
+
+
+@pytest.mark.parametrize("name", [p["name"] for p in spec.PACKAGES])
+def test_version_table_matches_apt_cache_policy(omg, deb_sb, name):
+    """apt-cache policy's version table: every version, its pin, each archive and its
+    pin (omg-pinned: two archives, pinned 500 and 100; omg-editor: installed ***)."""
+    sb = deb_sb | {"backend": "apt"}
+    out = apt(sb["root"], "apt-cache", "policy", name).splitlines()
+    want = out[out.index("  Version table:") + 1:]
+    text = omg.run("info", name, root=sb["root"], check=0).stdout.splitlines()
+    assert text[text.index("Version table   :") + 1:] == want
+    [got] = omg.json("info", name, root=sb["root"])
+    cand = out[2].split(":", 1)[1].strip()
+    assert [v["version"] for v in got["versions"] if v["candidate"]] == [cand]
+    inst = [v["version"] for v in got["versions"] if v["installed"]]
+    assert inst == ([got["installed_version"]] if got["installed"] else [])
+    if name == "omg-pinned":
+        assert [(v["version"], v["priority"], [a["priority"] for a in v["archives"]])
+                for v in got["versions"]] == [("2.0-1", 100, [100]), ("1.0-1", 500, [500, 100])]
 
 
 def test_info_unknown_package(omg, sb):

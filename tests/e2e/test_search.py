@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from conftest import apt, arch, debian, names, spec
+from conftest import apt, arch, debian, debian_lists, names, spec
 
 
 def native_search(sb, pattern, names_only=False):
@@ -36,6 +36,70 @@ def test_regex_matches_native_tool(omg, sb, pattern):
         # installed packages (repo "local"), like pacman -Qs would.
         got = sorted(r["name"] for r in rows if r["repo"] != "local")
     assert got == native_search(sb, pattern)
+
+
+def native_plain(root, backend, term):
+    """The names pacman -Ss or apt-cache search finds for a plain word (root None: the
+    host's own apt)."""
+    if backend == "alpm":
+        p = subprocess.run(arch.pacman_cmd(root, "-Ssq", term), capture_output=True, text=True,
+                           env={"LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin"})
+        assert p.returncode in (0, 1), p.stderr
+        return set(p.stdout.split())
+    if root is None:
+        out = subprocess.run(["apt-cache", "search", term], capture_output=True, text=True,
+                             check=True, env={"LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin"}).stdout
+    else:
+        out = apt(root, "apt-cache", "search", term)
+    return {line.split(" - ", 1)[0] for line in out.splitlines() if line}
+
+
+def omg_plain(omg, root, backend, term):
+    """The names plain omg search finds; on alpm those in no repository left out
+    (pacman -Ss searches the sync databases; apt-cache search also dpkg's status)."""
+    p = omg.run("--json", "search", term, root=root)
+    assert p.returncode in (0, 1), p.stderr
+    return {r["name"] for r in json.loads(p.stdout)
+            if backend == "apt" or r["repo"] != "local"}
+
+
+@pytest.mark.parametrize("term", spec.SEARCH_TERMS)
+def test_plain_search_finds_what_the_native_tool_finds(omg, sb, term):
+    """Issue 14: plain search missed packages found through a provided name ("courier":
+    omg-tinysh provides login-courier) and, on pacman, a group ("tools", "core")."""
+    assert omg_plain(omg, sb["root"], sb["backend"], term) == \
+        native_plain(sb["root"], sb["backend"], term)
+
+
+def test_plain_search_through_a_provide(omg, sb):
+    """A provided name matches with --names-only too (apt-cache search --names-only
+    does), and ranks before description matches."""
+    assert names(omg_search(omg, sb, "courier")) == ["omg-tinysh"]
+    assert names(omg_search(omg, sb, "--names-only", "login-courier")) == ["omg-tinysh"]
+    rows = [r["name"] for r in omg_search(omg, sb, "interpreter")]
+    assert rows == ["omg-tinysh"]
+
+
+# Real words on the real lists, the study's three first. Each finds tens to hundreds of
+# packages: apt-cache search looks every result's record up again in name order, a
+# backward seek in an lz4 list each time (python's 5,462 take apt two minutes).
+HOST_TERMS = ["firefox", "ssl", "kernel", "vim", "bittorrent", "mpd", "sqlite", "zsh",
+              "tetris", "scanner", "webext", "smtp"]
+
+
+@pytest.mark.skipif(not debian_lists(), reason="no apt lists on this machine")
+@pytest.mark.parametrize("term", HOST_TERMS)
+def test_plain_search_on_the_host_matches_apt_cache(omg, term):
+    """The user study's numbers (firefox 112 vs 115, ssl 249 vs 265, kernel 225 vs 232)
+    on this machine's own apt, through the engine for /."""
+    assert omg_plain(omg, None, "apt", term) == native_plain(None, "apt", term)
+
+
+@pytest.mark.parametrize("term", HOST_TERMS)
+def test_plain_search_on_the_host_lists_matches_pacman(omg, arch_corpus, term):
+    """The same lists as an Arch sync db (Section is a group there, as pacman -Ss sees)."""
+    root = arch_corpus["root"]
+    assert omg_plain(omg, root, "alpm", term) == native_plain(root, "alpm", term)
 
 
 def test_regex_names_only_matches_apt(omg, deb_sb):

@@ -376,7 +376,8 @@ def test_first_screen_lists_the_packages_and_their_record(env, ui, sb):
         rows = u.wait(lambda rows: rows[1].startswith("\u2500\u2500 " + name + " "))
         body = [r.rstrip() for r in rows[2:-1] if r.strip()]
         assert body == [" " + line for line in info], (body, info)
-        depends = [r for r in body if r.startswith(" Depends On ")]
+        depends = [r for r in body  # pacman's label, apt's
+                   if r.startswith(" Depends On " if sb["backend"] == "alpm" else " Depends ")]
         required = [r for r in body if r.startswith(" Required By ")]
         if name == "omg-editor":
             assert "omg-lib" in depends[0] and "omg-base" in depends[0], depends

@@ -23,6 +23,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)strlen(p->name);
 			for (uint32_t k = 0; k < p->depends.n; k++)
 				(void)strlen(p->depends.v[k]);
+			for (uint32_t k = 0; k < p->tags.n; k++)
+				(void)strlen(p->tags.v[k]);
+			(void)strlen(p->priority);
+			for (uint32_t k = 0; k < p->nversions; k++) {
+				(void)strlen(p->versions[k].version);
+				for (uint32_t a = 0; a < p->versions[k].narchives; a++)
+					(void)strlen(p->versions[k].archives[a].where);
+			}
 		}
 		const char *term = "a";
 		struct search_opts o = {.terms = &term, .nterms = 1};
@@ -30,7 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		query_search(ix, &o, &ids, err, sizeof(err));
 		if (index_count(ix)) {
 			struct ids req = {0}, opt = {0};
-			query_rdeps(ix, 0, &req, &opt);
+			struct rdeps_more more;
+			query_rdeps(ix, 0, &req, &opt, &more);
 			ids_free(&req);
 			ids_free(&opt);
 		}

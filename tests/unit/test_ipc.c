@@ -74,6 +74,12 @@ static void test_search_and_pkgs(void **state)
 
 	struct msg_pkg pk[2];
 	struct strlist deps = LIST("glibc>=2", "ncurses"), rdeps = LIST("gvim");
+	struct strlist pre = LIST("libc6 (>= 2.36)"), breaks = LIST("vim-tiny (<< 9)");
+	struct strlist tags = LIST("role::program", "uitoolkit::ncurses");
+	const struct pkg_archive arch[] = {{"file:/repo ./ Packages", 500},
+					   {"/var/lib/dpkg/status", -1}};
+	const struct pkg_version vers[] = {{"1.0-1", 990, PKG_VERSION_CANDIDATE, arch, 2},
+					   {"0.9-1", 100, PKG_VERSION_INSTALLED, NULL, 0}};
 	memset(pk, 0, sizeof(pk));
 	for (int i = 0; i < 2; i++) {
 		struct pkg *p = &pk[i].pkg;
@@ -90,7 +96,15 @@ static void test_search_and_pkgs(void **state)
 		p->install_date = 1700000000;
 		p->flags = PKG_INSTALLED | PKG_UPGRADABLE;
 		p->reason = PKG_REASON_DEPEND;
+		p->priority = "optional";
+		p->pre_depends = pre;
+		p->breaks = breaks;
+		p->tags = tags;
+		p->versions = vers;
+		p->nversions = 2;
 		pk[i].required_by = rdeps;
+		pk[i].required_by_more = 21841;
+		pk[i].optional_for_more = 7;
 	}
 	memset(&m, 0, sizeof(m));
 	m.h.type = MSG_PKGS;
@@ -109,6 +123,21 @@ static void test_search_and_pkgs(void **state)
 	assert_int_equal(q->installed_size, -1);
 	assert_int_equal(q->flags, PKG_INSTALLED | PKG_UPGRADABLE);
 	assert_string_equal(out.u.pkgs.pkgs[1].required_by.v[0], "gvim");
+	assert_int_equal(out.u.pkgs.pkgs[1].required_by_more, 21841);
+	assert_int_equal(out.u.pkgs.pkgs[1].optional_for_more, 7);
+	assert_string_equal(q->priority, "optional");
+	assert_string_equal(q->multi_arch, "");
+	assert_string_equal(q->pre_depends.v[0], "libc6 (>= 2.36)");
+	assert_string_equal(q->breaks.v[0], "vim-tiny (<< 9)");
+	assert_string_equal(q->tags.v[1], "uitoolkit::ncurses");
+	assert_int_equal(q->nversions, 2);
+	assert_string_equal(q->versions[0].version, "1.0-1");
+	assert_int_equal(q->versions[0].priority, 990);
+	assert_int_equal(q->versions[0].flags, PKG_VERSION_CANDIDATE);
+	assert_int_equal(q->versions[0].narchives, 2);
+	assert_string_equal(q->versions[0].archives[0].where, "file:/repo ./ Packages");
+	assert_int_equal(q->versions[0].archives[1].priority, -1);
+	assert_int_equal(q->versions[1].narchives, 0);
 	assert_string_equal(out.u.pkgs.missing.v[0], "nope");
 	assert_string_equal(out.u.pkgs.providers.v[0], "a, b");
 	size_t full = b.len;
@@ -121,6 +150,8 @@ static void test_search_and_pkgs(void **state)
 	assert_string_equal(q->long_desc, "");
 	assert_int_equal(q->depends.n, 0);
 	assert_int_equal(q->download_size, -1);
+	assert_string_equal(q->priority, "");
+	assert_int_equal(q->nversions, 0);
 	buf_free(&b);
 	strpool_free(arena);
 }

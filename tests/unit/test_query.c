@@ -32,6 +32,15 @@ static struct pkg rec(const char *name, const char *desc, uint32_t flags)
 	return p;
 }
 
+/* nano's version table: installed 1.0 from dpkg's status, 2.0 in two archives. */
+static const struct pkg_archive nano_new[] = {{"http://deb.example/debian stable/main Packages", 500},
+					      {"http://deb.example/debian backports/main Packages", 100}};
+static const struct pkg_archive nano_old[] = {{"/var/lib/dpkg/status", 100}};
+static const struct pkg_version nano_versions[] = {
+	{"2.0-1", 500, PKG_VERSION_CANDIDATE, nano_new, 2},
+	{"1.0-1", 100, PKG_VERSION_INSTALLED, nano_old, 1},
+};
+
 /* The index every test uses. */
 static int setup(void **state)
 {
@@ -46,10 +55,20 @@ static int setup(void **state)
 	index_builder_add(b, &q);
 	q = rec("neovim", "Modern editor forked from VIM", 0);
 	q.optdepends = LIST("xxd: hex dumps");
+	q.pre_depends = LIST("vim-runtime");
 	index_builder_add(b, &q);
 	q = rec("nano", "Small text EDITOR", PKG_INSTALLED | PKG_UPGRADABLE);
 	q.groups = LIST("editors");
 	q.long_desc = "GNU nano is an easy-to-use\nwith syntax highlighting";
+	q.source_version = "2.0-0.1";
+	q.priority = "optional";
+	q.multi_arch = "foreign";
+	q.breaks = LIST("nano-tiny (<< 2)");
+	q.enhances = LIST("vim");
+	q.tags = LIST("role::program", "interface::text-mode");
+	q.versions = nano_versions;
+	q.nversions = 2;
+	q.flags |= PKG_ESSENTIAL;
 	index_builder_add(b, &q);
 	q = rec("vim", "duplicate from a later repository", 0);
 	index_builder_add(b, &q);
@@ -109,13 +128,21 @@ static void test_plain_ranking(void **state)
 	struct search_opts o = {0};
 	/* exact, prefix, substring, then description-only */
 	assert_string_equal(search(*state, o, "vim", NULL), "vim vim-runtime gvim neovim");
-	assert_string_equal(search(*state, o, "EDITOR", NULL), "nano neovim vim");
-	assert_string_equal(search(*state, o, "text", "editor"), "nano vim");
+	/* a provided name ranks before the description */
+	assert_string_equal(search(*state, o, "EDITOR", NULL), "vim nano neovim");
+	assert_string_equal(search(*state, o, "text", "editor"), "vim nano");
 	assert_string_equal(search(*state, o, "ünïcödé", NULL), "café");
 	assert_string_equal(search(*state, o, "CAFÉ", NULL), "café");
 	assert_string_equal(search(*state, o, "highlighting", NULL), "nano");
+	/* what apt-cache search and pacman -Ss find through a provide or a group */
+	assert_string_equal(search(*state, o, "xxd", NULL), "vim");
+	assert_string_equal(search(*state, o, "EDITOR-VI", NULL), "vim");
+	assert_string_equal(search(*state, o, "editors", NULL), "nano");
+	assert_string_equal(search(*state, o, "xxd", "improved"), "vim");
+	assert_string_equal(search(*state, o, "9.0", NULL), ""); /* a provide's version is not its name */
 	o.names_only = 1;
-	assert_string_equal(search(*state, o, "editor", NULL), "");
+	assert_string_equal(search(*state, o, "editor", NULL), "vim");
+	assert_string_equal(search(*state, o, "editors", NULL), "");
 	o.names_only = 0;
 	o.installed_only = 1;
 	assert_string_equal(search(*state, o, "vim", NULL), "vim");
@@ -134,6 +161,8 @@ static void test_plain_prepared(void **state)
 	/* A match never spans two fields or two packages. */
 	assert_string_equal(search(*state, o, "vimvi", NULL), "");
 	assert_string_equal(search(*state, o, "editorgnu", NULL), "");
+	assert_string_equal(search(*state, o, "vi\nxxd", NULL), "");
+	assert_string_equal(search(*state, o, "highlighting\neditors", NULL), "");
 	o.names_only = 1;
 	assert_string_equal(search(*state, o, "im", NULL), "gvim neovim vim vim-runtime");
 }
@@ -238,18 +267,86 @@ static void test_rdeps(void **state)
 	assert_string_equal(names, "vim-runtime,vim-tiny,glibc,xxd,");
 
 	struct ids req = {0}, opt = {0};
-	query_rdeps(ix, (size_t)index_find(ix, "vim-runtime"), &req, &opt);
-	assert_int_equal(req.n, 1);
+	/* gvim depends on vim-runtime, neovim pre-depends on it */
+	query_rdeps(ix, (size_t)index_find(ix, "vim-runtime"), &req, &opt, NULL);
+	assert_int_equal(req.n, 2);
 	assert_string_equal(index_get(ix, req.v[0])->name, "gvim");
+	assert_string_equal(index_get(ix, req.v[1])->name, "neovim");
 	assert_int_equal(opt.n, 0);
 	ids_free(&req);
 	/* neovim optionally needs xxd, which vim provides */
-	query_rdeps(ix, (size_t)index_find(ix, "vim"), &req, &opt);
+	query_rdeps(ix, (size_t)index_find(ix, "vim"), &req, &opt, NULL);
 	assert_int_equal(req.n, 0);
 	assert_int_equal(opt.n, 1);
 	assert_string_equal(index_get(ix, opt.v[0])->name, "neovim");
 	ids_free(&req);
 	ids_free(&opt);
+	/* installed ones only, the others counted: none of them is installed */
+	struct rdeps_more more = {99, 99};
+	query_rdeps(ix, (size_t)index_find(ix, "vim-runtime"), &req, &opt, &more);
+	assert_int_equal(req.n + opt.n, 0);
+	assert_int_equal(more.required_by, 2);
+	assert_int_equal(more.optional_for, 0);
+	query_rdeps(ix, (size_t)index_find(ix, "vim"), &req, &opt, &more);
+	assert_int_equal(req.n + opt.n, 0);
+	assert_int_equal(more.required_by, 0);
+	assert_int_equal(more.optional_for, 1);
+	ids_free(&req);
+	ids_free(&opt);
+}
+
+/* Where things are in a blob (struct blob_hdr and struct blob_rec in index.c):
+ * records of REC bytes after a HDR-byte header, a record's run of versions
+ * VERS bytes into it (after 17 string offsets and 12 list runs). */
+#define HDR 80
+#define REC 216
+#define VERS (17 * 4 + 24 * 4)
+
+/* Asserts that two string lists are equal. */
+static void same_list(const struct strlist *x, const struct strlist *y)
+{
+	assert_int_equal(x->n, y->n);
+	for (uint32_t k = 0; k < x->n; k++)
+		assert_string_equal(x->v[k], y->v[k]);
+}
+
+/* Asserts that two records are equal, field by field. */
+static void same_pkg(const struct pkg *x, const struct pkg *y)
+{
+	const char *const xs[] = {x->name, x->version, x->installed_version, x->repo, x->desc,
+				  x->long_desc, x->url, x->arch, x->packager, x->base, x->section,
+				  x->source_version, x->priority, x->multi_arch};
+	const char *const ys[] = {y->name, y->version, y->installed_version, y->repo, y->desc,
+				  y->long_desc, y->url, y->arch, y->packager, y->base, y->section,
+				  y->source_version, y->priority, y->multi_arch};
+	for (size_t k = 0; k < sizeof(xs) / sizeof(xs[0]); k++)
+		assert_string_equal(xs[k], ys[k]);
+	const struct strlist *xl[] = {&x->licenses, &x->groups, &x->depends, &x->pre_depends,
+				      &x->optdepends, &x->suggests, &x->enhances, &x->provides,
+				      &x->conflicts, &x->breaks, &x->replaces, &x->tags};
+	const struct strlist *yl[] = {&y->licenses, &y->groups, &y->depends, &y->pre_depends,
+				      &y->optdepends, &y->suggests, &y->enhances, &y->provides,
+				      &y->conflicts, &y->breaks, &y->replaces, &y->tags};
+	for (size_t k = 0; k < sizeof(xl) / sizeof(xl[0]); k++)
+		same_list(xl[k], yl[k]);
+	assert_int_equal(x->nversions, y->nversions);
+	for (uint32_t k = 0; k < x->nversions; k++) {
+		const struct pkg_version *a = &x->versions[k], *b = &y->versions[k];
+		assert_string_equal(a->version, b->version);
+		assert_int_equal(a->priority, b->priority);
+		assert_int_equal(a->flags, b->flags);
+		assert_int_equal(a->narchives, b->narchives);
+		for (uint32_t j = 0; j < a->narchives; j++) {
+			assert_string_equal(a->archives[j].where, b->archives[j].where);
+			assert_int_equal(a->archives[j].priority, b->archives[j].priority);
+		}
+	}
+	assert_int_equal(x->download_size, y->download_size);
+	assert_int_equal(x->installed_size, y->installed_size);
+	assert_int_equal(x->build_date, y->build_date);
+	assert_int_equal(x->install_date, y->install_date);
+	assert_int_equal(x->flags, y->flags);
+	assert_int_equal(x->reason, y->reason);
 }
 
 /* Serialize, decode, and compare every field; then damaged blobs are refused. */
@@ -272,19 +369,7 @@ static void test_blob_roundtrip(void **state)
 	assert_non_null(cp);
 	assert_int_equal(index_count(cp), index_count(ix));
 	for (size_t i = 0; i < index_count(ix); i++) {
-		const struct pkg *x = index_get(ix, i), *y = index_get(cp, i);
-		assert_string_equal(x->name, y->name);
-		assert_string_equal(x->version, y->version);
-		assert_string_equal(x->installed_version, y->installed_version);
-		assert_string_equal(x->desc, y->desc);
-		assert_string_equal(x->long_desc, y->long_desc);
-		assert_int_equal(x->flags, y->flags);
-		assert_int_equal(x->reason, y->reason);
-		assert_int_equal(x->depends.n, y->depends.n);
-		for (uint32_t k = 0; k < x->depends.n; k++)
-			assert_string_equal(x->depends.v[k], y->depends.v[k]);
-		assert_int_equal(x->provides.n, y->provides.n);
-		assert_int_equal(x->groups.n, y->groups.n);
+		same_pkg(index_get(ix, i), index_get(cp, i));
 		assert_string_equal(index_lname(ix, i), index_lname(cp, i));
 		assert_string_equal(index_ldesc(ix, i), index_ldesc(cp, i));
 		assert_string_equal(index_fulldesc(ix, i), index_fulldesc(cp, i));
@@ -292,8 +377,8 @@ static void test_blob_roundtrip(void **state)
 	/* the copy answers queries the same way, reverse dependencies included */
 	struct ids r1 = {0}, o1 = {0}, r2 = {0}, o2 = {0};
 	for (size_t i = 0; i < index_count(ix); i++) {
-		query_rdeps(ix, i, &r1, &o1);
-		query_rdeps(cp, i, &r2, &o2);
+		query_rdeps(ix, i, &r1, &o1, NULL);
+		query_rdeps(cp, i, &r2, &o2, NULL);
 	}
 	assert_int_equal(r1.n, r2.n);
 	assert_int_equal(o1.n, o2.n);
@@ -305,6 +390,12 @@ static void test_blob_roundtrip(void **state)
 	ids_free(&o2);
 	assert_string_equal(search(cp, (struct search_opts){0}, "vim", NULL),
 			    "vim vim-runtime gvim neovim");
+	const struct pkg *nano = index_get(cp, (size_t)index_find(cp, "nano"));
+	assert_int_equal(nano->nversions, 2);
+	assert_string_equal(nano->versions[0].archives[1].where,
+			    "http://deb.example/debian backports/main Packages");
+	assert_int_equal(nano->versions[1].flags, PKG_VERSION_INSTALLED);
+	assert_string_equal(nano->tags.v[1], "interface::text-mode");
 	index_free(cp);
 
 	/* truncated, bad magic, an offset out of range, names out of order */
@@ -316,17 +407,21 @@ static void test_blob_roundtrip(void **state)
 	assert_null(index_from_blob(bad, b.len, NULL, NULL, err, sizeof(err)));
 	memcpy(bad, b.p, b.len);
 	uint32_t huge = 0xfffffff0u;
-	memcpy(bad + 64, &huge, 4); /* the first record's name offset */
+	memcpy(bad + HDR, &huge, 4); /* the first record's name offset */
 	assert_null(index_from_blob(bad, b.len, NULL, NULL, err, sizeof(err)));
 	assert_string_equal(err, "stored index: record out of range");
 	memcpy(bad, b.p, b.len);
-	/* Swap the first two names. Records are 160 bytes after a 64-byte header
-	 * (struct blob_rec and struct blob_hdr in index.c). */
+	/* Swap the first two names. */
 	uint32_t first, second;
-	memcpy(&first, bad + 64, 4);
-	memcpy(&second, bad + 64 + 160, 4);
-	memcpy(bad + 64, &second, 4);
-	memcpy(bad + 64 + 160, &first, 4);
+	memcpy(&first, bad + HDR, 4);
+	memcpy(&second, bad + HDR + REC, 4);
+	memcpy(bad + HDR, &second, 4);
+	memcpy(bad + HDR + REC, &first, 4);
+	assert_null(index_from_blob(bad, b.len, NULL, NULL, err, sizeof(err)));
+	/* a version table out of range: nano's run of versions (record 2) */
+	memcpy(bad, b.p, b.len);
+	uint32_t far = 1000;
+	memcpy(bad + HDR + 2 * REC + VERS, &far, 4);
 	assert_null(index_from_blob(bad, b.len, NULL, NULL, err, sizeof(err)));
 	free(bad);
 	buf_free(&b);

@@ -18,6 +18,13 @@
  *   index and no index offers an upgrade (an outdated installed version with an
  *   upgrade available is UPGRADABLE, not FOREIGN).
  * - download_size: -1 when the version is not downloadable.
+ * - base/source_version: the record's Source field ("bash (5.2.15-2)") split in
+ *   two; the package's own name when there is none. ESSENTIAL, tags (Tag, split
+ *   at commas) from the record; priority and multi_arch from the cache, as
+ *   apt-cache show prints them ("" for no Multi-Arch).
+ * - versions: apt-cache policy's version table: every version of the package
+ *   (newest first), its pin priority, and each package file it is in with that
+ *   file's priority and description.
  * - Text from the records is made valid UTF-8 (bad bytes become U+FFFD). A
  *   record that is not the package's (corrupt or stale list) is warned about
  *   and the package skipped.
@@ -29,11 +36,13 @@
 #include <apt-pkg/depcache.h>
 #include <apt-pkg/error.h>
 #include <apt-pkg/fileutl.h>
+#include <apt-pkg/indexfile.h>
 #include <apt-pkg/init.h>
 #include <apt-pkg/pkgcache.h>
 #include <apt-pkg/pkgrecords.h>
 #include <apt-pkg/pkgsystem.h>
 #include <apt-pkg/policy.h>
+#include <apt-pkg/sourcelist.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -191,7 +200,8 @@ struct item {
 	pkgCache::VerFile *vf;      /* record for Maintainer/Homepage/Source */
 	pkgCache::DescFile *df;     /* translated description record, or NULL */
 	const char *lang;           /* that description's language code (in the mmap) */
-	std::string desc, long_desc, url, maint, source;
+	std::string desc, long_desc, url, maint, source, source_ver, tags;
+	bool essential = false;
 	bool bad = false;
 };
 
@@ -207,14 +217,16 @@ enum { JOB_VER = 1, JOB_DESC = 2 };
 
 /* What load() needs to know about each package file (indexed by its ID). */
 struct file_info {
-	bool in_repo;     /* a real index, not dpkg's status file */
-	int prio;         /* policy pin priority */
-	std::string repo; /* suite, else codename, label, origin */
+	bool in_repo;      /* a real index, not dpkg's status file */
+	int prio;          /* policy pin priority */
+	std::string repo;  /* suite, else codename, label, origin */
+	std::string where; /* the index as apt-cache policy describes it */
 };
 
 /* The per-load context: the cache and what is looked up once. */
 struct ctx {
 	pkgCache &cache;
+	pkgPolicy *policy = nullptr;
 	std::string native;
 	std::vector<std::string> langs;
 	std::vector<file_info> files;
@@ -275,7 +287,8 @@ void append_name(std::string &out, const ctx &c, pkgCache::PkgIterator const &P)
  * The string lists of one record, packed into one reusable arena: each string
  * is NUL-terminated in arena and the views point into it once it stops growing.
  */
-enum { L_DEPENDS, L_OPTDEPENDS, L_SUGGESTS, L_PROVIDES, L_CONFLICTS, L_REPLACES, L_COUNT };
+enum { L_DEPENDS, L_PRE_DEPENDS, L_OPTDEPENDS, L_SUGGESTS, L_ENHANCES, L_PROVIDES, L_CONFLICTS,
+       L_BREAKS, L_REPLACES, L_TAGS, L_COUNT };
 struct lists {
 	std::string arena;
 	std::vector<size_t> off[L_COUNT];
@@ -313,14 +326,15 @@ void collect_lists(lists &L, const ctx &c, pkgCache::VerIterator const &V)
 	for (pkgCache::DepIterator D = V.DependsList(); !D.end(); ++D) {
 		int k;
 		switch (D->Type) {
-		case pkgCache::Dep::PreDepends:
+		case pkgCache::Dep::PreDepends: k = L_PRE_DEPENDS; break;
 		case pkgCache::Dep::Depends: k = L_DEPENDS; break;
 		case pkgCache::Dep::Recommends: k = L_OPTDEPENDS; break;
 		case pkgCache::Dep::Suggests: k = L_SUGGESTS; break;
-		case pkgCache::Dep::Conflicts:
-		case pkgCache::Dep::DpkgBreaks: k = L_CONFLICTS; break;
+		case pkgCache::Dep::Enhances: k = L_ENHANCES; break;
+		case pkgCache::Dep::Conflicts: k = L_CONFLICTS; break;
+		case pkgCache::Dep::DpkgBreaks: k = L_BREAKS; break;
 		case pkgCache::Dep::Replaces: k = L_REPLACES; break;
-		default: continue; /* Enhances, Obsoletes */
+		default: continue; /* Obsoletes */
 		}
 		if (D.IsImplicit())
 			continue;
@@ -354,6 +368,57 @@ void collect_lists(lists &L, const ctx &c, pkgCache::VerIterator const &V)
 			L.arena += ')';
 		}
 		L.end();
+	}
+}
+
+/* Adds the tags of a Tag field ("a::b, c::d,\n e::f") to list L_TAGS. */
+void collect_tags(lists &L, const std::string &field)
+{
+	for (size_t at = 0; at < field.size();) {
+		size_t end = field.find(',', at);
+		if (end == std::string::npos)
+			end = field.size();
+		size_t b = field.find_first_not_of(" \t\n", at);
+		size_t e = field.find_last_not_of(" \t\n", end - 1);
+		if (b != std::string::npos && b < end && e != std::string::npos && e >= b) {
+			L.begin(L_TAGS);
+			L.arena.append(field, b, e - b + 1);
+			L.end();
+		}
+		at = end + 1;
+	}
+}
+
+/* apt-cache policy's version table of P into vers (archives into archives,
+ * reused from package to package): every version, newest first. */
+void version_table(const ctx &c, pkgCache::PkgIterator const &P, pkgCache::VerIterator const &cand,
+		   std::vector<struct pkg_version> &vers, std::vector<struct pkg_archive> &archives)
+{
+	vers.clear();
+	archives.clear();
+	for (pkgCache::VerIterator V = P.VersionList(); !V.end(); ++V) {
+		struct pkg_version v;
+		memset(&v, 0, sizeof v);
+		v.version = V.VerStr() != nullptr ? V.VerStr() : "";
+		v.priority = c.policy->GetPriority(V);
+		v.flags = (P.CurrentVer() == V ? PKG_VERSION_INSTALLED : 0) |
+			  (cand == V ? PKG_VERSION_CANDIDATE : 0);
+		v.narchives = 0;
+		for (pkgCache::VerFileIterator VF = V.FileList(); !VF.end(); ++VF) {
+			const file_info &f = c.files[VF.File()->ID];
+			struct pkg_archive o;
+			o.where = f.where.c_str();
+			o.priority = f.prio;
+			archives.push_back(o);
+			v.narchives++;
+		}
+		vers.push_back(v);
+	}
+	/* archives stopped growing: point each version at its run */
+	size_t at = 0;
+	for (struct pkg_version &v : vers) {
+		v.archives = v.narchives ? &archives[at] : nullptr;
+		at += v.narchives;
 	}
 }
 
@@ -472,6 +537,9 @@ bool read_records(const ctx &c, std::vector<item> &items,
 			it.maint = p.Maintainer();
 			it.url = p.Homepage();
 			it.source = p.SourcePkg();
+			it.source_ver = p.SourceVer();
+			it.tags = p.RecordField("Tag");
+			it.essential = p.RecordField("Essential") == "yes";
 		}
 		if (j.kind & JOB_DESC) {
 			std::string d = description_field(p, it.lang);
@@ -531,9 +599,10 @@ int reopen_cache(apt_handle *h, const warn_fn &warn, char *err, size_t errlen)
 
 /* Looks up once what every record needs: the native architecture, the
  * description languages, and each package file's repository and pin. */
-void index_files(ctx &c, pkgPolicy &policy)
+void index_files(ctx &c, pkgPolicy &policy, pkgSourceList *sources)
 {
 	pkgCache &cache = c.cache;
+	c.policy = &policy;
 	c.native = _config->Find("APT::Architecture");
 	c.langs = APT::Configuration::getLanguages();
 	c.files.resize(cache.HeaderP->PackageFileCount);
@@ -549,6 +618,12 @@ void index_files(ctx &c, pkgPolicy &policy)
 				fi.repo = n;
 				break;
 			}
+		pkgIndexFile *ixf = nullptr;
+		if ((sources != nullptr && sources->FindIndex(F, ixf)) || _system->FindIndex(F, ixf))
+			fi.where = ixf->Describe(true);
+		else
+			fi.where = F.FileName() != nullptr ? F.FileName() : "";
+		apt_utf8_clean(fi.where); /* a path is bytes; the protocol carries UTF-8 */
 	}
 }
 
@@ -575,25 +650,47 @@ void installed_state(const apt_handle *h, const ctx &c, pkgDepCache &dep,
 		rec.flags |= PKG_FOREIGN;
 }
 
+/* The Priority field's word for the cache's number (untranslated, unlike
+ * VerIterator::PriorityType()); "" when there is none. */
+const char *priority_name(unsigned char prio)
+{
+	static const char *const names[] = {"", "required", "important", "standard", "optional",
+					    "extra"};
+	return prio < sizeof(names) / sizeof(names[0]) ? names[prio] : "";
+}
+
+/* What emit_item reuses from item to item. */
+struct scratch {
+	lists L;
+	std::string name;
+	std::vector<struct pkg_version> vers;
+	std::vector<struct pkg_archive> archives;
+};
+
 /* Pass 3 for one item: builds its record and hands it to sink->add. Returns
- * what add returns (non-zero: stop), 0 for a skipped item. L and name are
- * scratch space reused from item to item. */
-int emit_item(const apt_handle *h, const ctx &c, pkgDepCache &dep, item &it, lists &L,
-	      std::string &name, const struct pkg_sink *sink, const warn_fn &warn)
+ * what add returns (non-zero: stop), 0 for a skipped item. */
+int emit_item(const apt_handle *h, const ctx &c, pkgDepCache &dep, item &it, scratch &S,
+	      const struct pkg_sink *sink, const warn_fn &warn)
 {
 	pkgCache::PkgIterator P(c.cache, it.pkg);
 	pkgCache::VerIterator V(c.cache, it.ver);
 	pkgCache::VerIterator cur = P.CurrentVer();
+	lists &L = S.L;
+	std::string &name = S.name;
 	name.clear();
 	append_name(name, c, P);
 	if (V.VerStr() == nullptr || V.VerStr()[0] == '\0') {
 		warn(name + ": version without a version string, skipped");
 		return 0;
 	}
-	collect_lists(L, c, V);
-	const file_info *fi = best_file(c, V);
-	for (std::string *s : {&it.desc, &it.long_desc, &it.url, &it.maint, &it.source})
+	for (std::string *s : {&it.desc, &it.long_desc, &it.url, &it.maint, &it.source,
+			       &it.source_ver, &it.tags})
 		apt_utf8_clean(*s);
+	collect_lists(L, c, V);
+	collect_tags(L, it.tags);
+	const file_info *fi = best_file(c, V);
+	version_table(c, P, V, S.vers, S.archives);
+	const char *ma = V.MultiArchType();
 
 	struct strlist none = {nullptr, 0};
 	struct pkg rec;
@@ -609,20 +706,29 @@ int emit_item(const apt_handle *h, const ctx &c, pkgDepCache &dep, item &it, lis
 	rec.packager = it.maint.c_str();
 	rec.base = it.source.empty() ? P.Name() : it.source.c_str();
 	rec.section = V.Section() != nullptr ? V.Section() : "";
+	rec.source_version = it.source_ver.c_str();
+	rec.priority = priority_name(V->Priority);
+	rec.multi_arch = ma == nullptr || strcmp(ma, "none") == 0 ? "" : ma;
 	rec.licenses = none;
 	rec.groups = none;
 	rec.depends = L.view(L_DEPENDS);
+	rec.pre_depends = L.view(L_PRE_DEPENDS);
 	rec.optdepends = L.view(L_OPTDEPENDS);
 	rec.suggests = L.view(L_SUGGESTS);
+	rec.enhances = L.view(L_ENHANCES);
 	rec.provides = L.view(L_PROVIDES);
 	rec.conflicts = L.view(L_CONFLICTS);
+	rec.breaks = L.view(L_BREAKS);
 	rec.replaces = L.view(L_REPLACES);
+	rec.tags = L.view(L_TAGS);
+	rec.versions = S.vers.empty() ? nullptr : S.vers.data();
+	rec.nversions = static_cast<uint32_t>(S.vers.size());
 	rec.download_size = fi != nullptr ? static_cast<int64_t>(V->Size) : -1;
 	rec.installed_size = static_cast<int64_t>(V->InstalledSize);
 	rec.build_date = 0;
 	rec.install_date = 0;
 	rec.reason = PKG_REASON_NONE;
-	rec.flags = 0;
+	rec.flags = it.essential ? PKG_ESSENTIAL : 0;
 	if (!cur.end())
 		installed_state(h, c, dep, P, V, fi, rec);
 	if (P->SelectedState == pkgCache::State::Hold)
@@ -723,7 +829,7 @@ int apt_open_load(apt_handle *h, const struct pkg_sink *sink, char *err, size_t 
 	}
 	pkgDepCache &dep = *depp;
 	ctx c(*cachep);
-	index_files(c, *plcyp);
+	index_files(c, *plcyp, h->cf->GetSourceList());
 
 	/* Garbage = what apt autoremove would remove. Building the depcache already
 	 * swept once (apt 2.6); sweeping again (~20 ms) keeps ORPHAN independent of that. */
@@ -745,10 +851,9 @@ int apt_open_load(apt_handle *h, const struct pkg_sink *sink, char *err, size_t 
 			warn(w);
 	}
 
-	lists L;
-	std::string name;
+	scratch S;
 	for (item &it : items)
-		if (!it.bad && emit_item(h, c, dep, it, L, name, sink, warn) != 0)
+		if (!it.bad && emit_item(h, c, dep, it, S, sink, warn) != 0)
 			break;
 	return 0;
 }
