@@ -705,6 +705,43 @@ def test_install_one_package(env, ui, fresh):
     assert [h["kind"] for h in history(env, root)] == ["apply", "sync"]
 
 
+def test_a_second_transaction_starts_clean(env, ui, fresh):
+    """Two transactions in a row: the second one's screen, as it starts and when it ends,
+    shows nothing of the first (download, package bar, phase, log, counts, result)."""
+    root = fresh["root"]
+    u = ui(root)
+    first_screen(u)
+    go_to(u, "omg-spell")
+    u.keys("+")
+    u.wait(marked("omg-spell", "pi "))
+    u.keys("g")
+    u.wait("Review: the engine's plan")
+    u.keys("g")
+    rows = u.wait(lambda rows: rows[-1].startswith(" Done: "), timeout=60)
+    assert "omg-spell" in rows[2] and "installing omg-spell" in rows[3], rows
+    u.keys("Enter")
+    u.wait(marked("omg-spell", "i  "))
+    go_to(u, "omg-orphan")
+    u.keys("-")
+    u.wait(marked("omg-orphan", "idA"))
+    u.keys("g")
+    u.wait("Review: the engine's plan")
+    u.keys("g")
+    rows = u.wait(lambda rows: rows[1].startswith("\u2500\u2500 Changing the system: 1 change "))
+    assert "omg-spell" not in "\n".join(rows), rows  # nothing of the first as it starts
+    assert rows[2].strip() == "Download" or "omg-orphan" not in rows[2], rows
+    rows = u.wait(lambda rows: rows[-1].startswith(" Done: "), timeout=60)
+    assert "omg-spell" not in "\n".join(rows), rows  # nor when it ends
+    assert rows[2].strip() == "Download", rows  # a removal downloads nothing
+    assert "removing omg-orphan" in rows[3] and "1/1" in rows[3], rows
+    assert rows[1].startswith("\u2500\u2500 Changing the system: 1 change done "), rows[1]
+    log = rows[5:-1]
+    assert not any("installing" in r or "change made (history entry 1)" in r for r in log), rows
+    assert [r for r in log if "change made" in r] == [" 1 change made (history entry 2)"], rows
+    assert rows[-1].startswith(" Done: 1 change made (history entry 2) "), rows
+    assert [h["kind"] for h in history(env, root)] == ["apply", "apply"]
+
+
 def test_remove_install_and_upgrade_in_one_transaction(env, ui, fresh):
     root = fresh["root"]
     u = ui(root)
