@@ -262,7 +262,7 @@ check: $(O)/.deps-ok
 # Developer tools: trans-run drives a backend's transactions (plan, commit) on a root; it
 # finds the modules through $(O)/tests/modules, a link to $(O)/modules.
 .PHONY: tools
-tools: $(O)/.deps-ok $(O)/tests/trans-run $(O)/tests/snap-stress $(MODULES)
+tools: $(O)/.deps-ok $(O)/tests/trans-run $(O)/tests/snap-stress $(O)/tests/vercmp-run $(MODULES)
 	$(Q)ln -sfn ../modules $(O)/tests/modules
 
 $(O)/tests/trans-run: tests/tools/trans_run.c $(O)/libomg.a
@@ -276,6 +276,13 @@ $(O)/tests/snap-stress: tests/tools/snap_stress.c $(O)/libomg.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CFLAGS) $(LDSAN) -o $@ $< $(O)/libomg.a $(CORE_LIBS)
 -include $(O)/tests/snap-stress.d
+
+# vercmp-run compares version pairs from stdin, for the e2e check against dpkg and pacman.
+$(O)/tests/vercmp-run: tests/tools/vercmp_run.c $(O)/libomg.a
+	$(call msg,LINK,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CFLAGS) $(LDSAN) -o $@ $< $(O)/libomg.a $(CORE_LIBS)
+-include $(O)/tests/vercmp-run.d
 
 bench: $(O)/.deps-ok omg $(O)/bench/loadgen
 	$(Q)OMG_LOADGEN=$(O)/bench/loadgen /usr/bin/python3 bench/run.py

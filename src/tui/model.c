@@ -9,6 +9,7 @@
 #include "util/buf.h"
 #include "util/strpool.h"
 #include "util/utf8.h"
+#include "util/vercmp.h"
 #include "util/xalloc.h"
 
 #define MAX_TERMS 16
@@ -40,6 +41,7 @@ struct model {
 	enum view view;
 	enum sort sort;
 	int reverse;
+	int (*vercmp)(const char *, const char *); /* the backend's version order */
 	char limit[256], narrow[256];
 	uint32_t *base;            /* view and limit, sorted */
 	size_t nbase;
@@ -56,6 +58,7 @@ struct model *model_new(void)
 	struct model *m = xcalloc(1, sizeof(*m));
 	m->arena = strpool_new();
 	m->sort = SORT_NAME;
+	m->vercmp = vercmp_dpkg;
 	return m;
 }
 
@@ -324,7 +327,7 @@ static int cmp_rows(const void *a, const void *b, void *ctx)
 	int c = 0;
 	switch (m->sort) {
 	case SORT_STATE: c = state_rank(p) - state_rank(q); break;
-	case SORT_VERSION: c = strcmp(*p->inst ? p->inst : p->version, *q->inst ? q->inst : q->version); break;
+	case SORT_VERSION: c = m->vercmp(*p->inst ? p->inst : p->version, *q->inst ? q->inst : q->version); break;
 	case SORT_REPO: c = strcmp(p->repo, q->repo); break;
 	case SORT_DESC: c = strcasecmp(p->desc, q->desc); break;
 	default: break;
@@ -397,6 +400,19 @@ void model_set_sort(struct model *m, enum sort s, int reverse)
 	m->sort = s;
 	m->reverse = reverse;
 	rebuild(m);
+}
+
+/* Picks the version order of backend ("alpm": libalpm's, anything else:
+ * dpkg's) and re-sorts when it changed. */
+void model_set_backend(struct model *m, const char *backend)
+{
+	int (*f)(const char *, const char *) =
+		backend && strcmp(backend, "alpm") == 0 ? vercmp_alpm : vercmp_dpkg;
+	if (f == m->vercmp)
+		return;
+	m->vercmp = f;
+	if (m->sort == SORT_VERSION)
+		rebuild(m);
 }
 
 enum sort model_sort(const struct model *m)

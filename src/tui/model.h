@@ -65,6 +65,9 @@ struct mpkg *model_find(struct model *m, const char *name);
 void model_set_view(struct model *m, enum view v);
 enum view model_view(const struct model *m);
 void model_set_sort(struct model *m, enum sort s, int reverse);
+/* The version sort follows backend's order: "alpm" libalpm's, anything else
+ * (apt, or not known yet) dpkg's; backend is borrowed for the call. */
+void model_set_backend(struct model *m, const char *backend);
 enum sort model_sort(const struct model *m);
 int model_reverse(const struct model *m);
 /* The limit (l): words that must all appear in a name or description; "" none. */

@@ -16,7 +16,14 @@ struct term {
 	attr_t attr[EL_COUNT];  /* the curses attributes of each element */
 	short pair[EL_COUNT];   /* its colour pair (0 without colour) */
 	int mouse;
+	int sgr;                /* we asked for SGR 1006 reports and decode them (term_open) */
 };
+
+/* SGR 1006 mouse reports: on, off, and the key code we have curses return for
+ * their lead-in (the rest, "b;x;yM" or "...m", we read as characters). */
+#define SGR_ON "\033[?1006h"
+#define SGR_OFF "\033[?1006l"
+#define KEY_SGR_MOUSE (KEY_MAX + 1)
 
 /* The curses attributes for theme attribute bits. */
 static attr_t attrs_of(unsigned a)
@@ -65,6 +72,40 @@ static void restore_on_oom(void)
 	endwin();
 }
 
+/* Writes a mode change straight to the terminal (after what curses has sent). */
+static void send_mode(const char *seq)
+{
+	fflush(stdout);
+	ssize_t n = write(STDOUT_FILENO, seq, strlen(seq));
+	(void)n;
+}
+
+/* restore_on_oom when we turned SGR reports on: they go off too. */
+static void restore_on_oom_sgr(void)
+{
+	restore_on_oom();
+	send_mode(SGR_OFF);
+}
+
+/* Turns on SGR 1006 reports where curses would get X10 ones (kmous "\E[M", as
+ * tmux-256color and screen have): X10 cannot say a column past 223. curses does
+ * this itself when terminfo's XM asks for 1006 (xterm-256color); elsewhere we
+ * ask, and decode the reports in term_key. A terminal without 1006 ignores the
+ * request and keeps sending X10, which curses still decodes. 1 when asked. */
+static int sgr_begin(void)
+{
+	const char *km = tigetstr("kmous");
+	if (km == NULL || km == (char *)-1 || strcmp(km, "\033[M") != 0)
+		return 0;
+	const char *xm = tigetstr("XM");
+	if (xm != NULL && xm != (char *)-1 && strstr(xm, "1006"))
+		return 0;
+	if (define_key("\033[<", KEY_SGR_MOUSE) != OK)
+		return 0;
+	send_mode(SGR_ON);
+	return 1;
+}
+
 struct term *term_open(const struct theme *theme, int no_color, int mouse, char *err,
 		       size_t errlen)
 {
@@ -93,8 +134,9 @@ struct term *term_open(const struct theme *theme, int no_color, int mouse, char 
 	if (mouse) {
 		mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 		mouseinterval(0);
+		t->sgr = sgr_begin();
 	}
-	xalloc_set_oom_hook(restore_on_oom);
+	xalloc_set_oom_hook(t->sgr ? restore_on_oom_sgr : restore_on_oom);
 	return t;
 }
 
@@ -104,23 +146,27 @@ void term_close(struct term *t)
 		return;
 	xalloc_set_oom_hook(NULL);
 	endwin();
+	if (t->sgr)
+		send_mode(SGR_OFF);
 	delscreen(t->screen);
 	free(t);
 }
 
 void term_suspend(struct term *t)
 {
-	(void)t;
 	def_prog_mode();
 	endwin();
+	if (t->sgr)
+		send_mode(SGR_OFF);
 }
 
 void term_resume(struct term *t)
 {
-	(void)t;
 	reset_prog_mode();
 	clearok(curscr, TRUE);
 	refresh();
+	if (t->sgr)
+		send_mode(SGR_ON);
 }
 
 void term_size(const struct term *t, int *rows, int *cols)
@@ -175,6 +221,37 @@ void term_redraw_all(struct term *t)
 	clearok(curscr, TRUE);
 }
 
+/* Reads the rest of an SGR report after its lead-in: "b;x;y" then M (press)
+ * or m (release). 1 with k set for a left press or a wheel step; 0 for
+ * anything else (a release, a drag, other buttons, a garbled report). */
+static int sgr_report(struct term_key *k)
+{
+	int v[3] = {0, 0, 0}, n = 0, end = 0;
+	wtimeout(stdscr, 50); /* the report comes in one write: this only guards a split */
+	for (int i = 0; i < 24 && !end; i++) {
+		wint_t ch;
+		if (get_wch(&ch) != OK)
+			break;
+		if (ch >= '0' && ch <= '9' && v[n] < 100000)
+			v[n] = v[n] * 10 + (int)(ch - '0');
+		else if (ch == ';' && n < 2)
+			n++;
+		else
+			end = (int)ch;
+	}
+	nodelay(stdscr, TRUE);
+	if (end != 'M' || n != 2 || v[1] < 1 || v[2] < 1 || (v[0] & 32))
+		return 0; /* a release, a drag or not a report */
+	int b = v[0] & ~(4 | 8 | 16); /* without shift, meta, control */
+	k->button = b == 0 ? TB_LEFT : b == 64 ? TB_WHEEL_UP : b == 65 ? TB_WHEEL_DOWN : 0;
+	if (!k->button)
+		return 0;
+	k->code = TK_MOUSE;
+	k->x = v[1] - 1;
+	k->y = v[2] - 1;
+	return 1;
+}
+
 int term_key(struct term *t, struct term_key *k)
 {
 	wint_t ch;
@@ -208,6 +285,10 @@ int term_key(struct term *t, struct term_key *k)
 	case KEY_DC: k->code = TK_DELETE; break;
 	case KEY_F(1): k->code = TK_F1; break;
 	case KEY_RESIZE: k->code = TK_RESIZE; break;
+	case KEY_SGR_MOUSE:
+		if (!t->sgr || !sgr_report(k))
+			return term_key(t, k);
+		break;
 	case KEY_MOUSE: {
 		MEVENT me;
 		if (!t->mouse || getmouse(&me) != OK)

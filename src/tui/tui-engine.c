@@ -44,8 +44,10 @@ void tui_engine_ask_list(struct ui *u)
 	u->want_list = 0;
 	/* The generation the list will be from (or a newer one). */
 	u->list_gen_req = u->have_status ? u->status.generation : u->s->client->engine.generation;
-	if (u->list_req)
+	if (u->list_req) {
+		model_set_backend(u->model, u->s->backend_name);
 		model_load_begin(u->model);
+	}
 }
 
 /* Asks for the engine's status now. */

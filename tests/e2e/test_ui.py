@@ -3,6 +3,7 @@
 server per test: keys and mouse escapes in, the screen out (capture-pane), on sandbox roots
 of both backends. Each flow is checked on the screen and, where it changes the system, with
 the backends' own tools (pacman -Q, dpkg-query), the engine's status and its history."""
+import functools
 import itertools
 import json
 import os
@@ -114,15 +115,19 @@ class UI:
     def type(self, text):
         self.tmux("send-keys", "-l", text)
 
-    def mouse(self, x, y, button=0):
+    def mouse(self, x, y, button=0, sgr=None):
         """A click (press and release) at screen column x, row y (0-based), or a wheel
-        step (button 64 up, 65 down), in the encoding the terminal's terminfo promises
-        (kmous): SGR for xterm-256color, X10 for tmux-256color."""
-        if self.term.startswith("xterm"):
+        step (button 64 up, 65 down), in the encoding a terminal would use: SGR 1006
+        when omg asked for it (as tmux does), else X10; sgr=False forces X10 (a
+        terminal without 1006, which ignores the request)."""
+        if sgr is None:
+            sgr = self.mouse_modes()[1] == "1"
+        if sgr:
             seq = "\x1b[<%d;%d;%dM" % (button, x + 1, y + 1)
             if button < 64:
                 seq += "\x1b[<%d;%d;%dm" % (button, x + 1, y + 1)
         else:
+            assert x < 223 and y < 223, "X10 cannot say a cell past 223"
             seq = "\x1b[M" + chr(32 + button) + chr(33 + x) + chr(33 + y)
             if button < 64:
                 seq += "\x1b[M" + chr(32 + 3) + chr(33 + x) + chr(33 + y)
@@ -700,6 +705,43 @@ def test_install_one_package(env, ui, fresh):
     assert [h["kind"] for h in history(env, root)] == ["apply", "sync"]
 
 
+def test_a_second_transaction_starts_clean(env, ui, fresh):
+    """Two transactions in a row: the second one's screen, as it starts and when it ends,
+    shows nothing of the first (download, package bar, phase, log, counts, result)."""
+    root = fresh["root"]
+    u = ui(root)
+    first_screen(u)
+    go_to(u, "omg-spell")
+    u.keys("+")
+    u.wait(marked("omg-spell", "pi "))
+    u.keys("g")
+    u.wait("Review: the engine's plan")
+    u.keys("g")
+    rows = u.wait(lambda rows: rows[-1].startswith(" Done: "), timeout=60)
+    assert "omg-spell" in rows[2] and "installing omg-spell" in rows[3], rows
+    u.keys("Enter")
+    u.wait(marked("omg-spell", "i  "))
+    go_to(u, "omg-orphan")
+    u.keys("-")
+    u.wait(marked("omg-orphan", "idA"))
+    u.keys("g")
+    u.wait("Review: the engine's plan")
+    u.keys("g")
+    rows = u.wait(lambda rows: rows[1].startswith("\u2500\u2500 Changing the system: 1 change "))
+    assert "omg-spell" not in "\n".join(rows), rows  # nothing of the first as it starts
+    assert rows[2].strip() == "Download" or "omg-orphan" not in rows[2], rows
+    rows = u.wait(lambda rows: rows[-1].startswith(" Done: "), timeout=60)
+    assert "omg-spell" not in "\n".join(rows), rows  # nor when it ends
+    assert rows[2].strip() == "Download", rows  # a removal downloads nothing
+    assert "removing omg-orphan" in rows[3] and "1/1" in rows[3], rows
+    assert rows[1].startswith("\u2500\u2500 Changing the system: 1 change done "), rows[1]
+    log = rows[5:-1]
+    assert not any("installing" in r or "change made (history entry 1)" in r for r in log), rows
+    assert [r for r in log if "change made" in r] == [" 1 change made (history entry 2)"], rows
+    assert rows[-1].startswith(" Done: 1 change made (history entry 2) "), rows
+    assert [h["kind"] for h in history(env, root)] == ["apply", "apply"]
+
+
 def test_remove_install_and_upgrade_in_one_transaction(env, ui, fresh):
     root = fresh["root"]
     u = ui(root)
@@ -967,11 +1009,17 @@ def test_wide_characters_keep_the_columns(ui, sb):
 
 
 def test_mouse(ui, sb):
-    for term, sgr in (("xterm-256color", "1"), ("tmux-256color", "0")):  # SGR, X10 reports
+    # SGR 1006 reports on both: curses asks for them on xterm-256color (terminfo's XM),
+    # omg itself on tmux-256color (kmous is X10 there); X10 still works where 1006 is
+    # ignored.
+    for term, x10 in (("xterm-256color", False), ("tmux-256color", False),
+                      ("tmux-256color", True)):
         u = ui(sb["root"], term=term)
         rows = first_screen(u)
-        # the terminal was asked for clicks (in SGR form where terminfo has it)
-        assert u.mouse_modes() == ("1", sgr), u.mouse_modes()
+        # the terminal was asked for clicks, in SGR form
+        assert u.mouse_modes() == ("1", "1"), u.mouse_modes()
+        if x10:
+            u.mouse = functools.partial(u.mouse, sgr=False)
         order = names_of(rows)
         y = LIST_TOP + order.index("omg-held")
         u.mouse(10, y)
@@ -1011,9 +1059,32 @@ def test_mouse(ui, sb):
     u = ui(sb["root"], "--no-mouse", term="xterm-256color")
     rows = first_screen(u)
     assert u.mouse_modes() == ("0", "0")
-    u.mouse(10, LIST_TOP + 5)
+    u.mouse(10, LIST_TOP + 5, sgr=True)
     u.keys("j")
     u.wait(on(names_of(rows)[1]))
+
+
+def test_mouse_past_column_223(ui, sb):
+    """SGR 1006 reports reach columns X10 cannot (past 223), on both terminals; the modes
+    are off again when omg quits."""
+    for term in ("xterm-256color", "tmux-256color"):
+        u = ui(sb["root"], term=term, cols=250)
+        rows = first_screen(u)
+        assert u.mouse_modes() == ("1", "1"), u.mouse_modes()
+        order = names_of(rows)
+        y = LIST_TOP + order.index("omg-held")
+        u.mouse(240, y)  # a row, past its text (X10 would have said column 17 or nothing)
+        u.wait(on("omg-held"))
+        desc_x = col_of(rows[2], "Description")
+        assert desc_x < 240
+        u.mouse(240, 2)  # the Description heading, far right of its word
+        rows = u.wait(lambda rows: "Description\u25b2" in rows[2])
+        u.mouse(240, 2)
+        rows = u.wait(lambda rows: "Description\u25bc" in rows[2])
+        u.keys("q")
+        assert u.wait_exit()[0] == 0
+        assert u.mouse_modes() == ("0", "0"), u.mouse_modes()
+        u.close()
 
 
 # -- the system engine -----------------------------------------------------------------------

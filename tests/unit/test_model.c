@@ -90,6 +90,34 @@ static void test_sort(void **state)
 	model_free(m);
 }
 
+/* The version column sorts in the backend's order, not as text (1.10 after 1.9). */
+static void test_sort_by_version(void **state)
+{
+	(void)state;
+	struct msg_pkg v[] = {
+		pkg("a", "1.10", "", "", 0), pkg("b", "1.9", "", "", 0),
+		pkg("c", "1.0~rc1", "", "", 0), pkg("d", "1.0", "", "", 0),
+		pkg("e", "1.0a", "1.0a", "", PKG_INSTALLED), /* the installed version counts */
+	};
+	struct model *m = model_new();
+	model_load_begin(m);
+	model_load_add(m, v, 5);
+	model_load_commit(m);
+	model_set_sort(m, SORT_VERSION, 0);
+	const char *dpkg = "cdeba", *alpm = "edcba"; /* alpm: '~' separates, letters before the end */
+	for (size_t r = 0; r < 5; r++)
+		assert_int_equal(model_row(m, r)->name[0], dpkg[r]);
+	model_set_backend(m, "alpm"); /* re-sorts */
+	for (size_t r = 0; r < 5; r++)
+		assert_int_equal(model_row(m, r)->name[0], alpm[r]);
+	model_set_sort(m, SORT_VERSION, 1);
+	assert_string_equal(model_row(m, 0)->name, "a");
+	model_set_backend(m, "apt");
+	model_set_sort(m, SORT_VERSION, 0);
+	assert_string_equal(model_row(m, 0)->name, "c");
+	model_free(m);
+}
+
 static void test_narrow_limit_and_find(void **state)
 {
 	(void)state;
@@ -223,6 +251,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_views_and_counts),
 		cmocka_unit_test(test_sort),
+		cmocka_unit_test(test_sort_by_version),
 		cmocka_unit_test(test_narrow_limit_and_find),
 		cmocka_unit_test(test_marks_undo_and_targets),
 		cmocka_unit_test(test_reload_keeps_marks_by_name),
