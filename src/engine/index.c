@@ -548,9 +548,10 @@ size_t index_bytes(const struct index *ix)
 /*
  * Blob format (host byte order; the store keys it by format and build):
  *   struct blob_hdr
- *   struct blob_rec[npkgs]   strings as offsets into the string section,
- *                            lists as (start, count) into the list section,
- *                            versions as (start, count) into the version section
+ *   struct blob_rec[npkgs]   strings as offsets into the string section, the
+ *                            length of each list and of the version table: a
+ *                            record's lists and versions follow the previous
+ *                            record's in their sections
  *   uint32_t lists[nlist]    string offsets
  *   uint32_t warnings[nwarn] string offsets
  *   struct blob_rdep[nrnames] reverse dependencies: name offset, run in rids
@@ -579,8 +580,8 @@ struct blob_rdep {
 
 struct blob_rec {
 	uint32_t str[S_COUNT];
-	uint32_t list_start[LS_COUNT], list_n[LS_COUNT];
-	uint32_t vers_start, vers_n;
+	uint32_t list_n[LS_COUNT];
+	uint32_t vers_n;
 	int64_t download_size, installed_size, build_date, install_date;
 	uint32_t reason, flags;
 };
@@ -673,7 +674,6 @@ static uint32_t put_run(struct blob_out *o, const struct pkg_archive *v, uint32_
 /* Appends p's version table to the version and archive sections; sets r's run. */
 static void put_versions(struct blob_out *o, const struct pkg *p, struct blob_rec *r)
 {
-	r->vers_start = (uint32_t)o->nvers;
 	r->vers_n = p->nversions;
 	for (uint32_t i = 0; i < p->nversions; i++) {
 		const struct pkg_version *v = &p->versions[i];
@@ -698,7 +698,6 @@ static void put_record(struct blob_out *o, const struct index *ix, size_t i, str
 		r->str[k] = *str[k] ? offmap_get(&o->m, str[k]) : 0;
 	for (int k = 0; k < LS_COUNT; k++) {
 		const struct strlist *l = rec_list((struct pkg *)p, k);
-		r->list_start[k] = (uint32_t)o->nlist;
 		r->list_n[k] = l->n;
 		for (uint32_t e = 0; e < l->n; e++) {
 			uint32_t off = offmap_get(&o->m, l->v[e]);
@@ -855,9 +854,10 @@ static int blob_versions(struct index *ix, const struct blob_in *in)
 }
 
 /* Decodes package records into ix->pkgs and ix->text (lists and versions
- * decoded already). */
+ * decoded already; each record's run follows the previous one's). */
 static int blob_records(struct index *ix, const struct blob_in *in)
 {
+	size_t list_at = 0, vers_at = 0;
 	for (size_t i = 0; i < ix->n; i++) {
 		struct blob_rec r;
 		memcpy(&r, in->b + in->off_recs + i * sizeof(r), sizeof(r));
@@ -884,16 +884,18 @@ static int blob_records(struct index *ix, const struct blob_in *in)
 		ix->text[i].ldesc = str[S_LDESC];
 		ix->text[i].fulldesc = str[S_FULLDESC];
 		for (int k = 0; k < LS_COUNT; k++) {
-			if (r.list_start[k] > ix->nlists || r.list_n[k] > ix->nlists - r.list_start[k])
+			if (r.list_n[k] > ix->nlists - list_at)
 				return -1;
 			struct strlist *l = rec_list(p, k);
-			l->v = r.list_n[k] ? ix->lists + r.list_start[k] : NULL;
+			l->v = r.list_n[k] ? ix->lists + list_at : NULL;
 			l->n = r.list_n[k];
+			list_at += r.list_n[k];
 		}
-		if (r.vers_start > ix->nvers || r.vers_n > ix->nvers - r.vers_start)
+		if (r.vers_n > ix->nvers - vers_at)
 			return -1;
-		p->versions = r.vers_n ? ix->vers + r.vers_start : NULL;
+		p->versions = r.vers_n ? ix->vers + vers_at : NULL;
 		p->nversions = r.vers_n;
+		vers_at += r.vers_n;
 		p->download_size = r.download_size;
 		p->installed_size = r.installed_size;
 		p->build_date = r.build_date;
@@ -903,7 +905,7 @@ static int blob_records(struct index *ix, const struct blob_in *in)
 		if (i && strcmp(ix->pkgs[i - 1].name, p->name) >= 0)
 			return -1; /* index_find needs sorted, unique names */
 	}
-	return 0;
+	return list_at == ix->nlists && vers_at == ix->nvers ? 0 : -1;
 }
 
 /* Decodes the warnings and the reverse-dependency table. */

@@ -81,7 +81,7 @@ def test_reverse_dependencies(omg, sb):
     """Installed requirers by name, the others counted (issue 14: libc6's Required By
     was the whole archive)."""
     [lib, base, spell] = omg.json("info", "omg-lib", "omg-base", "omg-spell", root=sb["root"])
-    # omg-spell depends on omg-lib, omg-tinysh pre-depends on it: neither is installed
+    # omg-spell depends on omg-lib, omg-minish pre-depends on it: neither is installed
     assert lib["required_by"] == ["omg-editor"] and lib["required_by_not_installed"] == 2
     assert base["required_by"] == ["omg-editor"] and base["required_by_not_installed"] == 3
     assert spell["optional_for"] == ["omg-editor"] and spell["optional_for_not_installed"] == 0

@@ -66,7 +66,7 @@ def omg_plain(omg, root, backend, term):
 @pytest.mark.parametrize("term", spec.SEARCH_TERMS)
 def test_plain_search_finds_what_the_native_tool_finds(omg, sb, term):
     """Issue 14: plain search missed packages found through a provided name ("courier":
-    omg-tinysh provides login-courier) and, on pacman, a group ("tools", "core")."""
+    omg-minish provides login-courier) and, on pacman, a group ("tools", "core")."""
     assert omg_plain(omg, sb["root"], sb["backend"], term) == \
         native_plain(sb["root"], sb["backend"], term)
 
@@ -74,10 +74,10 @@ def test_plain_search_finds_what_the_native_tool_finds(omg, sb, term):
 def test_plain_search_through_a_provide(omg, sb):
     """A provided name matches with --names-only too (apt-cache search --names-only
     does), and ranks before description matches."""
-    assert names(omg_search(omg, sb, "courier")) == ["omg-tinysh"]
-    assert names(omg_search(omg, sb, "--names-only", "login-courier")) == ["omg-tinysh"]
+    assert names(omg_search(omg, sb, "courier")) == ["omg-minish"]
+    assert names(omg_search(omg, sb, "--names-only", "login-courier")) == ["omg-minish"]
     rows = [r["name"] for r in omg_search(omg, sb, "interpreter")]
-    assert rows == ["omg-tinysh"]
+    assert rows == ["omg-minish"]
 
 
 # Real words on the real lists, the study's three first. Each finds tens to hundreds of

@@ -296,11 +296,11 @@ static void test_rdeps(void **state)
 }
 
 /* Where things are in a blob (struct blob_hdr and struct blob_rec in index.c):
- * records of REC bytes after a HDR-byte header, a record's run of versions
- * VERS bytes into it (after 17 string offsets and 12 list runs). */
+ * records of REC bytes after a HDR-byte header, a record's count of versions
+ * VERS bytes into it (after 17 string offsets and 12 list lengths). */
 #define HDR 80
-#define REC 216
-#define VERS (17 * 4 + 24 * 4)
+#define REC 160
+#define VERS (17 * 4 + 12 * 4)
 
 /* Asserts that two string lists are equal. */
 static void same_list(const struct strlist *x, const struct strlist *y)
@@ -418,10 +418,15 @@ static void test_blob_roundtrip(void **state)
 	memcpy(bad + HDR, &second, 4);
 	memcpy(bad + HDR + REC, &first, 4);
 	assert_null(index_from_blob(bad, b.len, NULL, NULL, err, sizeof(err)));
-	/* a version table out of range: nano's run of versions (record 2) */
+	/* a version table out of range: nano's count of versions (record 2) */
 	memcpy(bad, b.p, b.len);
 	uint32_t far = 1000;
 	memcpy(bad + HDR + 2 * REC + VERS, &far, 4);
+	assert_null(index_from_blob(bad, b.len, NULL, NULL, err, sizeof(err)));
+	/* one version fewer: the last record's run would end before the section does */
+	memcpy(bad, b.p, b.len);
+	uint32_t one = 1;
+	memcpy(bad + HDR + 2 * REC + VERS, &one, 4);
 	assert_null(index_from_blob(bad, b.len, NULL, NULL, err, sizeof(err)));
 	free(bad);
 	buf_free(&b);
