@@ -988,7 +988,7 @@ def test_wide_characters_keep_the_columns(ui, sb):
             r.startswith("\u2500\u2500 omg-unicode ") and width(r) == cols for r in rows))
         i = [k for k, r in enumerate(rows) if re.match(r"^p   omg-unicode ", r)][0]
         prev, this, nxt = rows[i - 1], rows[i], rows[i + 1]
-        assert re.match(r"^p   omg-tinysh ", prev) and re.match(r"^p   python-omgtools ", nxt), \
+        assert re.match(r"^p   omg-(suite|tinysh) ", prev) and re.match(r"^p   python-omgtools ", nxt), \
             (cols, rows)
         assert width(this) <= cols, (cols, this)
         repo = rows[i - 1].split()[3]
