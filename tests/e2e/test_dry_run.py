@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from conftest import OMG, arch, debian
+from conftest import wait_until, OMG, arch, debian
 from test_engine import wait_for
 from test_trans import db_state, hold_lock, installed, raw_client
 from wire import (MSG_COMMIT, MSG_ERROR, MSG_PLAN, MSG_PLAN_REPLY, VERSION, decode, frame,
@@ -48,7 +48,13 @@ def shared(request):
     sb = build(os.path.join(d, "root"))
     sb["backend"] = request.param
     yield sb
-    shutil.rmtree(d)
+
+    def removed():
+        # An engine of the test may still be writing its apt cache under the root as it
+        # exits: remove again until the whole tree is gone.
+        shutil.rmtree(d, ignore_errors=True)
+        return not os.path.exists(d)
+    wait_until(removed, "the sandbox %s could be removed" % d)
 
 
 @pytest.fixture
