@@ -59,6 +59,7 @@ struct index_builder {
 	size_t cap, warn_cap;
 	struct run *runs; /* open addressing, by content */
 	size_t nruns, runs_cap;
+	const char *where_in, *where; /* the last archive description and its interned copy */
 };
 
 /* The list fields of struct pkg, in the stored blob's order. */
@@ -139,8 +140,9 @@ static const struct pkg_archive *intern_run(struct index_builder *b, const struc
 	return b->runs[j].v;
 }
 
-/* Copies a version table into the pool, strings and runs of archives interned. */
-static const struct pkg_version *copy_versions(struct index_builder *b,
+/* Copies q's version table from v[0..n) into the pool, strings and runs of
+ * archives interned (q's own versions reused: most tables name no other). */
+static const struct pkg_version *copy_versions(struct index_builder *b, const struct pkg *q,
 					       const struct pkg_version *v, uint32_t n)
 {
 	struct strpool *sp = b->ix->pool;
@@ -150,12 +152,21 @@ static const struct pkg_version *copy_versions(struct index_builder *b,
 	struct pkg_archive tmp[16];
 	for (uint32_t i = 0; i < n; i++) {
 		out[i] = v[i];
-		out[i].version = strpool_str(sp, v[i].version);
+		const char *s = v[i].version ? v[i].version : "";
+		out[i].version = strcmp(s, q->version) == 0 ? q->version :
+				 strcmp(s, q->installed_version) == 0 ? q->installed_version :
+				 strpool_str(sp, s);
 		uint32_t na = v[i].narchives;
 		struct pkg_archive *a = na <= 16 ? tmp : xmalloc(na * sizeof(*a));
 		for (uint32_t k = 0; k < na; k++) {
+			const char *w = v[i].archives[k].where;
 			memset(&a[k], 0, sizeof(a[k])); /* the padding is compared too */
-			a[k].where = strpool_str(sp, v[i].archives[k].where);
+			/* the same one as last time, most often: no lookup */
+			if (!w || w != b->where_in || strcmp(w, b->where) != 0) {
+				b->where_in = w;
+				b->where = strpool_str(sp, w);
+			}
+			a[k].where = b->where;
 			a[k].priority = v[i].archives[k].priority;
 		}
 		out[i].archives = na ? intern_run(b, a, na) : NULL;
@@ -189,7 +200,7 @@ void index_builder_add(struct index_builder *b, const struct pkg *p)
 	q->multi_arch = strpool_str(sp, p->multi_arch);
 	for (int k = 0; k < LS_COUNT; k++)
 		*rec_list(q, k) = copy_list(sp, *rec_list((struct pkg *)p, k));
-	q->versions = copy_versions(b, p->versions, p->nversions);
+	q->versions = copy_versions(b, q, p->versions, p->nversions);
 }
 
 /* pkg_sink adapter: add. */

@@ -71,14 +71,33 @@ struct plain_tmp {
 	struct buf name, fold;
 };
 
+/* s[0..n) folded as utf8_fold folds it, into tmp: ASCII lower-cased here,
+ * anything else through utf8_fold. Borrowed until tmp changes. */
+static const char *fold(struct plain_tmp *tmp, const char *s, size_t n)
+{
+	char ascii[256];
+	size_t i = 0;
+	for (; i < n && i < sizeof(ascii) && !((unsigned char)s[i] & 0x80); i++)
+		ascii[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
+	buf_reset(&tmp->fold);
+	if (i == n) {
+		buf_append(&tmp->fold, ascii, n);
+	} else {
+		buf_reset(&tmp->name);
+		buf_append(&tmp->name, s, n);
+		utf8_fold(&tmp->fold, buf_str(&tmp->name));
+	}
+	return buf_str(&tmp->fold);
+}
+
 /* Non-zero if the folded term is in the folded name of one of the provides
- * (with groups: of the groups) of p. */
+ * (provides: "libfoo" of "libfoo (= 1.0)") or of the groups in l. */
 static int in_list(const struct strlist *l, const char *term, int provides, struct plain_tmp *tmp)
 {
 	for (uint32_t k = 0; k < l->n; k++) {
-		buf_reset(&tmp->fold);
-		utf8_fold(&tmp->fold, provides ? provide_name(&tmp->name, l->v[k]) : l->v[k]);
-		if (strstr(buf_str(&tmp->fold), term))
+		const char *v = l->v[k];
+		size_t n = provides ? strcspn(v, " <>=(") : strlen(v);
+		if (strstr(fold(tmp, v, n), term))
 			return 1;
 	}
 	return 0;
