@@ -68,21 +68,6 @@ static void text(const char *s)
 		putchar(*s == '\n' || *s == '\r' ? ' ' : *s);
 }
 
-/* The word for a trans_action. */
-static const char *action_name(uint32_t a)
-{
-	switch (a) {
-	case ACT_INSTALL: return "install";
-	case ACT_UPGRADE: return "upgrade";
-	case ACT_DOWNGRADE: return "downgrade";
-	case ACT_REINSTALL: return "reinstall";
-	case ACT_REMOVE: return "remove";
-	case ACT_REFRESH: return "refresh";
-	case ACT_PURGE: return "purge";
-	default: return "unknown";
-	}
-}
-
 /* The word for a trans_event_kind (a log event says its level). */
 static const char *event_name(const struct trans_event *ev)
 {
@@ -104,7 +89,7 @@ static const char *event_name(const struct trans_event *ev)
 static void on_item(void *ctx, const struct trans_item *it)
 {
 	(void)ctx;
-	printf("ITEM %s ", action_name(it->action));
+	printf("ITEM %s ", trans_action_name(it->action));
 	word(it->name);
 	putchar(' ');
 	word(it->old_version);
