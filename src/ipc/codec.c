@@ -178,6 +178,10 @@ static const struct field status_fields[] = {
 	FLD(F_U64, struct msg, u.status.checked),
 	FLD(F_STR, struct msg, u.status.check_error),
 	FLD(F_STR, struct msg, u.status.snapshot),
+	FLD(F_U64, struct msg, u.status.vulnerable),
+	FLD(F_U32, struct msg, u.status.vuln_severity),
+	FLD(F_U32, struct msg, u.status.vuln_state),
+	FLD(F_U64, struct msg, u.status.vuln_fetched),
 };
 
 static const struct field item_fields[] = {
@@ -198,7 +202,17 @@ static const struct field plan_fields[] = {
 	FLD(F_U32, struct msg, u.plan.flags),
 	FLD(F_STRV, struct msg, u.plan.targets),
 	FLD(F_STR, struct msg, u.plan.command),
+	FLD(F_STRV, struct msg, u.plan.overrides),
 };
+static const struct field violation_fields[] = {
+	FLD(F_U32, struct policy_violation, rule),
+	FLD(F_STR, struct policy_violation, package),
+	FLD(F_STR, struct policy_violation, reason),
+	FLD(F_U32, struct policy_violation, overridden),
+};
+static const struct array_def violation_array = {
+	violation_fields, sizeof(violation_fields) / sizeof(violation_fields[0]),
+	sizeof(struct policy_violation)};
 static const struct field plan_reply_fields[] = {
 	FLD(F_U64, struct msg, u.plan_reply.plan),
 	FLD(F_U32, struct msg, u.plan_reply.kind),
@@ -207,6 +221,57 @@ static const struct field plan_reply_fields[] = {
 	FLD(F_I64, struct msg, u.plan_reply.size_change),
 	FLD(F_STRV, struct msg, u.plan_reply.warnings),
 	FLD(F_STRV, struct msg, u.plan_reply.held),
+	ARR(struct msg, u.plan_reply.violations, u.plan_reply.nviolations, violation_array),
+};
+static const struct field vuln_adv_fields[] = {
+	FLD(F_STR, struct vuln_adv, id),
+	FLD(F_STR, struct vuln_adv, fixed),
+	FLD(F_STR, struct vuln_adv, affected),
+	FLD(F_STR, struct vuln_adv, type),
+	FLD(F_STRV, struct vuln_adv, issues),
+	FLD(F_U32, struct vuln_adv, severity),
+	FLD(F_U32, struct vuln_adv, remote),
+	FLD(F_U32, struct vuln_adv, affects),
+	FLD(F_U32, struct vuln_adv, via_source),
+};
+static const struct array_def vuln_adv_array = {
+	vuln_adv_fields, sizeof(vuln_adv_fields) / sizeof(vuln_adv_fields[0]),
+	sizeof(struct vuln_adv)};
+static const struct field vuln_fields[] = {
+	FLD(F_STR, struct vuln, name),
+	FLD(F_STR, struct vuln, installed),
+	FLD(F_STR, struct vuln, source),
+	FLD(F_STR, struct vuln, fixed),
+	FLD(F_U32, struct vuln, severity),
+	FLD(F_U32, struct vuln, remote),
+	FLD(F_U32, struct vuln, affected),
+	FLD(F_STRV, struct vuln, ids),
+	ARR(struct vuln, advs, nadvs, vuln_adv_array),
+};
+static const struct array_def vuln_array = {
+	vuln_fields, sizeof(vuln_fields) / sizeof(vuln_fields[0]), sizeof(struct vuln)};
+static const struct field vulns_fields[] = {
+	FLD(F_U32, struct msg, u.vulns.flags),
+	FLD(F_STRV, struct msg, u.vulns.names),
+};
+static const struct field vulns_reply_fields[] = {
+	FLD(F_U32, struct msg, u.vulns_reply.state),
+	FLD(F_U32, struct msg, u.vulns_reply.feed),
+	FLD(F_STR, struct msg, u.vulns_reply.url),
+	FLD(F_STR, struct msg, u.vulns_reply.release),
+	FLD(F_U64, struct msg, u.vulns_reply.fetched),
+	FLD(F_U64, struct msg, u.vulns_reply.checked),
+	FLD(F_U64, struct msg, u.vulns_reply.max_age),
+	FLD(F_STR, struct msg, u.vulns_reply.error),
+	FLD(F_U64, struct msg, u.vulns_reply.vulnerable),
+	FLD(F_U32, struct msg, u.vulns_reply.max_severity),
+	ARR(struct msg, u.vulns_reply.rows, u.vulns_reply.count, vuln_array),
+};
+static const struct field sbom_fields[] = {
+	FLD(F_U32, struct msg, u.sbom.format),
+};
+static const struct field text_fields[] = {
+	FLD(F_STR, struct msg, u.text.text),
 };
 static const struct field commit_fields[] = {
 	FLD(F_U64, struct msg, u.commit.plan),
@@ -294,6 +359,10 @@ static const struct schema schemas[] = {
 	SCHEMA(MSG_CANCEL, "cancel", commit_fields),
 	SCHEMA(MSG_ANSWER, "answer", answer_fields),
 	EMPTY(MSG_ATTACH, "attach"),
+	SCHEMA(MSG_VULNS, "vulns", vulns_fields),
+	SCHEMA(MSG_VULNS_REPLY, "vulns-reply", vulns_reply_fields),
+	SCHEMA(MSG_SBOM, "sbom", sbom_fields),
+	SCHEMA(MSG_TEXT, "text", text_fields),
 };
 
 /* The schema of a type, or NULL. */

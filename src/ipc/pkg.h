@@ -26,6 +26,10 @@ enum pkg_flag {
 	PKG_SECURITY = 1u << 5,   /* upgradable, and the candidate comes from a security
 				   * archive (apt; alpm has no such notion) */
 	PKG_ESSENTIAL = 1u << 6,  /* apt "Essential: yes" (the candidate's record) */
+	/* Set by the engine in replies, from the advisory data (never by a backend): */
+	PKG_VULNERABLE = 1u << 7, /* installed, and a known advisory affects that version */
+	PKG_FIXES_ADVISORY = 1u << 8, /* upgradable, and the candidate fixes an advisory
+				       * that affects the installed version */
 };
 
 /* Bits of struct pkg_version.flags. */

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "ipc/pkg.h"
+#include "ipc/vuln.h"
 #include "ipc/trans.h"
 
 /*
@@ -13,11 +14,14 @@
  * a field added, removed or reordered, a type renumbered. Numbers of retired
  * types stay reserved (listed below) and are never reused.
  */
-#define OMG_PROTO_VERSION 5u     /* 5: plan flags TRANS_DRY_RUN and TRANS_CHANGE_HELD,
+#define OMG_PROTO_VERSION 6u     /* 6: vulns, sbom and text messages; LIST_VULNERABLE;
+				  * the status's advisory figures; the plan's
+				  * overrides and the plan reply's policy violations.
+				  * 5: plan flags TRANS_DRY_RUN and TRANS_CHANGE_HELD,
 				  * plan-reply's held list, LIST_SECURITY; apt's record
 				  * fields, the version table, installed reverse
 				  * dependencies and the count of the others */
-#define OMG_PROTO_MIN_VERSION 5u
+#define OMG_PROTO_MIN_VERSION 6u
 
 /* A frame: a 4-byte big-endian length, then that many bytes of message. */
 #define OMG_FRAME_LEN_SIZE 4u
@@ -51,6 +55,8 @@ enum list_kind {
 	LIST_FOREIGN = 5,
 	LIST_SECURITY = 6, /* upgradable from a security archive, held ones apart: the
 			    * status's security figure (apt; empty with a warning on alpm) */
+	LIST_VULNERABLE = 7, /* installed packages an advisory affects (the status's
+			      * vulnerable figure; empty with a warning without data) */
 };
 
 /* Message types, in numbered ranges. */
@@ -66,6 +72,8 @@ enum msg_type {
 	MSG_STATUS = 0x0103,
 	MSG_SUBSCRIBE = 0x0104, /* status changes and transaction progress as events */
 	MSG_HISTORY = 0x0105,   /* the transaction history, or one entry */
+	MSG_VULNS = 0x0106,     /* installed packages with known advisories */
+	MSG_SBOM = 0x0107,      /* the installed packages as a CycloneDX document */
 	/* 0x02xx: replies */
 	MSG_PKGS = 0x0200,        /* packages (search, list, info), with names not found */
 	MSG_STATUS_REPLY = 0x0201,
@@ -73,6 +81,8 @@ enum msg_type {
 	MSG_PLAN_REPLY = 0x0203,  /* plan: what the transaction would do */
 	MSG_TRANS_RESULT = 0x0204, /* commit, attach: how a transaction ended */
 	MSG_HISTORY_REPLY = 0x0205,
+	MSG_VULNS_REPLY = 0x0206,
+	MSG_TEXT = 0x0207,        /* a document in pieces (sbom), MSG_FLAG_MORE on all but the last */
 	/* 0x03xx: events (carry the id of the subscribe request) */
 	MSG_EVENT_STATUS = 0x0300,
 	MSG_EVENT_TRANS = 0x0301, /* transaction progress; carries the commit's, attach's
@@ -102,6 +112,8 @@ enum msg_error_code {
 	ERR_STATE = 11,      /* no such plan, or another transaction runs */
 	ERR_INTERRUPTED = 12, /* result: the engine stopped during the commit */
 	ERR_CANCELLED = 13,  /* result: cancelled before the commit */
+	ERR_POLICY = 14,     /* the plan violates the policy and no override covers it;
+			      * nothing was changed */
 };
 
 /* MSG_SEARCH flags. */
@@ -171,6 +183,9 @@ struct msg_plan {
 	uint32_t flags;         /* enum trans_flag */
 	struct strlist targets;
 	const char *command;    /* the command line, for history ("omg install x") */
+	struct strlist overrides; /* policy rules the user overrides (--override RULE:
+				   * "severity", "deny", "signatures"); accepted only
+				   * as [policy] override allows */
 };
 
 struct msg_plan_reply {
@@ -183,6 +198,54 @@ struct msg_plan_reply {
 	struct strlist warnings; /* one line each: a held package changed, ... */
 	struct strlist held;    /* held (dpkg) or ignored (IgnorePkg/IgnoreGroup) packages
 				 * the plan changes: a commit needs TRANS_CHANGE_HELD */
+	uint32_t nviolations;   /* what the policy says of the plan (ipc/vuln.h); a
+				 * commit is refused with ERR_POLICY while one is not
+				 * overridden */
+	struct policy_violation *violations;
+};
+
+/* vulns: flags, and the packages to report (none: every installed one). */
+enum vulns_flag {
+	VULNS_ALL = 1u << 0,     /* also the packages whose advisories are all fixed in
+				  * the installed version */
+	VULNS_REFRESH = 1u << 1, /* fetch the feed now (conditional GET), then answer */
+};
+struct msg_vulns {
+	uint32_t flags;
+	struct strlist names;
+};
+
+/* The state of the advisory data (vulns reply, status). */
+enum vulns_state {
+	VULNS_OK = 0,      /* data younger than max_age */
+	VULNS_MISSING = 1, /* never fetched (or none stored): nothing is known */
+	VULNS_STALE = 2,   /* older than [security] max_age: shown, but flagged */
+	VULNS_OFF = 3,     /* no feed for this root (no codename, or an unknown system) */
+};
+
+struct msg_vulns_reply {
+	uint32_t state;         /* enum vulns_state */
+	uint32_t feed;          /* 1 arch tracker, 2 debsecan feed, 0 none */
+	const char *url;        /* the feed's URL as fetched */
+	const char *release;    /* debian: the codename; "" on arch */
+	uint64_t fetched;       /* Unix time the data was last downloaded, 0 never */
+	uint64_t checked;       /* Unix time the server last confirmed it (200 or 304) */
+	uint64_t max_age;       /* seconds ([security] max_age) */
+	const char *error;      /* why the last refresh failed, or "" */
+	uint64_t vulnerable;    /* installed packages affected now */
+	uint32_t max_severity;  /* the highest severity among them */
+	uint32_t count;
+	struct vuln *rows;      /* sorted by name */
+};
+
+/* sbom: the document's format (0: CycloneDX 1.5 JSON). */
+struct msg_sbom {
+	uint32_t format;
+};
+
+/* A piece of a document. */
+struct msg_text {
+	const char *text;
 };
 
 /* commit and cancel: the plan's id. */
@@ -278,6 +341,11 @@ struct msg_status_reply {
 	uint64_t checked;         /* Unix time of the last private look for updates, 0 none */
 	const char *check_error;  /* why that look failed, or "" */
 	const char *snapshot;     /* the snapshot file the engine writes, or "" */
+	/* Version 6: advisories (docs/security.md). */
+	uint64_t vulnerable;      /* installed packages an advisory affects */
+	uint32_t vuln_severity;   /* the highest severity among them (enum severity) */
+	uint32_t vuln_state;      /* enum vulns_state */
+	uint64_t vuln_fetched;    /* Unix time the advisory data was downloaded, 0 never */
 };
 
 /* Any message: the header and the body of its type. */
@@ -301,6 +369,10 @@ struct msg {
 		struct msg_trans_result result;
 		struct msg_history history;
 		struct msg_history_reply history_reply;
+		struct msg_vulns vulns;
+		struct msg_vulns_reply vulns_reply;
+		struct msg_sbom sbom;
+		struct msg_text text;
 	} u;
 };
 

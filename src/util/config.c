@@ -13,7 +13,13 @@
 #include "util/xalloc.h"
 #include "util/xdg.h"
 
-enum kind { K_SECONDS, K_COUNT, K_BYTES, K_BOOL, K_GROUP, K_NAME };
+enum kind {
+	K_SECONDS, K_COUNT, K_BYTES, K_BOOL, K_GROUP, K_NAME,
+	K_URL,      /* http:// or https://, a char[max] field */
+	K_TEXT,     /* any text without control characters, a char[max] field */
+	K_SEVERITY, /* none|low|medium|high|critical, an int (-1 none) */
+	K_OVERRIDE, /* no|admin, an int */
+};
 
 /* One key: where it lives in struct config and what values it takes. */
 struct key {
@@ -44,6 +50,19 @@ static const struct key keys[] = {
 	KEY("transaction", "plan_timeout", K_SECONDS, plan_timeout, 1, 86400),
 	KEY("status", "snapshot_interval", K_SECONDS, snapshot_interval, 1, 86400),
 	KEY("status", "check_interval", K_SECONDS, check_interval, 0, 31536000),
+	KEY("security", "arch_url", K_URL, arch_url, 0, sizeof(((struct config *)0)->arch_url)),
+	KEY("security", "debian_url", K_URL, debian_url, 0,
+	    sizeof(((struct config *)0)->debian_url)),
+	KEY("security", "debian_release", K_TEXT, debian_release, 0,
+	    sizeof(((struct config *)0)->debian_release)),
+	KEY("security", "refresh", K_SECONDS, security_refresh, 0, 31536000),
+	KEY("security", "max_age", K_SECONDS, max_age, 60, 31536000),
+	KEY("security", "timeout", K_SECONDS, fetch_timeout, 1, 3600),
+	KEY("security", "max_size", K_BYTES, fetch_max, 4096, 1ull << 30),
+	KEY("policy", "block_severity", K_SEVERITY, block_severity, 0, 0),
+	KEY("policy", "deny", K_TEXT, deny, 0, sizeof(((struct config *)0)->deny)),
+	KEY("policy", "require_signatures", K_BOOL, require_signatures, 0, 1),
+	KEY("policy", "override", K_OVERRIDE, override_admin, 0, 0),
 	KEY("ui", "theme", K_NAME, theme, 0, 0),
 	KEY("ui", "mouse", K_BOOL, mouse, 0, 1),
 };
@@ -70,6 +89,14 @@ void config_defaults(struct config *c)
 	c->plan_timeout = 600;
 	c->snapshot_interval = 300;
 	c->check_interval = 3600;
+	snprintf(c->arch_url, sizeof(c->arch_url), "%s", "https://security.archlinux.org/all.json");
+	snprintf(c->debian_url, sizeof(c->debian_url), "%s",
+		 "https://security-tracker.debian.org/tracker/debsecan/release/1/");
+	c->security_refresh = 6 * 3600;
+	c->max_age = 3 * 86400;
+	c->fetch_timeout = 120;
+	c->fetch_max = 256u << 20;
+	c->block_severity = -1;
 	static const char *const admins[] = {"sudo", "wheel"};
 	for (size_t i = 0; i < 2; i++) {
 		if (getgrnam(admins[i])) {
@@ -160,6 +187,48 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		}
 		snprintf(field, sizeof(p->c->theme), "%s", value);
 		return 1;
+	case K_URL:
+		if (strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0) {
+			snprintf(p->why, sizeof(p->why), "%s takes an http:// or https:// URL, not '%s'",
+				 name, value);
+			return 0;
+		}
+		/* fall through */
+	case K_TEXT:
+		if (strlen(value) >= k->max) {
+			snprintf(p->why, sizeof(p->why), "%s is longer than %llu bytes", name,
+				 k->max - 1);
+			return 0;
+		}
+		for (const char *q = value; *q; q++)
+			if ((unsigned char)*q < 0x20 || *q == 0x7f) {
+				snprintf(p->why, sizeof(p->why), "%s holds a control character", name);
+				return 0;
+			}
+		snprintf(field, k->max, "%s", value);
+		return 1;
+	case K_SEVERITY: {
+		static const char *const sev[] = {"unknown", "low", "medium", "high", "critical"};
+		if (!strcasecmp(value, "none")) {
+			*(int *)field = -1;
+			return 1;
+		}
+		for (int i = 1; i < 5; i++)
+			if (!strcasecmp(value, sev[i])) {
+				*(int *)field = i;
+				return 1;
+			}
+		snprintf(p->why, sizeof(p->why),
+			 "%s takes none, low, medium, high or critical, not '%s'", name, value);
+		return 0;
+	}
+	case K_OVERRIDE:
+		if (!strcasecmp(value, "no") || !strcasecmp(value, "admin")) {
+			*(int *)field = !strcasecmp(value, "admin");
+			return 1;
+		}
+		snprintf(p->why, sizeof(p->why), "%s takes no or admin, not '%s'", name, value);
+		return 0;
 	case K_BOOL:
 		if (!strcasecmp(value, "yes") || !strcasecmp(value, "true") || !strcmp(value, "1"))
 			*(int *)field = 1;

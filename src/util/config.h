@@ -29,6 +29,20 @@ struct config {
 	/* [status] */
 	unsigned snapshot_interval; /* seconds between snapshot rewrites when nothing changes */
 	unsigned check_interval;    /* seconds between private looks for updates (alpm); 0 off */
+	/* [security] (docs/security.md) */
+	char arch_url[512];         /* the Arch tracker's all.json */
+	char debian_url[512];       /* debsecan's feed base; the codename is appended */
+	char debian_release[64];    /* "" = VERSION_CODENAME of the root's os-release */
+	unsigned security_refresh;  /* seconds between fetches; 0 only on sync or --refresh */
+	unsigned max_age;           /* seconds after which the data is reported stale */
+	unsigned fetch_timeout;     /* seconds a feed download may take */
+	size_t fetch_max;           /* bytes a feed download may be */
+	/* [policy] (only /etc/omg/config counts for the system engine) */
+	int block_severity;         /* refuse versions with an advisory at or above this
+				     * (enum severity); -1 = none */
+	char deny[1024];            /* comma-separated globs of packages never installed */
+	int require_signatures;     /* refuse plans on roots that accept unsigned packages */
+	int override_admin;         /* --override accepted from root or the admin group */
 	/* [ui] */
 	char theme[64];             /* the UI's theme (themes/NAME.theme); "" the built-in one */
 	int mouse;                  /* the UI takes mouse clicks and the wheel */
