@@ -24,6 +24,7 @@ enum {
 	O_REGEX = 1 << 0, O_NAMES = 1 << 1, O_INSTALLED = 1 << 2, O_LIMIT = 1 << 3,
 	O_KIND = 1 << 4, O_QUIET = 1 << 5, O_IDLE = 1 << 6, O_DAEMON = 1 << 7,
 	O_CONFIRM = 1 << 8, O_RECURSIVE = 1 << 9, O_NOSYNC = 1 << 10, O_HELD = 1 << 11,
+	O_REFRESH = 1 << 12,
 };
 
 /* How a command's text is fitted to a terminal (render_fit_lines). */
@@ -51,13 +52,28 @@ static const struct command commands[] = {
 	 "  then apt-cache policy's version table), the installed packages that require it\n"
 	 "  and how many others do.\n"},
 	{"list", cmd_list, O_KIND | O_INSTALLED | O_LIMIT | O_QUIET, FIT_CUT,
-	 "omg list [--installed | --upgradable | --security | --explicit | --orphans | --foreign |\n"
-	 "          --all] [--limit N] [-q]\n"
+	 "omg list [--installed | --upgradable | --security | --vulnerable | --explicit |\n"
+	 "          --orphans | --foreign | --all] [--limit N] [-q]\n"
 	 "  Packages of one kind (default --installed), at most N. Upgradable ones held\n"
-	 "  back by IgnorePkg or a hold are listed and flagged 'h'.\n"
+	 "  back by IgnorePkg or a hold are listed and flagged 'h'; an upgrade that fixes\n"
+	 "  a known advisory is marked \"!\" after its version (omg vulns).\n"
+	 "  --vulnerable: the installed packages a known advisory affects (omg vulns).\n"
 	 "  --security: the upgrades from a security archive (a *-security suite or the\n"
 	 "  Debian-Security label), held ones apart: the figure omg status counts. apt\n"
 	 "  only: on pacman systems the list is empty and a warning says why (exit 0).\n"},
+	{"vulns", cmd_vulns, O_REFRESH | O_QUIET, FIT_CUT,
+	 "omg vulns [--all] [--refresh] [-q] [PKG...]\n"
+	 "  The installed packages with known vulnerabilities (all, or the PKGs named),\n"
+	 "  one row each: name, installed version, source package (apt), the version\n"
+	 "  that fixes it or -, the highest severity, remote or local where known, and\n"
+	 "  the advisory ids. Arch: the security tracker's AVGs, matched as arch-audit\n"
+	 "  does; Debian: the security tracker's debsecan feed for the release, matched as\n"
+	 "  debsecan does (docs/security.md). The engine keeps the data and refreshes it\n"
+	 "  every [security] refresh (6 h); --refresh fetches it now (a conditional GET).\n"
+	 "  --all: also the packages whose advisories are fixed in the installed version.\n"
+	 "  --json: an array of {name, installed, source, fixed, severity, ids, remote}.\n"
+	 "  Exit status: 0 none known, 1 some listed, 14 no data or data older than\n"
+	 "  [security] max_age (it is said; never reported as no vulnerabilities).\n"},
 	{"status", cmd_status, 0, FIT_WRAP,
 	 "omg status\n"
 	 "  Package counts: available, installed, explicit, foreign, upgradable, held\n"
@@ -140,6 +156,7 @@ static const char usage_text[] =
 	"  info PKG...      show every field of packages\n"
 	"  list             list packages of a kind (installed, upgradable, security, ...)\n"
 	"  status           package counts for this system\n"
+	"  vulns [PKG...]   installed packages with known vulnerabilities (advisories)\n"
 	"  daemon           run the engine in the foreground, serving a socket\n"
 	"  completions SH   the completion script for bash, zsh or fish\n"
 	"  shell-init SH    pending updates in the bash, zsh or fish prompt (omg-fast)\n"
@@ -171,7 +188,8 @@ static const char usage_text[] =
 	"\n"
 	"exit status: 0 ok, 1 no match, 2 usage, 3 unknown package, 4 bad root, 5 bad database,\n"
 	"6 backend module missing, 7 transaction failed, 8 database locked, 9 denied,\n"
-	"10 audit log tampered, 11 not confirmed or cancelled, 12 output could not be written\n";
+	"10 audit log tampered, 11 not confirmed or cancelled, 12 output could not be written,\n"
+	"14 no advisory data or too old (vulns)\n";
 
 /* Parses a non-negative count. */
 static int parse_count(const char *s, size_t *out)
@@ -210,7 +228,7 @@ enum { OPT_ROOT = 256, OPT_BACKEND, OPT_JSON, OPT_COLOR, OPT_TIMING, OPT_REGEX,
        OPT_NAMES, OPT_INSTALLED, OPT_LIMIT, OPT_UPGRADABLE, OPT_EXPLICIT,
        OPT_ORPHANS, OPT_FOREIGN, OPT_ALL, OPT_SOCKET, OPT_IDLE, OPT_NO_DAEMON,
        OPT_SYSTEM, OPT_READY_FD, OPT_CONFIG, OPT_DRY_RUN, OPT_RECURSIVE, OPT_NO_SYNC,
-       OPT_THEME, OPT_NO_MOUSE, OPT_SECURITY, OPT_CHANGE_HELD };
+       OPT_THEME, OPT_NO_MOUSE, OPT_SECURITY, OPT_CHANGE_HELD, OPT_VULNERABLE, OPT_REFRESH };
 static const struct option longopts[] = {
 	{"root", required_argument, NULL, OPT_ROOT},
 	{"backend", required_argument, NULL, OPT_BACKEND},
@@ -228,6 +246,8 @@ static const struct option longopts[] = {
 	{"orphans", no_argument, NULL, OPT_ORPHANS},
 	{"foreign", no_argument, NULL, OPT_FOREIGN},
 	{"all", no_argument, NULL, OPT_ALL},
+	{"vulnerable", no_argument, NULL, OPT_VULNERABLE},
+	{"refresh", no_argument, NULL, OPT_REFRESH},
 	{"quiet", no_argument, NULL, 'q'},
 	{"socket", required_argument, NULL, OPT_SOCKET},
 	{"idle", required_argument, NULL, OPT_IDLE},
@@ -302,6 +322,12 @@ static int take_option(struct cli *c, struct parse *ps, int ch, char **argv)
 	case OPT_EXPLICIT: c->list_kind = LIST_EXPLICIT; ps->used |= O_KIND; ps->nkinds++; break;
 	case OPT_ORPHANS: c->list_kind = LIST_ORPHANS; ps->used |= O_KIND; ps->nkinds++; break;
 	case OPT_FOREIGN: c->list_kind = LIST_FOREIGN; ps->used |= O_KIND; ps->nkinds++; break;
+	case OPT_VULNERABLE:
+		c->list_kind = LIST_VULNERABLE;
+		ps->used |= O_KIND;
+		ps->nkinds++;
+		break;
+	case OPT_REFRESH: c->refresh = 1; ps->used |= O_REFRESH; break;
 	case OPT_ALL:
 		c->list_kind = LIST_ALL;
 		c->all = 1;
@@ -403,13 +429,14 @@ static const struct command *find_command(struct cli *c, struct parse *ps, int a
  * each other. 0, or EXIT_USAGE after saying why. */
 static int check_options(struct cli *c, const struct command *cmd, struct parse *ps)
 {
-	if (cmd->run == cmd_daemon && (ps->used & O_KIND) && c->all && ps->nkinds == 1)
-		ps->used &= ~(unsigned)O_KIND; /* --all is daemon stop's */
+	if ((cmd->run == cmd_daemon || cmd->run == cmd_vulns) && (ps->used & O_KIND) && c->all &&
+	    ps->nkinds == 1)
+		ps->used &= ~(unsigned)O_KIND; /* --all is daemon stop's and vulns' */
 	unsigned bad = ps->used & ~cmd->options;
 	static const char *const names[] = {"--regex", "--names-only", "--installed", "--limit",
 					    "a list kind option", "--quiet", "--idle",
 					    "--system, --config or --ready-fd", "--yes or --dry-run",
-					    "--recursive", "--no-sync", "--change-held"};
+					    "--recursive", "--no-sync", "--change-held", "--refresh"};
 	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++)
 		if (bad & (1u << i)) {
 			report_error(&c->err, "%s does not apply to '%s'", names[i], cmd->name);

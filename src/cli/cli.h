@@ -38,6 +38,7 @@ struct cli {
 	int recursive;           /* remove: --recursive */
 	int change_held;         /* install, remove: --change-held, held packages may change */
 	int no_sync;             /* upgrade: --no-sync */
+	int refresh;             /* vulns: --refresh */
 	const char *theme;       /* the UI's --theme (passed on, not used here) */
 	int mouse;               /* the UI's --no-mouse: 0; -1 unset */
 	/* the command to run */
@@ -67,6 +68,8 @@ int cmd_search(struct cli *c, int argc, char **argv);
 int cmd_info(struct cli *c, int argc, char **argv);
 int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_status(struct cli *c, int argc, char **argv);
+/* omg vulns (vulns.c). */
+int cmd_vulns(struct cli *c, int argc, char **argv);
 int cmd_daemon(struct cli *c, int argc, char **argv);
 /* Transactions (trans.c): sync, install, remove, upgrade, attach, history. */
 int cmd_sync(struct cli *c, int argc, char **argv);

@@ -323,6 +323,8 @@ static void table_layout(const struct render *r, const struct msg_pkg *v, size_t
 		single = max_w(single, wv);
 		if (p->flags & PKG_UPGRADABLE)
 			wv += utf8_width(p->installed_version) + 4;
+		if (p->flags & PKG_FIXES_ADVISORY)
+			wv += 2; /* " !" */
 		c[TC_NAME].want = max_w(c[TC_NAME].want, utf8_width(p->name));
 		c[TC_VERSION].want = max_w(c[TC_VERSION].want, wv);
 		c[TC_REPO].want = max_w(c[TC_REPO].want, utf8_width(p->repo));
@@ -357,7 +359,13 @@ void render_pkg_table(struct render *r, const struct msg_pkg *v, size_t n)
 				put_cell(r, COL_REPO, p->repo, c[k].w, pad);
 			else if (k == TC_DESC)
 				put_cell(r, COL_RESET, p->desc, c[k].w, pad);
-			else if (p->flags & PKG_UPGRADABLE)
+			else if (p->flags & PKG_FIXES_ADVISORY) {
+				/* The upgrade fixes a known advisory: "1.0-1 -> 1.1-1 !". */
+				char *fix = xasprintf("%s !", p->version);
+				versions_cell(r, p->installed_version, fix, c[k].w, pad, COL_VERSION,
+					      COL_HELD);
+				free(fix);
+			} else if (p->flags & PKG_UPGRADABLE)
 				versions_cell(r, p->installed_version, p->version, c[k].w, pad, COL_VERSION,
 					      COL_NEWVERSION);
 			else
@@ -415,6 +423,8 @@ static void json_brief_fields(struct buf *b, const struct pkg *p)
 	json_kv_bool(b, "held", p->flags & PKG_HELD, 0);
 	json_kv_str_or_null(b, "reason", reason_word(p), 0);
 	json_kv_bool(b, "security", p->flags & PKG_SECURITY, 0);
+	json_kv_bool(b, "vulnerable", p->flags & PKG_VULNERABLE, 0);
+	json_kv_bool(b, "fixes_advisory", p->flags & PKG_FIXES_ADVISORY, 0);
 }
 
 void render_pkg_json_array(struct render *r, const struct msg_pkg *v, size_t n)

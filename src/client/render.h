@@ -48,6 +48,16 @@ void render_info_json(struct render *r, const struct msg_pkg *p);
 /* omg daemon status: the engine's facts, as text or JSON. */
 void render_engine_status(struct render *r, const char *socket, const struct msg_status_reply *s);
 
+/* render-vuln.c: an aligned table of vulnerable packages (omg vulns): name,
+ * installed version, source (apt), fixed version, severity ("fixed" for a
+ * row no advisory affects any more), remote, ids. */
+void render_vuln_table(struct render *r, const struct vuln *v, size_t n);
+/* A JSON array of rows with exactly the keys name, installed, source, fixed,
+ * severity, ids, remote (null where unknown). */
+void render_vuln_json_array(struct render *r, const struct vuln *v, size_t n);
+/* One line per advisory of v: id, severity, fixed version, remote, type, issues. */
+void render_vuln_advisories(struct render *r, const struct vuln *v);
+
 /* The version column of a plan item: "1.0-1 -> 1.1-1", "3.2-1", or the old one. */
 void render_versions(struct buf *b, const struct trans_item *it);
 /* A plan as text: one line per package (action, name, versions, repository,

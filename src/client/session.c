@@ -64,6 +64,21 @@ static int take(struct replies *out, const struct msg *m)
 			fprintf(stderr, "omg: warning: %s\n", m->u.status.warnings.v[i]);
 		out->warnings += m->u.status.warnings.n;
 		break;
+	case MSG_VULNS_REPLY:
+		if (!out->have_vulns)
+			out->vulns = m->u.vulns_reply;
+		out->have_vulns = 1;
+		if (m->u.vulns_reply.count) {
+			out->vrows = xgrow(out->vrows, &out->vcap, out->nvrows + m->u.vulns_reply.count,
+					   sizeof(*out->vrows));
+			memcpy(out->vrows + out->nvrows, m->u.vulns_reply.rows,
+			       m->u.vulns_reply.count * sizeof(*out->vrows));
+			out->nvrows += m->u.vulns_reply.count;
+		}
+		break;
+	case MSG_TEXT:
+		buf_puts(&out->text, m->u.text.text);
+		break;
 	case MSG_ERROR:
 		out->error = m->u.error.code ? m->u.error.code : ERR_BACKEND;
 		out->error_text = m->u.error.message;
@@ -339,6 +354,8 @@ int session_ask_status(struct session *s, struct replies *r)
 void replies_free(struct replies *r)
 {
 	free(r->pkgs);
+	free(r->vrows);
+	buf_free(&r->text);
 	strpool_free(r->arena);
 	memset(r, 0, sizeof(*r));
 }

@@ -10,6 +10,7 @@
 #include "ipc/client.h"
 #include "ipc/embed.h"
 #include "ipc/protocol.h"
+#include "util/buf.h"
 #include "util/strpool.h"
 
 /* The engine a front end talks to: chosen by the global options, reached
@@ -38,6 +39,11 @@ struct replies {
 	struct strlist missing, providers;
 	int have_status;
 	struct msg_status_reply status;
+	int have_vulns;          /* a vulns reply: its header, and every piece's rows */
+	struct msg_vulns_reply vulns;
+	struct vuln *vrows;
+	size_t nvrows, vcap;
+	struct buf text;         /* the pieces of a text reply (sbom), joined */
 	uint32_t error;          /* enum msg_error_code, 0 when none */
 	int quiet;               /* the session said the warnings already */
 	uint32_t warnings;       /* how many the replies carried */

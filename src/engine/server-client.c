@@ -341,7 +341,7 @@ static int process(struct server *s, struct conn *c)
 	enum frame_result fr = FRAME_NEED_MORE;
 	while (!c->closing && (fr = frame_next(&c->in, &p, &len)) == FRAME_READY) {
 		if ((server_refresh_stale(s) && c->hello && !s->txn) ||
-		    server_txn_plan_waits(s, c, p, len)) {
+		    server_txn_plan_waits(s, c, p, len) || server_security_waits(s, c, p, len)) {
 			if (!c->held) {
 				c->held = 1;
 				update_events(s, c);

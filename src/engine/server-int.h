@@ -44,6 +44,7 @@ struct conn {
 	uint32_t plan_wait_id; /* that plan's request id, for the event saying why */
 	int plan_wait_said;    /* why it waits was said */
 	uint64_t dry_plan;     /* the id of its last dry-run plan (never committed), 0 none */
+	uint64_t sec_wait;     /* a vulns --refresh waits until sec_done reaches this, 0 none */
 	int dead;              /* dropped: freed once the current batch of events is handled */
 	struct conn *next;     /* kept when dropped, so a loop standing on it goes on */
 	struct conn *dead_next;
@@ -118,6 +119,12 @@ struct server {
 	int c_rc;
 	char c_err[512];
 	double c_started;
+	/* Advisories (server-security.c): the state, its refresh thread (which
+	 * signals secfd) and how many refreshes have ended. */
+	struct security *sec;
+	int secfd;
+	pthread_t sec_thread;
+	uint64_t sec_done;
 };
 
 /* Seconds on the monotonic clock (clock_ms), the unit of every time above. */
@@ -205,6 +212,28 @@ int server_refresh_stale(const struct server *s);
 void server_refresh_tick(struct server *s, double t);
 /* Queues a status event to the subscribed connection c. */
 void server_refresh_status_event(struct server *s, struct conn *c);
+/* Status subscribers hear of a change (a new index, new advisory data). */
+void server_refresh_notify(struct server *s);
+/* Rewrites the snapshot now (stopped: the engine is exiting). */
+void server_refresh_snapshot(struct server *s, int stopped);
+
+/* ---- server-security.c: advisories ---- */
+
+/* Opens the advisory state for the engine's root and joins it with the index. */
+void server_security_open(struct server *s);
+/* Joins the advisory data with the current index if either changed. */
+void server_security_sync(struct server *s);
+/* Starts a refresh of the feed unless one runs (or there is no feed). */
+void server_security_start(struct server *s);
+/* The refresh thread signalled secfd: swaps the new data in; waiting requests go on. */
+void server_security_done(struct server *s);
+/* The timer: a refresh when [security] refresh says one is due. */
+void server_security_tick(struct server *s);
+/* Whether a request frame from c must wait for a refresh (vulns --refresh):
+ * 1 to hold it, 0 to handle it now. */
+int server_security_waits(struct server *s, struct conn *c, const uint8_t *p, size_t len);
+/* Waits for a running refresh and frees the state. */
+void server_security_close(struct server *s);
 /* Rewrites the snapshot file from the current status (stopped: the engine is exiting). */
 void server_refresh_snapshot(struct server *s, int stopped);
 /* Waits for the refresh and look-for-updates threads, writes the last

@@ -187,8 +187,7 @@ void server_refresh_start(struct server *s)
 	s->refreshing = 1;
 }
 
-/* A new index is in: status subscribers hear of it. */
-static void notify_subscribers(struct server *s)
+void server_refresh_notify(struct server *s)
 {
 	for (struct conn *c = s->conns, *next; c; c = next) {
 		next = c->next;
@@ -214,13 +213,14 @@ void server_refresh_done(struct server *s)
 	if (s->r_rc > 0) {
 		engine_apply(s->e, s->r_update);
 		s->r_update = NULL;
+		server_security_sync(s); /* the join borrowed the old index */
 		s->index_time = time(NULL);
 		cache_clear(s->cache);
 		free(s->reload_error);
 		s->reload_error = NULL;
 		fprintf(stderr, "omgd: databases changed: index generation %llu, %zu packages\n",
 			(unsigned long long)engine_generation(s->e), index_count(engine_index(s->e)));
-		notify_subscribers(s);
+		server_refresh_notify(s);
 	} else if (s->r_rc < 0) {
 		free(s->reload_error);
 		s->reload_error = xasprintf("the package databases changed but could not be "
@@ -274,6 +274,7 @@ void server_refresh_tick(struct server *s, double t)
 		server_refresh_start(s);
 	if (s->c_ops && s->o.check_seconds && !s->checking && t - s->c_started >= s->o.check_seconds)
 		start_check(s);
+	server_security_tick(s);
 	if (s->o.snapshot && t - s->snap_last >= s->o.snapshot_seconds)
 		server_refresh_snapshot(s, 0); /* the heartbeat: readers judge age by it */
 }

@@ -27,7 +27,7 @@
 #include "util/fdio.h"
 
 /* Tags for the fds that are not connections. */
-static char tag_listen, tag_signal, tag_timer, tag_inotify, tag_done, tag_txn, tag_check;
+static char tag_listen, tag_signal, tag_timer, tag_inotify, tag_done, tag_txn, tag_check, tag_sec;
 
 /* Fills o with the defaults documented in omgd(8). */
 void server_defaults(struct server_opts *o)
@@ -62,6 +62,8 @@ void server_env(struct server *s, struct service_env *env)
 	env->audit_dir = s->audit ? audit_path(s->audit) : NULL;
 	env->check = &s->check;
 	env->snapshot = s->o.snapshot;
+	server_security_sync(s);
+	env->security = s->sec;
 	if (s->txn) {
 		txn_describe(s->txn, s->describe, sizeof(s->describe));
 		env->transaction = s->describe;
@@ -202,8 +204,9 @@ static int open_fds(struct server *s, char *err, size_t errlen)
 	s->donefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	s->txnfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	s->checkfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	s->secfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (s->epfd < 0 || s->sigfd < 0 || s->timerfd < 0 || s->inofd < 0 || s->donefd < 0 ||
-	    s->txnfd < 0 || s->checkfd < 0) {
+	    s->txnfd < 0 || s->checkfd < 0 || s->secfd < 0) {
 		snprintf(err, errlen, "cannot set up the event loop: %s", strerror(errno));
 		return -1;
 	}
@@ -226,7 +229,9 @@ static int setup(struct server *s, char *err, size_t errlen)
 	watch_fd(s, s->donefd, &tag_done);
 	watch_fd(s, s->txnfd, &tag_txn);
 	watch_fd(s, s->checkfd, &tag_check);
+	watch_fd(s, s->secfd, &tag_sec);
 	server_refresh_setup(s);
+	server_security_open(s);
 	server_txn_open(s);
 	s->cache = cache_new(s->o.cache_bytes, s->o.cache_ttl);
 	s->started = s->index_time = time(NULL);
@@ -261,6 +266,8 @@ static void dispatch(struct server *s, const struct epoll_event *ev)
 		server_txn_output(s);
 	} else if (tag == &tag_check) {
 		server_refresh_check_done(s);
+	} else if (tag == &tag_sec) {
+		server_security_done(s);
 	} else {
 		server_client_event(s, tag, ev->events);
 	}
@@ -293,6 +300,7 @@ static void teardown(struct server *s)
 {
 	server_txn_end(s);
 	server_refresh_close(s);
+	server_security_close(s);
 	while (s->conns)
 		server_client_drop(s, s->conns);
 	server_client_reap(s);
@@ -300,7 +308,8 @@ static void teardown(struct server *s)
 		close(s->lfd);
 		unlink(s->o.socket);
 	}
-	int fds[] = {s->epfd, s->sigfd, s->timerfd, s->inofd, s->donefd, s->txnfd, s->checkfd};
+	int fds[] = {s->epfd, s->sigfd, s->timerfd, s->inofd, s->donefd, s->txnfd, s->checkfd,
+		     s->secfd};
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
@@ -313,7 +322,8 @@ static void teardown(struct server *s)
 int server_run(struct engine *e, const struct server_opts *o, char *err, size_t errlen)
 {
 	struct server s = {.e = e, .o = *o, .epfd = -1, .lfd = -1, .sigfd = -1, .timerfd = -1,
-			   .inofd = -1, .donefd = -1, .txnfd = -1, .checkfd = -1};
+			   .inofd = -1, .donefd = -1, .txnfd = -1, .checkfd = -1,
+			   .secfd = -1};
 	int rc = -1;
 	if (setup(&s, err, errlen) == 0) {
 		rc = 0;

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "engine/engine.h"
+#include "util/config.h"
 
 struct server_opts {
 	const char *socket;      /* the path to listen on */
@@ -26,6 +27,8 @@ struct server_opts {
 	unsigned cache_ttl;      /* seconds an L1 entry is served */
 	unsigned recheck_seconds; /* fingerprint check without an inotify event; 0 = never */
 	const char *data_dir;    /* history and audit log live here; NULL: no transactions */
+	const struct config *config; /* the configuration file's keys ([security], [policy]);
+				      * NULL: the defaults */
 	unsigned lock_seconds;   /* a transaction waits this long for another's lock */
 	unsigned question_seconds; /* a question waits this long for an answer */
 	unsigned plan_seconds;   /* a plan waits this long for commit or cancel */

@@ -5,10 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine/backend/backend.h"
 #include "engine/query.h"
+#include "engine/security/security.h"
+#include "engine/service-int.h"
 #include "ipc/codec.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -98,6 +101,7 @@ static void send_pkgs(const struct msg *req, const struct index *ix, const struc
 			if (n && bytes + w > frame_max / 2)
 				break;
 			batch[n].pkg = *p;
+			batch[n].pkg.flags |= service_adv_flags(env, p);
 			if (full) {
 				struct ids req_by = {0}, opt = {0};
 				struct rdeps_more more;
@@ -196,6 +200,10 @@ void service_status(struct engine *e, const struct service_env *env,
 	if (env->check && env->check->error)
 		s->check_error = env->check->error;
 	s->snapshot = env->snapshot ? env->snapshot : "";
+	if (env->security)
+		security_status(env->security, (uint64_t)time(NULL), s);
+	else
+		s->vuln_state = VULNS_OFF;
 }
 
 /* The status reply. */
@@ -241,7 +249,7 @@ void service_request(struct engine *e, const struct msg *req, const struct servi
 		break;
 	}
 	case MSG_LIST: {
-		if (req->u.list.kind > LIST_SECURITY) {
+		if (req->u.list.kind > LIST_VULNERABLE) {
 			error(req, ERR_USAGE, "unknown list kind", emit, ctx);
 			break;
 		}
@@ -250,7 +258,12 @@ void service_request(struct engine *e, const struct msg *req, const struct servi
 			note = "this package system does not mark security upgrades (pacman's "
 			       "repositories carry no such origin; Arch publishes advisories "
 			       "apart): nothing is listed";
-		query_list(ix, (enum list_kind)req->u.list.kind, &ids);
+		if (req->u.list.kind == LIST_VULNERABLE) {
+			note = service_vulns_note(env);
+			service_list_vulnerable(env, &ids);
+		} else {
+			query_list(ix, (enum list_kind)req->u.list.kind, &ids);
+		}
 		if (req->u.list.limit && ids.n > req->u.list.limit)
 			ids.n = req->u.list.limit;
 		send_pkgs(req, ix, &ids, 0, (struct strlist){NULL, 0}, (struct strlist){NULL, 0},
@@ -287,6 +300,9 @@ void service_request(struct engine *e, const struct msg *req, const struct servi
 	}
 	case MSG_STATUS:
 		send_status(e, req, env, emit, ctx);
+		break;
+	case MSG_VULNS:
+		service_vulns(req, env, emit, ctx);
 		break;
 	default:
 		if ((req->h.type >= MSG_PLAN && req->h.type <= MSG_ATTACH) ||

@@ -21,6 +21,7 @@ typedef void (*service_emit)(void *ctx, const struct msg *reply);
  * the in-process CLI, so both print the same.
  */
 /* What the server tells the service about itself, for the status reply. */
+struct security;
 struct service_env {
 	size_t frame_max;       /* replies are split to stay under this */
 	const char *mode;       /* "user", "system", "in-process" */
@@ -30,6 +31,7 @@ struct service_env {
 	const char *transaction; /* what runs now, or NULL */
 	const struct update_check *check; /* the last private look for updates, or NULL */
 	const char *snapshot;   /* the snapshot file written, or NULL */
+	struct security *security; /* advisory data (engine/security/security.h), or NULL */
 };
 
 /* A look for updates against a private copy of the sync databases (alpm;

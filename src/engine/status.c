@@ -84,6 +84,12 @@ void status_snap(const struct msg_status_reply *st, const struct witnesses *ws, 
 	s->packages = u32(st->packages);
 	s->pid = (uint32_t)getpid();
 	s->interval = interval;
+	if (st->vuln_state == VULNS_OK || st->vuln_state == VULNS_STALE) {
+		s->flags |= SNAP_VULNS_KNOWN | (st->vuln_state == VULNS_STALE ? SNAP_VULNS_STALE : 0);
+		s->vulnerable = u32(st->vulnerable);
+		s->vuln_severity = st->vuln_severity;
+		s->vuln_fetched = st->vuln_fetched;
+	}
 	s->str[SNAP_S_BACKEND] = st->backend ? st->backend : "";
 	s->str[SNAP_S_ROOT] = st->root ? st->root : "";
 	s->str[SNAP_S_TRANSACTION] = st->transaction ? st->transaction : "";

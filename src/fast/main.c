@@ -41,9 +41,10 @@ static const char usage[] =
 	"Prints pending updates from the omg engine's status snapshot, for a shell prompt.\n"
 	"Nothing is printed when there is nothing to show, or when the snapshot is missing\n"
 	"(exit 11), corrupt (12), from a newer omg (13) or out of date (14).\n"
-	"FMT placeholders: {upgradable} {security} {held} {installed} {explicit} {orphans}\n"
-	"{packages} {reboot} {transaction} {backend} {root} {age} {last_sync} {checked}\n"
-	"{generation}; {{ and }} for braces, \\n and \\t. See omg-fast(1).\n";
+	"FMT placeholders: {upgradable} {security} {vulnerable} {severity} {held}\n"
+	"{installed} {explicit} {orphans} {packages} {reboot} {transaction} {backend} {root}\n"
+	"{age} {last_sync} {checked} {generation}; {{ and }} for braces, \\n and \\t.\n"
+	"See omg-fast(1).\n";
 
 /* Appends n bytes to the output; too much output is an error, not a cut. */
 static void put(const char *s, size_t n)
@@ -213,6 +214,13 @@ static enum snap_result load(const char *path, long max_age, struct snap *s)
 	return SNAP_OK;
 }
 
+/* The name of an advisory severity (the snapshot's number; ipc/vuln.h's order). */
+static const char *severity(uint32_t v)
+{
+	static const char *const names[] = {"unknown", "low", "medium", "high", "critical"};
+	return v < 5 ? names[v] : names[0];
+}
+
 /* The compact segment: "⬆12 !3", nothing when nothing is pending. */
 static void out_default(const struct snap *s)
 {
@@ -225,6 +233,12 @@ static void out_default(const struct snap *s)
 	if ((s->flags & SNAP_SECURITY_KNOWN) && s->security) {
 		puts_(any ? " !" : "!");
 		putu(s->security);
+		any = 1;
+	}
+	if ((s->flags & SNAP_VULNS_KNOWN) && s->vulnerable) {
+		puts_(any ? " " : "");
+		puts_(u ? "\u26a0" : "V");
+		putu(s->vulnerable);
 		any = 1;
 	}
 	if (s->flags & SNAP_REBOOT) {
@@ -252,6 +266,14 @@ static int placeholder(const struct snap *s, const char *name, size_t n, long lo
 			putu(s->security);
 		else
 			put("?", 1);
+	} else if (IS("vulnerable")) {
+		if (s->flags & SNAP_VULNS_KNOWN)
+			putu(s->vulnerable);
+		else
+			put("?", 1);
+	} else if (IS("severity")) {
+		if ((s->flags & SNAP_VULNS_KNOWN) && s->vulnerable)
+			puts_(severity(s->vuln_severity));
 	} else if (IS("held"))
 		putu(s->held);
 	else if (IS("installed"))
@@ -328,6 +350,19 @@ static void out_json(const struct snap *s)
 		putu(s->security);
 	else
 		puts_("null");
+	puts_(",\"vulnerable\":");
+	if (s->flags & SNAP_VULNS_KNOWN)
+		putu(s->vulnerable);
+	else
+		puts_("null");
+	puts_(",\"vuln_severity\":");
+	if ((s->flags & SNAP_VULNS_KNOWN) && s->vulnerable)
+		put_json(severity(s->vuln_severity));
+	else
+		puts_("null");
+	puts_(",\"vulns_stale\":");
+	puts_(s->flags & SNAP_VULNS_STALE ? "true" : "false");
+	NUM("vulns_fetched", s->vuln_fetched);
 	NUM("held", s->held);
 	NUM("installed", s->installed);
 	NUM("explicit", s->explicit_);
@@ -365,6 +400,13 @@ static void out_shell(const struct snap *s)
 	puts_("OMG_SECURITY=");
 	if (s->flags & SNAP_SECURITY_KNOWN)
 		putu(s->security);
+	put("\n", 1);
+	puts_("OMG_VULNERABLE=");
+	if (s->flags & SNAP_VULNS_KNOWN)
+		putu(s->vulnerable);
+	puts_("\nOMG_VULN_SEVERITY=");
+	if ((s->flags & SNAP_VULNS_KNOWN) && s->vulnerable)
+		puts_(severity(s->vuln_severity));
 	put("\n", 1);
 	VAR("HELD", s->held);
 	VAR("INSTALLED", s->installed);
@@ -407,6 +449,23 @@ static void out_prometheus(const struct snap *s)
 	      s->upgradable);
 	if (s->flags & SNAP_SECURITY_KNOWN)
 		gauge(s, "omg_security_upgrades", "Upgrades from a security origin.", s->security);
+	if (s->flags & SNAP_VULNS_KNOWN) {
+		/* FORMATS.md 6: the highest severity as a label, as node_exporter
+		 * dashboards for arch-audit/debsecan show it. */
+		puts_("# HELP omg_vulnerable_packages Installed packages with a known "
+		      "vulnerability.\n# TYPE omg_vulnerable_packages gauge\n"
+		      "omg_vulnerable_packages{backend=");
+		put_label(s->str[SNAP_S_BACKEND]);
+		puts_(",root=");
+		put_label(s->str[SNAP_S_ROOT]);
+		puts_(",severity=");
+		put_label(s->vulnerable ? severity(s->vuln_severity) : "none");
+		puts_("} ");
+		putu(s->vulnerable);
+		put("\n", 1);
+		gauge(s, "omg_advisories_timestamp_seconds",
+		      "When the advisory data was downloaded.", s->vuln_fetched);
+	}
 	gauge(s, "omg_held_upgrades", "Upgrades held (apt) or ignored (pacman).", s->held);
 	gauge(s, "omg_installed_packages", "Installed packages.", s->installed);
 	gauge(s, "omg_explicit_packages", "Packages installed explicitly.", s->explicit_);

@@ -54,6 +54,9 @@ enum snap_result snap_decode(const unsigned char *p, size_t n, struct snap *s)
 	s->packages = snap_get32(p + SNAP_O_PACKAGES);
 	s->pid = snap_get32(p + SNAP_O_PID);
 	s->interval = snap_get32(p + SNAP_O_INTERVAL);
+	s->vulnerable = snap_get32(p + SNAP_O_VULNERABLE);
+	s->vuln_severity = snap_get32(p + SNAP_O_VULN_SEVERITY);
+	s->vuln_fetched = snap_get64(p + SNAP_O_VULN_FETCHED);
 	/* Both sections lie between the header and the trailer; sizes are
 	 * checked before offsets are added, so nothing wraps. */
 	uint32_t body_end = (uint32_t)n - SNAP_TRAILER_SIZE;
@@ -125,6 +128,9 @@ size_t snap_encode(const struct snap *s, unsigned char *out)
 	snap_put32(out + SNAP_O_PACKAGES, s->packages);
 	snap_put32(out + SNAP_O_PID, s->pid);
 	snap_put32(out + SNAP_O_INTERVAL, s->interval);
+	snap_put32(out + SNAP_O_VULNERABLE, s->vulnerable);
+	snap_put32(out + SNAP_O_VULN_SEVERITY, s->vuln_severity);
+	snap_put64(out + SNAP_O_VULN_FETCHED, s->vuln_fetched);
 	snap_put32(out + SNAP_O_NWITNESS, nw);
 	snap_put32(out + SNAP_O_WITNESS_OFF, woff);
 	snap_put32(out + SNAP_O_STRINGS_OFF, soff);

@@ -28,7 +28,7 @@
 #define SNAP_MAGIC "OMGSNAP\x1a"
 #define SNAP_MAGIC_LEN 8
 #define SNAP_MAJOR 1
-#define SNAP_MINOR 0
+#define SNAP_MINOR 1
 #define SNAP_HEADER_SIZE 128
 #define SNAP_WITNESS_SIZE 24
 #define SNAP_WITNESS_MAX 8
@@ -64,7 +64,12 @@ enum {
 	SNAP_O_WITNESS_OFF = 96, /* u32 */
 	SNAP_O_STRINGS_OFF = 100, /* u32 */
 	SNAP_O_STRINGS_LEN = 104, /* u32 */
-	/* 108..127: zero, for minor versions to come */
+	/* minor 1: advisories (SNAP_VULNS_KNOWN) */
+	SNAP_O_VULNERABLE = 108,    /* u32: installed packages an advisory affects */
+	SNAP_O_VULN_SEVERITY = 112, /* u32: the highest severity among them: 0 unknown,
+				     * 1 low, 2 medium, 3 high, 4 critical */
+	SNAP_O_VULN_FETCHED = 116,  /* u64: Unix time the advisory data was downloaded */
+	/* 124..127: zero, for minor versions to come */
 };
 
 /* Witness offsets, from its start. */
@@ -82,6 +87,9 @@ enum snap_flag {
 	SNAP_SYSTEM = 1u << 3,         /* written by the system engine */
 	SNAP_STOPPED = 1u << 4,        /* the engine has exited since */
 	SNAP_CHECK_FAILED = 1u << 5,   /* the last look for updates failed (see the engine's log) */
+	SNAP_VULNS_KNOWN = 1u << 6,    /* the engine has advisory data: the vulnerable figure
+					* means something */
+	SNAP_VULNS_STALE = 1u << 7,    /* that data is older than [security] max_age */
 };
 
 /* The strings, in file order. */
@@ -133,6 +141,8 @@ struct snap {
 	uint64_t written, generation, last_sync, checked;
 	uint32_t installed, explicit_, orphans, upgradable, security, held, packages;
 	uint32_t pid, interval;
+	uint32_t vulnerable, vuln_severity; /* minor 1 */
+	uint64_t vuln_fetched;
 	const char *str[SNAP_S_COUNT];
 	uint32_t nwitness;
 	struct snap_witness {

@@ -56,6 +56,8 @@ int security_refresh_due(const struct security *s, uint64_t now);
  */
 void security_refresh_run(struct security *s);
 void security_refresh_done(struct security *s);
+/* Bumps with each new feed (a stored one loaded, a refresh that brought one). */
+uint64_t security_feed_seq(const struct security *s);
 /* Non-zero while a refresh runs (between the loop starting it and _done). */
 int security_refreshing(const struct security *s);
 void security_set_refreshing(struct security *s, int on);
