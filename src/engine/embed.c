@@ -6,9 +6,12 @@
 #include <string.h>
 
 #include "engine/audit.h"
+#include "engine/backend/backend.h"
 #include "engine/daemon.h"
 #include "engine/engine.h"
+#include "engine/security/security.h"
 #include "engine/service.h"
+#include "engine/store.h"
 #include "ipc/codec.h"
 #include "ipc/embed.h"
 #include "ipc/frame.h"
@@ -16,25 +19,80 @@
 #include "util/strpool.h"
 #include "util/xalloc.h"
 
+/* The engine in a client's process: the index, and the advisory data once a
+ * request needs it. */
+struct embed_engine {
+	struct engine *e;
+	struct security *sec;
+	struct config cfg;
+};
+
 /* embed_api.open. */
 static struct embed_engine *embed_open(const char *root, const char *backend, char *err,
 				       size_t errlen, int *status)
 {
 	const char *no_store = getenv("OMG_NO_STORE");
 	struct engine_opts o = {root, backend, !(no_store && *no_store), NULL, 0};
-	return (struct embed_engine *)engine_open(&o, err, errlen, status);
+	struct engine *e = engine_open(&o, err, errlen, status);
+	if (!e)
+		return NULL;
+	struct embed_engine *ee = xcalloc(1, sizeof(*ee));
+	ee->e = e;
+	return ee;
 }
 
 /* embed_api.close. */
-static void embed_close(struct embed_engine *e)
+static void embed_close(struct embed_engine *ee)
 {
-	engine_close((struct engine *)e);
+	security_close(ee->sec);
+	engine_close(ee->e);
+	free(ee);
 }
 
 /* embed_api.backend_name. */
-static const char *embed_backend_name(const struct embed_engine *e)
+static const char *embed_backend_name(const struct embed_engine *ee)
 {
-	return engine_backend_name((const struct engine *)e);
+	return engine_backend_name(ee->e);
+}
+
+/* Whether m needs the advisory data (opening it costs a backend module, a
+ * store read and a join: not for a search). */
+static int needs_security(const struct msg *m)
+{
+	return m->h.type == MSG_VULNS || m->h.type == MSG_SBOM || m->h.type == MSG_STATUS ||
+	       (m->h.type == MSG_LIST && (m->u.list.kind == LIST_VULNERABLE ||
+					  m->u.list.kind == LIST_UPGRADABLE));
+}
+
+/* The advisory data for an in-process engine: the user's configuration, the
+ * same store as the user's daemon; fetched here only on vulns --refresh. */
+static struct security *embed_security(struct embed_engine *ee, const struct msg *m)
+{
+	if (!ee->sec) {
+		char err[512];
+		char *path = config_path(0);
+		if (config_load(&ee->cfg, path, err, sizeof(err)) != 0)
+			fprintf(stderr, "omg: %s (using the defaults)\n", err);
+		free(path);
+		const struct backend_ops *ops = backend_module(engine_backend(ee->e), err,
+							       sizeof(err));
+		char *dir = store_default_dir();
+		struct security_opts so = {engine_root(ee->e), engine_backend_name(ee->e), dir,
+					   &ee->cfg, ops ? ops->vercmp : NULL};
+		ee->sec = security_open(&so);
+		free(dir);
+	}
+	if (m->h.type == MSG_VULNS && (m->u.vulns.flags & VULNS_REFRESH)) {
+		struct msg_vulns_reply r;
+		security_describe(ee->sec, 0, &r);
+		if (r.state != VULNS_OFF) {
+			security_set_refreshing(ee->sec, 1);
+			security_refresh_run(ee->sec);
+			security_refresh_done(ee->sec);
+		}
+	}
+	security_update(ee->sec, engine_index(ee->e), engine_generation(ee->e));
+	return ee->sec;
 }
 
 /* Where service_request's replies go: encoded into one frame each, handed on. */
@@ -78,9 +136,10 @@ static void embed_request(struct embed_engine *e, const void *req, size_t n, emb
 		struct strpool *arena = strpool_new();
 		struct msg m;
 		char err[256];
-		if (codec_decode(p, len, &m, arena, err, sizeof(err)) == CODEC_OK)
-			service_request((struct engine *)e, &m, &env, emit, &s);
-		else
+		if (codec_decode(p, len, &m, arena, err, sizeof(err)) == CODEC_OK) {
+			env.security = needs_security(&m) ? embed_security(e, &m) : NULL;
+			service_request(e->e, &m, &env, emit, &s);
+		} else
 			reply_error(&s, 0, ERR_MALFORMED, err);
 		strpool_free(arena);
 		frame_consume(&r);
@@ -95,7 +154,7 @@ static void embed_request(struct embed_engine *e, const void *req, size_t n, emb
 static void embed_timing(const struct embed_engine *ee, struct embed_timing *out)
 {
 	static const char *const store[] = {"off", "hit", "miss", "write failed"};
-	const struct engine *e = (const struct engine *)ee;
+	const struct engine *e = ee->e;
 	const struct engine_timing *t = engine_timing(e);
 	out->store = store[t->store];
 	out->open_ms = t->open_ms;

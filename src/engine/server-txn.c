@@ -186,7 +186,12 @@ static void on_txn_end(struct server *s, struct txn_out *out)
 	for (struct conn *c = s->conns; c; c = c->next)
 		if (c == s->owner && !c->attach_id)
 			c->attach_id = s->commit_req;
+	uint32_t kind = txn_kind(s->txn);
 	txn_over(s);
+	/* A sync (and an upgrade, which syncs first) refreshes the advisories too:
+	 * with [security] refresh = 0 that is when they are fetched. */
+	if (kind == TRANS_SYNC || kind == TRANS_UPGRADE)
+		server_security_start(s);
 	if (!s->refreshing)
 		server_txn_deliver_result(s);
 }

@@ -740,6 +740,11 @@ int txn_committing(const struct txn *t)
 	return c;
 }
 
+uint32_t txn_kind(const struct txn *t)
+{
+	return t->kind; /* set before the thread starts */
+}
+
 int txn_dry_run(const struct txn *t)
 {
 	return (t->flags & TRANS_DRY_RUN) != 0; /* set before the thread starts */

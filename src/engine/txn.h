@@ -69,6 +69,8 @@ int txn_answer(struct txn *t, uint32_t q, uint32_t answer);
 void txn_set_listeners(struct txn *t, unsigned n);
 /* Non-zero once the commit has started. */
 int txn_committing(const struct txn *t);
+/* The transaction's kind (enum trans_kind). */
+uint32_t txn_kind(const struct txn *t);
 /* Non-zero for a TRANS_DRY_RUN plan: it ends with its reply and is never committed. */
 int txn_dry_run(const struct txn *t);
 /* "install omg-spell (committing)", for status, into out. */
