@@ -196,6 +196,8 @@ void index_builder_add(struct index_builder *b, const struct pkg *p)
 	q->base = strpool_str(sp, p->base);
 	q->section = strpool_str(sp, p->section);
 	q->source_version = strpool_str(sp, p->source_version);
+	q->installed_source = strpool_str(sp, p->installed_source);
+	q->installed_source_version = strpool_str(sp, p->installed_source_version);
 	q->priority = strpool_str(sp, p->priority);
 	q->multi_arch = strpool_str(sp, p->multi_arch);
 	for (int k = 0; k < LS_COUNT; k++)
@@ -572,12 +574,13 @@ size_t index_bytes(const struct index *ix)
  *   char strings[strings_len], each NUL-terminated, the last byte NUL
  */
 #define BLOB_MAGIC "OMGIDX\0\0"
-#define BLOB_FORMAT 4u /* 4: apt's record fields, version tables */
+#define BLOB_FORMAT 5u /* 4: apt's record fields, version tables; 5: the installed
+			 * version's source */
 #define BLOB_ENDIAN 0x01020304u
 
 enum { S_NAME, S_VERSION, S_IVERSION, S_REPO, S_DESC, S_LDESC_RAW, S_URL, S_ARCH,
        S_PACKAGER, S_BASE, S_SECTION, S_SRCVER, S_PRIORITY, S_MULTIARCH, S_LNAME, S_LDESC,
-       S_FULLDESC, S_COUNT };
+       S_FULLDESC, S_ISRC, S_ISRCVER, S_COUNT };
 
 struct blob_hdr {
 	char magic[8];
@@ -704,7 +707,8 @@ static void put_record(struct blob_out *o, const struct index *ix, size_t i, str
 	const char *str[S_COUNT] = {p->name, p->version, p->installed_version, p->repo, p->desc,
 				    p->long_desc, p->url, p->arch, p->packager, p->base,
 				    p->section, p->source_version, p->priority, p->multi_arch,
-				    t->lname, t->ldesc, t->fulldesc};
+				    t->lname, t->ldesc, t->fulldesc, p->installed_source,
+				    p->installed_source_version};
 	for (int k = 0; k < S_COUNT; k++)
 		r->str[k] = *str[k] ? offmap_get(&o->m, str[k]) : 0;
 	for (int k = 0; k < LS_COUNT; k++) {
@@ -891,6 +895,8 @@ static int blob_records(struct index *ix, const struct blob_in *in)
 		p->source_version = str[S_SRCVER];
 		p->priority = str[S_PRIORITY];
 		p->multi_arch = str[S_MULTIARCH];
+		p->installed_source = str[S_ISRC];
+		p->installed_source_version = str[S_ISRCVER];
 		ix->text[i].lname = str[S_LNAME];
 		ix->text[i].ldesc = str[S_LDESC];
 		ix->text[i].fulldesc = str[S_FULLDESC];

@@ -575,6 +575,7 @@ static int get_pkgs(struct reader *r, struct msg_pkg **out, uint32_t *count, int
 		v[i].pkg.long_desc = v[i].pkg.url = v[i].pkg.arch = v[i].pkg.packager = "";
 		v[i].pkg.base = v[i].pkg.section = "";
 		v[i].pkg.source_version = v[i].pkg.priority = v[i].pkg.multi_arch = "";
+		v[i].pkg.installed_source = v[i].pkg.installed_source_version = ""; /* not sent */
 		v[i].pkg.download_size = v[i].pkg.installed_size = -1;
 		if (get_fields(r, &v[i], pkg_fields, sizeof(pkg_fields) / sizeof(pkg_fields[0]),
 			       full) != 0)

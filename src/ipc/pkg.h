@@ -82,6 +82,12 @@ struct pkg {
 	/* apt only ("" or empty on alpm): */
 	const char *source_version;    /* Source's version when the record names one:
 					* "5.2.15-2" of "Source: bash (5.2.15-2)" */
+	/* The installed version's source package (from dpkg's status, not the
+	 * candidate's record), for matching advisories: its Source name, else
+	 * the package's own name; its Source version, else the installed
+	 * version. "" when not installed. Kept in the index, not on the wire. */
+	const char *installed_source;
+	const char *installed_source_version;
 	const char *priority;          /* Priority: "required", "optional", ... */
 	const char *multi_arch;        /* Multi-Arch: "same", "foreign", "allowed" */
 	struct strlist licenses;

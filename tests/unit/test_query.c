@@ -61,6 +61,8 @@ static int setup(void **state)
 	q.groups = LIST("editors");
 	q.long_desc = "GNU nano is an easy-to-use\nwith syntax highlighting";
 	q.source_version = "2.0-0.1";
+	q.installed_source = "nano-src"; /* the installed 1.0-1's, not the candidate's */
+	q.installed_source_version = "1.0-0.1";
 	q.priority = "optional";
 	q.multi_arch = "foreign";
 	q.breaks = LIST("nano-tiny (<< 2)");
@@ -297,10 +299,10 @@ static void test_rdeps(void **state)
 
 /* Where things are in a blob (struct blob_hdr and struct blob_rec in index.c):
  * records of REC bytes after a HDR-byte header, a record's count of versions
- * VERS bytes into it (after 17 string offsets and 12 list lengths). */
+ * VERS bytes into it (after 19 string offsets and 12 list lengths). */
 #define HDR 80
-#define REC 160
-#define VERS (17 * 4 + 12 * 4)
+#define REC 168
+#define VERS (19 * 4 + 12 * 4)
 
 /* Asserts that two string lists are equal. */
 static void same_list(const struct strlist *x, const struct strlist *y)
@@ -315,10 +317,12 @@ static void same_pkg(const struct pkg *x, const struct pkg *y)
 {
 	const char *const xs[] = {x->name, x->version, x->installed_version, x->repo, x->desc,
 				  x->long_desc, x->url, x->arch, x->packager, x->base, x->section,
-				  x->source_version, x->priority, x->multi_arch};
+				  x->source_version, x->priority, x->multi_arch,
+				  x->installed_source, x->installed_source_version};
 	const char *const ys[] = {y->name, y->version, y->installed_version, y->repo, y->desc,
 				  y->long_desc, y->url, y->arch, y->packager, y->base, y->section,
-				  y->source_version, y->priority, y->multi_arch};
+				  y->source_version, y->priority, y->multi_arch,
+				  y->installed_source, y->installed_source_version};
 	for (size_t k = 0; k < sizeof(xs) / sizeof(xs[0]); k++)
 		assert_string_equal(xs[k], ys[k]);
 	const struct strlist *xl[] = {&x->licenses, &x->groups, &x->depends, &x->pre_depends,

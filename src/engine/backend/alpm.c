@@ -223,6 +223,7 @@ static int emit(struct alpm *a, const struct pkg_sink *sink, alpm_pkg_t *sync, a
 	p.packager = alpm_pkg_get_packager(meta) ? alpm_pkg_get_packager(meta) : "";
 	p.base = alpm_pkg_get_base(meta) ? alpm_pkg_get_base(meta) : p.name;
 	p.section = "";
+	p.installed_source = p.installed_source_version = ""; /* apt's notion */
 	p.licenses = to_list(&lists[L_LIC], alpm_pkg_get_licenses(meta), 0);
 	p.groups = to_list(&lists[L_GRP], alpm_pkg_get_groups(meta), 0);
 	p.depends = to_list(&lists[L_DEP], alpm_pkg_get_depends(meta), 1);

@@ -22,6 +22,11 @@
  *   two; the package's own name when there is none. ESSENTIAL, tags (Tag, split
  *   at commas) from the record; priority and multi_arch from the cache, as
  *   apt-cache show prints them ("" for no Multi-Arch).
+ * - installed_source/installed_source_version: the same from the installed
+ *   version's record (dpkg's status: what debsecan matches), resolved: the
+ *   package's own name when there is no Source, the installed version when
+ *   Source names no version. Read once more only when the installed version
+ *   is not the emitted one (an upgrade or a downgrade is offered).
  * - versions: apt-cache policy's version table: every version of the package
  *   (newest first), its pin priority, and each package file it is in with that
  *   file's priority and description.
@@ -198,9 +203,12 @@ struct item {
 	pkgCache::Package *pkg;
 	pkgCache::Version *ver;     /* candidate, else installed */
 	pkgCache::VerFile *vf;      /* record for Maintainer/Homepage/Source */
+	pkgCache::VerFile *ivf;     /* the installed version's record when it is not
+				     * ver's (its Source), else NULL */
 	pkgCache::DescFile *df;     /* translated description record, or NULL */
 	const char *lang;           /* that description's language code (in the mmap) */
 	std::string desc, long_desc, url, maint, source, source_ver, tags;
+	std::string isource, isource_ver; /* ivf's Source, split */
 	bool essential = false;
 	bool bad = false;
 };
@@ -213,7 +221,7 @@ struct job {
 	uint32_t idx;
 	uint8_t kind; /* JOB_VER | JOB_DESC */
 };
-enum { JOB_VER = 1, JOB_DESC = 2 };
+enum { JOB_VER = 1, JOB_DESC = 2, JOB_ISRC = 4 };
 
 /* What load() needs to know about each package file (indexed by its ID). */
 struct file_info {
@@ -485,6 +493,18 @@ void pick_items(const ctx &c, pkgDepCache &dep, std::vector<item> &items)
 				break;
 			}
 		}
+		/* The installed version's own record when it is not V: dpkg's
+		 * status first (what debsecan reads), else any other. */
+		it.ivf = nullptr;
+		pkgCache::VerIterator cur = P.CurrentVer();
+		if (installed && cur != V)
+			for (pkgCache::VerFileIterator VF = cur.FileList(); !VF.end(); ++VF) {
+				if (it.ivf == nullptr ||
+				    VF.File().Flagged(pkgCache::Flag::NotSource))
+					it.ivf = VF;
+				if (VF.File().Flagged(pkgCache::Flag::NotSource))
+					break;
+			}
 		items.push_back(std::move(it));
 	}
 }
@@ -506,6 +526,8 @@ bool read_records(const ctx &c, std::vector<item> &items,
 					static_cast<uint8_t>(same ? JOB_VER | JOB_DESC : JOB_VER)});
 		if (it.df != nullptr && !same)
 			jobs.push_back({static_cast<uint32_t>(it.df->File), it.df->Offset, i, JOB_DESC});
+		if (it.ivf != nullptr)
+			jobs.push_back({static_cast<uint32_t>(it.ivf->File), it.ivf->Offset, i, JOB_ISRC});
 	}
 	std::sort(jobs.begin(), jobs.end(), [](const job &a, const job &b) {
 		return a.file != b.file ? a.file < b.file : a.offset < b.offset;
@@ -523,6 +545,8 @@ bool read_records(const ctx &c, std::vector<item> &items,
 		pkgCache::PkgIterator P(cache, it.pkg);
 		pkgRecords::Parser &p = (j.kind & JOB_VER)
 			? recs.Lookup(pkgCache::VerFileIterator(cache, it.vf))
+			: (j.kind & JOB_ISRC)
+			? recs.Lookup(pkgCache::VerFileIterator(cache, it.ivf))
 			: recs.Lookup(pkgCache::DescFileIterator(cache, it.df));
 		if (p.Name() != P.Name()) {
 			it.bad = true;
@@ -540,6 +564,10 @@ bool read_records(const ctx &c, std::vector<item> &items,
 			it.source_ver = p.SourceVer();
 			it.tags = p.RecordField("Tag");
 			it.essential = p.RecordField("Essential") == "yes";
+		}
+		if (j.kind & JOB_ISRC) {
+			it.isource = p.SourcePkg();
+			it.isource_ver = p.SourceVer();
 		}
 		if (j.kind & JOB_DESC) {
 			std::string d = description_field(p, it.lang);
@@ -684,7 +712,7 @@ int emit_item(const apt_handle *h, const ctx &c, pkgDepCache &dep, item &it, scr
 		return 0;
 	}
 	for (std::string *s : {&it.desc, &it.long_desc, &it.url, &it.maint, &it.source,
-			       &it.source_ver, &it.tags})
+			       &it.source_ver, &it.tags, &it.isource, &it.isource_ver})
 		apt_utf8_clean(*s);
 	collect_lists(L, c, V);
 	collect_tags(L, it.tags);
@@ -707,6 +735,15 @@ int emit_item(const apt_handle *h, const ctx &c, pkgDepCache &dep, item &it, scr
 	rec.base = it.source.empty() ? P.Name() : it.source.c_str();
 	rec.section = V.Section() != nullptr ? V.Section() : "";
 	rec.source_version = it.source_ver.c_str();
+	if (!cur.end()) {
+		/* the installed version's Source: read apart only when it is not V */
+		const std::string &src = it.ivf != nullptr ? it.isource : it.source;
+		const std::string &sv = it.ivf != nullptr ? it.isource_ver : it.source_ver;
+		rec.installed_source = src.empty() ? P.Name() : src.c_str();
+		rec.installed_source_version = sv.empty() ? rec.installed_version : sv.c_str();
+	} else {
+		rec.installed_source = rec.installed_source_version = "";
+	}
 	rec.priority = priority_name(V->Priority);
 	rec.multi_arch = ma == nullptr || strcmp(ma, "none") == 0 ? "" : ma;
 	rec.licenses = none;
