@@ -22,9 +22,9 @@
 #define DEFAULT_TIMEOUT_MS 30000u
 #define MAX_CONNECT_TIMEOUT_MS 10000u
 #define DEFAULT_MAX_REDIRECTS 5u
-/* A transfer under LOW_SPEED_BYTES per second for LOW_SPEED_MAX_S seconds (or the whole
- * timeout, if shorter) is abandoned: a server that drips keeps no engine thread forever
- * when a caller sets a long timeout for a big file. */
+/* A transfer under LOW_SPEED_BYTES per second for a third of its timeout (at most
+ * LOW_SPEED_MAX_S seconds) is abandoned: a server that drips keeps no engine thread for
+ * long when a caller sets a long timeout for a big file. */
 #define LOW_SPEED_BYTES 512L
 #define LOW_SPEED_MAX_S 30u
 
@@ -263,10 +263,13 @@ int net_fetch(const struct net_request *req, struct net_result *res)
 				 : lim.timeout_ms < MAX_CONNECT_TIMEOUT_MS ? lim.timeout_ms
 									   : MAX_CONNECT_TIMEOUT_MS;
 	lim.max_redirects = req->max_redirects ? req->max_redirects : DEFAULT_MAX_REDIRECTS;
-	lim.low_speed_s = lim.timeout_ms / 1000 < LOW_SPEED_MAX_S ? lim.timeout_ms / 1000
-								  : LOW_SPEED_MAX_S;
-	if (lim.low_speed_s == 0)
+	/* A third of the timeout: a stalled transfer then ends well before it (and says
+	 * why), whatever timeout the caller chose. */
+	lim.low_speed_s = lim.timeout_ms / 3000;
+	if (lim.low_speed_s < 1)
 		lim.low_speed_s = 1;
+	if (lim.low_speed_s > LOW_SPEED_MAX_S)
+		lim.low_speed_s = LOW_SPEED_MAX_S;
 
 	if (!scheme_allowed(url))
 		return fail(res, NET_ERROR, url, "only http and https are fetched");
