@@ -163,6 +163,16 @@ int cmd_status(struct cli *c, int argc, char **argv)
 		json_kv_str(b, "check_error", s->check_error, 0);
 		json_kv_str(b, "transaction", s->transaction, 0);
 		json_kv_str(b, "snapshot", s->snapshot, 0);
+		static const char *const states[] = {"ok", "missing", "stale", "off"};
+		int known = s->vuln_state == VULNS_OK || s->vuln_state == VULNS_STALE;
+		if (known)
+			json_kv_int(b, "vulnerable", (int64_t)s->vulnerable, 0);
+		else
+			buf_puts(b, ",\"vulnerable\":null");
+		json_kv_str_or_null(b, "vuln_severity",
+				    known && s->vulnerable ? severity_name(s->vuln_severity) : NULL, 0);
+		json_kv_str(b, "vuln_state", s->vuln_state < 4 ? states[s->vuln_state] : "off", 0);
+		json_kv_int(b, "vulns_fetched", (int64_t)s->vuln_fetched, 0);
 		buf_puts(b, "}\n");
 	} else {
 		buf_printf(&c->out.b,
@@ -181,6 +191,19 @@ int cmd_status(struct cli *c, int argc, char **argv)
 			buf_printf(&c->out.b, "%llu security %s\n", (unsigned long long)s->security,
 				   fmt_plural(s->security, "upgrade", "upgrades"));
 		char when[64];
+		render_time(when, sizeof(when), (int64_t)s->vuln_fetched);
+		if (s->vuln_state == VULNS_OK || s->vuln_state == VULNS_STALE)
+			buf_printf(&c->out.b, "%s%llu vulnerable %s%s%s%s (advisories downloaded %s%s; "
+				   "omg vulns)\n",
+				   render_col(&c->out, s->vulnerable ? COL_HELD : COL_RESET),
+				   (unsigned long long)s->vulnerable,
+				   fmt_plural(s->vulnerable, "package", "packages"),
+				   s->vulnerable ? ", highest severity " : "",
+				   s->vulnerable ? severity_name(s->vuln_severity) : "",
+				   render_col(&c->out, COL_RESET), when,
+				   s->vuln_state == VULNS_STALE ? ", older than max_age" : "");
+		else if (s->vuln_state == VULNS_MISSING)
+			buf_puts(&c->out.b, "advisories: not fetched yet (omg vulns --refresh)\n");
 		render_time(when, sizeof(when), (int64_t)s->last_sync);
 		buf_printf(&c->out.b, "databases last synced: %s\n", s->last_sync ? when : "unknown");
 		if (s->checked) {

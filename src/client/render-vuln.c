@@ -7,7 +7,9 @@
 
 void render_vuln_table(struct render *r, const struct vuln *v, size_t n)
 {
-	int src = strcmp(r->backend, "apt") == 0;
+	int src = 0; /* the source column: apt's rows have one */
+	for (size_t i = 0; i < n; i++)
+		src |= v[i].source[0] != 0;
 	size_t wn = 4, wi = 9, ws = 6, wf = 5;
 	for (size_t i = 0; i < n; i++) {
 		size_t a = strlen(v[i].name), b = strlen(v[i].installed), c = strlen(v[i].source),
