@@ -22,6 +22,7 @@
 
 #include "engine/net/net.h"
 #include "util/buf.h"
+#include "util/fdio.h"
 #include "util/xalloc.h"
 
 #define HTTPD "tests/fixtures/httpd.py"
@@ -57,17 +58,12 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
 	return remove(path);
 }
 
-/* Writes n bytes to WWW/name (aside, then renamed: the server may be reading it). */
+/* Writes n bytes to WWW/name in one step (the server may be reading it). */
 static void put_file(const char *name, const void *data, size_t n)
 {
-	char path[160], tmp[170];
+	char path[160];
 	snprintf(path, sizeof(path), "%s/%s", E->www, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	FILE *f = fopen(tmp, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, n, f), n);
-	assert_int_equal(fclose(f), 0);
-	assert_int_equal(rename(tmp, path), 0);
+	assert_int_equal(fd_replace_buf(path, 0644, data, n), 0);
 }
 
 /* Sets the server's behaviour table (httpd.py re-reads it on every request). */
@@ -76,30 +72,16 @@ static void behave(const char *json)
 	put_file("_behaviour.json", json, strlen(json));
 }
 
-/* The whole of a file into b; -1 when it cannot be read. */
-static int slurp(const char *path, struct buf *b)
-{
-	buf_reset(b);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	char tmp[4096];
-	size_t n;
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		buf_append(b, tmp, n);
-	fclose(f);
-	return 0;
-}
-
 /* The server's log records for path, oldest first; caller frees with cJSON_Delete. The
  * server writes each record before it answers, so a fetch that returned has its line. */
 static cJSON *requests(const char *path)
 {
-	struct buf b = {0};
-	assert_int_equal(slurp(E->log, &b), 0);
+	FILE *f = fopen(E->log, "r");
+	assert_non_null(f);
 	cJSON *out = cJSON_CreateArray();
-	char *save = NULL;
-	for (char *line = strtok_r(b.p, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	char *line = NULL;
+	size_t cap = 0;
+	while (getline(&line, &cap, f) > 0) {
 		cJSON *rec = cJSON_Parse(line);
 		assert_non_null(rec);
 		cJSON *p = cJSON_GetObjectItem(rec, "path");
@@ -108,7 +90,8 @@ static cJSON *requests(const char *path)
 		else
 			cJSON_Delete(rec);
 	}
-	buf_free(&b);
+	free(line);
+	fclose(f);
 	return out;
 }
 
@@ -247,10 +230,15 @@ static int run(const char *const argv[], const char *logfile, char *why, size_t 
 		return -1;
 	}
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		struct buf b = {0};
-		slurp(logfile, &b);
-		snprintf(why, whylen, "%s failed: %.160s", argv[0], buf_str(&b));
-		buf_free(&b);
+		char first[160] = "";
+		FILE *f = fopen(logfile, "r");
+		if (f) {
+			if (!fgets(first, sizeof(first), f))
+				first[0] = '\0';
+			fclose(f);
+		}
+		first[strcspn(first, "\n")] = '\0';
+		snprintf(why, whylen, "%s failed: %s", argv[0], first);
 		return -1;
 	}
 	return 0;

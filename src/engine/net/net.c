@@ -57,7 +57,8 @@ struct net_limits {
 struct xfer {
 	struct net_result *res;
 	size_t max_bytes;
-	int too_big; /* the write callback refused a chunk that would pass max_bytes */
+	int too_big;     /* the write callback refused a chunk that would pass max_bytes */
+	int conditional; /* If-None-Match or If-Modified-Since was sent */
 };
 
 /* Copies a header's value (surrounding blanks and CRLF removed) into out, or "" when it
@@ -175,6 +176,13 @@ static int is_tls_error(CURLcode rc)
 	}
 }
 
+/* Appends s to the header list l; out of memory, the list stays as it was. */
+static struct curl_slist *slist_add(struct curl_slist *l, const char *s)
+{
+	struct curl_slist *n = curl_slist_append(l, s);
+	return n ? n : l;
+}
+
 /* Whether url's scheme is http or https (checked before curl sees it, so the refusal
  * does not depend on how libcurl was built). */
 static int scheme_allowed(const char *url)
@@ -194,6 +202,10 @@ __attribute__((format(printf, 4, 5))) static int fail(struct net_result *res,
 	va_end(ap);
 	res->status = st;
 	snprintf(res->error, sizeof(res->error), "%s: %s", url, why);
+	/* One line whatever the URL or the server's words hold. */
+	for (char *c = res->error; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = ' ';
 	buf_free(&res->body);
 	return -1;
 }
@@ -239,8 +251,7 @@ static int classify(CURL *h, CURLcode rc, const struct xfer *x, const struct net
 		return fail(res, NET_ERROR, url, "%s", curl_reason(errbuf, rc));
 	}
 	long code = res->http_code;
-	int conditional = header_safe(req->etag) || header_safe(req->last_modified);
-	if (code == 304 && conditional) {
+	if (code == 304 && x->conditional) {
 		buf_free(&res->body);
 		res->status = NET_NOT_MODIFIED;
 		return 0;
@@ -282,15 +293,16 @@ int net_fetch(const struct net_request *req, struct net_result *res)
 	struct xfer x = {.res = res, .max_bytes = lim.max_bytes};
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct curl_slist *hdrs = NULL;
+	/* A validator that does not fit is not sent cut short: the GET is then unconditional. */
 	char line[400];
-	if (header_safe(req->etag)) {
-		snprintf(line, sizeof(line), "If-None-Match: %s", req->etag);
-		hdrs = curl_slist_append(hdrs, line);
-	}
-	if (header_safe(req->last_modified)) {
-		snprintf(line, sizeof(line), "If-Modified-Since: %s", req->last_modified);
-		hdrs = curl_slist_append(hdrs, line);
-	}
+	if (header_safe(req->etag) &&
+	    (size_t)snprintf(line, sizeof(line), "If-None-Match: %s", req->etag) < sizeof(line))
+		hdrs = slist_add(hdrs, line);
+	if (header_safe(req->last_modified) &&
+	    (size_t)snprintf(line, sizeof(line), "If-Modified-Since: %s", req->last_modified) <
+		    sizeof(line))
+		hdrs = slist_add(hdrs, line);
+	x.conditional = hdrs != NULL;
 
 	/* Every option that can fail is checked together: one that libcurl refuses (an old
 	 * build without PROTOCOLS_STR, say) must not quietly leave a limit off. */
