@@ -132,7 +132,8 @@ void server_security_close(struct server *s)
 	if (!s->sec)
 		return;
 	if (security_refreshing(s->sec)) {
-		pthread_join(s->sec_thread, NULL); /* the fetch has its own timeout */
+		security_cancel(s->sec); /* a stop does not wait for a slow server */
+		pthread_join(s->sec_thread, NULL);
 		security_refresh_done(s->sec);
 	}
 	security_close(s->sec);

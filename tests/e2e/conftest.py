@@ -30,6 +30,27 @@ def pytest_configure(config):
         "search, info, list, status on both backends, a plan, the engine, the UI")
 
 
+# Every engine a test starts reads a configuration that sends the advisory feeds to a
+# closed loopback port (connection refused at once): no test contacts the real
+# security trackers. Tests of the feeds write their own [security] keys after these.
+OFFLINE_CONFIG = ("[security]\narch_url = http://127.0.0.1:9/all.json\n"
+                  "debian_url = http://127.0.0.1:9/\n")
+
+
+class Config(type(Path())):
+    """The user configuration file: what a test writes comes after OFFLINE_CONFIG."""
+
+    def write_text(self, data, *args, **kw):
+        return super().write_text(OFFLINE_CONFIG + data, *args, **kw)
+
+
+def _offline_config(config_home):
+    path = Config(config_home) / "omg" / "config"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("")
+    return path
+
+
 @pytest.fixture(scope="session")
 def xdg(tmp_path_factory):
     """Private XDG directories, so no test reads or writes the user's."""
@@ -40,6 +61,7 @@ def xdg(tmp_path_factory):
         d = base / var.lower()
         d.mkdir(mode=0o700)
         env[var] = str(d)
+    _offline_config(env["XDG_CONFIG_HOME"])
     return env
 
 
@@ -110,7 +132,7 @@ def env(omg, tmp_path, request):
         return omg.run(*args, root=root, env=dict(e, **(extra or {})), check=check)
     run.env = e
     run.full = dict(omg.env, **e)  # the whole environment, for Popen
-    run.config = tmp_path / "xdg_config_home" / "omg" / "config"
+    run.config = _offline_config(tmp_path / "xdg_config_home")
     run.log = tmp_path / "xdg_state_home" / "omg"
     yield run
     rep = getattr(request.node, "rep_call", None)

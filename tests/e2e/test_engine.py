@@ -112,7 +112,7 @@ def test_a_failed_start_is_reported_like_in_process(env, tmp_path):
 
 
 def test_autostart_off_in_config(env, sb):
-    env.config.parent.mkdir(parents=True)
+    env.config.parent.mkdir(parents=True, exist_ok=True)
     env.config.write_text("[client]\nautostart = no\n")
     p = env("status", root=sb["root"])
     assert p.returncode == 4 and "no engine at" in p.stderr
@@ -120,7 +120,7 @@ def test_autostart_off_in_config(env, sb):
 
 
 def test_bad_config_is_a_clear_error(env, sb):
-    env.config.parent.mkdir(parents=True)
+    env.config.parent.mkdir(parents=True, exist_ok=True)
     env.config.write_text("[daemon]\nidle_timeout = soon\n")
     p = env("status", root=sb["root"])
     assert p.returncode == 2
@@ -250,7 +250,7 @@ def test_many_concurrent_clients(env, sb):
 
 
 def test_sighup_reloads_the_configuration(env, sb):
-    env.config.parent.mkdir(parents=True)
+    env.config.parent.mkdir(parents=True, exist_ok=True)
     env.config.write_text("[cache]\nsize = 8M\n")
     env("daemon", "start", root=sb["root"], check=0)
     pid = engine(env, sb["root"])["pid"]
@@ -275,7 +275,7 @@ def test_sighup_reloads_the_configuration(env, sb):
 
 
 def test_idle_engine_exits(env, sb):
-    env.config.parent.mkdir(parents=True)
+    env.config.parent.mkdir(parents=True, exist_ok=True)
     env.config.write_text("[daemon]\nidle_timeout = 1\n")
     env("status", root=sb["root"], check=0)
     pid = engine(env, sb["root"])["pid"]

@@ -172,7 +172,8 @@ def test_json_keys_are_stable(omg, sb):
     rows = omg_search(omg, sb, "omg-editor")
     r = rows[0]
     assert list(r) == ["name", "version", "installed_version", "repo", "description",
-                       "installed", "upgradable", "held", "reason", "security"]
+                       "installed", "upgradable", "held", "reason", "security",
+                       "vulnerable", "fixes_advisory"]
     assert r["name"] == "omg-editor" and r["version"] == "1.1-1"
     assert r["installed_version"] == "1.0-1" and r["installed"] and r["upgradable"]
     assert r["reason"] == "explicit"

@@ -263,6 +263,14 @@ static int classify(CURL *h, CURLcode rc, const struct xfer *x, const struct net
 	return 0;
 }
 
+/* Aborts the transfer once *cancel is set (the engine is stopping). */
+static int on_progress(void *p, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return __atomic_load_n((const int *)p, __ATOMIC_RELAXED) != 0;
+}
+
 int net_fetch(const struct net_request *req, struct net_result *res)
 {
 	memset(res, 0, sizeof(*res));
@@ -335,6 +343,13 @@ int net_fetch(const struct net_request *req, struct net_result *res)
 	SET(CURLOPT_WRITEFUNCTION, on_body);
 	SET(CURLOPT_WRITEDATA, &x);
 	SET(CURLOPT_ERRORBUFFER, errbuf);
+	/* Loopback never goes through a proxy (http_proxy is honoured otherwise). */
+	SET(CURLOPT_NOPROXY, "127.0.0.1,localhost,::1");
+	if (req->cancel) {
+		SET(CURLOPT_XFERINFOFUNCTION, on_progress);
+		SET(CURLOPT_XFERINFODATA, (void *)req->cancel);
+		SET(CURLOPT_NOPROGRESS, 0L);
+	}
 #undef SET
 	int ret;
 	if (rc != CURLE_OK) {

@@ -30,6 +30,8 @@ struct net_request {
 	unsigned connect_timeout_ms; /* 0: the smaller of timeout_ms and 10 s */
 	unsigned max_redirects;    /* 0: 5 */
 	const char *ca_file;       /* extra CA bundle (tests' TLS servers), or NULL: the system's */
+	const int *cancel;         /* the transfer stops (NET_ERROR) once *cancel is non-zero
+				    * (read atomically from another thread), or NULL */
 };
 
 struct net_result {

@@ -50,6 +50,7 @@ struct security {
 	const struct index *vs_ix;
 	/* the refresh: written by the worker until security_refresh_done */
 	int refreshing;
+	int cancel;             /* set (atomically) to stop a running fetch: closing */
 	struct feed *r_feed;    /* a new feed, or NULL */
 	int r_not_modified;
 	uint64_t r_checked;
@@ -326,6 +327,7 @@ void security_refresh_run(struct security *s)
 		.last_modified = have && have->last_modified[0] ? have->last_modified : NULL,
 		.max_bytes = s->cfg.fetch_max,
 		.timeout_ms = s->cfg.fetch_timeout * 1000u,
+		.cancel = &s->cancel,
 	};
 	struct net_result res;
 	uint64_t now = (uint64_t)time(NULL);
@@ -394,6 +396,11 @@ void security_refresh_done(struct security *s)
 int security_refreshing(const struct security *s)
 {
 	return s->refreshing;
+}
+
+void security_cancel(struct security *s)
+{
+	__atomic_store_n(&s->cancel, 1, __ATOMIC_RELAXED);
 }
 
 void security_set_refreshing(struct security *s, int on)

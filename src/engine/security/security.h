@@ -61,6 +61,8 @@ uint64_t security_feed_seq(const struct security *s);
 /* Non-zero while a refresh runs (between the loop starting it and _done). */
 int security_refreshing(const struct security *s);
 void security_set_refreshing(struct security *s, int on);
+/* Stops a running fetch soon (any thread): the engine is stopping. */
+void security_cancel(struct security *s);
 
 /* Fills the reply's header fields (state, feed, url, times, error, figures);
  * rows are added by the caller from security_vulns. now: Unix time. */
