@@ -38,6 +38,8 @@ struct cli {
 	int recursive;           /* remove: --recursive */
 	int change_held;         /* install, remove: --change-held, held packages may change */
 	int no_sync;             /* upgrade: --no-sync */
+	const char *overrides[3]; /* install, remove, upgrade: --override RULE, each rule once */
+	uint32_t noverrides;
 	const char *theme;       /* the UI's --theme (passed on, not used here) */
 	int mouse;               /* the UI's --no-mouse: 0; -1 unset */
 	/* the command to run */

@@ -468,7 +468,7 @@ static int policy_refuses(struct txn *t, char *err, size_t errlen)
 		return 0;
 	struct buf b = {0};
 	violation_lines(t, 0, &b);
-	snprintf(err, errlen, "refused by the policy: %s; nothing was changed", b.p);
+	snprintf(err, errlen, "the policy forbids it: %s; nothing was changed", b.p);
 	buf_free(&b);
 	return 1;
 }
@@ -530,7 +530,13 @@ static void commit(struct txn *t, const struct trans_cb *cb)
 	int policy = 0;
 	if (needs_consent(t, err, sizeof(err)) || (policy = policy_refuses(t, err, sizeof(err)))) {
 		/* Refused before anything is recorded or changed. */
-		audit(t, "refused", err);
+		if (policy) {
+			char detail[2048];
+			snprintf(detail, sizeof(detail), "%s: %s", t->command, err);
+			audit(t, "refused", detail);
+		} else {
+			audit(t, "refused", err);
+		}
 		r->status = policy ? ERR_POLICY : ERR_TRANS;
 		r->ended = (uint64_t)time(NULL);
 		r->message = err;
