@@ -24,7 +24,7 @@ enum {
 	O_REGEX = 1 << 0, O_NAMES = 1 << 1, O_INSTALLED = 1 << 2, O_LIMIT = 1 << 3,
 	O_KIND = 1 << 4, O_QUIET = 1 << 5, O_IDLE = 1 << 6, O_DAEMON = 1 << 7,
 	O_CONFIRM = 1 << 8, O_RECURSIVE = 1 << 9, O_NOSYNC = 1 << 10, O_HELD = 1 << 11,
-	O_REFRESH = 1 << 12,
+	O_REFRESH = 1 << 12, O_OVERRIDE = 1 << 13,
 };
 
 /* How a command's text is fitted to a terminal (render_fit_lines). */
@@ -118,26 +118,31 @@ static const struct command commands[] = {
 	 "  Refresh the package databases (pacman -Sy, apt-get update). It asks nothing:\n"
 	 "  no package changes (--yes is accepted). --dry-run lists the databases and\n"
 	 "  refreshes none.\n"},
-	{"install", cmd_install, O_CONFIRM | O_HELD, FIT_WRAP,
-	 "omg install [-y | --yes | --dry-run] [--change-held] PKG...\n"
+	{"install", cmd_install, O_CONFIRM | O_HELD | O_OVERRIDE, FIT_WRAP,
+	 "omg install [-y | --yes | --dry-run] [--change-held] [--override RULE]... PKG...\n"
 	 "  Install PKG and what it needs, or upgrade it if installed. Shows the plan and\n"
 	 "  asks first; --yes (-y) does not ask; --dry-run shows the plan and changes\n"
 	 "  nothing (any user may: it takes no lock and needs no root).\n"
 	 "  A plan that changes a held package (apt-mark hold, dpkg hold; IgnorePkg or\n"
 	 "  IgnoreGroup in pacman.conf) names it and is refused unless --change-held is\n"
 	 "  given; the package stays held afterwards.\n"
+	 "  A plan the engine's [policy] refuses (deny, severity, signatures) shows why\n"
+	 "  and exits 13; --override RULE (repeatable) lets that rule's violations through\n"
+	 "  where [policy] override = admin and you are root or in the admin group.\n"
 	 "  Installing never refreshes the databases (no partial upgrades): omg upgrade does.\n"},
-	{"remove", cmd_remove, O_CONFIRM | O_RECURSIVE | O_HELD, FIT_WRAP,
-	 "omg remove [--recursive] [-y | --yes | --dry-run] [--change-held] PKG...\n"
+	{"remove", cmd_remove, O_CONFIRM | O_RECURSIVE | O_HELD | O_OVERRIDE, FIT_WRAP,
+	 "omg remove [--recursive] [-y | --yes | --dry-run] [--change-held] [--override RULE]...\n"
+	 "           PKG...\n"
 	 "  Remove PKG. Refused when another installed package needs it, or when it is\n"
 	 "  held (dpkg hold) unless --change-held is given.\n"
 	 "  --recursive: also remove the dependencies nothing else needs (pacman -Rs).\n"},
-	{"upgrade", cmd_upgrade, O_CONFIRM | O_NOSYNC, FIT_WRAP,
-	 "omg upgrade [--no-sync] [-y | --yes | --dry-run]\n"
+	{"upgrade", cmd_upgrade, O_CONFIRM | O_NOSYNC | O_OVERRIDE, FIT_WRAP,
+	 "omg upgrade [--no-sync] [-y | --yes | --dry-run] [--override RULE]...\n"
 	 "  Refresh the databases, then upgrade every package that has a newer version\n"
 	 "  (pacman -Syu; apt upgrade: nothing is removed, held and ignored packages stay\n"
 	 "  as they are; omg install can change one, see omg install --help).\n"
-	 "  --no-sync: plan from the databases as they are.\n"},
+	 "  --no-sync: plan from the databases as they are. --override RULE: as for\n"
+	 "  omg install.\n"},
 	{"attach", cmd_attach, 0, FIT_WRAP,
 	 "omg attach\n"
 	 "  Follow the transaction running in the engine to its end, or show how the\n"
@@ -189,7 +194,7 @@ static const char usage_text[] =
 	"exit status: 0 ok, 1 no match, 2 usage, 3 unknown package, 4 bad root, 5 bad database,\n"
 	"6 backend module missing, 7 transaction failed, 8 database locked, 9 denied,\n"
 	"10 audit log tampered, 11 not confirmed or cancelled, 12 output could not be written,\n"
-	"14 no advisory data or too old (vulns)\n";
+	"13 refused by the policy, 14 no advisory data or too old (vulns)\n";
 
 /* Parses a non-negative count. */
 static int parse_count(const char *s, size_t *out)
@@ -228,7 +233,8 @@ enum { OPT_ROOT = 256, OPT_BACKEND, OPT_JSON, OPT_COLOR, OPT_TIMING, OPT_REGEX,
        OPT_NAMES, OPT_INSTALLED, OPT_LIMIT, OPT_UPGRADABLE, OPT_EXPLICIT,
        OPT_ORPHANS, OPT_FOREIGN, OPT_ALL, OPT_SOCKET, OPT_IDLE, OPT_NO_DAEMON,
        OPT_SYSTEM, OPT_READY_FD, OPT_CONFIG, OPT_DRY_RUN, OPT_RECURSIVE, OPT_NO_SYNC,
-       OPT_THEME, OPT_NO_MOUSE, OPT_SECURITY, OPT_CHANGE_HELD, OPT_VULNERABLE, OPT_REFRESH };
+       OPT_THEME, OPT_NO_MOUSE, OPT_SECURITY, OPT_CHANGE_HELD, OPT_VULNERABLE, OPT_REFRESH,
+       OPT_OVERRIDE };
 static const struct option longopts[] = {
 	{"root", required_argument, NULL, OPT_ROOT},
 	{"backend", required_argument, NULL, OPT_BACKEND},
@@ -259,6 +265,7 @@ static const struct option longopts[] = {
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	{"recursive", no_argument, NULL, OPT_RECURSIVE},
 	{"change-held", no_argument, NULL, OPT_CHANGE_HELD},
+	{"override", required_argument, NULL, OPT_OVERRIDE},
 	{"no-sync", no_argument, NULL, OPT_NO_SYNC},
 	{"theme", required_argument, NULL, OPT_THEME},
 	{"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
@@ -340,6 +347,21 @@ static int take_option(struct cli *c, struct parse *ps, int ch, char **argv)
 	case OPT_RECURSIVE: c->recursive = 1; ps->used |= O_RECURSIVE; break;
 	case OPT_CHANGE_HELD: c->change_held = 1; ps->used |= O_HELD; break;
 	case OPT_NO_SYNC: c->no_sync = 1; ps->used |= O_NOSYNC; break;
+	case OPT_OVERRIDE: {
+		uint32_t rule = policy_rule_parse(optarg);
+		if (!rule) {
+			report_error(&c->err, "--override takes a policy rule: severity, deny or "
+					"signatures, not '%s'", optarg);
+			return EXIT_USAGE;
+		}
+		uint32_t k = 0;
+		while (k < c->noverrides && strcmp(c->overrides[k], optarg) != 0)
+			k++;
+		if (k == c->noverrides) /* each rule once, however often it is named */
+			c->overrides[c->noverrides++] = policy_rule_name(rule);
+		ps->used |= O_OVERRIDE;
+		break;
+	}
 	case OPT_THEME: c->theme = optarg; ps->ui_opt = 1; break;
 	case OPT_NO_MOUSE: c->mouse = 0; ps->ui_opt = 1; break;
 	case OPT_SOCKET: c->s.socket = optarg; break;
@@ -436,7 +458,8 @@ static int check_options(struct cli *c, const struct command *cmd, struct parse 
 	static const char *const names[] = {"--regex", "--names-only", "--installed", "--limit",
 					    "a list kind option", "--quiet", "--idle",
 					    "--system, --config or --ready-fd", "--yes or --dry-run",
-					    "--recursive", "--no-sync", "--change-held", "--refresh"};
+					    "--recursive", "--no-sync", "--change-held", "--refresh",
+					    "--override"};
 	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++)
 		if (bad & (1u << i)) {
 			report_error(&c->err, "%s does not apply to '%s'", names[i], cmd->name);

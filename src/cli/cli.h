@@ -39,6 +39,8 @@ struct cli {
 	int change_held;         /* install, remove: --change-held, held packages may change */
 	int no_sync;             /* upgrade: --no-sync */
 	int refresh;             /* vulns: --refresh */
+	const char *overrides[3]; /* install, remove, upgrade: --override RULE, each rule once */
+	uint32_t noverrides;
 	const char *theme;       /* the UI's --theme (passed on, not used here) */
 	int mouse;               /* the UI's --no-mouse: 0; -1 unset */
 	/* the command to run */

@@ -236,6 +236,19 @@ static void json_plan(struct buf *b, const struct msg_plan_reply *p)
 	json_kv_int(b, "size_change", p->size_change, 0);
 	json_kv_strv(b, "held", p->held.v, p->held.n, 0);
 	json_kv_strv(b, "warnings", p->warnings.v, p->warnings.n, 0);
+	json_key(b, "violations", 0);
+	buf_putc(b, '[');
+	for (uint32_t i = 0; i < p->nviolations; i++) {
+		const struct policy_violation *v = &p->violations[i];
+		const char *rule = policy_rule_name(v->rule);
+		buf_puts(b, i ? ",{" : "{");
+		json_kv_str(b, "rule", rule ? rule : "", 1);
+		json_kv_str_or_null(b, "package", v->package[0] ? v->package : NULL, 0);
+		json_kv_str(b, "reason", v->reason, 0);
+		json_kv_bool(b, "overridden", v->overridden != 0, 0);
+		buf_putc(b, '}');
+	}
+	buf_putc(b, ']');
 	buf_putc(b, '}');
 }
 
@@ -247,6 +260,7 @@ static const char *status_name(uint32_t s)
 	case ERR_LOCKED: return "locked";
 	case ERR_INTERRUPTED: return "interrupted";
 	case ERR_CANCELLED: return "cancelled";
+	case ERR_POLICY: return "refused";
 	default: return "error";
 	}
 }
@@ -358,6 +372,8 @@ static int ask_plan(struct cli *c, struct progress *p, uint32_t kind, uint32_t f
 	req.u.plan.flags = flags;
 	req.u.plan.targets = (struct strlist){(const char *const *)argv, (uint32_t)argc};
 	req.u.plan.command = cmdline;
+	if (kind != TRANS_SYNC) /* a refresh installs nothing: no rule to override */
+		req.u.plan.overrides = (struct strlist){c->overrides, c->noverrides};
 	if (client_send(c->s.client, &req, err, sizeof(err)) != 0) {
 		report_error(&c->err, "%s", err);
 		return EXIT_DB;
@@ -414,6 +430,17 @@ static int decide(struct cli *c, uint32_t kind, const struct msg_plan_reply *pla
 	if (check_held(c, kind, plan, rc) != 0)
 		return -1;
 	int go = plan->count && !c->dry_run;
+	if (render_policy_blocking(plan)) {
+		if (c->dry_run) {
+			report_error(&c->err, "%s: a real run is refused by the policy (see Policy "
+					"above)", trans_kind_name(kind));
+			*rc = EXIT_POLICY;
+			return 0;
+		}
+		/* Nothing to confirm: the commit goes to the engine, which refuses it
+		 * (ERR_POLICY), records the refusal and says why. */
+		return go;
+	}
 	if (!go || c->yes || kind == TRANS_SYNC)
 		return go;
 	if (!isatty(STDIN_FILENO)) {
@@ -497,6 +524,8 @@ static int run(struct cli *c, uint32_t kind, uint32_t flags, int argc, char **ar
 		buf_puts(&cmdline, " --recursive");
 	if (flags & TRANS_CHANGE_HELD)
 		buf_puts(&cmdline, " --change-held");
+	for (uint32_t i = 0; i < c->noverrides && kind != TRANS_SYNC; i++)
+		buf_printf(&cmdline, " --override %s", c->overrides[i]);
 	for (int i = 0; i < argc; i++)
 		buf_printf(&cmdline, " %s", argv[i]);
 	struct sigaction sa = {.sa_handler = on_sigint};

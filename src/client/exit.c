@@ -23,6 +23,8 @@ int exit_for_error(uint32_t error)
 		return EXIT_LOCKED;
 	case ERR_CANCELLED:
 		return EXIT_CANCELLED;
+	case ERR_POLICY:
+		return EXIT_POLICY;
 	default:
 		return EXIT_DB;
 	}

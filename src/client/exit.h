@@ -19,6 +19,8 @@ enum omg_exit {
 	EXIT_AUDIT = 10,     /* audit verify: the log was edited, reordered or truncated */
 	EXIT_CANCELLED = 11, /* the plan was not confirmed, or cancelled */
 	EXIT_OUTPUT = 12,    /* standard output could not be written (a full disk, a closed pipe) */
+	EXIT_POLICY = 13,    /* the engine's [policy] refuses the plan (docs/security.md); nothing
+			      * was changed */
 	EXIT_NODATA = 14,    /* vulns: no advisory data, or older than [security] max_age */
 };
 

@@ -875,6 +875,38 @@ static void plan_row(struct render *r, const struct trans_item *it, const struct
 }
 
 /* A plan: its rows laid out by plan_layout, then the totals, wrapped. */
+void render_violation(struct buf *b, const struct policy_violation *v)
+{
+	const char *rule = policy_rule_name(v->rule);
+	buf_printf(b, "%s: %s%s", rule ? rule : "policy", v->reason,
+		   v->overridden ? " (overridden)" : "");
+}
+
+uint32_t render_policy_blocking(const struct msg_plan_reply *p)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < p->nviolations; i++)
+		n += !p->violations[i].overridden;
+	return n;
+}
+
+/* The plan's policy violations, one "Policy: rule: reason" line each. */
+static void plan_policy(struct render *r, const struct msg_plan_reply *p)
+{
+	if (!p->nviolations)
+		return;
+	size_t start = r->b.len;
+	buf_putc(&r->b, '\n');
+	for (uint32_t i = 0; i < p->nviolations; i++) {
+		const struct policy_violation *v = &p->violations[i];
+		buf_printf(&r->b, "%sPolicy:%s ", render_col(r, v->overridden ? COL_DIM : COL_HELD),
+			   render_col(r, COL_RESET));
+		render_violation(&r->b, v);
+		buf_putc(&r->b, '\n');
+	}
+	render_fit_lines(r, start, 1);
+}
+
 void render_plan_text(struct render *r, const struct msg_plan_reply *p)
 {
 	struct col c[PC_N] = {{0}};
@@ -912,4 +944,5 @@ void render_plan_text(struct render *r, const struct msg_plan_reply *p)
 	fmt_size(s, sizeof(s), p->size_change, 1);
 	buf_printf(&r->b, "\nDownload: %s   Installed size: %s\n", d, s);
 	render_fit_lines(r, start, 1);
+	plan_policy(r, p);
 }

@@ -64,6 +64,12 @@ void render_versions(struct buf *b, const struct trans_item *it);
  * dependency, download size), then the counts per action and the sizes. On
  * a terminal (width set) every line fits the width. */
 void render_plan_text(struct render *r, const struct msg_plan_reply *p);
+/* One policy violation as the plan shows it, appended to b: "deny: foo
+ * matches 'foo*'", then " (overridden)" when it was. */
+void render_violation(struct buf *b, const struct policy_violation *v);
+/* How many of the plan's violations are not overridden: while any is, the
+ * engine refuses the commit (ERR_POLICY). */
+uint32_t render_policy_blocking(const struct msg_plan_reply *p);
 /* Fits the text r->b holds from byte from on to r->width (nothing when 0):
  * a line too wide is cut with an ellipsis, or (wrap) broken at spaces and
  * continued at its hanging indent (its leading spaces, or past "Label: ").

@@ -39,6 +39,10 @@ void daemon_apply_config(const struct config *c, struct server_opts *o)
 	o->snapshot_seconds = c->snapshot_interval;
 	o->check_seconds = c->check_interval;
 	o->config = c;
+	o->block_severity = c->block_severity;
+	snprintf(o->deny, sizeof(o->deny), "%s", c->deny);
+	o->require_signatures = c->require_signatures;
+	o->override_admin = c->override_admin;
 	o->admin_gid = (gid_t)-1;
 	o->admin_group = NULL;
 	if (c->admin_group[0]) {

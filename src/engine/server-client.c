@@ -175,6 +175,13 @@ int server_client_may_mutate(const struct server *s, uid_t uid)
 		return 1;
 	if (!s->o.system)
 		return uid == getuid();
+	return server_client_is_admin(s, uid);
+}
+
+int server_client_is_admin(const struct server *s, uid_t uid)
+{
+	if (uid == 0)
+		return 1;
 	if (s->o.admin_gid == (gid_t)-1)
 		return 0;
 	struct passwd *pw = getpwuid(uid);

@@ -161,6 +161,9 @@ void server_client_queue_ok(struct conn *c, uint32_t id);
 void server_client_queue_frames(struct conn *c, const void *p, size_t len, uint32_t id);
 /* Non-zero if uid is root or, in system mode, a member of the admin group. */
 int server_client_may_mutate(const struct server *s, uid_t uid);
+/* Non-zero if uid is root or a member of the admin group, in either mode
+ * (whom [policy] override = admin lets override). */
+int server_client_is_admin(const struct server *s, uid_t uid);
 /* Lets held connections go on, now that the index caught up. */
 void server_client_release_held(struct server *s);
 /* The timer: drops stalled clients and lets plans that waited lock_seconds be refused. */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The server's transactions: plan, commit, answer, attach and history requests, and their events to the clients that follow them. */
+#include "engine/security/security.h"
 #include "engine/server-int.h"
 
 #include <stdio.h>
@@ -309,6 +310,68 @@ int server_txn_plan_waits(struct server *s, struct conn *c, const uint8_t *p, si
 	return 0; /* waited long enough: on_plan refuses it */
 }
 
+/*
+ * --override: each name a rule, and overriding allowed ([policy] override =
+ * admin, and c is root or in the admin group). 0, or -1 after refusing the
+ * request: the plan is not made at all, so the user learns at once that the
+ * override will not be taken, rather than from a plan that looks as if it
+ * might be (docs/security.md). A refused override is audited.
+ */
+static int check_overrides(struct server *s, struct conn *c, const struct msg *m)
+{
+	const struct strlist *ov = &m->u.plan.overrides;
+	char err[512];
+	if (!ov->n)
+		return 0;
+	if (policy_check_overrides(ov, err, sizeof(err)) != 0) {
+		server_client_queue_error(c, m->h.id, ERR_USAGE, err);
+		return -1;
+	}
+	if (s->o.override_admin && server_client_is_admin(s, c->uid))
+		return 0;
+	struct buf rules = {0};
+	for (uint32_t i = 0; i < ov->n; i++)
+		buf_printf(&rules, "%s%s", i ? ", " : "", ov->v[i]);
+	if (!s->o.override_admin)
+		snprintf(err, sizeof(err), "--override %s refused: the engine's [policy] override "
+			 "is no; nothing was planned", rules.p);
+	else
+		snprintf(err, sizeof(err), "--override %s refused: [policy] override = admin "
+			 "accepts it from root and the %s group only; nothing was planned", rules.p,
+			 s->o.admin_group ? s->o.admin_group : "admin");
+	buf_free(&rules);
+	if (s->audit) {
+		char detail[1024];
+		snprintf(detail, sizeof(detail), "%s: %s", m->u.plan.command ? m->u.plan.command : "",
+			 err);
+		audit_append(s->audit, (uint32_t)c->uid, (int32_t)c->pid, "policy-refused", detail);
+	}
+	server_client_queue_error(c, m->h.id, ERR_DENIED, err);
+	return -1;
+}
+
+/* txn_opts.feed_put: the transaction is done with its feed reference. */
+static void put_feed(void *ctx, const struct feed *f)
+{
+	security_feed_put(ctx, f);
+}
+
+/*
+ * The severity rule's advisory data for a plan: a reference to the current
+ * feed (a refresh may swap in another meanwhile), which the transaction
+ * releases; taken here, on the loop thread.
+ */
+static void plan_feed(struct server *s, struct txn_opts *o)
+{
+	if (!s->sec)
+		return;
+	o->feed = security_feed_get(s->sec);
+	o->feed_put = put_feed;
+	o->feed_ctx = s->sec;
+	o->for_version = vulns_for_version;
+	o->vercmp = security_vercmp(s->sec);
+}
+
 /* plan: starts a transaction (owned by s->txn, c its owner) unless one runs,
  * the root is not ours to change, or there is no history. */
 static void on_plan(struct server *s, struct conn *c, const struct msg *m)
@@ -320,6 +383,8 @@ static void on_plan(struct server *s, struct conn *c, const struct msg *m)
 		return;
 	}
 	int dry = (m->u.plan.flags & TRANS_DRY_RUN) != 0;
+	if (check_overrides(s, c, m) != 0)
+		return;
 	if (plan_must_wait(s)) {
 		char what[256] = "the engine reading the package databases";
 		if (s->txn)
@@ -358,7 +423,10 @@ static void on_plan(struct server *s, struct conn *c, const struct msg *m)
 		.audit = s->audit,
 		.notify_fd = s->txnfd,
 		.lock_marker = s->lock_marker,
+		.policy = {s->o.block_severity, s->o.deny, s->o.require_signatures},
+		.override_ok = s->o.override_admin && server_client_is_admin(s, c->uid),
 	};
+	plan_feed(s, &o);
 	s->txn = txn_start(&m->u.plan, &o, err, sizeof(err));
 	if (!s->txn) {
 		server_client_queue_error(c, m->h.id, ERR_BACKEND, err);

@@ -36,6 +36,11 @@ struct server_opts {
 	int snapshot_shared;     /* system mode: the file (and its directory) readable by all */
 	unsigned snapshot_seconds; /* rewrite it this often when nothing changes */
 	unsigned check_seconds;  /* look for updates privately this often (alpm); 0 = never */
+	/* [policy] (docs/security.md), from the engine's own configuration file only */
+	int block_severity;      /* enum severity; -1 none */
+	char deny[sizeof(((struct config *)0)->deny)]; /* comma-separated globs */
+	int require_signatures;
+	int override_admin;      /* --override accepted from root and the admin group */
 	/* SIGHUP: called to read the configuration again into o (a copy of the
 	 * current options); returns 0 to apply it, -1 to keep the old (it logs why). */
 	int (*reload)(void *ctx, struct server_opts *o);

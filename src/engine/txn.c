@@ -42,6 +42,10 @@ struct txn {
 	char **targets;
 	uint32_t ntargets;
 	char *command;
+	char *deny;          /* t->o.policy.deny points here */
+	char **overrides;    /* the request's --override rules */
+	uint32_t noverrides;
+	const struct feed *feed; /* the severity rule's reference, until put_feed */
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cond;
@@ -64,6 +68,8 @@ struct txn {
 	uint32_t nnotes;
 	const char **held, **held_why; /* held packages the plan changes, and why */
 	uint32_t nheld;
+	struct policy_violation *viol; /* what the policy says of the plan */
+	uint32_t nviol;
 	uint64_t history_id;
 	struct { char name[128]; double start; } dl[16];
 	char last_name[128];
@@ -372,6 +378,8 @@ static void send_plan(struct txn *t)
 		warn[i] = held_warning(t, i);
 	m.u.plan_reply.warnings = (struct strlist){warn, t->nheld};
 	m.u.plan_reply.held = (struct strlist){t->held, t->nheld};
+	m.u.plan_reply.violations = t->viol;
+	m.u.plan_reply.nviolations = t->nviol;
 	push(t, TXN_OUT_PLAN, &m);
 	free(warn);
 }
@@ -387,6 +395,80 @@ static int needs_consent(struct txn *t, char *err, size_t errlen)
 		buf_printf(&b, "%s%s (%s)", i ? ", " : "", t->held[i], t->held_why[i]);
 	snprintf(err, errlen, "the plan changes held packages: %s; plan again with the user's "
 			      "consent to change them (omg: --change-held)", b.p);
+	buf_free(&b);
+	return 1;
+}
+
+/* Drops the severity rule's feed reference, once. */
+static void put_feed(struct txn *t)
+{
+	if (t->feed && t->o.feed_put)
+		t->o.feed_put(t->o.feed_ctx, t->feed);
+	t->feed = NULL;
+}
+
+/* "rule: reason" of each violation (only those not overridden, or only
+ * those overridden), "; " between, into b. */
+static void violation_lines(struct txn *t, int overridden, struct buf *b)
+{
+	for (uint32_t i = 0; i < t->nviol; i++)
+		if ((int)t->viol[i].overridden == overridden)
+			buf_printf(b, "%s%s: %s", b->len ? "; " : "",
+				   policy_rule_name(t->viol[i].rule), t->viol[i].reason);
+}
+
+/*
+ * Judges the plan by [policy] (docs/security.md) into t->viol, marks what
+ * the request overrides (when the caller allowed it), and records the
+ * decisions: "policy-refused" for a plan a commit of which will be refused,
+ * "policy-override" for violations let through. A dry run only shows them.
+ */
+static void judge(struct txn *t)
+{
+	char why[512] = "";
+	const char *unsigned_why = NULL;
+	if (t->o.policy.require_signatures) {
+		if (!t->ops->accepts_unsigned)
+			unsigned_why = "this backend cannot tell whether the root accepts unsigned "
+				       "packages";
+		else if (t->ops->accepts_unsigned(t->be, why, sizeof(why)))
+			unsigned_why = why;
+	}
+	struct policy_plan plan = {t->items, t->nitems, unsigned_why, t->feed, t->o.for_version,
+				   t->o.vercmp ? t->o.vercmp : t->ops->vercmp};
+	policy_eval(&t->o.policy, &plan, t->arena, &t->viol, &t->nviol);
+	put_feed(t);
+	if (t->o.override_ok)
+		policy_override(t->viol, t->nviol,
+				&(struct strlist){(const char *const *)t->overrides, t->noverrides});
+	if (!t->nviol || (t->flags & TRANS_DRY_RUN))
+		return;
+	struct buf b = {0}, d = {0};
+	violation_lines(t, 0, &b);
+	if (b.len) {
+		buf_printf(&d, "%s (plan %llu): %s", t->command, (unsigned long long)t->o.plan_id, b.p);
+		audit(t, "policy-refused", d.p);
+	}
+	buf_reset(&b);
+	buf_reset(&d);
+	violation_lines(t, 1, &b);
+	if (b.len) {
+		buf_printf(&d, "%s (plan %llu): overridden: %s", t->command,
+			   (unsigned long long)t->o.plan_id, b.p);
+		audit(t, "policy-override", d.p);
+	}
+	buf_free(&b);
+	buf_free(&d);
+}
+
+/* Non-zero (with why in err) when the policy refuses the plan's commit. */
+static int policy_refuses(struct txn *t, char *err, size_t errlen)
+{
+	if (!policy_blocking(t->viol, t->nviol))
+		return 0;
+	struct buf b = {0};
+	violation_lines(t, 0, &b);
+	snprintf(err, errlen, "the policy forbids it: %s; nothing was changed", b.p);
 	buf_free(&b);
 	return 1;
 }
@@ -445,10 +527,17 @@ static void commit(struct txn *t, const struct trans_cb *cb)
 	r->message = "";
 	r->count = r->changes = t->nitems;
 	r->items = t->items;
-	if (needs_consent(t, err, sizeof(err))) {
+	int policy = 0;
+	if (needs_consent(t, err, sizeof(err)) || (policy = policy_refuses(t, err, sizeof(err)))) {
 		/* Refused before anything is recorded or changed. */
-		audit(t, "refused", err);
-		r->status = ERR_TRANS;
+		if (policy) {
+			char detail[2048];
+			snprintf(detail, sizeof(detail), "%s: %s", t->command, err);
+			audit(t, "refused", detail);
+		} else {
+			audit(t, "refused", err);
+		}
+		r->status = policy ? ERR_POLICY : ERR_TRANS;
 		r->ended = (uint64_t)time(NULL);
 		r->message = err;
 		push(t, TXN_OUT_DONE, &m);
@@ -578,6 +667,7 @@ static void *worker(void *arg)
 		send_failed(t, error_code(status), err);
 		return NULL;
 	}
+	judge(t);
 	if (t->flags & TRANS_DRY_RUN) {
 		/* Nothing to wait for: it holds no lock and is never committed. */
 		send_plan(t);
@@ -664,6 +754,13 @@ struct txn *txn_start(const struct msg_plan *req, const struct txn_opts *o, char
 	t->kind = req->kind;
 	t->flags = req->flags;
 	t->command = xstrdup(req->command ? req->command : "");
+	t->deny = xstrdup(o->policy.deny ? o->policy.deny : "");
+	t->o.policy.deny = t->deny;
+	t->feed = o->feed;
+	t->noverrides = req->overrides.n;
+	t->overrides = xcalloc(req->overrides.n + 1, sizeof(*t->overrides));
+	for (uint32_t i = 0; i < req->overrides.n; i++)
+		t->overrides[i] = xstrdup(req->overrides.v[i]);
 	t->ntargets = req->targets.n;
 	t->targets = xcalloc(req->targets.n + 1, sizeof(*t->targets));
 	for (uint32_t i = 0; i < req->targets.n; i++)
@@ -768,9 +865,15 @@ void txn_free(struct txn *t)
 		buf_free(&out.frame);
 	pthread_mutex_destroy(&t->mu);
 	pthread_cond_destroy(&t->cond);
+	put_feed(t); /* planning failed before the policy looked at it */
 	for (uint32_t i = 0; i < t->ntargets; i++)
 		free(t->targets[i]);
 	free(t->targets);
+	for (uint32_t i = 0; i < t->noverrides; i++)
+		free(t->overrides[i]);
+	free(t->overrides);
+	free(t->deny);
+	free(t->viol);
 	free(t->command);
 	free(t->root);
 	free(t->items);

@@ -8,6 +8,7 @@
 
 #include "engine/backend/backend.h"
 #include "engine/history.h"
+#include "engine/security/policy.h"
 #include "ipc/protocol.h"
 #include "util/buf.h"
 
@@ -28,6 +29,24 @@ struct txn_opts {
 	int notify_fd;                  /* an eventfd written whenever output is queued */
 	const char *lock_marker;        /* while the backend holds a lock file, a note of it
 					 * here (txn_recover_lock), or NULL */
+	/* [policy], judged once the backend reported the plan (docs/security.md).
+	 * policy.deny is copied. The request's overrides count only with
+	 * override_ok (the caller checked [policy] override and who asks). */
+	struct policy policy;
+	int override_ok;
+	/*
+	 * The severity rule's data: a feed reference the loop took
+	 * (security_feed_get), handed to the transaction, which calls
+	 * feed_put(feed_ctx, feed) once done with it (on its own thread, before
+	 * txn_free returns; also when txn_start fails). for_version is
+	 * vulns_for_version; vercmp NULL: the backend's. No feed: the rule
+	 * finds nothing.
+	 */
+	const struct feed *feed;
+	policy_for_version for_version;
+	vulns_vercmp vercmp;
+	void (*feed_put)(void *ctx, const struct feed *f);
+	void *feed_ctx;
 };
 
 /* What the worker hands the loop, in order. Each frame is a whole encoded

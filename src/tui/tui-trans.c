@@ -225,6 +225,15 @@ void tui_trans_held_answer(struct ui *u, int yes)
 	tui_say(u, EL_OK, "planned again, changing the held packages: g does it");
 }
 
+/* Says why g does nothing on a plan the policy refuses. */
+static void say_policy(struct ui *u)
+{
+	uint32_t n = render_policy_blocking(&u->tr.reply);
+	tui_say(u, EL_ERROR, "refused by the policy (%u Policy line%s in the plan); nothing was "
+		"changed: omg install --override RULE where [policy] override allows it", n,
+		n == 1 ? "" : "s");
+}
+
 /* Sends the commit of the plan under review and opens the transaction screen. */
 static void commit(struct ui *u)
 {
@@ -254,6 +263,11 @@ void tui_trans_commit(struct ui *u)
 		t->phase = TR_NONE;
 		u->screen = SCR_LIST;
 		tui_say(u, EL_OK, "nothing to do: the engine found every mark already done");
+		return;
+	}
+	if (render_policy_blocking(&t->reply)) {
+		/* The engine would refuse the commit (ERR_POLICY): say so here. */
+		say_policy(u);
 		return;
 	}
 	if (t->reply.held.n && !t->change_held) {
@@ -433,12 +447,15 @@ static void on_plan(struct ui *u, const struct msg *m, struct strpool **arena)
 	t->phase = TR_REVIEW;
 	if (confirming) {
 		t->dry = 0;
-		if (same) {
+		if (same && render_policy_blocking(&t->reply)) {
+			say_policy(u); /* the real plan met the policy the dry run did not */
+		} else if (same) {
 			commit(u);
 			return;
+		} else {
+			tui_say(u, EL_WARNING, "the plan changed since you reviewed it: read it "
+					       "again; g does this one");
 		}
-		tui_say(u, EL_WARNING, "the plan changed since you reviewed it: read it again; "
-				       "g does this one");
 	}
 	t->sel = 0;
 	panel_home(&t->review_panel);

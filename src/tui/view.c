@@ -512,7 +512,8 @@ static void draw_help(struct ui *u)
 
 /* Review rows: a group heading, an item, a warning, a total, or space. */
 struct rrow {
-	int kind; /* 0 heading, 1 item, 2 warning, 3 totals, 4 blank, 5 kept, 6 the system */
+	int kind; /* 0 heading, 1 item, 2 warning, 3 totals, 4 blank, 5 kept, 6 the system,
+		   * 7 a policy violation */
 	int action;
 	size_t i;
 };
@@ -525,7 +526,7 @@ static size_t review_rows(struct ui *u, struct rrow **out)
 	size_t kept = 0;
 	for (size_t i = 0; i < model_count(u->model); i++)
 		kept += model_pkg(u->model, i)->mark == MARK_KEEP;
-	size_t cap = p->count + p->warnings.n + kept + 20, n = 0;
+	size_t cap = p->count + p->warnings.n + p->nviolations + kept + 20, n = 0;
 	struct rrow *v = calloc(cap, sizeof(*v));
 	if (!v)
 		return 0;
@@ -553,6 +554,8 @@ static size_t review_rows(struct ui *u, struct rrow **out)
 	}
 	for (uint32_t i = 0; i < p->warnings.n; i++)
 		v[n++] = (struct rrow){2, 0, i};
+	for (uint32_t i = 0; i < p->nviolations; i++)
+		v[n++] = (struct rrow){7, 0, i};
 	v[n++] = (struct rrow){3, 0, 0};
 	*out = v;
 	return n;
@@ -639,6 +642,16 @@ static void draw_review_row(struct ui *u, int row, const struct rrow *r, int cur
 		line_put(l, EL_WARNING, "Warning: ");
 		line_put(l, EL_WARNING, p->warnings.v[r->i]);
 		break;
+	case 7: {
+		/* What the engine's [policy] says; one not overridden blocks g. */
+		const struct policy_violation *v = &p->violations[r->i];
+		struct buf text = {0};
+		render_violation(&text, v);
+		line_put(l, v->overridden ? EL_DIM : EL_ERROR, "Policy: ");
+		line_put(l, v->overridden ? EL_DIM : EL_ERROR, text.p);
+		buf_free(&text);
+		break;
+	}
 	case 3:
 		fmt_size(a, sizeof(a), p->download, 0);
 		fmt_size(b, sizeof(b), p->size_change, 1);

@@ -108,11 +108,13 @@ void config_defaults(struct config *c)
 
 char *config_path(int system)
 {
+	/* The system engine's file holds the [policy] its users may not loosen:
+	 * only its own command line (--config) names another. */
+	if (system)
+		return xstrdup(OMG_SYSTEM_CONFIG);
 	const char *env = getenv("OMG_CONFIG");
 	if (env && *env)
 		return xstrdup(env);
-	if (system)
-		return xstrdup(OMG_SYSTEM_CONFIG);
 	char *dir = xdg_omg_dir(XDG_CONFIG);
 	char *path = xasprintf("%s/config", dir ? dir : "/nonexistent");
 	free(dir);

@@ -52,7 +52,8 @@ struct config {
  * the first of "sudo", "wheel" that exists: the users who can already
  * become root. */
 void config_defaults(struct config *c);
-/* The file for this mode: OMG_CONFIG, else /etc/omg/config (system) or
+/* The file for this mode: /etc/omg/config (system: never OMG_CONFIG, so the
+ * environment cannot loosen its [policy]); else OMG_CONFIG, else
  * $XDG_CONFIG_HOME/omg/config (~/.config/omg/config). Caller frees. */
 char *config_path(int system);
 /* Reads path over the defaults. A missing file is not an error. 0, or -1 with

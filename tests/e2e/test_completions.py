@@ -164,6 +164,9 @@ def test_bash_values(omg, scripts, tmp_path):
     assert bash_complete(omg, s, "omg", "audit", "") == ["log", "verify"]
     assert bash_complete(omg, s, "omg", "audit", "verify", "") == []
     assert bash_complete(omg, s, "omg", "remove", "--rec") == ["--recursive"]
+    assert bash_complete(omg, s, "omg", "install", "--override", "") == \
+        ["severity", "deny", "signatures"]
+    assert bash_complete(omg, s, "omg", "install", "--override", "d") == ["deny"]
     (tmp_path / "rootdir").mkdir()
     (tmp_path / "rootfile").write_text("")
     assert bash_complete(omg, s, "omg", "--root", str(tmp_path / "root")) == \

@@ -105,6 +105,9 @@ static void test_full_file(void **state)
 				 ALPM_SIG_DATABASE_MARGINAL_OK | ALPM_SIG_DATABASE_UNKNOWN_OK);
 	assert_int_equal(c.repos[2].usage, ALPM_DB_USAGE_SYNC | ALPM_DB_USAGE_SEARCH);
 	assert_int_equal(c.nfiles, 3); /* pacman.conf, a.conf, b.conf */
+	char why[128];
+	assert_int_equal(pacconf_accepts_unsigned(&c, why, sizeof(why)), 1);
+	assert_string_equal(why, "repository 'custom' has SigLevel = Never");
 	pacconf_free(&c);
 }
 
@@ -123,6 +126,37 @@ static void test_defaults(void **state)
 	assert_int_equal(c.siglevel, ALPM_SIG_PACKAGE | ALPM_SIG_PACKAGE_OPTIONAL |
 				     ALPM_SIG_DATABASE | ALPM_SIG_DATABASE_OPTIONAL);
 	pacconf_free(&c);
+}
+
+/* require_signatures: which SigLevels let an unsigned package in. */
+static void test_accepts_unsigned(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *conf, *why;
+	} cases[] = {
+		/* pacman's built-in default and the shipped one check what is signed */
+		{"[options]\n[core]\nServer = x\n", NULL},
+		{"[options]\nSigLevel = Required DatabaseOptional\n[core]\nServer = x\n", NULL},
+		{"[options]\nSigLevel = DatabaseNever\n[core]\nServer = x\n", NULL},
+		/* a repository inherits [options]' words, wherever they stand */
+		{"[core]\nServer = x\n[options]\nSigLevel = Optional TrustAll\n",
+		 "repository 'core' has SigLevel = Optional TrustAll"},
+		{"[options]\nSigLevel = Required\n[core]\n[extra]\nSigLevel = Never\n",
+		 "repository 'extra' has SigLevel = Never"},
+		{"[options]\nSigLevel = Never\n[core]\nSigLevel = Required\n", NULL},
+		{"[options]\nSigLevel = Never\n", "pacman.conf [options] has SigLevel = Never"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		put("etc/pacman.conf", cases[i].conf);
+		struct pacconf c;
+		char err[256], why[128] = "";
+		assert_int_equal(pacconf_load(&c, root, err, sizeof(err)), 0);
+		int got = pacconf_accepts_unsigned(&c, why, sizeof(why));
+		if (got != (cases[i].why != NULL) || (got && strcmp(why, cases[i].why) != 0))
+			fail_msg("%s: got %d '%s'", cases[i].conf, got, why);
+		pacconf_free(&c);
+	}
 }
 
 /* Each bad file fails with "FILE:LINE: why". */
@@ -155,6 +189,7 @@ int main(void)
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_accepts_unsigned),
 	};
 	return cmocka_run_group_tests_name("pacconf", tests, setup, teardown);
 }

@@ -1440,6 +1440,12 @@ out:
 }
 
 /* The module's one export, found by backend_module(). */
+/* See backend.h: pacman.conf as alpm_open read it. */
+static int alpm_accepts_unsigned(void *self, char *why, size_t whylen)
+{
+	return pacconf_accepts_unsigned(&((struct alpm *)self)->conf, why, whylen);
+}
+
 __attribute__((visibility("default"))) extern const struct backend_ops omg_backend_alpm;
 const struct backend_ops omg_backend_alpm = {
 	.name = "alpm",
@@ -1453,4 +1459,5 @@ const struct backend_ops omg_backend_alpm = {
 	.lock_holder = alpm_lock_holder,
 	.lock_file = alpm_lock_file,
 	.check_updates = alpm_check_updates,
+	.accepts_unsigned = alpm_accepts_unsigned,
 };

@@ -153,6 +153,9 @@ int apt_open_load(apt_handle *h, const struct pkg_sink *sink, char *err, size_t 
 /* Frees h (its transaction released already) and resets libapt's global
  * configuration, so a later open starts clean. */
 void apt_open_free(apt_handle *h);
+/* See backend_ops.accepts_unsigned: libapt's configuration as apt_open_handle
+ * loaded it, and the sources files it names. 1 with why, or 0. */
+int apt_open_accepts_unsigned(char *why, size_t whylen);
 
 /* ---------------------------------------------------------------- apt-lock.cc */
 

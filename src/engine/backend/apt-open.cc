@@ -48,6 +48,7 @@
 #include <apt-pkg/pkgsystem.h>
 #include <apt-pkg/policy.h>
 #include <apt-pkg/sourcelist.h>
+#include <apt-pkg/strutl.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -55,6 +56,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <dirent.h>
+#include <fstream>
+#include <sstream>
+#include <strings.h>
 #include <functional>
 
 #include <sys/stat.h>
@@ -904,4 +909,128 @@ void apt_open_free(apt_handle *h)
 	delete _config;
 	_config = new Configuration;
 	apt_in_use = false;
+}
+
+/* ------------------------------------------------ what lets unsigned packages in */
+
+/* The [trusted=...] option of a one-line source ("deb [arch=amd64 trusted=yes] URI ..."). */
+static bool list_line_trusted(const std::string &raw)
+{
+	std::string line = raw.substr(0, raw.find('#'));
+	std::istringstream in(line);
+	std::string type;
+	if (!(in >> type) || (type != "deb" && type != "deb-src"))
+		return false;
+	std::string rest;
+	std::getline(in, rest);
+	size_t open = rest.find_first_not_of(" \t");
+	if (open == std::string::npos || rest[open] != '[')
+		return false;
+	size_t close = rest.find(']', open);
+	if (close == std::string::npos)
+		return false;
+	std::istringstream opts(rest.substr(open + 1, close - open - 1));
+	std::string opt;
+	while (opts >> opt) {
+		size_t eq = opt.find('=');
+		if (eq != std::string::npos && opt.compare(0, eq, "trusted") == 0 &&
+		    StringToBool(opt.substr(eq + 1), false))
+			return true;
+	}
+	return false;
+}
+
+/* Whether a deb822 .sources file has an enabled stanza with "Trusted: yes". */
+static bool sources_file_trusted(std::ifstream &in)
+{
+	bool trusted = false, enabled = true;
+	std::string line;
+	for (;;) {
+		bool more = static_cast<bool>(std::getline(in, line));
+		if (!more || line.find_first_not_of(" \t\r") == std::string::npos) {
+			if (trusted && enabled)
+				return true;
+			trusted = false, enabled = true; /* the next stanza */
+			if (!more)
+				return false;
+			continue;
+		}
+		if (line[0] == '#' || line[0] == ' ' || line[0] == '\t')
+			continue; /* a comment, or a field's continuation */
+		size_t colon = line.find(':');
+		if (colon == std::string::npos)
+			continue;
+		std::string key = line.substr(0, colon), value = line.substr(colon + 1);
+		value.erase(0, value.find_first_not_of(" \t"));
+		value.erase(value.find_last_not_of(" \t\r") + 1);
+		if (strcasecmp(key.c_str(), "Trusted") == 0)
+			trusted = StringToBool(value, false);
+		else if (strcasecmp(key.c_str(), "Enabled") == 0)
+			enabled = StringToBool(value, true);
+	}
+}
+
+/* path shown relative to Dir::Etc ("sources.list.d/x.list"), as a user knows it. */
+static std::string etc_relative(const std::string &path)
+{
+	std::string etc = _config->FindDir("Dir::Etc");
+	return path.compare(0, etc.size(), etc) == 0 ? path.substr(etc.size()) : path;
+}
+
+/* One sources file: its trusted=yes, as "FILE: [trusted=yes]" in why. */
+static bool source_file_trusted(const std::string &path, std::string &why)
+{
+	std::ifstream in(path);
+	if (!in)
+		return false;
+	bool deb822 = path.size() > 8 && path.compare(path.size() - 8, 8, ".sources") == 0;
+	if (deb822) {
+		if (!sources_file_trusted(in))
+			return false;
+		why = etc_relative(path) + ": Trusted: yes";
+		return true;
+	}
+	std::string line;
+	while (std::getline(in, line))
+		if (list_line_trusted(line)) {
+			why = etc_relative(path) + ": [trusted=yes]";
+			return true;
+		}
+	return false;
+}
+
+int apt_open_accepts_unsigned(char *why, size_t whylen)
+{
+	static const char *const keys[] = {"APT::Get::AllowInsecureRepositories",
+					   "Acquire::AllowInsecureRepositories",
+					   "APT::Get::AllowUnauthenticated"};
+	for (const char *k : keys)
+		if (_config->FindB(k, false)) {
+			apt_set_err(why, whylen, std::string(k) + " is true");
+			return 1;
+		}
+	std::string found;
+	if (source_file_trusted(_config->FindFile("Dir::Etc::sourcelist"), found)) {
+		apt_set_err(why, whylen, found);
+		return 1;
+	}
+	/* sources.list.d in name order, as apt reads it. */
+	std::string parts = _config->FindDir("Dir::Etc::sourceparts");
+	std::vector<std::string> names;
+	if (DIR *d = opendir(parts.c_str())) {
+		while (struct dirent *e = readdir(d)) {
+			std::string n = e->d_name;
+			if ((n.size() > 5 && n.compare(n.size() - 5, 5, ".list") == 0) ||
+			    (n.size() > 8 && n.compare(n.size() - 8, 8, ".sources") == 0))
+				names.push_back(n);
+		}
+		closedir(d);
+	}
+	std::sort(names.begin(), names.end());
+	for (const std::string &n : names)
+		if (source_file_trusted(parts + n, found)) {
+			apt_set_err(why, whylen, found);
+			return 1;
+		}
+	return 0;
 }

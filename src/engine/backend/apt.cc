@@ -219,12 +219,25 @@ static void apt_lock_holder(void *self, char *out, size_t outlen)
 	}
 }
 
+/* See backend.h. */
+static int apt_accepts_unsigned(void *self, char *why, size_t whylen)
+{
+	if (self == nullptr || why == nullptr || whylen == 0)
+		return 0;
+	try {
+		return apt_open_accepts_unsigned(why, whylen);
+	} catch (...) {
+		return 0;
+	}
+}
+
 /* The module's one export, found by backend_module(). */
 __attribute__((visibility("default"))) extern const struct backend_ops omg_backend_apt;
 const struct backend_ops omg_backend_apt = {"apt",	     apt_open,	 apt_load,
 					    apt_vercmp,	     apt_close,	 apt_plan,
 					    apt_commit,	     apt_release, apt_lock_holder,
 					    nullptr /* dpkg's locks go with the process */,
-					    nullptr /* the lists are apt's own; no private copy */};
+					    nullptr /* the lists are apt's own; no private copy */,
+					    apt_accepts_unsigned};
 
 } // extern "C"

@@ -140,6 +140,18 @@ struct backend_ops {
 	 */
 	int (*check_updates)(const char *root, const char *dir, struct update_counts *out,
 			     char *err, size_t errlen);
+
+	/*
+	 * Whether the root's configuration, as the open instance read it, lets
+	 * packages in without a valid signature ([policy] require_signatures):
+	 * alpm, a repository's SigLevel (its own or [options]') Never, or
+	 * Optional with TrustAll; apt, a source with trusted=yes (one-line or
+	 * deb822) or AllowInsecureRepositories / AllowUnauthenticated set. 1 with
+	 * the first such setting as one line in why ("repository 'core' has
+	 * SigLevel = Never", "sources.list.d/x.list: [trusted=yes]"), 0 when
+	 * none does. From the thread that opened self. NULL member: cannot tell.
+	 */
+	int (*accepts_unsigned)(void *self, char *why, size_t whylen);
 };
 
 /* What the core knows of a backend without loading it (backend.c). */

@@ -355,6 +355,31 @@ int pacconf_load(struct pacconf *c, const char *root, char *err, size_t errlen)
 	return 0;
 }
 
+/* The words that make level accept an unsigned package, or NULL. */
+static const char *unsigned_words(int level)
+{
+	if (!(level & ALPM_SIG_PACKAGE))
+		return "Never";
+	if ((level & ALPM_SIG_PACKAGE_OPTIONAL) && (level & ALPM_SIG_PACKAGE_UNKNOWN_OK))
+		return "Optional TrustAll";
+	return NULL;
+}
+
+int pacconf_accepts_unsigned(const struct pacconf *c, char *why, size_t whylen)
+{
+	for (size_t i = 0; i < c->nrepos; i++) {
+		const char *w = unsigned_words(c->repos[i].siglevel);
+		if (w) {
+			snprintf(why, whylen, "repository '%s' has SigLevel = %s", c->repos[i].name, w);
+			return 1;
+		}
+	}
+	const char *w = c->nrepos ? NULL : unsigned_words(c->siglevel);
+	if (w)
+		snprintf(why, whylen, "pacman.conf [options] has SigLevel = %s", w);
+	return w != NULL;
+}
+
 void pacconf_free(struct pacconf *c)
 {
 	free(c->root);

@@ -36,5 +36,12 @@ int pacconf_load(struct pacconf *c, const char *root, char *err, size_t errlen);
 /* Parses one file (path relative to the root when it starts with '/'). */
 int pacconf_parse_file(struct pacconf *c, const char *path, char *err, size_t errlen);
 void pacconf_free(struct pacconf *c);
+/* Whether a package without a valid signature gets in ([policy]
+ * require_signatures): a repository's package SigLevel (its own on top of
+ * [options]') is Never, or Optional with TrustAll; [options] itself when no
+ * repository is configured. 1 with "repository 'core' has SigLevel = Never"
+ * in why, else 0. Database signatures are not looked at: a package is still
+ * checked against its own signature. */
+int pacconf_accepts_unsigned(const struct pacconf *c, char *why, size_t whylen);
 
 #endif
