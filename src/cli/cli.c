@@ -14,10 +14,7 @@
 #include "util/fmt.h"
 #include "util/json.h"
 #include "util/similar.h"
-
-#ifndef OMG_VERSION
-#define OMG_VERSION "0.1.0"
-#endif
+#include "util/version.h"
 
 /* Option bits, to reject an option a command does not take. */
 enum {
@@ -150,6 +147,15 @@ static const struct command commands[] = {
 	{"history", cmd_history, O_LIMIT, FIT_CUT,
 	 "omg history [--limit N] [show ID]\n"
 	 "  Every transaction on this root, newest first; show: one with its packages.\n"},
+	{"sbom", cmd_sbom, 0, FIT_NONE,
+	 "omg sbom [--json]\n"
+	 "  The installed packages as a CycloneDX 1.5 JSON document (an SBOM) on stdout:\n"
+	 "  one component each with its package URL (pkg:deb/debian/NAME@VERSION?arch=A&\n"
+	 "  distro=debian-CODENAME, pkg:alpm/arch/NAME@VERSION?arch=A), its licences\n"
+	 "  (pacman) and homepage, and, when the engine has advisory data, each known\n"
+	 "  advisory of an installed version as a vulnerability with its severity and\n"
+	 "  fixed version. The document is JSON either way (--json is accepted).\n"
+	 "  See docs/security.md.\n"},
 };
 
 static const char usage_text[] =
@@ -172,6 +178,7 @@ static const char usage_text[] =
 	"  attach           follow the running transaction, or show the last result\n"
 	"  history          the transactions made on this root\n"
 	"  audit log|verify the engine's audit log, or check it has not been tampered with\n"
+	"  sbom             the installed packages as a CycloneDX SBOM (JSON)\n"
 	"  help [COMMAND]   this help, or a command's (as omg COMMAND --help)\n"
 	"\n"
 	"global options:\n"

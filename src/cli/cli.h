@@ -82,6 +82,8 @@ int cmd_attach(struct cli *c, int argc, char **argv);
 int cmd_history(struct cli *c, int argc, char **argv);
 /* omg audit log|verify (audit.c). */
 int cmd_audit(struct cli *c, int argc, char **argv);
+/* omg sbom: the CycloneDX document on stdout (sbom.c). */
+int cmd_sbom(struct cli *c, int argc, char **argv);
 /* omg completions bash|zsh|fish: the shell's completion script on stdout (completions.c). */
 int cmd_completions(struct cli *c, int argc, char **argv);
 /* omg shell-init bash|zsh|fish: the prompt integration on stdout (shellinit.c). */

@@ -77,7 +77,14 @@ static int take(struct replies *out, const struct msg *m)
 		}
 		break;
 	case MSG_TEXT:
-		buf_puts(&out->text, m->u.text.text);
+		if (!out->text) {
+			out->error = ERR_MALFORMED;
+			out->error_text = "unexpected reply from the engine";
+			return 1;
+		}
+		if (!out->text_failed &&
+		    out->text(out->text_ctx, m->u.text.text, strlen(m->u.text.text)) != 0)
+			out->text_failed = 1;
 		break;
 	case MSG_ERROR:
 		out->error = m->u.error.code ? m->u.error.code : ERR_BACKEND;
@@ -320,9 +327,9 @@ static int request_socket(struct session *s, struct msg *req, struct replies *ou
 	}
 }
 
-int session_request(struct session *s, struct msg *req, struct replies *out)
+/* Sends req and collects the replies into out (set up by the caller). */
+static int request(struct session *s, struct msg *req, struct replies *out)
 {
-	memset(out, 0, sizeof(*out));
 	out->arena = strpool_new();
 	out->quiet = s->warned;
 	int rc = s->no_daemon ? request_local(s, req, out) : request_socket(s, req, out);
@@ -331,16 +338,35 @@ int session_request(struct session *s, struct msg *req, struct replies *out)
 	return rc;
 }
 
+int session_request(struct session *s, struct msg *req, struct replies *out)
+{
+	memset(out, 0, sizeof(*out));
+	return request(s, req, out);
+}
+
+/* An engine's error reply in r said and turned into an exit status (0: none). */
+static int said_error(struct session *s, const struct replies *r)
+{
+	if (!r->error)
+		return 0;
+	report_error(s->report, "%s", r->error_text ? r->error_text : "engine error");
+	return exit_for_error(r->error);
+}
+
+int session_ask_text(struct session *s, struct msg *req,
+		     int (*text)(void *ctx, const char *p, size_t n), void *ctx, struct replies *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->text = text;
+	r->text_ctx = ctx;
+	int rc = request(s, req, r);
+	return rc ? rc : said_error(s, r);
+}
+
 int session_ask(struct session *s, struct msg *req, struct replies *r)
 {
 	int rc = session_request(s, req, r);
-	if (rc)
-		return rc;
-	if (r->error) {
-		report_error(s->report, "%s", r->error_text ? r->error_text : "engine error");
-		return exit_for_error(r->error);
-	}
-	return 0;
+	return rc ? rc : said_error(s, r);
 }
 
 int session_ask_status(struct session *s, struct replies *r)
@@ -355,7 +381,6 @@ void replies_free(struct replies *r)
 {
 	free(r->pkgs);
 	free(r->vrows);
-	buf_free(&r->text);
 	strpool_free(r->arena);
 	memset(r, 0, sizeof(*r));
 }

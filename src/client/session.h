@@ -43,11 +43,17 @@ struct replies {
 	struct msg_vulns_reply vulns;
 	struct vuln *vrows;
 	size_t nvrows, vcap;
-	struct buf text;         /* the pieces of a text reply (sbom), joined */
 	uint32_t error;          /* enum msg_error_code, 0 when none */
 	int quiet;               /* the session said the warnings already */
 	uint32_t warnings;       /* how many the replies carried */
 	const char *error_text;
+	/* Text replies (a document in pieces, MSG_TEXT): each piece goes to
+	 * text(text_ctx, piece, bytes) as it arrives; a non-zero return stops
+	 * the calls (the rest is read and dropped) and sets text_failed.
+	 * Without text a text reply is unexpected. Set by session_ask_text. */
+	int (*text)(void *ctx, const char *p, size_t n);
+	void *text_ctx;
+	int text_failed;
 };
 
 /*
@@ -76,6 +82,10 @@ int session_request(struct session *s, struct msg *req, struct replies *out);
 /* session_request, and an engine's error reply printed and turned into an
  * exit status. */
 int session_ask(struct session *s, struct msg *req, struct replies *r);
+/* session_ask for a request answered with text replies (sbom): each piece
+ * goes to text(ctx, piece, bytes) as it arrives (see struct replies). */
+int session_ask_text(struct session *s, struct msg *req,
+		     int (*text)(void *ctx, const char *p, size_t n), void *ctx, struct replies *r);
 /* session_ask for the engine's status (r->status). */
 int session_ask_status(struct session *s, struct replies *r);
 void replies_free(struct replies *r);

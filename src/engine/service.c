@@ -12,8 +12,10 @@
 #include "engine/query.h"
 #include "engine/security/security.h"
 #include "engine/service-int.h"
+#include "engine/security/sbom.h"
 #include "ipc/codec.h"
 #include "util/buf.h"
+#include "util/version.h"
 #include "util/xalloc.h"
 
 /* Sends one error reply. */
@@ -219,6 +221,53 @@ static void send_status(struct engine *e, const struct msg *req,
 	free((void *)r.u.status.warnings.v);
 }
 
+/* The SBOM as text replies, each piece under half of frame_max (the pkgs
+ * replies' margin) and cut between UTF-8 characters: the codec checks each
+ * piece is UTF-8 by itself. */
+static void send_sbom(struct engine *e, const struct msg *req, const struct service_env *env,
+		      service_emit emit, void *ctx)
+{
+	if (req->u.sbom.format != 0) {
+		error(req, ERR_USAGE, "unknown SBOM format (this engine writes CycloneDX 1.5 JSON)",
+		      emit, ctx);
+		return;
+	}
+	struct sbom_opts o = {
+		.backend = engine_backend_name(e),
+		.root = engine_root(e),
+		.tool_version = OMG_VERSION,
+		.now = (uint64_t)time(NULL),
+	};
+	struct buf doc = {0};
+	char err[256];
+	const struct vulns *vs = env->security ? security_vulns(env->security) : NULL;
+	if (sbom_cyclonedx(engine_index(e), vs, &o, &doc, err, sizeof(err)) != 0) {
+		error(req, ERR_BACKEND, err, emit, ctx);
+		buf_free(&doc);
+		return;
+	}
+	size_t piece = env->frame_max / 2 > 256 ? env->frame_max / 2 : 256;
+	struct buf part = {0};
+	size_t at = 0;
+	do {
+		size_t n = doc.len - at < piece ? doc.len - at : piece;
+		while (n && at + n < doc.len && ((unsigned char)doc.p[at + n] & 0xc0) == 0x80)
+			n--; /* back to the start of a character */
+		buf_reset(&part);
+		buf_append(&part, doc.p + at, n);
+		struct msg r;
+		memset(&r, 0, sizeof(r));
+		r.h.type = MSG_TEXT;
+		r.h.id = req->h.id;
+		r.h.flags = at + n < doc.len ? MSG_FLAG_MORE : 0;
+		r.u.text.text = buf_str(&part);
+		emit(ctx, &r);
+		at += n;
+	} while (at < doc.len);
+	buf_free(&part);
+	buf_free(&doc);
+}
+
 void service_request(struct engine *e, const struct msg *req, const struct service_env *env,
 		     service_emit emit, void *ctx)
 {
@@ -303,6 +352,9 @@ void service_request(struct engine *e, const struct msg *req, const struct servi
 		break;
 	case MSG_VULNS:
 		service_vulns(req, env, emit, ctx);
+		break;
+	case MSG_SBOM:
+		send_sbom(e, req, env, emit, ctx);
 		break;
 	default:
 		if ((req->h.type >= MSG_PLAN && req->h.type <= MSG_ATTACH) ||

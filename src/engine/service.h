@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "engine/engine.h"
+#include "engine/security/vulns.h"
 #include "ipc/protocol.h"
 
 /* Receives each reply; the message and everything it points to are borrowed
@@ -16,8 +17,8 @@ typedef void (*service_emit)(void *ctx, const struct msg *reply);
 /*
  * Answers req from the engine's index: search, info and list with pkgs
  * replies (split so that each stays under frame_max bytes, MSG_FLAG_MORE on
- * all but the last), status with a status reply, anything else with an
- * error. Every reply carries req's id. The same code serves the daemon and
+ * all but the last), status with a status reply, sbom with text replies
+ * split the same way, anything else with an error. Every reply carries req's id. The same code serves the daemon and
  * the in-process CLI, so both print the same.
  */
 /* What the server tells the service about itself, for the status reply. */

@@ -130,6 +130,7 @@ def test_bash_commands_and_options(omg, scripts):
     assert bash_complete(omg, s, "omg", "") == cmds
     assert bash_complete(omg, s, "omg", "se") == ["search"]
     assert bash_complete(omg, s, "omg", "--json", "st") == ["status"]
+    assert bash_complete(omg, s, "omg", "sb") == ["sbom"]
     # Every global option of omg --help, and every option of each command's usage.
     usage = omg.run("--help", check=0).stdout
     glob = set(re.findall(r"^  (?:-\w, )?(--[a-z-]+)", usage.split("global options:", 1)[1],
@@ -240,6 +241,7 @@ def test_fish_completes(omg, scripts, sb):
         ["omg-spell", "omg-suite"]
     assert fish_complete(omg, s, "omg history ") == ["show"]
     assert fish_complete(omg, s, "omg audit ") == ["log", "verify"]
+    assert fish_complete(omg, s, "omg sb") == ["sbom"]
     assert fish_complete(omg, s, "omg help in") == ["info", "install"]
     assert fish_complete(omg, s, "omg --th") == ["--theme"]
     assert fish_complete(omg, s, "omg upgrade --no") == ["--no-daemon", "--no-sync"]
