@@ -18,6 +18,10 @@ Timed (hyperfine, warm: the data fetched once before):
     debsecan --suite CODENAME --source URL --status /var/lib/dpkg/status --format packages
     omg --no-daemon vulns                            in process, the stored feed, for reference
 and the engine's VmRSS before the first fetch and after omg vulns --refresh.
+Then the same for Arch, unless OMG_BENCH_VULNS_ARCH=0: a sandbox root whose local db holds the
+host's packages (versions as tests/fixtures/corpus.py converts them), an all.json of
+RECORDS/2 AVGs on loopback; omg vulns is checked against arch-audit's rule computed here and
+timed warm (arch-audit is not on this host), with the engine's VmRSS before and after.
 Environment: OMG_BENCH_VULNS_RECORDS (records in the feed, default 3000).
 """
 import json
@@ -36,6 +40,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "fixtures"))
 import httpd  # noqa: E402  (tests/fixtures/httpd.py: the loopback server)
 
 RECORDS = int(os.environ.get("OMG_BENCH_VULNS_RECORDS", "3000"))
+ARCH = os.environ.get("OMG_BENCH_VULNS_ARCH", "1") != "0"
 STATUS = "/var/lib/dpkg/status"
 CODENAME = "omgbench"
 DEBSECAN = "/usr/bin/debsecan"
@@ -162,11 +167,73 @@ def proc_rss(pid):
     return None
 
 
+def _xdg_env(env, base):
+    """env with XDG dirs of its own under base: a fresh data dir holds no stored feed."""
+    env = dict(env)
+    for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR"):
+        env[var] = os.path.join(base, var.lower())
+        os.makedirs(env[var], mode=0o700)
+    env.pop("OMG_NO_DAEMON", None)
+    return env
+
+
+def _config(env, keys):
+    os.makedirs(os.path.join(env["XDG_CONFIG_HOME"], "omg"))
+    with open(os.path.join(env["XDG_CONFIG_HOME"], "omg", "config"), "w") as f:
+        # refresh 0: the engine fetches only when told, so its memory is seen before
+        f.write("[security]\nrefresh = 0\n" + keys)
+
+
+class Engine:
+    """omg [--root R] daemon --socket SOCK --idle 0, serving once a connect succeeds."""
+
+    def __init__(self, base, sock, env, log_path):
+        self.argv, self.sock, self.env, self.log_path = base, sock, env, log_path
+
+    def __enter__(self):
+        with open(self.log_path, "w") as log:
+            self.proc = subprocess.Popen(self.argv + ["daemon", "--socket", self.sock,
+                                                      "--idle", "0"],
+                                         stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                         env=self.env)
+        self.pid = self.proc.pid
+        t0 = time.monotonic()
+        while True:
+            self.alive()
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                s.connect(self.sock)
+                return self
+            except OSError:
+                if time.monotonic() - t0 > START_SECONDS:
+                    self.__exit__()
+                    raise RuntimeError("omg daemon (vulns) did not serve in %d s; log %s"
+                                       % (START_SECONDS, self.log_path))
+                time.sleep(0.02)
+            finally:
+                s.close()
+
+    def alive(self):
+        if self.proc.poll() is not None:
+            raise RuntimeError("omg daemon (vulns) exited %d; log %s"
+                               % (self.proc.returncode, self.log_path))
+
+    def __exit__(self, *exc):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
 def vulns_part(omg, env, run, hyperfine, say, runs_for, tmpdirs, out_dir):
     say("")
     if not os.access(DEBSECAN, os.X_OK) or not os.path.exists(STATUS):
         say("[vulns] skipped: needs %s and %s" % (DEBSECAN, STATUS))
         return {"skipped": "no debsecan or dpkg status"}
+    env0 = env
     base = tempfile.mkdtemp(prefix="omg-bench-vulns.", dir="/tmp")
     tmpdirs.append(base)
     served = os.path.join(base, "www")
@@ -183,44 +250,14 @@ def vulns_part(omg, env, run, hyperfine, say, runs_for, tmpdirs, out_dir):
            counts["source"], counts["binary"], counts["absent"], counts["vulns"],
            len(data) / 1024.0))
 
-    env = dict(env)
-    for var in ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR"):
-        env[var] = os.path.join(base, var.lower())
-        os.makedirs(env[var], mode=0o700)
-    env.pop("OMG_NO_DAEMON", None)
+    env = _xdg_env(env, base)
     sock = os.path.join(env["XDG_RUNTIME_DIR"], "omgd.sock")
-    log_path = os.path.join(out_dir, "omgd-vulns.log")
     res = {"feed": counts}
     with httpd.LoopbackHTTP(served, log=os.path.join(base, "requests.log")) as srv:
         url = srv.url("/")
-        os.makedirs(os.path.join(env["XDG_CONFIG_HOME"], "omg"))
-        with open(os.path.join(env["XDG_CONFIG_HOME"], "omg", "config"), "w") as f:
-            # refresh 0: the engine fetches only when told, so its memory is seen before
-            f.write("[security]\ndebian_url = %s\ndebian_release = %s\nrefresh = 0\n"
-                    % (url, CODENAME))
+        _config(env, "debian_url = %s\ndebian_release = %s\n" % (url, CODENAME))
         sbase = [omg, "--socket", sock]
-        proc = None
-        try:
-            with open(log_path, "w") as log:
-                proc = subprocess.Popen([omg, "daemon", "--socket", sock, "--idle", "0"],
-                                        stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                        env=env)
-            t0 = time.monotonic()
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError("omg daemon (vulns) exited %d; log %s"
-                                       % (proc.returncode, log_path))
-                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                try:
-                    s.connect(sock)
-                    break
-                except OSError:
-                    if time.monotonic() - t0 > START_SECONDS:
-                        raise RuntimeError("omg daemon (vulns) did not serve in %d s"
-                                           % START_SECONDS)
-                    time.sleep(0.02)
-                finally:
-                    s.close()
+        with Engine([omg], sock, env, os.path.join(out_dir, "omgd-vulns.log")) as proc:
             # the index is there once status answers; no feed yet (exit 14)
             run(sbase + ["status"], what="omg status (vulns)", env=env)
             _, err, _ = run(sbase + ["vulns"], ok=(14,), what="omg vulns before a fetch",
@@ -263,17 +300,8 @@ def vulns_part(omg, env, run, hyperfine, say, runs_for, tmpdirs, out_dir):
                                    env=env, extra=[ok])
             res["omg_no_daemon"] = hyperfine(nd, runs_for(tnd), label="omg --no-daemon vulns",
                                              env=env, extra=[ok])
-            if proc.poll() is not None:
-                raise RuntimeError("omg daemon (vulns) died; log %s" % log_path)
+            proc.alive()
             res["rss_mib"]["after_runs"] = proc_rss(proc.pid)
-        finally:
-            if proc and proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
         res["requests"] = len(srv.requests("/" + CODENAME))
     d, o, n = res["debsecan"]["mean"], res["omg"]["mean"], res["omg_no_daemon"]["mean"]
     res["ratio"], res["ratio_no_daemon"] = d / o, d / n
@@ -281,6 +309,127 @@ def vulns_part(omg, env, run, hyperfine, say, runs_for, tmpdirs, out_dir):
         d * 1e3, o * 1e3, n * 1e3))
     say("  debsecan/omg = %.1f (omg is %.1fx faster); without the daemon %.2f"
         % (res["ratio"], res["ratio"], res["ratio_no_daemon"]))
+    if ARCH:
+        res["alpm"] = arch_vulns_part(omg, env0, run, hyperfine, say, runs_for, tmpdirs,
+                                      out_dir, pkgs)
+    return res
+
+
+def arch_root(dir, pkgs):
+    """An Arch root whose local db holds the host's installed packages (versions converted
+    by corpus.arch_version) and an empty sync db; returns [(name, version)]."""
+    import corpus
+    import gzip
+    local = os.path.join(dir, "var/lib/pacman/local")
+    for sub in ("var/lib/pacman/sync", "var/cache/pacman/pkg", "var/log",
+                "etc/pacman.d/hooks", "etc/pacman.d/gnupg"):
+        os.makedirs(os.path.join(dir, sub), exist_ok=True)
+    os.makedirs(local)
+    with open(os.path.join(local, "ALPM_DB_VERSION"), "w") as f:
+        f.write("9\n")
+    with open(os.path.join(dir, "etc/pacman.conf"), "w") as f:
+        f.write(corpus.CONF % (corpus.REPO, os.path.join(dir, "repo")))
+    with open(os.path.join(dir, "var/lib/pacman/sync", corpus.REPO + ".db"), "wb") as f:
+        f.write(gzip.compress(b"\0" * 10240, mtime=0))
+    out, seen = [], set()
+    for name, ver, _s, _sv in pkgs:
+        name = name.lower()
+        if name in seen:
+            continue
+        seen.add(name)
+        v = corpus.arch_version(ver)
+        d = os.path.join(local, "%s-%s" % (name, v))
+        os.makedirs(d)
+        with open(os.path.join(d, "desc"), "w") as f:
+            f.write("%%NAME%%\n%s\n\n%%VERSION%%\n%s\n\n%%ARCH%%\nx86_64\n\n"
+                    "%%INSTALLDATE%%\n1700000000\n\n%%REASON%%\n0\n\n" % (name, v))
+        with open(os.path.join(d, "files"), "w") as f:
+            f.write("")
+        out.append((name, v))
+    return out
+
+
+def make_avgs(pkgs, n, seed=15):
+    """The tracker's all.json over pkgs: n AVGs, a third on packages not installed; and the
+    names the rule must report (arch-audit's: not Not affected, no fix or installed < fixed)."""
+    rnd = random.Random(seed)
+    avgs, expect = [], set()
+    for i in range(n):
+        if rnd.random() < 0.33:
+            names, ver = ["absent%d" % i], "1.%d-1" % rnd.randint(0, 9)
+            installed = False
+        else:
+            name, ver = rnd.choice(pkgs)
+            names, installed = [name], True
+        pv, _, rel = ver.rpartition("-")
+        k = rnd.random()
+        status = "Fixed"
+        if k < 0.45:
+            fixed = pv + "-0" if not rel.startswith("0") else None
+        elif k < 0.75:
+            fixed = pv + "-" + rel + ".1"
+        elif k < 0.9:
+            fixed, status = None, rnd.choice(("Vulnerable", "Unknown"))
+        else:
+            fixed, status = None, "Not affected"
+        if fixed is None and status == "Fixed":
+            continue
+        if installed and status != "Not affected" and (fixed is None or k >= 0.45):
+            expect.add(names[0])
+        avgs.append({"name": "AVG-%d" % (1000 + i), "packages": names, "status": status,
+                     "severity": rnd.choice(("Unknown", "Low", "Medium", "High", "Critical")),
+                     "type": "arbitrary code execution", "affected": ver, "fixed": fixed,
+                     "ticket": None, "issues": ["CVE-2025-%d" % (10000 + i)],
+                     "advisories": []})
+    return avgs, expect
+
+
+def arch_vulns_part(omg, env, run, hyperfine, say, runs_for, tmpdirs, out_dir, pkgs):
+    """omg vulns on an Arch root with the host's packages, warm; there is no arch-audit here
+    to compare with, so the figures are omg's own and its memory."""
+    base = tempfile.mkdtemp(prefix="omg-bench-avulns.", dir="/tmp")
+    tmpdirs.append(base)
+    root = os.path.join(base, "root")
+    apkgs = arch_root(root, pkgs)
+    avgs, expect = make_avgs(apkgs, RECORDS // 2)
+    served = os.path.join(base, "www")
+    os.makedirs(served)
+    with open(os.path.join(served, "all.json"), "w") as f:
+        json.dump(avgs, f, indent=2)
+    say("")
+    say("[vulns, alpm] all.json of %d AVGs over %d packages installed in an Arch sandbox"
+        % (len(avgs), len(apkgs)))
+    env = _xdg_env(env, base)
+    res = {"avgs": len(avgs), "installed": len(apkgs)}
+    with httpd.LoopbackHTTP(served) as srv:
+        _config(env, "arch_url = %s\n" % srv.url("/all.json"))
+        sock = os.path.join(env["XDG_RUNTIME_DIR"], "omgd.sock")
+        sbase = [omg, "--root", root, "--socket", sock]
+        with Engine([omg, "--root", root], sock, env,
+                    os.path.join(out_dir, "omgd-vulns-alpm.log")) as eng:
+            run(sbase + ["status"], what="omg status (vulns, alpm)", env=env)
+            run(sbase + ["vulns"], ok=(14,), what="omg vulns (alpm) before a fetch", env=env)
+            rss0 = proc_rss(eng.pid)
+            run(sbase + ["vulns", "--refresh"], ok=(0, 1), what="omg vulns --refresh (alpm)",
+                env=env)
+            rss1 = proc_rss(eng.pid)
+            out, _, to = run(sbase + ["--json", "vulns"], ok=(0, 1), what="omg vulns (alpm)",
+                             env=env)
+            got = {r["name"] for r in json.loads(out or "[]")}
+            if got != expect:
+                raise RuntimeError("omg vulns (alpm) lists %d packages, the rule %d: only omg %s,"
+                                   " only the rule %s" % (len(got), len(expect),
+                                                          sorted(got - expect)[:8],
+                                                          sorted(expect - got)[:8]))
+            say("  check: omg vulns lists the %d packages arch-audit's rule gives" % len(got))
+            res["omg"] = hyperfine(sbase + ["vulns"], runs_for(to, 300),
+                                   label="omg vulns (alpm)", env=env,
+                                   extra=["--ignore-failure"])
+            res["vulnerable"] = len(got)
+            res["rss_mib"] = {"before": rss0, "after": rss1, "delta": rss1 - rss0}
+    say("  omg vulns (warm engine) %.2f ms; engine VmRSS %.1f -> %.1f MiB (%+.1f MiB); no "
+        "arch-audit on this host to compare with" % (res["omg"]["mean"] * 1e3, rss0, rss1,
+                                                     rss1 - rss0))
     return res
 
 
@@ -306,3 +455,11 @@ def print_vulns(r, say):
     say("engine VmRSS: %.1f MiB before the first fetch, %.1f MiB after omg vulns --refresh "
         "(%+.1f MiB), %.1f MiB after the timed runs" % (m["before"], m["after"], m["delta"],
                                                         m.get("after_runs") or 0))
+    a = r.get("alpm")
+    if a:
+        say("alpm: all.json of %d AVGs over %d packages (an Arch sandbox of the host's "
+            "packages), %d vulnerable: omg vulns (warm engine) %.2f ± %.2f ms; no arch-audit "
+            "here; engine VmRSS %.1f -> %.1f MiB (%+.1f MiB)" % (
+                a["avgs"], a["installed"], a["vulnerable"], a["omg"]["mean"] * 1e3,
+                a["omg"]["stddev"] * 1e3, a["rss_mib"]["before"], a["rss_mib"]["after"],
+                a["rss_mib"]["delta"]))
