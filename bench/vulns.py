@@ -260,7 +260,7 @@ def vulns_part(omg, env, run, hyperfine, say, runs_for, tmpdirs, out_dir):
         with Engine([omg], sock, env, os.path.join(out_dir, "omgd-vulns.log")) as proc:
             # the index is there once status answers; no feed yet (exit 14)
             run(sbase + ["status"], what="omg status (vulns)", env=env)
-            _, err, _ = run(sbase + ["vulns"], ok=(14,), what="omg vulns before a fetch",
+            run(sbase + ["vulns"], ok=(14,), what="omg vulns before a fetch",
                             env=env)
             rss0 = proc_rss(proc.pid)
             _, _, tf = run(sbase + ["vulns", "--refresh"], ok=(0, 1),
