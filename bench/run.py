@@ -45,10 +45,12 @@ faster), build/bench/results.json, and a Markdown table at the end.
 
 Exit status: 0 when every command ran (warnings included), 1 when one failed to run.
 Environment: OMG_BENCH_SECONDS (hyperfine budget per command, default 10);
-OMG_BENCH_PARTS (default "cold,daemon,trans,fast,ui": "daemon" runs only the daemon part, with
+OMG_BENCH_PARTS (default "cold,daemon,trans,fast,ui,vulns": "daemon" runs only the daemon part, with
 the native commands timed there instead; "trans" the transaction part, bench/trans.py; "fast"
 the prompt part, bench/fast.py; "ui" the full-screen UI through a pty, bench/ui.py: time to
-the first full frame, warm and cold, and keystroke-to-redraw of find as you type);
+the first full frame, warm and cold, and keystroke-to-redraw of find as you type; "vulns"
+omg vulns against debsecan on a generated feed over the host's installed packages, served
+on 127.0.0.1, and the engine's VmRSS before and after loading it, bench/vulns.py);
 OMG_BIN (the omg to time, default ./omg); OMG_BENCH_CLIENTS (default 1000),
 OMG_BENCH_LOAD_SECONDS (default 5) and OMG_BENCH_LOAD_WARMUP (default 1) for loadgen;
 OMG_LOADGEN (its path, default build/bench/loadgen; make bench passes $(O)/bench/loadgen);
@@ -76,6 +78,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "fixtures"))
 import trans  # noqa: E402  (bench/trans.py: the transaction part)
 import fast  # noqa: E402  (bench/fast.py: the prompt part)
 import ui  # noqa: E402  (bench/ui.py: the full-screen UI part)
+import vulns  # noqa: E402  (bench/vulns.py: the advisories part)
 
 OMG = os.path.abspath(os.environ.get("OMG_BIN") or os.path.join(ROOT, "omg"))
 OUT_DIR = os.path.join(ROOT, "build", "bench")
@@ -90,7 +93,7 @@ MAX_RUNS = 50
 MAX_RUNS_FAST = 300  # warm daemon calls take milliseconds: more runs for a stable mean
 
 PARTS = {p.strip() for p in
-         os.environ.get("OMG_BENCH_PARTS", "cold,daemon,trans,fast,ui").split(",")
+         os.environ.get("OMG_BENCH_PARTS", "cold,daemon,trans,fast,ui,vulns").split(",")
          if p.strip()}
 LOADGEN = os.environ.get("OMG_LOADGEN") or os.path.join(OUT_DIR, "loadgen")
 CLIENTS = int(os.environ.get("OMG_BENCH_CLIENTS", "1000"))
@@ -166,13 +169,14 @@ def run(argv, ok=(0,), what=None, env=None):
 
 # ---------------------------------------------------------------- hyperfine
 
-def hyperfine(argv, runs, warmup=WARMUP, label=None, env=None):
-    """Time argv with hyperfine; return a dict of seconds (mean, stddev, ...)."""
+def hyperfine(argv, runs, warmup=WARMUP, label=None, env=None, extra=()):
+    """Time argv with hyperfine (extra: more hyperfine options); return a dict of seconds
+    (mean, stddev, ...)."""
     fd, path = tempfile.mkstemp(prefix="omg-bench-", suffix=".json")
     os.close(fd)
     try:
         hf = ["hyperfine", "--shell=none", "--style", "none", "--warmup", str(warmup),
-              "--runs", str(runs), "--export-json", path, cmdline(argv)]
+              "--runs", str(runs), "--export-json", path] + list(extra) + [cmdline(argv)]
         r = subprocess.run(hf, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            env=env or ENV)
         if r.returncode != 0:
@@ -920,8 +924,9 @@ def main():
     if not shutil.which("hyperfine"):
         say("bench: FAILED: hyperfine is not installed")
         return 1
-    if not PARTS or PARTS - {"cold", "daemon", "trans", "fast", "ui"}:
-        say("bench: FAILED: OMG_BENCH_PARTS takes cold, daemon, trans, fast and ui, not %r"
+    if not PARTS or PARTS - {"cold", "daemon", "trans", "fast", "ui", "vulns"}:
+        say("bench: FAILED: OMG_BENCH_PARTS takes cold, daemon, trans, fast, ui and vulns, "
+            "not %r"
             % os.environ.get("OMG_BENCH_PARTS"))
         return 1
     if "daemon" in PARTS and not os.access(LOADGEN, os.X_OK):
@@ -969,6 +974,9 @@ def main():
         if "ui" in PARTS:
             results["ui"] = ui.ui_part(OMG, DAEMON_ENV, run, say, tmpdirs, CORPUS_DIR, OUT_DIR,
                                        bool(debian_lists()))
+        if "vulns" in PARTS:
+            results["vulns"] = vulns.vulns_part(OMG, DAEMON_ENV, run, hyperfine, say, runs_for,
+                                                tmpdirs, OUT_DIR)
     except (CommandFailed, RuntimeError) as e:
         say("")
         say("bench: FAILED: %s" % e)
@@ -1000,6 +1008,8 @@ def main():
         fast.print_fast(results["fast"], say)
     if results.get("ui"):
         ui.print_ui(results["ui"], say)
+    if results.get("vulns"):
+        vulns.print_vulns(results["vulns"], say)
     for s in skipped:
         say("skipped: " + s)
     for w in WARNINGS:
