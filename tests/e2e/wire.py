@@ -12,7 +12,7 @@ import sys
 MSG_ERROR, MSG_STATUS_REPLY = 0x0003, 0x0201
 MSG_PLAN_REPLY, MSG_TRANS_RESULT, MSG_EVENT_TRANS = 0x0203, 0x0204, 0x0301
 MSG_PLAN, MSG_COMMIT, MSG_CANCEL = 0x0400, 0x0401, 0x0402
-VERSION = 5  # OMG_PROTO_VERSION
+VERSION = 6  # OMG_PROTO_VERSION
 
 
 def frame(version, type_, id_=1, body=b""):
@@ -33,7 +33,8 @@ def plan_body(kind, flags, targets, command=""):
     """A plan request: kind (1 sync, 2 install, 3 remove, 4 upgrade, 5 apply: each target
     "+name", "-name", "_name" or "=name"), flags, targets."""
     c = command.encode()
-    return struct.pack("<II", kind, flags) + strings(*targets) + struct.pack("<I", len(c)) + c
+    return (struct.pack("<II", kind, flags) + strings(*targets) + struct.pack("<I", len(c)) + c
+            + strings())  # no policy overrides
 
 
 def hello(lo=VERSION, hi=VERSION):

@@ -47,26 +47,6 @@ struct build {
 	vulns_vercmp vercmp;
 };
 
-/* The records of package (strcmp order, as the feed sorts them): *first and
- * how many. feed_lookup's contract, kept here so that the matcher links
- * without the parsers' module. */
-static size_t lookup(const struct feed *f, const char *package, const struct advisory **first)
-{
-	size_t lo = 0, hi = f->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(f->v[mid].package, package) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	size_t end = lo;
-	while (end < f->n && strcmp(f->v[end].package, package) == 0)
-		end++;
-	*first = end > lo ? &f->v[lo] : NULL;
-	return end - lo;
-}
-
 /* Whether version is below fixed ("" fixed: no fix, always below). */
 static int before_fix(vulns_vercmp vercmp, const char *version, const char *fixed)
 {
@@ -272,14 +252,14 @@ static const char *match_debian(struct build *b, const struct feed *f, const str
 	const char *srcver = *p->installed_source_version ? p->installed_source_version :
 			     p->installed_version;
 	const struct advisory *a;
-	size_t n = lookup(f, bin, &a);
+	size_t n = feed_lookup(f, bin, &a);
 	for (size_t k = 0; k < n; k++)
 		if (!(a[k].flags & ADV_SOURCE) || strcmp(src, bin) == 0)
 			add_cand(b, &a[k],
 				 record_affects(b->vercmp, &a[k], p->installed_version, srcver),
 				 (a[k].flags & ADV_SOURCE) != 0);
 	if (strcmp(src, bin) != 0) {
-		n = lookup(f, src, &a);
+		n = feed_lookup(f, src, &a);
 		for (size_t k = 0; k < n; k++)
 			if (a[k].flags & ADV_SOURCE)
 				add_cand(b, &a[k],
@@ -309,7 +289,7 @@ struct vulns *vulns_match(const struct feed *f, const struct index *ix, vulns_ve
 			source = match_debian(&b, f, p, tmp, sizeof(tmp));
 		} else {
 			const struct advisory *a;
-			size_t n = lookup(f, p->name, &a);
+			size_t n = feed_lookup(f, p->name, &a);
 			for (size_t k = 0; k < n; k++)
 				add_cand(&b, &a[k],
 					 before_fix(vercmp, p->installed_version, a[k].fixed), 0);
@@ -388,7 +368,7 @@ size_t vulns_for_version(const struct feed *f, const char *name, const char *ver
 	const struct advisory **seen = NULL;
 	size_t nseen = 0, seen_cap = 0;
 	const struct advisory *a;
-	size_t n = lookup(f, bin, &a);
+	size_t n = feed_lookup(f, bin, &a);
 	for (size_t k = 0; k < n; k++) {
 		/* arch records are binary ones; a debian source record of the same
 		 * name counts only when the source is that name */
@@ -402,7 +382,7 @@ size_t vulns_for_version(const struct feed *f, const char *name, const char *ver
 		fn(ctx, &a[k]);
 	}
 	if (debian && strcmp(src, bin) != 0) {
-		n = lookup(f, src, &a);
+		n = feed_lookup(f, src, &a);
 		for (size_t k = 0; k < n; k++) {
 			if (!(a[k].flags & ADV_SOURCE) ||
 			    !record_affects(vercmp, &a[k], version, srcver) ||
