@@ -204,7 +204,8 @@ static void on_item(void *ctx, const struct trans_item *it)
 	}
 	struct trans_item *c = &t->items[t->nitems++];
 	*c = *it;
-	const char **s[] = {&c->name, &c->old_version, &c->new_version, &c->repo};
+	const char **s[] = {&c->name, &c->old_version, &c->new_version, &c->repo, &c->source,
+			    &c->source_version};
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 		*s[i] = *s[i] ? strpool_copy(t->arena, *s[i], strlen(*s[i])) : "";
 }

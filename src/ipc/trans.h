@@ -65,6 +65,11 @@ struct trans_item {
 	const char *repo;   /* where the new version comes from */
 	int64_t download;   /* bytes still to download (0 when cached or a removal) */
 	int64_t size_change; /* installed size after minus before, bytes */
+	/* Inside the engine only (not on the wire; NULL in a decoded item): the new
+	 * version's source package and its version (apt's Source field; the
+	 * package's own name and version without one), for the policy's severity
+	 * rule. NULL on alpm. */
+	const char *source, *source_version;
 };
 
 /* Progress events, in the order a commit makes them. */

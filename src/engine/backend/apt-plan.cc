@@ -259,8 +259,9 @@ void report_items(apt_txn &tx, const struct trans_cb *cb)
 	pkgDepCache &dep = *cf.GetDepCache();
 	pkgCache &cache = *cf.GetPkgCache();
 	pkgPolicy &policy = *cf.GetPolicy();
+	pkgRecords recs(cf);
 	struct row {
-		std::string name, old_v, new_v, repo;
+		std::string name, old_v, new_v, repo, src, src_v;
 		uint32_t action, reason;
 		int64_t download, size_change;
 		bool held;
@@ -301,6 +302,15 @@ void report_items(apt_txn &tx, const struct trans_cb *cb)
 				inst = cur;
 			r.new_v = inst.VerStr();
 			r.repo = ver_repo(policy, inst);
+			if (!inst.FileList().end()) {
+				pkgRecords::Parser &p = recs.Lookup(inst.FileList());
+				r.src = p.SourcePkg();
+				r.src_v = p.SourceVer();
+			}
+			if (r.src.empty())
+				r.src = P.Name();
+			if (r.src_v.empty())
+				r.src_v = r.new_v;
 			r.reason = tx.named[P->ID] || !(st.Flags & pkgCache::Flag::Auto)
 					   ? PKG_REASON_EXPLICIT : PKG_REASON_DEPEND;
 			auto d = dl.find(P.FullName(true));
@@ -330,6 +340,8 @@ void report_items(apt_txn &tx, const struct trans_cb *cb)
 		it.repo = r.repo.c_str();
 		it.download = r.download;
 		it.size_change = r.size_change;
+		it.source = r.src.empty() ? nullptr : r.src.c_str();
+		it.source_version = r.src_v.empty() ? nullptr : r.src_v.c_str();
 		cb->item(cb->ctx, &it);
 	}
 }

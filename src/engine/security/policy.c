@@ -107,7 +107,9 @@ uint32_t policy_eval(const struct policy *p, const struct policy_plan *plan,
 		buf_reset(&b);
 		buf_printf(&b, "%s %s", it->name, it->new_version);
 		struct sev_ctx c = {p->block_severity, &b, 0, 0};
-		plan->for_version(plan->feed, it->name, it->new_version, "", "", plan->vercmp,
+		plan->for_version(plan->feed, it->name, it->new_version,
+				  it->source ? it->source : "",
+				  it->source_version ? it->source_version : "", plan->vercmp,
 				  on_advisory, &c);
 		if (!c.shown)
 			continue;

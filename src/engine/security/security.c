@@ -350,6 +350,14 @@ void security_refresh_run(struct security *s)
 		struct feed *f = s->kind == FEED_ARCH
 			? feed_parse_arch(res.body.p, res.body.len, err, sizeof(err))
 			: feed_parse_debian(res.body.p, res.body.len, 0, err, sizeof(err));
+		if (f && f->n == 0) {
+			/* Both trackers list thousands of advisories: an empty document is
+			 * a broken server or mirror, and taking it would turn into "no
+			 * vulnerabilities". */
+			snprintf(err, sizeof(err), "the feed lists no advisories at all");
+			feed_free(f);
+			f = NULL;
+		}
 		if (!f) {
 			snprintf(s->r_error, sizeof(s->r_error), "%s: refused: %s", s->url, err);
 		} else {
