@@ -33,8 +33,9 @@ def srv(tmp_path_factory):
 @pytest.fixture(scope="module")
 def deb_root(tmp_path_factory):
     """A Debian root of this module's own: an os-release naming the codename, and
-    omg-orphan built from another source package at another version (dpkg's Source: field),
-    so source records match through it."""
+    omg-foreign built from another source package at another version (dpkg's Source: field),
+    so source records match through it (omg-foreign: a version no repository has, whose
+    record apt takes from the status file alone)."""
     sb = debian.build(str(tmp_path_factory.mktemp("vulns-deb") / "root"))
     root = sb["root"]
     with open(os.path.join(root, "etc/os-release"), "w") as f:
@@ -44,15 +45,16 @@ def deb_root(tmp_path_factory):
         text = f.read()
     stanzas = text.rstrip("\n").split("\n\n")
     for i, s in enumerate(stanzas):
-        if s.startswith("Package: omg-orphan\n"):
+        if s.startswith("Package: omg-foreign\n"):
             lines = s.split("\n")
             lines.insert(1, "Source: omg-srcpkg (1:0.4-3)")
             stanzas[i] = "\n".join(lines)
             break
     else:
-        raise AssertionError("no omg-orphan in the status file")
+        raise AssertionError("no omg-foreign in the status file")
     with open(status, "w") as f:
         f.write("\n\n".join(stanzas) + "\n")
+    debian._drop_caches(root)  # pkgcache.bin would hide the new field
     return root
 
 
@@ -235,8 +237,8 @@ def test_arch_matching(ov, srv, arch_sb):
 # ------------------------------------------------------------------------- Debian
 
 # Installed in the apt sandbox: omg-base, omg-editor, omg-held 1.0-1, omg-lib 2.0-1,
-# omg-foreign 4.2-1, omg-orphan 0.5-1 from source omg-srcpkg 1:0.4-3 (deb_root).
-DEB_VULNS = [("CVE-2026-%d" % (1000 + i), "issue %d, with, commas" % i) for i in range(11)]
+# omg-orphan 0.5-1, omg-foreign 4.2-1 from source omg-srcpkg 1:0.4-3 (deb_root).
+DEB_VULNS = [("CVE-2026-%d" % (1000 + i), "issue %d, with, commas" % i) for i in range(12)]
 DEB_RECORDS = [
     ("omg-base", 0, "BLR ", "1.0+deb12u1-1", ""),    # "+" sorts after: affected
     ("omg-base", 1, "BH  ", "1.0~rc1-1", ""),        # "~" sorts before: not affected
@@ -245,24 +247,25 @@ DEB_RECORDS = [
     ("omg-editor", 4, "SM F", "1.0-2", ""),          # revision: affected
     ("omg-editor", 5, "SH  ", "9.0-1", "0.9-1 1.0-1"),  # an other version: not affected
     ("omg-held", 6, "S R ", "", ""),                 # no fix: affected, urgency unknown
-    ("omg-srcpkg", 7, "SH? ", "1:0.4-10", ""),       # through omg-orphan's source
-    ("omg-foreign", 8, "BL  ", "4.2-1", ""),         # equal: not affected
-    ("omg-foreign", 9, "SM  ", "", "4.2-1"),         # no fix but an other version
-    ("omg-notinstalled", 10, "BH  ", "", ""),
+    ("omg-srcpkg", 7, "SH? ", "1:0.4-10", ""),       # through omg-foreign's source
+    ("omg-base", 8, "BL  ", "1.0-1", ""),            # equal: not affected
+    ("omg-srcpkg", 9, "SM  ", "", "1:0.4-3"),        # no fix but an other version
+    ("omg-orphan", 10, "SL  ", "0.5-1", ""),         # equal: not affected
+    ("omg-notinstalled", 11, "BH  ", "", ""),
 ]
-DEB_SOURCES = [("omg-srcpkg", ["omg-orphan"]), ("omg-lib", ["omg-lib"])]
+DEB_SOURCES = [("omg-srcpkg", ["omg-foreign"]), ("omg-lib", ["omg-lib"])]
 
 DEB_ROWS = [
     {"name": "omg-base", "installed": "1.0-1", "source": "omg-base", "fixed": "1.0+deb12u1-1",
      "severity": "low", "ids": ["CVE-2026-1000"], "remote": True},
     {"name": "omg-editor", "installed": "1.0-1", "source": "omg-editor", "fixed": "1.0-2",
      "severity": "medium", "ids": ["CVE-2026-1004"], "remote": False},
+    {"name": "omg-foreign", "installed": "4.2-1", "source": "omg-srcpkg", "fixed": "1:0.4-10",
+     "severity": "high", "ids": ["CVE-2026-1007"], "remote": None},
     {"name": "omg-held", "installed": "1.0-1", "source": "omg-held", "fixed": None,
      "severity": "unknown", "ids": ["CVE-2026-1006"], "remote": True},
     {"name": "omg-lib", "installed": "2.0-1", "source": "omg-lib", "fixed": "1:1.0-1",
      "severity": "medium", "ids": ["CVE-2026-1002"], "remote": None},
-    {"name": "omg-orphan", "installed": "0.5-1", "source": "omg-srcpkg", "fixed": "1:0.4-10",
-     "severity": "high", "ids": ["CVE-2026-1007"], "remote": None},
 ]
 
 
@@ -301,10 +304,10 @@ def test_debian_matching_is_debsecans(ov, srv, deb_root, tmp_path):
     assert got == want, (got ^ want)
     rows, _ = ov.json("vulns", "--all", root=deb_root, check=1)
     assert [r["name"] for r in rows] == sorted(
-        [r["name"] for r in DEB_ROWS] + ["omg-foreign"]), rows
-    assert [r for r in rows if r["name"] != "omg-foreign"] == DEB_ROWS
-    foreign = [r for r in rows if r["name"] == "omg-foreign"][0]
-    assert "CVE-2026-1008" in foreign["ids"], foreign
+        [r["name"] for r in DEB_ROWS] + ["omg-orphan"]), rows
+    assert [r for r in rows if r["name"] != "omg-orphan"] == DEB_ROWS
+    orphan = [r for r in rows if r["name"] == "omg-orphan"][0]
+    assert orphan["ids"] == ["CVE-2026-1010"] and orphan["fixed"] == "0.5-1", orphan
 
 
 # ------------------------------------------------------------------------- fetching
