@@ -347,7 +347,8 @@ void security_refresh_run(struct security *s)
 		char err[256];
 		struct feed *f = s->kind == FEED_ARCH
 			? feed_parse_arch(res.body.p, res.body.len, err, sizeof(err))
-			: feed_parse_debian(res.body.p, res.body.len, 0, err, sizeof(err));
+			: feed_parse_debian(res.body.p, res.body.len, s->cfg.fetch_max, err,
+					    sizeof(err));
 		if (!f) {
 			snprintf(s->r_error, sizeof(s->r_error), "%s: refused: %s", s->url, err);
 		} else {
