@@ -341,7 +341,7 @@ def test_conditional_get(ov, srv, be):
 
 
 def bad_feeds(backend, good):
-    """(what, body or None, behaviour or None, extra config): each a feed to refuse."""
+    """(what, body or None, behaviour or None, what the warning says): feeds to refuse."""
     # incompressible descriptions: over 4 KiB as sent, not only once inflated
     noise = [os.urandom(24).hex() for i in range(200)]
     big = (json.dumps([dict(avg(100 + i, ["omg-base"], "Fixed", "Low", "0.1-1"), type=noise[i])
@@ -350,29 +350,31 @@ def bad_feeds(backend, good):
                          [("omg-base", i, "BL  ", "0.1-1", "") for i in range(200)], []))
     assert len(big) > 4096
     common = [
-        ("garbage bytes", None, {"garbage_bytes": 3000}),
-        ("an HTTP 500", None, {"status": 500}),
-        ("a redirect loop", None, {"redirect_loop": True}),
-        ("a body over max_size", big, None),
+        ("garbage bytes", None, {"garbage_bytes": 3000},
+         "not JSON" if backend == "alpm" else "not zlib"),
+        ("an HTTP 500", None, {"status": 500}, "HTTP 500"),
+        ("a redirect loop", None, {"redirect_loop": True}, "redirects"),
+        ("a body over max_size", big, None, "larger than 4.0 KiB"),
     ]
     if backend == "alpm":
         return common + [
-            ("JSON that is not an array", b'{"name": "AVG-1"}', None),
+            ("JSON that is not an array", b'{"name": "AVG-1"}', None, "not a JSON array"),
             ("wrong types", json.dumps([dict(ARCH_FEED[2], packages="omg-base")]).encode(),
-             None),
+             None, "'packages' is not an array"),
             ("wrong types in issues", json.dumps([dict(ARCH_FEED[2], issues=[1])]).encode(),
-             None),
-            ("truncated JSON", good[: len(good) // 2], None),
+             None, "'issues' is not an array"),
+            ("truncated JSON", good[: len(good) // 2], None, "not JSON"),
         ]
     text = zlib.decompress(good)
     return common + [
-        ("not zlib", text, None),
+        ("not zlib", text, None, "not zlib"),
         ("a wrong VERSION line", zlib.compress(text.replace(b"VERSION 1", b"VERSION 2", 1)),
-         None),
-        ("truncated zlib", good[: len(good) // 2], None),
+         None, "VERSION 2, want VERSION 1"),
+        ("truncated zlib", good[: len(good) // 2], None, "truncated"),
         ("a malformed line", zlib.compress(text.replace(b"omg-lib,2,SM?F,", b"omg-lib,x,SM?F,")),
-         None),
-        ("over max_size once inflated", zlib.compress(text + b"\n" + b"x" * 8000), None),
+         None, 'index "x" is not a number'),
+        ("over max_size once inflated", zlib.compress(text + b"\n" + b"x" * 8000), None,
+         "larger than 4096 bytes once inflated"),
     ]
 
 
@@ -383,7 +385,7 @@ def test_bad_feeds_keep_the_last_good_data(ov, srv, be):
     good, _ = ov.json("vulns", "--refresh", root=root, check=1)
     t0 = fetched(ov, root)
     next_second(t0)
-    for what, body, behaviour in bad_feeds(be["backend"], be["body"]):
+    for what, body, behaviour, says in bad_feeds(be["backend"], be["body"]):
         if body is not None:
             serve(srv, path, body)
         if behaviour:
@@ -394,6 +396,7 @@ def test_bad_feeds_keep_the_last_good_data(ov, srv, be):
         warn = [ln for ln in p.stderr.splitlines() if ln]
         assert len(warn) == 1 and warn[0].startswith(
             "omg: warning: refreshing the advisories failed: "), (what, p.stderr)
+        assert says in warn[0] and srv.url(path) in warn[0], (what, warn)
         assert fetched(ov, root) == t0, what
         st = status_json(ov, root)
         assert st["vulnerable"] == len(good) and st["vuln_state"] != "missing", (what, st)
@@ -404,7 +407,7 @@ def test_bad_feeds_keep_the_last_good_data(ov, srv, be):
 
 def test_a_hanging_server_blocks_nothing(ov, srv, be):
     root, path = be["root"], be["path"]
-    ov.config(timeout="4s")
+    ov.config(timeout="9s")  # the low-speed window (a third) must outlast a search
     good, _ = ov.json("vulns", "--refresh", root=root, check=1)
     srv.behave(path, hang=True)
     n = len(srv.requests(path))
@@ -426,6 +429,7 @@ def test_a_hanging_server_blocks_nothing(ov, srv, be):
     assert json.loads(out) == good
     warn = [ln for ln in err.splitlines() if ln]
     assert len(warn) == 1 and "refreshing the advisories failed" in warn[0], err
+    assert "slower than" in warn[0] or "timed out" in warn[0], warn
 
 
 def test_no_data_exits_14(ov, srv, be):
