@@ -443,9 +443,8 @@ def test_no_data_exits_14(ov, srv, be):
     assert p.returncode == 14 and "no known vulnerabilities" not in p.stdout + p.stderr
     p = ov("--json", "vulns", root=root)
     assert p.returncode == 14
-    err = json.loads(p.stdout or p.stderr)
-    assert err["error"]["code"] == 14 if isinstance(err.get("error"), dict) else \
-        err["code"] == 14, err
+    err = json.loads(p.stdout)["error"]
+    assert err["code"] == 14 and "no advisory data" in err["message"], err
 
 
 def test_refresh_0_fetches_only_when_asked(ov, srv, be):
