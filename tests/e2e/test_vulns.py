@@ -447,6 +447,10 @@ def test_no_data_exits_14(ov, srv, be):
     assert err["code"] == 14 and "no advisory data" in err["message"], err
 
 
+# Stale data (older than max_age, whose least is 60 s) is not tested here: it needs a clock
+# that moves on, or a stored copy made old by hand, and neither is the real thing.
+
+
 def test_refresh_0_fetches_only_when_asked(ov, srv, be):
     root, path = be["root"], be["path"]
     ov("status", root=root, check=0)  # the engine runs
