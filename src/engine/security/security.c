@@ -349,7 +349,8 @@ void security_refresh_run(struct security *s)
 		char err[256];
 		struct feed *f = s->kind == FEED_ARCH
 			? feed_parse_arch(res.body.p, res.body.len, err, sizeof(err))
-			: feed_parse_debian(res.body.p, res.body.len, 0, err, sizeof(err));
+			: feed_parse_debian(res.body.p, res.body.len, s->cfg.fetch_max, err,
+					    sizeof(err));
 		if (f && f->n == 0) {
 			/* Both trackers list thousands of advisories: an empty document is
 			 * a broken server or mirror, and taking it would turn into "no
