@@ -78,7 +78,7 @@ static struct security *embed_security(struct embed_engine *ee, const struct msg
 							       sizeof(err));
 		char *dir = store_default_dir();
 		struct security_opts so = {engine_root(ee->e), engine_backend_name(ee->e), dir,
-					   &ee->cfg, ops ? ops->vercmp : NULL};
+					   &ee->cfg, ops ? ops->vercmp : NULL, 1};
 		ee->sec = security_open(&so);
 		free(dir);
 	}

@@ -56,7 +56,7 @@ static const struct key keys[] = {
 	KEY("security", "debian_release", K_TEXT, debian_release, 0,
 	    sizeof(((struct config *)0)->debian_release)),
 	KEY("security", "refresh", K_SECONDS, security_refresh, 0, 31536000),
-	KEY("security", "max_age", K_SECONDS, max_age, 60, 31536000),
+	KEY("security", "max_age", K_SECONDS, max_age, 1, 31536000),
 	KEY("security", "timeout", K_SECONDS, fetch_timeout, 1, 3600),
 	KEY("security", "max_size", K_BYTES, fetch_max, 4096, 1ull << 30),
 	KEY("policy", "block_severity", K_SEVERITY, block_severity, 0, 0),

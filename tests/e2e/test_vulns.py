@@ -447,8 +447,25 @@ def test_no_data_exits_14(ov, srv, be):
     assert err["code"] == 14 and "no advisory data" in err["message"], err
 
 
-# Stale data (older than max_age, whose least is 60 s) is not tested here: it needs a clock
-# that moves on, or a stored copy made old by hand, and neither is the real thing.
+def test_stale_data_is_shown_flagged_and_exits_14(ov, srv, be):
+    """Data the server has not confirmed for longer than max_age (1 s here) is still shown,
+    but the command says so and exits 14; the status and the snapshot flag it."""
+    root = be["root"]
+    ov.config(max_age="1")
+    fresh, _ = ov.json("vulns", "--refresh", root=root, check=1)
+    # The server fails from now on (and refresh = 0): nothing confirms the data, which ages.
+    srv.behave(be["path"], status=500)
+    wait_until(lambda: ov("vulns", root=root).returncode == 14, "the data to age past max_age")
+    p = ov("vulns", root=root)
+    assert "the advisory data is old" in p.stderr, p.stderr
+    assert "no known vulnerabilities" not in p.stdout + p.stderr
+    assert p.stdout.startswith("NAME"), p.stdout  # the rows are still there
+    # --json: the error object, with the rows beside it (docs/cli.md, "Errors in JSON").
+    doc, p = ov.json("vulns", root=root)
+    assert p.returncode == 14 and doc["error"]["code"] == 14, doc
+    assert doc["vulnerabilities"] == fresh
+    st = status_json(ov, root)
+    assert st["vuln_state"] == "stale" and st["vulnerable"] == len(fresh), st
 
 
 def test_refresh_0_fetches_only_when_asked(ov, srv, be):

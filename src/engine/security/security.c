@@ -51,6 +51,7 @@ struct security {
 	/* the refresh: written by the worker until security_refresh_done */
 	int refreshing;
 	int cancel;             /* set (atomically) to stop a running fetch: closing */
+	int quiet;              /* no log line for a failed refresh */
 	struct feed *r_feed;    /* a new feed, or NULL */
 	int r_not_modified;
 	uint64_t r_checked;
@@ -173,6 +174,7 @@ struct security *security_open(const struct security_opts *o)
 	pthread_mutex_init(&s->mu, NULL);
 	s->cfg = *o->cfg;
 	s->vercmp = o->vercmp;
+	s->quiet = o->quiet;
 	choose_feed(s, o);
 	if (!s->kind)
 		return s;
@@ -379,7 +381,8 @@ void security_refresh_done(struct security *s)
 	if (s->r_error[0]) {
 		/* The last good data stays, with its age. */
 		snprintf(s->error, sizeof(s->error), "%s", s->r_error);
-		fprintf(stderr, "omgd: advisory refresh failed: %s\n", s->r_error);
+		if (!s->quiet) /* in a client's process the reply says it */
+			fprintf(stderr, "omgd: advisory refresh failed: %s\n", s->r_error);
 		return;
 	}
 	s->error[0] = 0;

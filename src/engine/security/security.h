@@ -21,6 +21,8 @@ struct security_opts {
 	const char *store_dir;   /* where the LMDB store lives (the feed is kept there) */
 	const struct config *cfg; /* [security] keys (copied) */
 	vulns_vercmp vercmp;     /* the backend's version comparison */
+	int quiet;               /* a failed refresh is not logged (in a client's process,
+				  * where the reply says it) */
 };
 
 /* Opens the state and loads the stored feed, if any (a damaged one is
