@@ -161,6 +161,9 @@ static void draw_tabs(struct ui *u)
 		need += (size_t)snprintf(tmp, sizeof(tmp), " %d %s %zu  ", v + 1, view_names[v],
 					 model_view_count(u->model, (enum view)v));
 	}
+	/* The limit's words count too: short names before a cut limit. */
+	if (*model_limit(u->model))
+		need += 8 + utf8_width(model_limit(u->model));
 	const char *const *names = need <= (size_t)u->cols ? view_names : view_short;
 	for (int v = 0; v < VIEW_COUNT; v++) {
 		u->tab_x[v] = (int)l->cols;
