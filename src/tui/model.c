@@ -303,6 +303,8 @@ static int in_view(const struct mpkg *p, enum view v)
 	case VIEW_SECURITY:
 		return (p->flags & (PKG_SECURITY | PKG_UPGRADABLE | PKG_HELD)) ==
 		       (PKG_SECURITY | PKG_UPGRADABLE);
+	case VIEW_VULNERABLE: return (p->flags & (PKG_INSTALLED | PKG_VULNERABLE)) ==
+				     (PKG_INSTALLED | PKG_VULNERABLE);
 	default: return 0;
 	}
 }

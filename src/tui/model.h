@@ -18,10 +18,12 @@ enum mark {
 	MARK_KEEP,     /* = : hold (apt) or ignore (alpm) in this transaction */
 };
 
-/* The views (keys 1-6); security: upgrades from a security archive, held ones
- * apart, as the status's security figure counts them. */
+/* The views (keys 1-7); security: upgrades from a security archive, held ones
+ * apart, as the status's security figure counts them; vulnerable: installed
+ * packages a known advisory affects (the engine's PKG_VULNERABLE, the
+ * status's vulnerable figure). */
 enum view { VIEW_ALL, VIEW_INSTALLED, VIEW_UPGRADABLE, VIEW_ORPHANS, VIEW_MARKED, VIEW_SECURITY,
-	    VIEW_COUNT };
+	    VIEW_VULNERABLE, VIEW_COUNT };
 
 /* Sort keys, one per list column. */
 enum sort { SORT_STATE, SORT_NAME, SORT_VERSION, SORT_REPO, SORT_DESC, SORT_COUNT };

@@ -23,6 +23,7 @@
 	X(AVAILABLE, "available", "white on default", "")                              \
 	X(UPGRADABLE, "upgradable", "brightgreen on default, bold", "bold")            \
 	X(SECURITY, "security", "brightred on default, bold", "bold, underline")       \
+	X(VULNERABLE, "vulnerable", "red on default, bold", "bold, underline")         \
 	X(HELD, "held", "yellow on default", "underline")                              \
 	X(ORPHAN, "orphan", "magenta on default", "dim")                               \
 	X(MARK_INSTALL, "mark_install", "black on green", "reverse, underline")                   \

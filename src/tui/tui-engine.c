@@ -48,6 +48,15 @@ void tui_engine_ask_list(struct ui *u)
 		model_set_backend(u->model, u->s->backend_name);
 		model_load_begin(u->model);
 	}
+	/* The vulnerable view comes from the list's flags; what it cannot
+	 * carry is why it is empty: the engine's warning on LIST_VULNERABLE
+	 * (no advisory data yet, stale, no feed for this root). One row is
+	 * enough to get it. */
+	memset(&m, 0, sizeof(m));
+	m.h.type = MSG_LIST;
+	m.u.list.kind = LIST_VULNERABLE;
+	m.u.list.limit = 1;
+	u->vuln_note_req = tui_engine_send(u, &m);
 }
 
 /* Asks for the engine's status now. */
@@ -99,6 +108,7 @@ int tui_engine_connect(struct ui *u, int spawn)
 		return rc; /* an error, or none answered and spawn was not set */
 	u->connected = 1;
 	u->info_req = 0;
+	u->vulns_req = 0;
 	u->info_name[0] = '\0';
 	on_connected(u);
 	return 0;
@@ -111,6 +121,11 @@ static void take_status(struct ui *u, const struct msg_status_reply *s, struct s
 	u->status_arena = *arena;
 	*arena = NULL;
 	int first = !u->have_status;
+	/* New advisory data changes the list's flags without a new index. */
+	if (!first && (s->vuln_state != u->status.vuln_state ||
+		       s->vuln_fetched != u->status.vuln_fetched ||
+		       s->vulnerable != u->status.vulnerable) && !model_loading(u->model))
+		u->want_list = 1;
 	u->status = *s;
 	u->have_status = 1;
 	if (s->generation != u->list_generation && !model_loading(u->model))
@@ -121,19 +136,11 @@ static void take_status(struct ui *u, const struct msg_status_reply *s, struct s
 	u->dirty = 1;
 }
 
-/* Renders the full record for the detail pane, as omg info prints it, one
- * offset per line into u->info_line. */
-static void take_info(struct ui *u, const struct msg_pkgs *p)
+/* Sets the detail pane's text (copied), one offset per line into u->info_line. */
+static void set_info(struct ui *u, const char *text, size_t len)
 {
-	u->info_req = 0;
-	if (!p->count)
-		return;
-	struct render r = {.width = (size_t)(u->info_width > 20 ? u->info_width : 20),
-			   .backend = u->s->backend_name ? u->s->backend_name : ""};
-	render_info_text(&r, &p->pkgs[0]);
 	buf_reset(&u->info_text);
-	buf_append(&u->info_text, r.b.p, r.b.len);
-	buf_free(&r.b);
+	buf_append(&u->info_text, text, len);
 	u->ninfo = 0;
 	for (size_t i = 0; i < u->info_text.len;) {
 		if (u->ninfo == u->capinfo) {
@@ -147,9 +154,69 @@ static void take_info(struct ui *u, const struct msg_pkgs *p)
 		*nl = '\0';
 		i = (size_t)(nl - u->info_text.p) + 1;
 	}
-	if (strcmp(u->info_name, p->pkgs[0].pkg.name) != 0)
+}
+
+/* Asks for the advisories of a vulnerable package shown in the detail pane;
+ * they are added to its text when they arrive. */
+static void ask_vulns(struct ui *u, const char *name)
+{
+	struct msg m;
+	memset(&m, 0, sizeof(m));
+	m.h.type = MSG_VULNS;
+	m.u.vulns.flags = VULNS_ALL;
+	const char *names[1] = {name};
+	m.u.vulns.names = (struct strlist){names, 1};
+	u->vulns_req = tui_engine_send(u, &m);
+}
+
+/* Renders the full record for the detail pane, as omg info prints it. */
+static void take_info(struct ui *u, const struct msg_pkgs *p)
+{
+	u->info_req = 0;
+	if (!p->count)
+		return;
+	struct render r = {.width = (size_t)(u->info_width > 20 ? u->info_width : 20),
+			   .backend = u->s->backend_name ? u->s->backend_name : ""};
+	render_info_text(&r, &p->pkgs[0]);
+	set_info(u, r.b.p, r.b.len);
+	buf_free(&r.b);
+	const struct pkg *pk = &p->pkgs[0].pkg;
+	if (strcmp(u->info_name, pk->name) != 0)
 		panel_home(&u->detail_panel);
-	snprintf(u->info_name, sizeof(u->info_name), "%s", p->pkgs[0].pkg.name);
+	snprintf(u->info_name, sizeof(u->info_name), "%s", pk->name);
+	const struct mpkg *mp = model_find(u->model, pk->name);
+	if ((pk->flags | (mp ? mp->flags : 0)) & PKG_VULNERABLE)
+		ask_vulns(u, pk->name);
+	u->dirty = 1;
+}
+
+/* The advisories of the package in the detail pane: one line each after its
+ * record, worded as omg vulns words them. A reply for a package the pane no
+ * longer shows is dropped. */
+static void take_vulns(struct ui *u, const struct msg_vulns_reply *v, int more)
+{
+	const struct vuln *row = NULL;
+	for (uint32_t i = 0; i < v->count; i++)
+		if (strcmp(v->rows[i].name, u->info_name) == 0)
+			row = &v->rows[i];
+	if (!row && more)
+		return; /* in a later frame */
+	u->vulns_req = 0;
+	struct render r = {.width = (size_t)(u->info_width > 20 ? u->info_width : 20),
+			   .backend = u->s->backend_name ? u->s->backend_name : ""};
+	for (size_t i = 0; i < u->ninfo; i++)
+		buf_printf(&r.b, "%s\n", u->info_text.p + u->info_line[i]);
+	if (row && row->nadvs) {
+		buf_printf(&r.b, "%-16s: %u, %s\n", "Advisories", row->nadvs,
+			   row->affected ? "the installed version is affected"
+					 : "all fixed in the installed version");
+		render_vuln_advisories(&r, row);
+	} else if (!row && v->state != VULNS_OK && v->state != VULNS_STALE) {
+		buf_printf(&r.b, "%-16s: %s\n", "Advisories",
+			   *v->error ? v->error : "no advisory data");
+	}
+	set_info(u, r.b.p ? r.b.p : "", r.b.len);
+	buf_free(&r.b);
 	u->dirty = 1;
 }
 
@@ -195,6 +262,16 @@ static void on_msg(struct ui *u, const struct msg *m, struct strpool **arena)
 			take_list(u, m);
 		else if (id == u->info_req && u->info_req)
 			take_info(u, &m->u.pkgs);
+		else if (id == u->vuln_note_req && u->vuln_note_req) {
+			u->vuln_note_req = 0;
+			snprintf(u->vuln_note, sizeof(u->vuln_note), "%s",
+				 m->u.pkgs.warnings.n ? m->u.pkgs.warnings.v[0] : "");
+			u->dirty = 1;
+		}
+		break;
+	case MSG_VULNS_REPLY:
+		if (id == u->vulns_req && u->vulns_req)
+			take_vulns(u, &m->u.vulns_reply, (m->h.flags & MSG_FLAG_MORE) != 0);
 		break;
 	case MSG_STATUS_REPLY:
 	case MSG_EVENT_STATUS:
@@ -203,6 +280,10 @@ static void on_msg(struct ui *u, const struct msg *m, struct strpool **arena)
 	case MSG_ERROR:
 		if (id == u->info_req) {
 			u->info_req = 0;
+		} else if (id == u->vulns_req || id == u->vuln_note_req) {
+			/* an older engine, or no advisories here: the pane and view stay as they are */
+			u->vulns_req = id == u->vulns_req ? 0 : u->vulns_req;
+			u->vuln_note_req = id == u->vuln_note_req ? 0 : u->vuln_note_req;
 		} else if (id == u->list_req) {
 			u->list_req = 0;
 			model_load_commit(u->model);
@@ -251,6 +332,8 @@ void tui_engine_pump(struct ui *u, int read)
 			u->list_req = 0;
 		}
 		u->info_req = 0;
+		u->vulns_req = 0;
+		u->vuln_note_req = 0;
 		tui_trans_engine_lost(u, err);
 		tui_say(u, EL_ERROR, "lost the engine (%s); reconnecting", err);
 	}

@@ -106,6 +106,8 @@ struct ui {
 	uint64_t list_generation;   /* the index generation of the list shown */
 	uint64_t list_gen_req;      /* the generation when the list was asked for */
 	int want_list;
+	uint32_t vuln_note_req;     /* the LIST_VULNERABLE asked with the list, for its warning */
+	char vuln_note[512];        /* why the vulnerable view is empty (no advisory data), or "" */
 	struct strpool *status_arena;
 	struct msg_status_reply status;
 	int have_status;
@@ -126,6 +128,7 @@ struct ui {
 	uint32_t info_req;
 	char info_name[256];       /* the package the text is for */
 	char info_want[256];       /* the package it should be for */
+	uint32_t vulns_req;        /* the advisories of info_name (a vulnerable package) */
 	struct buf info_text;      /* out_info_text's lines */
 	size_t *info_line;         /* offsets of each line */
 	size_t ninfo, capinfo;

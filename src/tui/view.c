@@ -10,8 +10,8 @@
 #include "util/utf8.h"
 
 static const char *const view_names[VIEW_COUNT] = {"All", "Installed", "Upgradable", "Orphans",
-						    "Marked", "Security"};
-static const char *const view_short[VIEW_COUNT] = {"All", "Inst", "Upgr", "Orph", "Mark", "Sec"};
+						    "Marked", "Security", "Vulnerable"};
+static const char *const view_short[VIEW_COUNT] = {"All", "Inst", "Upgr", "Orph", "Mark", "Sec", "Vuln"};
 static const char *const column_names[SORT_COUNT] = {"St", "Name", "Version", "Repo",
 						      "Description"};
 
@@ -112,6 +112,13 @@ static void draw_header(struct ui *u)
 		if (s->security_known && s->security && rl < sizeof(rest))
 			rl += (size_t)snprintf(rest + rl, sizeof(rest) - rl, " (%llu security)",
 					       (unsigned long long)s->security);
+		/* Known advisories: the count once the engine has data (stale
+		 * data still counts, flagged), never a 0 for data it lacks. */
+		if ((s->vuln_state == VULNS_OK || s->vuln_state == VULNS_STALE) && s->vulnerable &&
+		    rl < sizeof(rest))
+			rl += (size_t)snprintf(rest + rl, sizeof(rest) - rl, ", %llu vulnerable%s",
+					       (unsigned long long)s->vulnerable,
+					       s->vuln_state == VULNS_STALE ? " (stale data)" : "");
 		if (s->reboot_required && rl < sizeof(rest))
 			rl += (size_t)snprintf(rest + rl, sizeof(rest) - rl, ", reboot needed");
 	}
@@ -154,6 +161,9 @@ static void draw_tabs(struct ui *u)
 		need += (size_t)snprintf(tmp, sizeof(tmp), " %d %s %zu  ", v + 1, view_names[v],
 					 model_view_count(u->model, (enum view)v));
 	}
+	/* The limit's words count too: short names before a cut limit. */
+	if (*model_limit(u->model))
+		need += 8 + utf8_width(model_limit(u->model));
 	const char *const *names = need <= (size_t)u->cols ? view_names : view_short;
 	for (int v = 0; v < VIEW_COUNT; v++) {
 		u->tab_x[v] = (int)l->cols;
@@ -203,6 +213,8 @@ static enum theme_el row_el(const struct mpkg *p)
 	}
 	if (p->flags & PKG_SECURITY)
 		return EL_SECURITY;
+	if ((p->flags & (PKG_INSTALLED | PKG_VULNERABLE)) == (PKG_INSTALLED | PKG_VULNERABLE))
+		return EL_VULNERABLE;
 	if (p->flags & PKG_UPGRADABLE)
 		return EL_UPGRADABLE;
 	if (p->flags & PKG_HELD)
@@ -251,9 +263,12 @@ static void draw_row(struct ui *u, int row, const struct mpkg *p, int cursor)
 	line_reset(sub, vw - 1);
 	enum theme_el ev = cursor || marked ? base : EL_VERSION;
 	if (p->flags & PKG_UPGRADABLE) {
-		size_t need = utf8_width(p->inst) + utf8_width(arrow(u)) + utf8_width(p->version);
-		size_t room = vw - 1 >= utf8_width(arrow(u)) + utf8_width(p->version)
-				      ? vw - 1 - utf8_width(arrow(u)) - utf8_width(p->version) : 0;
+		/* An upgrade that fixes a known advisory ends in " !", as omg list
+		 * --upgradable marks it; the mark is never cut. */
+		size_t fix = p->flags & PKG_FIXES_ADVISORY ? 2 : 0;
+		size_t need = utf8_width(p->inst) + utf8_width(arrow(u)) + utf8_width(p->version) + fix;
+		size_t room = vw - 1 >= utf8_width(arrow(u)) + utf8_width(p->version) + fix
+				      ? vw - 1 - utf8_width(arrow(u)) - utf8_width(p->version) - fix : 0;
 		if (need <= vw - 1) {
 			line_put(sub, ev, p->inst);
 		} else if (room >= 4) {
@@ -262,6 +277,8 @@ static void draw_row(struct ui *u, int row, const struct mpkg *p, int cursor)
 		if (need <= vw - 1 || room >= 4)
 			line_put(sub, plain, arrow(u));
 		line_put(sub, cursor || marked ? base : EL_NEW_VERSION, p->version);
+		if (fix)
+			line_put(sub, cursor || marked ? base : EL_VULNERABLE, " !");
 	} else {
 		line_put(sub, ev, *p->inst ? p->inst : p->version);
 	}
@@ -385,7 +402,8 @@ static void fit_version_column(struct ui *u)
 	for (long r = u->top; r < u->top + u->list_h && r < (long)n; r++) {
 		const struct mpkg *p = model_row(u->model, (size_t)r);
 		size_t w = p->flags & PKG_UPGRADABLE ? utf8_width(p->inst) + utf8_width(arrow(u)) +
-							     utf8_width(p->version)
+							     utf8_width(p->version) +
+							     (p->flags & PKG_FIXES_ADVISORY ? 2 : 0)
 						     : utf8_width(*p->inst ? p->inst : p->version);
 		if (w > need)
 			need = w;
@@ -431,8 +449,15 @@ static void draw_list(struct ui *u)
 			draw_row(u, u->list_y + i, p, r == u->cur);
 		else if (i == 0 && !n) {
 			line_reset(&u->line, (size_t)u->cols);
-			line_put(&u->line, EL_DIM, model_loading(u->model) ? "  loading packages..."
-									   : "  no packages in this view");
+			/* The vulnerable view without advisory data says why (the
+			 * engine's warning), never that nothing is vulnerable. */
+			int why = model_view(u->model) == VIEW_VULNERABLE && u->vuln_note[0];
+			if (model_loading(u->model))
+				line_put(&u->line, EL_DIM, "  loading packages...");
+			else if (why)
+				line_printf(&u->line, EL_WARNING, "  %s", u->vuln_note);
+			else
+				line_put(&u->line, EL_DIM, "  no packages in this view");
 			line_fill(&u->line, EL_NORMAL);
 			put(u, u->list_y);
 		} else {
@@ -461,8 +486,12 @@ static void draw_help(struct ui *u)
 		"Moving", "  j k, arrows      up and down",
 		"  PgUp PgDn Home End", "  Tab              between the list and the detail pane",
 		"  Enter            the package in full screen (Esc: back)",
-		"  1-6, v           views: all, installed, upgradable, orphans, marked, security",
+		"  1-7, v           views: all, installed, upgradable, orphans, marked, security,",
+		"                   vulnerable (known advisories)",
 		"  s, S             sort by the next column, reverse (or click a heading)",
+		"Marks on the list",
+		"  1.0 -> 1.1 !     the upgrade fixes a known advisory (the detail lists them)",
+		"  vulnerable       installed with a known advisory: the theme's vulnerable colour",
 		"Searching", "  /                find as you type; Enter goes there",
 		"  n N              next, previous match",
 		"  l                limit the list to what matches (empty: no limit)",

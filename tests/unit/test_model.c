@@ -75,6 +75,40 @@ static void test_views_and_counts(void **state)
 	model_free(m);
 }
 
+/* The vulnerable view: installed packages the engine flags PKG_VULNERABLE,
+ * upgradable or not; it follows the flags when the list reloads (a new feed). */
+static void test_vulnerable_view(void **state)
+{
+	(void)state;
+	struct msg_pkg v[] = {
+		pkg("bash", "5.2", "5.1", "shell", PKG_INSTALLED | PKG_UPGRADABLE),
+		pkg("curl", "8.1", "8.0", "transfer tool",
+		    PKG_INSTALLED | PKG_UPGRADABLE | PKG_VULNERABLE | PKG_FIXES_ADVISORY),
+		pkg("gvim", "9.0", "", "editor", PKG_VULNERABLE), /* not installed: never listed */
+		pkg("openssl", "3.0", "3.0", "toolkit", PKG_INSTALLED | PKG_VULNERABLE),
+	};
+	struct model *m = model_new();
+	model_load_begin(m);
+	model_load_add(m, v, 4);
+	model_load_commit(m);
+	assert_int_equal(model_view_count(m, VIEW_VULNERABLE), 2);
+	model_set_view(m, VIEW_VULNERABLE);
+	assert_int_equal(model_rows(m), 2);
+	assert_string_equal(model_row(m, 0)->name, "curl");
+	assert_string_equal(model_row(m, 1)->name, "openssl");
+	/* the security view is apt's archive origin, not the advisories */
+	assert_int_equal(model_view_count(m, VIEW_SECURITY), 0);
+	/* a feed that no longer names curl: the reload drops it from the view */
+	v[1].pkg.flags = PKG_INSTALLED | PKG_UPGRADABLE;
+	model_load_begin(m);
+	model_load_add(m, v, 4);
+	model_load_commit(m);
+	assert_int_equal(model_view_count(m, VIEW_VULNERABLE), 1);
+	assert_int_equal(model_rows(m), 1);
+	assert_string_equal(model_row(m, 0)->name, "openssl");
+	model_free(m);
+}
+
 static void test_sort(void **state)
 {
 	(void)state;
@@ -250,6 +284,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_views_and_counts),
+		cmocka_unit_test(test_vulnerable_view),
 		cmocka_unit_test(test_sort),
 		cmocka_unit_test(test_sort_by_version),
 		cmocka_unit_test(test_narrow_limit_and_find),
