@@ -59,6 +59,24 @@ int cmd_search(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
+/* info's "Advisories" section: what the engine's advisory data says of an
+ * installed package it marked vulnerable (one more request, only then). */
+static void info_advisories(struct cli *c, const char *name)
+{
+	struct msg req;
+	memset(&req, 0, sizeof(req));
+	req.h.type = MSG_VULNS;
+	req.u.vulns.flags = VULNS_ALL;
+	req.u.vulns.names = (struct strlist){&name, 1};
+	struct replies r;
+	if (session_request(&c->s, &req, &r) == 0 && r.have_vulns && r.nvrows) {
+		buf_printf(&c->out.b, "%s%-16s%s:\n", render_col(&c->out, COL_LABEL), "Advisories",
+			   render_col(&c->out, COL_RESET));
+		render_vuln_advisories(&c->out, &r.vrows[0]);
+	}
+	replies_free(&r);
+}
+
 int cmd_info(struct cli *c, int argc, char **argv)
 {
 	if (argc < 1) {
@@ -98,6 +116,8 @@ int cmd_info(struct cli *c, int argc, char **argv)
 			if (i)
 				buf_putc(&c->out.b, '\n');
 			render_info_text(&c->out, &r.pkgs[i]);
+			if (r.pkgs[i].pkg.flags & PKG_VULNERABLE)
+				info_advisories(c, r.pkgs[i].pkg.name);
 		}
 	}
 	if (c->out.json)

@@ -190,8 +190,9 @@ static void test_record_arrays(void **state)
 	struct strpool *arena = strpool_new();
 	struct buf b = {0};
 	struct trans_item items[2] = {
-		{ACT_UPGRADE, PKG_REASON_EXPLICIT, "omg-editor", "1.0-1", "1.1-1", "core", 829, 0},
-		{ACT_INSTALL, PKG_REASON_DEPEND, "omg-lib", "", "2.0-1", "core", 100, 4096},
+		{ACT_UPGRADE, PKG_REASON_EXPLICIT, "omg-editor", "1.0-1", "1.1-1", "core", 829, 0, NULL,
+		 NULL},
+		{ACT_INSTALL, PKG_REASON_DEPEND, "omg-lib", "", "2.0-1", "core", 100, 4096, NULL, NULL},
 	};
 	struct msg m, out;
 	memset(&m, 0, sizeof(m));

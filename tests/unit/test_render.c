@@ -133,8 +133,9 @@ static void test_plan(void **state)
 	(void)state;
 	struct trans_item items[] = {
 		{ACT_UPGRADE, PKG_REASON_EXPLICIT, "libreoffice-core-nogui-with-a-long-name",
-		 "4:7.4.5+dfsg-4", "4:7.4.7+dfsg-5+deb12u1", "bookworm-security", 12345678, 1},
-		{ACT_INSTALL, PKG_REASON_DEPEND, "libfoo", "", "1.0-1", "bookworm", 1000, 1},
+		 "4:7.4.5+dfsg-4", "4:7.4.7+dfsg-5+deb12u1", "bookworm-security", 12345678, 1, NULL,
+		 NULL},
+		{ACT_INSTALL, PKG_REASON_DEPEND, "libfoo", "", "1.0-1", "bookworm", 1000, 1, NULL, NULL},
 	};
 	struct msg_plan_reply p = {.kind = TRANS_INSTALL, .count = 2, .items = items,
 				   .download = 12346678, .size_change = 2};
