@@ -413,6 +413,15 @@ static int take_option(struct cli *c, struct parse *ps, int ch, char **argv)
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
+/* The command that run runs (the table's order is --help's, not a key). */
+static const struct command *command_of(int (*run)(struct cli *c, int argc, char **argv))
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (commands[i].run == run)
+			return &commands[i];
+	return NULL;
+}
+
 /* Says that word is no command, with the closest command (or "help"). */
 static void unknown_command(struct cli *c, const char *word)
 {
@@ -437,7 +446,7 @@ static const struct command *find_command(struct cli *c, struct parse *ps, int a
 	const char *prog = strrchr(argv[0], '/');
 	prog = prog ? prog + 1 : argv[0];
 	if (strcmp(prog, "omgd") == 0) /* omgd is the engine: "omgd [OPTIONS]" is "omg daemon run" */
-		return &commands[4];
+		return command_of(cmd_daemon);
 	if (optind < argc && strcmp(argv[optind], "help") == 0) {
 		ps->help = 1;
 		optind++;
@@ -562,7 +571,7 @@ static int parse(struct cli *c, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!cmd) /* No command and no terminal (or --json): the status, for scripts. */
-		cmd = &commands[3];
+		cmd = command_of(cmd_status);
 	if ((rc = check_options(c, cmd, &ps)) != 0 || (rc = set_output(c, ps.color)) != 0)
 		return rc;
 	if (c->list_kind < 0)

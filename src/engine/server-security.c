@@ -22,12 +22,13 @@ void server_security_open(struct server *s)
 	char err[512];
 	const struct backend_ops *ops = backend_module(engine_backend(s->e), err, sizeof(err));
 	struct config defaults;
+	const char *no_store = getenv("OMG_NO_STORE"); /* nothing kept on disk */
 	if (!s->o.config)
 		config_defaults(&defaults);
 	struct security_opts so = {
 		.root = engine_root(s->e),
 		.backend = engine_backend_name(s->e),
-		.store_dir = s->o.data_dir,
+		.store_dir = no_store && *no_store ? NULL : s->o.data_dir,
 		.cfg = s->o.config ? s->o.config : &defaults,
 		.vercmp = ops ? ops->vercmp : NULL,
 	};

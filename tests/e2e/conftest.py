@@ -101,10 +101,15 @@ def omg(xdg):
     o = Omg(xdg)
     yield o
     p = o.run("daemon", "stop", "--all")
+    logs = Path(xdg["XDG_STATE_HOME"]) / "omg"
+    if p.returncode != 0 and logs.is_dir():
+        # Which engine would not stop, and what it was doing: its own log's end.
+        for log in sorted(logs.glob("*.log")):
+            print(f"--- {log.name} (the end)")
+            print(log.read_text(errors="replace")[-3000:])
     assert p.returncode == 0, p.stderr
     # Engines started on demand write to their logs: a sanitizer report there (the suite
     # runs again on an ASan+UBSan build) fails the session.
-    logs = Path(xdg["XDG_STATE_HOME"]) / "omg"
     for log in sorted(logs.glob("*.log")) if logs.is_dir() else []:
         text = log.read_text(errors="replace")
         assert "Sanitizer" not in text and "runtime error" not in text, (log, text[-4000:])

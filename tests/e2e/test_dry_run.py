@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from conftest import wait_until, OMG, arch, debian
+from conftest import OFFLINE_CONFIG, OMG, arch, debian, wait_until
 from test_engine import wait_for
 from test_trans import db_state, hold_lock, installed, raw_client
 from wire import (MSG_COMMIT, MSG_ERROR, MSG_PLAN, MSG_PLAN_REPLY, VERSION, decode, frame,
@@ -179,7 +179,7 @@ def test_system_engine_gives_dry_runs_to_any_user(omg, shared, user, tmp_path):
     os.chmod(d, 0o755)
     path = os.path.join(d, "run", "omgd.sock")
     cfg = tmp_path / "config"
-    cfg.write_text("[system]\nadmin_group = root\n")
+    cfg.write_text(OFFLINE_CONFIG + "[system]\nadmin_group = root\n")
     p = subprocess.Popen([str(OMG), "--root", root, "daemon", "run", "--system",
                           "--socket", path, "--config", str(cfg)],
                          env=dict(omg.env, OMG_NO_STORE="1"), stderr=subprocess.PIPE, text=True)

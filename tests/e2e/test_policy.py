@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import OMG, arch, debian, run_native
+from conftest import OFFLINE_CONFIG, OMG, arch, debian, run_native
 
 EXIT_DENIED, EXIT_POLICY = 9, 13
 
@@ -189,7 +189,7 @@ def test_system_engine_policy_is_its_own_file(omg, psb, tmp_path):
     loose = tmp_path / "loose"
     loose.write_text("[policy]\n")
     strict = tmp_path / "strict"
-    strict.write_text("[policy]\ndeny = omg-*\n")
+    strict.write_text(OFFLINE_CONFIG + "[policy]\ndeny = omg-*\n")
     d = tempfile.mkdtemp(prefix="omg-pol-")
     path = os.path.join(d, "omgd.sock")
     p = subprocess.Popen([str(OMG), "--root", root, "daemon", "run", "--system",

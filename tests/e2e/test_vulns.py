@@ -535,3 +535,22 @@ def test_no_daemon_is_the_same(ov, srv, be):
     direct, p = ov.json("--no-daemon", "vulns", "--refresh", root=root, check=1)
     via, _ = ov.json("vulns", "--refresh", root=root, check=1)
     assert direct == via and direct, (direct, via)
+
+
+def test_sbom_carries_the_advisories(ov, srv, be):
+    """omg sbom with advisory data: still valid against the official CycloneDX 1.5 schema,
+    and every affecting advisory of every vulnerable row is a vulnerability that affects
+    that package's component."""
+    from test_sbom import assert_valid, validator
+    root = be["root"]
+    rows, _ = ov.json("vulns", "--refresh", root=root, check=1)
+    doc = json.loads(ov("sbom", root=root, check=0).stdout)
+    assert_valid(validator(), doc)
+    refs = {c["name"]: c["bom-ref"] for c in doc["components"]}
+    affects = {}
+    for v in doc["vulnerabilities"]:
+        for a in v["affects"]:
+            affects.setdefault(a["ref"], set()).add(v["id"])
+    for r in rows:
+        got = affects.get(refs[r["name"]], set())
+        assert got and got <= set(r["ids"]), (r, got)
