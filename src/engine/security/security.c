@@ -13,6 +13,7 @@
 
 #include "engine/dbenv.h"
 #include "engine/net/net.h"
+#include "util/osrel.h"
 #include "util/xalloc.h"
 #include "util/xdg.h"
 
@@ -58,39 +59,6 @@ struct security {
 	char r_error[512];
 };
 
-/* The root's os-release value of key (VERSION_CODENAME, ID), unquoted, into out. */
-static int os_release(const char *root, const char *key, char *out, size_t outlen)
-{
-	static const char *const files[] = {"/etc/os-release", "/usr/lib/os-release"};
-	size_t klen = strlen(key);
-	for (size_t i = 0; i < 2; i++) {
-		char path[4096];
-		snprintf(path, sizeof(path), "%s%s", strcmp(root, "/") == 0 ? "" : root, files[i]);
-		FILE *f = fopen(path, "re");
-		if (!f)
-			continue;
-		char line[512];
-		int found = 0;
-		while (!found && fgets(line, sizeof(line), f)) {
-			if (strncmp(line, key, klen) != 0 || line[klen] != '=')
-				continue;
-			char *v = line + klen + 1;
-			v[strcspn(v, "\r\n")] = 0;
-			size_t n = strlen(v);
-			if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
-				v[n - 1] = 0;
-				v++;
-			}
-			snprintf(out, outlen, "%s", v);
-			found = 1;
-		}
-		fclose(f);
-		if (found)
-			return 0;
-	}
-	return -1;
-}
-
 /* Which feed this root reads, from the backend, the config and os-release. */
 static void choose_feed(struct security *s, const struct security_opts *o)
 {
@@ -109,7 +77,7 @@ static void choose_feed(struct security *s, const struct security_opts *o)
 	if (o->cfg->debian_release[0]) {
 		snprintf(codename, sizeof(codename), "%s", o->cfg->debian_release);
 	} else {
-		os_release(o->root, "ID", id, sizeof(id));
+		osrel_get(o->root, "ID", id, sizeof(id));
 		if (id[0] && strcmp(id, "debian") != 0) {
 			/* The debsecan feed lists Debian's versions: matching another
 			 * distribution's against it would mislead. */
@@ -118,7 +86,7 @@ static void choose_feed(struct security *s, const struct security_opts *o)
 				 "[security] debian_release to use it anyway)", id);
 			return;
 		}
-		if (os_release(o->root, "VERSION_CODENAME", codename, sizeof(codename)) != 0 ||
+		if (osrel_get(o->root, "VERSION_CODENAME", codename, sizeof(codename)) != 0 ||
 		    !codename[0]) {
 			snprintf(s->off_why, sizeof(s->off_why),
 				 "no VERSION_CODENAME in the root's os-release; set [security] "
