@@ -188,6 +188,8 @@ unit: $(UNIT_BIN)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 20
+# Jobs for the builds and fuzz runs make test and make check start: every core.
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 FUZZ_CFLAGS := -std=c11 -g -O1 -Isrc -D_GNU_SOURCE $(call pc,--cflags,libalpm lmdb inih libcrypto libcurl libcjson zlib)
 FUZZ_FLAGS := $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined
 # Objects get the fuzzer's instrumentation without its main (fuzzer-no-link).
@@ -220,14 +222,14 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) build/fuzz/.flags | $(O)/.deps-ok
 
 fuzz-build: $(FUZZ_BIN)
 
+# Each target runs FUZZ_SECONDS, NPROC of them at a time (make test's fuzz step).
 fuzz: $(FUZZ_BIN)
-	$(Q)for f in $(FUZZ_BIN); do \
-		n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
+	$(Q)printf '%s\n' $(FUZZ_BIN) | xargs -P $(NPROC) -I{} sh -c '\
+		f={}; n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
 		echo "fuzz $$n for $(FUZZ_SECONDS) s"; \
 		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=0 \
 			build/fuzz/corpus-$$n tests/fuzz/corpus/$${n#fuzz_} 2>build/fuzz/$$n.log \
-			|| { tail -40 build/fuzz/$$n.log; exit 1; }; \
-	done
+			|| { tail -40 build/fuzz/$$n.log; exit 255; }'
 
 # The include layers (docs/architecture.md), read from the compiler's dependency files
 # of the build in $(O); make test checks its builds.
@@ -243,11 +245,11 @@ run: $(O)/.deps-ok omg
 # targets briefly, end-to-end tests with Debian's pytest against the -Werror omg and again
 # against an ASan+UBSan omg; tests/run.sh prints the passed/failed/skipped summary.
 test: $(O)/.deps-ok
-	$(Q)$(MAKE) --no-print-directory WERROR=1 O=build/test omg unit tools
-	$(Q)$(MAKE) --no-print-directory WERROR=1 O=build/asan SANITIZE=address,undefined unit \
-		build/asan/omg build/asan/omg-fast tools
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) WERROR=1 O=build/test omg unit tools
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) WERROR=1 O=build/asan SANITIZE=address,undefined \
+		unit build/asan/omg build/asan/omg-fast tools
 	$(Q)/usr/bin/python3 scripts/check-layers.py build/test/src build/asan/src
-	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=15
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) fuzz FUZZ_SECONDS=15
 	$(Q)tests/run.sh
 
 # The inner loop (under 2 minutes after a build): make test's -Werror build (build/test,
@@ -255,8 +257,8 @@ test: $(O)/.deps-ok
 # info, list, status on both backends, a plan, the engine's start and stop, the UI); the
 # same summary line, after the include layers are checked. It leaves ./omg alone.
 check: $(O)/.deps-ok
-	$(Q)$(MAKE) --no-print-directory WERROR=1 O=build/test build/test/omg build/test/omg-fast \
-		unit tools
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) WERROR=1 O=build/test build/test/omg \
+		build/test/omg-fast unit tools
 	$(Q)/usr/bin/python3 scripts/check-layers.py build/test/src
 	$(Q)tests/run.sh --quick
 

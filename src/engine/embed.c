@@ -74,13 +74,11 @@ static struct security *embed_security(struct embed_engine *ee, const struct msg
 		if (config_load(&ee->cfg, path, err, sizeof(err)) != 0)
 			fprintf(stderr, "omg: %s (using the defaults)\n", err);
 		free(path);
-		const struct backend_ops *ops = backend_module(engine_backend(ee->e), err,
-							       sizeof(err));
 		/* OMG_NO_STORE: nothing kept on disk, advisories included. */
 		const char *no_store = getenv("OMG_NO_STORE");
 		char *dir = no_store && *no_store ? NULL : store_default_dir();
 		struct security_opts so = {engine_root(ee->e), engine_backend_name(ee->e), dir,
-					   &ee->cfg, ops ? ops->vercmp : NULL, 1};
+					   &ee->cfg, engine_backend(ee->e), 1};
 		ee->sec = security_open(&so);
 		free(dir);
 	}

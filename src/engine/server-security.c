@@ -19,8 +19,6 @@
 
 void server_security_open(struct server *s)
 {
-	char err[512];
-	const struct backend_ops *ops = backend_module(engine_backend(s->e), err, sizeof(err));
 	struct config defaults;
 	const char *no_store = getenv("OMG_NO_STORE"); /* nothing kept on disk */
 	if (!s->o.config)
@@ -30,11 +28,8 @@ void server_security_open(struct server *s)
 		.backend = engine_backend_name(s->e),
 		.store_dir = no_store && *no_store ? NULL : s->o.data_dir,
 		.cfg = s->o.config ? s->o.config : &defaults,
-		.vercmp = ops ? ops->vercmp : NULL,
+		.be = engine_backend(s->e),
 	};
-	if (!ops)
-		fprintf(stderr, "omgd: advisories: cannot load the backend's version comparison: "
-			"%s\n", err);
 	s->sec = security_open(&so);
 	server_security_sync(s);
 }

@@ -35,7 +35,9 @@ struct security {
 	char *release;          /* debian: the codename */
 	char off_why[256];      /* kind 0: why */
 	struct config cfg;
-	vulns_vercmp vercmp;
+	const struct backend *be;
+	vulns_vercmp vercmp;    /* loaded from be's module on first need */
+	int vercmp_failed;
 	MDB_env *env;           /* the feed's copy; NULL when it cannot be kept */
 	MDB_dbi dbi;
 	pthread_mutex_t mu;     /* guards cur, held and the references */
@@ -141,7 +143,7 @@ struct security *security_open(const struct security_opts *o)
 	struct security *s = xcalloc(1, sizeof(*s));
 	pthread_mutex_init(&s->mu, NULL);
 	s->cfg = *o->cfg;
-	s->vercmp = o->vercmp;
+	s->be = o->be;
 	s->quiet = o->quiet;
 	choose_feed(s, o);
 	if (!s->kind)
@@ -206,7 +208,7 @@ void security_update(struct security *s, const struct index *ix, uint64_t gen)
 	s->vs_gen = gen;
 	s->vs_seq = s->feed_seq;
 	s->vs_ix = ix;
-	if (s->cur && ix && s->vercmp) {
+	if (s->cur && ix && security_vercmp(s)) {
 		s->vs = vulns_match(s->cur->f, ix, s->vercmp);
 		s->vs->index_generation = gen;
 	}
@@ -246,8 +248,19 @@ void security_feed_put(struct security *s, const struct feed *f)
 	pthread_mutex_unlock(&s->mu);
 }
 
-vulns_vercmp security_vercmp(const struct security *s)
+vulns_vercmp security_vercmp(struct security *s)
 {
+	if (!s->vercmp && !s->vercmp_failed && s->be) {
+		char err[512];
+		const struct backend_ops *ops = backend_module(s->be, err, sizeof(err));
+		if (ops && ops->vercmp) {
+			s->vercmp = ops->vercmp;
+		} else {
+			s->vercmp_failed = 1;
+			fprintf(stderr, "omgd: advisories: no version comparison: %s\n",
+				ops ? "the backend has none" : err);
+		}
+	}
 	return s->vercmp;
 }
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/backend/backend.h"
 #include "engine/index.h"
 #include "engine/security/feed.h"
 #include "engine/security/vulns.h"
@@ -20,7 +21,8 @@ struct security_opts {
 	const char *backend;     /* "alpm" or "apt": which feed */
 	const char *store_dir;   /* where the LMDB store lives (the feed is kept there) */
 	const struct config *cfg; /* [security] keys (copied) */
-	vulns_vercmp vercmp;     /* the backend's version comparison */
+	const struct backend *be; /* the backend: its module's version comparison is loaded
+				   * when there is a feed to join (not for a root without one) */
 	int quiet;               /* a failed refresh is not logged (in a client's process,
 				  * where the reply says it) */
 };
@@ -44,8 +46,9 @@ const struct vulns *security_vulns(const struct security *s);
  */
 const struct feed *security_feed_get(struct security *s);
 void security_feed_put(struct security *s, const struct feed *f);
-/* The backend's version comparison, for the policy. */
-vulns_vercmp security_vercmp(const struct security *s);
+/* The backend's version comparison, for the policy (loaded on first use; NULL
+ * when the module cannot be loaded, which is logged once). */
+vulns_vercmp security_vercmp(struct security *s);
 
 /* Whether a refresh is due at now (Unix time): [security] refresh passed
  * since the last try, or there is no data yet (refresh 0: never by itself). */
