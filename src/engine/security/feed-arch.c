@@ -16,6 +16,8 @@
  * - status and severity are serde enums: only the tracker's exact words
  *   ("Not affected", "High"); an unknown word fails arch-audit's whole
  *   parse, so it refuses ours too rather than guessing "unknown";
+ * - `fixed` must not be "": arch-audit would compare against it (and find
+ *   every version newer), where "" means "no fix" in our records;
  * - `affected` (which we show) may be a string, null or absent; the fields
  *   arch-audit ignores (`advisories`, `ticket`, anything new) are ignored;
  * - "Not affected" groups are dropped (arch-audit's rule 1).
@@ -53,14 +55,15 @@ struct avg_ctx {
 	size_t errlen;
 };
 
-/* A string item's text if it is a string holding acceptable text (non-empty
- * when need is set), else NULL with the error written. */
+/* A string item's text if it is acceptable text (non-empty when need is
+ * set; 2: an array's entry), else NULL with the error written. */
 static const char *text_of(struct avg_ctx *c, const cJSON *it, const char *field, int need)
 {
 	const char *s = it->valuestring;
 	size_t n = strlen(s);
 	if (need && !n)
-		snprintf(c->err, c->errlen, "element %zu: '%s' is empty", c->index, field);
+		snprintf(c->err, c->errlen, "element %zu: '%s' %s", c->index, field,
+			 need == 2 ? "has an empty entry" : "is empty");
 	else if (!feed_text_ok(s, n))
 		snprintf(c->err, c->errlen,
 			 "element %zu: '%s' is not UTF-8 text without control characters",
@@ -113,7 +116,7 @@ static int get_list(struct avg_ctx *c, const cJSON *obj, const char *name, int n
 	const char **v = strpool_alloc(c->pool, (n ? n : 1) * sizeof(*v));
 	n = 0;
 	cJSON_ArrayForEach(it, arr) {
-		if (!(v[n++] = text_of(c, it, name, need)))
+		if (!(v[n++] = text_of(c, it, name, need ? 2 : 0)))
 			return -1;
 	}
 	*out = (struct strlist){n ? v : NULL, (uint32_t)n};
@@ -141,7 +144,7 @@ static int add_avg(struct feed_builder *b, struct avg_ctx *c, const cJSON *obj)
 	    !(severity = get_str(c, obj, "severity", 0, 0, 0)) ||
 	    !(a.type = get_str(c, obj, "type", 0, 0, 0)) ||
 	    !(a.affected = get_str(c, obj, "affected", 1, 1, 0)) ||
-	    !(a.fixed = get_str(c, obj, "fixed", 1, 1, 0)) ||
+	    !(a.fixed = get_str(c, obj, "fixed", 1, 1, 1)) ||
 	    get_list(c, obj, "issues", 1, &a.issues) != 0)
 		return -1;
 	int st = word_index(statuses, ADV_STATUS_UNKNOWN, ADV_STATUS_FIXED + 1, status);

@@ -64,7 +64,7 @@ static int cmp_key(const struct advisory *x, const struct advisory *y)
  * made twice from the same text is the same, byte for byte). */
 static int cmp_brec(const void *pa, const void *pb)
 {
-	const struct brec *x = pa, *y = pb;
+	const struct brec *x = *(const struct brec *const *)pa, *y = *(const struct brec *const *)pb;
 	int c = cmp_key(&x->a, &y->a);
 	if (c)
 		return c;
@@ -88,15 +88,20 @@ static struct feed_impl *impl_new(uint32_t kind, struct strpool *pool, size_t n)
 
 struct feed *feed_builder_finish(struct feed_builder *b, int unique)
 {
+	/* Pointers are sorted, not the records: a fraction of the moves. */
+	struct brec **order = xmalloc((b->n ? b->n : 1) * sizeof(*order));
+	for (size_t i = 0; i < b->n; i++)
+		order[i] = &b->v[i];
 	if (b->n)
-		qsort(b->v, b->n, sizeof(*b->v), cmp_brec);
+		qsort(order, b->n, sizeof(*order), cmp_brec);
 	struct feed_impl *fi = impl_new(b->kind, b->pool, b->n);
 	size_t n = 0;
 	for (size_t i = 0; i < b->n; i++) {
-		if (unique && n && cmp_key(&fi->recs[n - 1], &b->v[i].a) == 0)
+		if (unique && n && cmp_key(&fi->recs[n - 1], &order[i]->a) == 0)
 			continue;
-		fi->recs[n++] = b->v[i].a;
+		fi->recs[n++] = order[i]->a;
 	}
+	free(order);
 	fi->f.n = n;
 	b->pool = strpool_new();
 	b->n = 0;
