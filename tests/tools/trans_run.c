@@ -5,6 +5,7 @@
  * trans-run --backend alpm|apt --root DIR [--commit] [--recursive] [--dry-run]
  *           [--change-held] [--time]
  *           sync|install|remove|upgrade|apply [TARGET...] [--then VERB [TARGET...]]...
+ * trans-run --backend alpm|apt --root DIR packages
  *
  * apply's targets carry their action: +install -remove _purge =keep.
  * "--then" plans (and commits) one more transaction on the same open backend
@@ -18,6 +19,8 @@
  *   QUESTION kind text => choice        (answered with its default)
  *   LOCK holder                         (after a BACKEND_ERR_LOCKED failure)
  *   ERROR status message                (then exits with status)
+ *   PKG name installed source source_version   (packages: each installed package
+ *                                       as load() gives it, its installed source)
  * Empty strings print as "-". Every field but an EVENT's text is one word:
  * blanks in it print as "_" (a sync item's name may hold one), so a reader
  * splits an EVENT line from both ends. --time prints "TIME plan|commit SECONDS"
@@ -41,7 +44,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: trans-run --backend alpm|apt --root DIR [--commit] [--recursive] "
 			"[--dry-run] [--change-held] [--time] sync|install|remove|upgrade|apply [TARGET...] "
-			"[--then VERB [TARGET...]]...\n");
+			"[--then VERB [TARGET...]]... | packages\n");
 	printf("ERROR %d bad command line\n", BACKEND_ERR_USAGE);
 	return BACKEND_ERR_USAGE;
 }
@@ -173,6 +176,23 @@ static uint32_t kind_of(const char *verb)
 	return 0;
 }
 
+/* pkg_sink: prints an installed package's PKG line. */
+static int print_pkg(void *ctx, const struct pkg *p)
+{
+	(void)ctx;
+	if (!(p->flags & PKG_INSTALLED))
+		return 0;
+	const char *w[] = {p->name, p->installed_version, p->installed_source,
+			   p->installed_source_version};
+	fputs("PKG", stdout);
+	for (size_t k = 0; k < sizeof(w) / sizeof(w[0]); k++) {
+		putchar(' ');
+		word(w[k]);
+	}
+	putchar('\n');
+	return 0;
+}
+
 /* Plans req (and commits it when asked), then releases it. 0 or the failure's status. */
 static int run(const struct backend_ops *ops, void *self, const struct trans_request *req,
 	       int commit, int timing)
@@ -230,8 +250,9 @@ int main(int argc, char **argv)
 	}
 	if (!backend || !root || i >= argc)
 		return usage();
+	int list = i + 1 == argc && strcmp(argv[i], "packages") == 0;
 	/* VERB [TARGET...], then one more for each --then */
-	while (i < argc) {
+	while (!list && i < argc) {
 		uint32_t kind = kind_of(argv[i]);
 		if (!kind || nreq == (int)(sizeof(reqs) / sizeof(reqs[0])))
 			return usage();
@@ -269,7 +290,12 @@ int main(int argc, char **argv)
 		return failed(ops, NULL, status, err);
 
 	int ret = 0;
-	for (int k = 0; k < nreq && ret == 0; k++) {
+	if (list) {
+		struct pkg_sink sink = {NULL, print_pkg, NULL};
+		if (ops->load(self, &sink, err, sizeof(err)) != 0)
+			ret = failed(ops, self, BACKEND_ERR_DB, err);
+	}
+	for (int k = 0; !list && k < nreq && ret == 0; k++) {
 		if (k) {
 			printf("THEN %s\n", verbs[k]);
 			fflush(stdout);
