@@ -102,17 +102,29 @@ def omg(xdg):
     yield o
     p = o.run("daemon", "stop", "--all")
     logs = Path(xdg["XDG_STATE_HOME"]) / "omg"
-    if p.returncode != 0 and logs.is_dir():
-        # Which engine would not stop, and what it was doing: its own log's end.
-        for log in sorted(logs.glob("*.log")):
-            print(f"--- {log.name} (the end)")
-            print(log.read_text(errors="replace")[-3000:])
+    if p.returncode != 0:
+        explain_stuck_engine(p.stderr, logs)
     assert p.returncode == 0, p.stderr
     # Engines started on demand write to their logs: a sanitizer report there (the suite
     # runs again on an ASan+UBSan build) fails the session.
     for log in sorted(logs.glob("*.log")) if logs.is_dir() else []:
         text = log.read_text(errors="replace")
         assert "Sanitizer" not in text and "runtime error" not in text, (log, text[-4000:])
+
+
+def explain_stuck_engine(stderr, logs):
+    """An engine that would not stop: its threads' stacks (gdb) and its log's end, so a CI
+    run says where it waited. Prints only; the caller decides whether that fails."""
+    import re
+    m = re.search(r"engine \(pid (\d+)\) has not exited", stderr)
+    if m and shutil.which("gdb"):
+        g = subprocess.run(["gdb", "-p", m.group(1), "-batch", "-ex", "thread apply all bt"],
+                           capture_output=True, text=True, timeout=60)
+        print(f"--- the engine {m.group(1)} that would not stop:\n{g.stdout[-8000:]}")
+    if logs and Path(logs).is_dir():
+        for log in sorted(Path(logs).glob("*.log")):
+            print(f"--- {log.name} (the end)")
+            print(log.read_text(errors="replace")[-3000:])
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -146,7 +158,9 @@ def env(omg, tmp_path, request):
         for log in sorted(run.log.glob("*.log")):
             print(f"--- {log.name} (the end)")
             print(log.read_text(errors="replace")[-6000:])
-    omg.run("daemon", "stop", "--all", env=e, check=0)
+    p = omg.run("daemon", "stop", "--all", env=e, check=0)
+    if p.returncode != 0:
+        explain_stuck_engine(p.stderr, run.log)
     shutil.rmtree(e["XDG_RUNTIME_DIR"])
 
 
