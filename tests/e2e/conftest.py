@@ -158,9 +158,10 @@ def env(omg, tmp_path, request):
         for log in sorted(run.log.glob("*.log")):
             print(f"--- {log.name} (the end)")
             print(log.read_text(errors="replace")[-6000:])
-    p = omg.run("daemon", "stop", "--all", env=e, check=0)
+    p = omg.run("daemon", "stop", "--all", env=e)
     if p.returncode != 0:
         explain_stuck_engine(p.stderr, run.log)
+    assert p.returncode == 0, p.stderr
     shutil.rmtree(e["XDG_RUNTIME_DIR"])
 
 
