@@ -83,13 +83,15 @@ static int stop_connected(struct cli *c, const char *path)
 			strerror(errno));
 		return EXIT_ROOT;
 	}
-	/* It removes its socket as it exits; a stop waits for that. */
-	for (int i = 0; i < 1000 && running(pid); i++) {
+	/* It removes its socket as it exits; a stop waits for that. Its last steps
+	 * write the snapshot and the history with fsync, which a busy disk (a
+	 * dpkg run just ended) can hold for seconds: up to 30 s. */
+	for (int i = 0; i < 3000 && running(pid); i++) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
 	if (running(pid)) {
-		report_error(&c->err, "the engine (pid %d) has not exited after 10 s", (int)pid);
+		report_error(&c->err, "the engine (pid %d) has not exited after 30 s", (int)pid);
 		return EXIT_ROOT;
 	}
 	printf("omg: stopped the engine at %s (pid %d)\n", path, (int)pid);

@@ -108,8 +108,20 @@ def omg(xdg):
     # Engines started on demand write to their logs: a sanitizer report there (the suite
     # runs again on an ASan+UBSan build) fails the session.
     for log in sorted(logs.glob("*.log")) if logs.is_dir() else []:
-        text = log.read_text(errors="replace")
-        assert "Sanitizer" not in text and "runtime error" not in text, (log, text[-4000:])
+        assert_sanitizer_free(log)
+
+
+def assert_sanitizer_free(log):
+    """No sanitizer report in log. LeakSanitizer's "fatal error" is not one: it says the
+    leak check could not suspend the exiting engine's threads under ptrace (a busy
+    machine's race, google/sanitizers#764), so no check ran; it is printed, not failed."""
+    import re
+    text = log.read_text(errors="replace")
+    stripped = re.sub(r"==\d+==LeakSanitizer has encountered a fatal error\.\n"
+                      r"(==\d+==HINT: [^\n]*\n)*", "", text)
+    if stripped != text:
+        print(f"--- {log}: LeakSanitizer could not run at the engine's exit")
+    assert "Sanitizer" not in stripped and "runtime error" not in stripped, (log, text[-4000:])
 
 
 def explain_stuck_engine(stderr, logs):
@@ -117,6 +129,17 @@ def explain_stuck_engine(stderr, logs):
     run says where it waited. Prints only; the caller decides whether that fails."""
     import re
     m = re.search(r"engine \(pid (\d+)\) has not exited", stderr)
+    if m:
+        try:
+            with open(f"/proc/{m.group(1)}/status") as f:
+                st = {k: v.strip() for k, _, v in (ln.partition(":") for ln in f)}
+            ppid = st.get("PPid", "?")
+            with open(f"/proc/{ppid}/cmdline", "rb") as f:
+                parent = f.read().replace(b"\0", b" ").decode(errors="replace")
+            print(f"--- engine {m.group(1)}: state {st.get('State')}, threads "
+                  f"{st.get('Threads')}, parent {ppid}: {parent}")
+        except OSError as e:
+            print(f"--- engine {m.group(1)}: {e}")
     if m and shutil.which("gdb"):
         g = subprocess.run(["gdb", "-p", m.group(1), "-batch", "-ex", "thread apply all bt"],
                            capture_output=True, text=True, timeout=60)

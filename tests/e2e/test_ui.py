@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import OMG, arch, debian, spec
+from conftest import OMG, arch, assert_sanitizer_free, debian, spec
 from slowhttp import SlowRepo, point_arch_at
 from test_engine import throwaway_user  # noqa: F401 (fixture)
 from test_trans import fresh, installed, slow  # noqa: F401 (fixtures)
@@ -191,8 +191,7 @@ def ui(env, tmp_path, request):
 def sanitizer_free(logs):
     """No sanitizer report in the omg logs in logs (the engines' and the UI's)."""
     for log in sorted(logs.glob("*.log")) if logs.is_dir() else []:
-        text = log.read_text(errors="replace")
-        assert "Sanitizer" not in text and "runtime error" not in text, (log, text[-4000:])
+        assert_sanitizer_free(log)
 
 
 # -- what the screens show ---------------------------------------------------------------
