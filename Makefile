@@ -249,7 +249,7 @@ test: $(O)/.deps-ok
 	$(Q)$(MAKE) --no-print-directory -j$(NPROC) WERROR=1 O=build/asan SANITIZE=address,undefined \
 		unit build/asan/omg build/asan/omg-fast tools
 	$(Q)/usr/bin/python3 scripts/check-layers.py build/test/src build/asan/src
-	$(Q)$(MAKE) --no-print-directory -j$(NPROC) fuzz FUZZ_SECONDS=15
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) fuzz FUZZ_SECONDS=8
 	$(Q)tests/run.sh
 
 # The inner loop (under 2 minutes after a build): make test's -Werror build (build/test,
