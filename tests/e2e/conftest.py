@@ -227,6 +227,19 @@ def run_native(argv, env=None):
     return p.stdout
 
 
+def installed_versions(sb):
+    """{name: version} of a sandbox's installed packages, as pacman -Q or dpkg-query see
+    them (held ones included)."""
+    root = sb["root"]
+    if sb["backend"] == "alpm":
+        out = run_native(arch.pacman_cmd(root, "-Q"))
+        return dict(line.split() for line in out.splitlines())
+    out = run_native(["dpkg-query", "--admindir=" + os.path.join(root, "var/lib/dpkg"), "-W",
+                      "-f", "${Package} ${Version} ${db:Status-Abbrev}\n"])
+    rows = [line.split() for line in out.splitlines()]
+    return {r[0]: r[1] for r in rows if len(r) == 3 and r[2][1:2] == "i"}  # ii, hi (held)
+
+
 def pacman(root, *args):
     return run_native(arch.pacman_cmd(root, *args))
 

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from conftest import OFFLINE_CONFIG, OMG, arch, debian, run_native
+from conftest import OFFLINE_CONFIG, OMG, arch, debian, installed_versions, run_native
 
 EXIT_DENIED, EXIT_POLICY = 9, 13
 
@@ -27,16 +27,7 @@ def psb(request, tmp_path_factory):
     return sb | {"backend": request.param}
 
 
-def installed(sb):
-    """{name: version} as pacman -Q or dpkg-query see it."""
-    root = sb["root"]
-    if sb["backend"] == "alpm":
-        out = run_native(arch.pacman_cmd(root, "-Q"))
-        return dict(line.split() for line in out.splitlines())
-    out = run_native(["dpkg-query", "--admindir=" + os.path.join(root, "var/lib/dpkg"), "-W",
-                      "-f", "${Package} ${Version} ${db:Status-Abbrev}\n"])
-    rows = [line.split() for line in out.splitlines()]
-    return {r[0]: r[1] for r in rows if len(r) == 3 and r[2][1:2] == "i"}
+installed = installed_versions
 
 
 def policy(env, text):

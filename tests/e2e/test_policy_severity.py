@@ -10,7 +10,7 @@ import zlib
 
 import pytest
 
-from conftest import arch, debian, run_native
+from conftest import arch, debian, installed_versions
 from httpd import LoopbackHTTP
 
 EXIT_POLICY = 13
@@ -61,15 +61,7 @@ def sev(request, tmp_path_factory):
         yield sb | {"srv": srv}
 
 
-def installed(sb):
-    root = sb["root"]
-    if sb["backend"] == "alpm":
-        out = run_native(arch.pacman_cmd(root, "-Q"))
-        return dict(line.split() for line in out.splitlines())
-    out = run_native(["dpkg-query", "--admindir=" + os.path.join(root, "var/lib/dpkg"), "-W",
-                      "-f", "${Package} ${Version} ${db:Status-Abbrev}\n"])
-    rows = [line.split() for line in out.splitlines()]
-    return {r[0]: r[1] for r in rows if len(r) == 3 and r[2][1:2] == "i"}
+installed = installed_versions
 
 
 def configure(env, sev, policy):
