@@ -40,8 +40,9 @@ CPPFLAGS += -Isrc -D_GNU_SOURCE -DOMG_MODULE_DIR='"$(MODULE_DIR)"' \
 	-DOMG_THEME_DIR='"$(THEME_DIR)"' -MMD -MP
 CFLAGS += -std=c11 -fPIC -fvisibility=hidden $(OPT) $(WARN)
 CXXFLAGS += -std=c++17 -fPIC -fvisibility=hidden $(OPT) $(CXXWARN)
-ALL_CFLAGS = $(call pc,--cflags,libalpm apt-pkg lmdb inih libcrypto ncursesw libcurl libcjson zlib)
-CORE_LIBS = $(call pc,--libs,lmdb inih libcrypto libcurl libcjson zlib) -pthread
+ALL_CFLAGS = $(call pc,--cflags,libalpm apt-pkg lmdb inih libcrypto ncursesw libcurl libcjson zlib \
+	libarchive)
+CORE_LIBS = $(call pc,--libs,lmdb inih libcrypto libcurl libcjson zlib libarchive) -pthread
 # The UI's terminal module (src/tui/term.c) is the only user of ncurses. omg links
 # ncursesw, tinfo and libinih statically by default: a warm call then maps libc alone and
 # starts within 2x of /bin/true (make bench). CLIENT_STATIC=0 links them as shared
@@ -66,7 +67,8 @@ UTIL_SRC := $(wildcard src/util/*.c)
 # The layers (make check-layers): util <- ipc <- client <- {cli, tui} <- main;
 # ipc <- engine <- backend.
 BASE_SRC := $(wildcard src/ipc/*.c src/client/*.c)
-ENGINE_SRC := $(wildcard src/engine/*.c src/engine/net/*.c src/engine/security/*.c) \
+ENGINE_SRC := $(wildcard src/engine/*.c src/engine/net/*.c src/engine/security/*.c \
+	src/engine/aur/*.c) \
 	src/engine/backend/backend.c \
 	src/engine/backend/pacconf.c src/fast/snapshot.c
 # The UI's model, lines, themes and scrolling panel are in libomg.a for the unit tests;
