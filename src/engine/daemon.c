@@ -235,5 +235,8 @@ out:
 	engine_close(e);
 	free(r.path);
 	free(data_dir);
+	/* The last line an engine writes: what follows is the C runtime's exit (and,
+	 * in a sanitizer build, its leak check). */
+	fprintf(stderr, "omgd: stopped\n");
 	return rc;
 }

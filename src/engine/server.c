@@ -296,11 +296,27 @@ static void serve(struct server *s)
 /* Ends what setup started, in order: the transaction, the threads and the
  * last snapshot, the clients, the socket (removed unless inherited), the
  * fds, the cache, the records. */
+/* A step of the teardown that took more than a second says so in the log: a
+ * stop that a client saw time out names where the engine waited. */
+static void slow_step(double since, const char *what)
+{
+	double d = server_now() - since;
+	if (d > 1.0)
+		fprintf(stderr, "omgd: exiting: %s took %.1f s\n", what, d);
+}
+
 static void teardown(struct server *s)
 {
+	double t = server_now();
 	server_txn_end(s);
+	slow_step(t, "ending the transaction");
+	t = server_now();
 	server_refresh_close(s);
+	slow_step(t, "the refresh threads and the last snapshot");
+	t = server_now();
 	server_security_close(s);
+	slow_step(t, "the advisories' refresh");
+	t = server_now();
 	while (s->conns)
 		server_client_drop(s, s->conns);
 	server_client_reap(s);
@@ -316,6 +332,7 @@ static void teardown(struct server *s)
 	cache_free(s->cache);
 	buf_free(&s->key);
 	server_txn_close(s);
+	slow_step(t, "closing the clients and the history");
 }
 
 /* Serves e on o's socket until a stop; see server.h. */

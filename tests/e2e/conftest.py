@@ -84,6 +84,9 @@ class Omg:
         if env:
             e.update(env)
         p = subprocess.run(argv, capture_output=True, text=True, env=e, timeout=120)
+        if "has not exited" in p.stderr:
+            # An engine that would not stop, whatever the test expects: its stacks.
+            explain_stuck_engine(p.stderr, Path(e.get("XDG_STATE_HOME", "/nonexistent")) / "omg")
         if check is not None:
             assert p.returncode == check, (argv, p.returncode, p.stdout, p.stderr)
         return p
