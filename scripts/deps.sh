@@ -8,7 +8,7 @@ PKGS="build-essential pkg-config clang
 libalpm-dev pacman-package-manager makepkg libarchive-dev libarchive-tools libssl-dev openssl ca-certificates zstd
 libapt-pkg-dev apt-utils dpkg-dev
 liblmdb-dev libgpgme-dev gnupg libcjson-dev libcurl4-openssl-dev libncurses-dev libinih-dev
-libcmocka-dev python3-pytest python3-pyte python3-jsonschema tmux hyperfine debsecan zlib1g-dev
+libcmocka-dev python3-pytest python3-pytest-xdist python3-pyte python3-jsonschema tmux hyperfine debsecan zlib1g-dev
 zsh fish man-db systemd"
 
 missing=""

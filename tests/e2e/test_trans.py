@@ -6,8 +6,10 @@ tools (pacman -Q/-Qk, dpkg-query, dpkg --audit)."""
 import json
 import os
 import select
+import shutil
 import signal
 import subprocess
+import tempfile
 import time
 
 import pytest
@@ -464,9 +466,19 @@ def test_no_daemon_refuses_transactions(env, fresh):
 
 
 def test_tampered_package_in_a_signed_repository_is_refused(env, tmp_path):
+    # A short directory: gpg-agent's socket under ROOT/etc/pacman.d/gnupg must fit in
+    # sun_path (108 bytes), and a worker's tmp_path (pytest -n) is too long for it.
+    short = tempfile.mkdtemp(prefix="omgsig-")
+    try:
+        tampered_in_signed_repo(env, short)
+    finally:
+        shutil.rmtree(short, ignore_errors=True)
+
+
+def tampered_in_signed_repo(env, base):
     for kind in ("alpm", "apt"):
         build = arch.build if kind == "alpm" else debian.build
-        sb = build(str(tmp_path / kind), signed=True)
+        sb = build(os.path.join(base, kind), signed=True)
         sb["backend"] = kind
         pkg = [f for f in os.listdir(sb["repo_dir"]) if f.startswith("omg-spell")
                and f.endswith((".pkg.tar.zst", ".deb"))][0]
