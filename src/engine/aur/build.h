@@ -20,6 +20,10 @@ struct aur_user {
 #define AUR_DEFAULT_BUILD_USER "omg-build"
 int aur_user_resolve(const char *configured, uid_t caller_uid, struct aur_user *out, char *err,
 		     size_t errlen);
+/* The rule behind the last refusal, for the tests: non-zero when shell is a
+ * login shell (anything but nologin or false; "" is /bin/sh) and one of
+ * groups[0..n) is "sudo" or "wheel". */
+int aur_user_is_admin(const char *shell, const char *const *groups, size_t n);
 
 /*
  * Runs fn(arg, err, errlen) in a child process as u: when the process is not
