@@ -24,16 +24,9 @@
 #include "util/buf.h"
 #include "util/fdio.h"
 #include "util/xalloc.h"
+#include "loopback.h"
 
 #define HTTPD "tests/fixtures/httpd.py"
-
-/* One httpd.py child: its pid, the write end of its stdin (closing it stops the server
- * even if this test dies first) and its port. */
-struct server {
-	pid_t pid;
-	int stdin_fd;
-	int port;
-};
 
 /* The whole group's state: one plain and one TLS server over the same directory. */
 struct env {
@@ -42,8 +35,8 @@ struct env {
 	char log[96];
 	char cert[96];
 	char key[96];
-	struct server http;
-	struct server https;
+	struct loopback http;
+	struct loopback https;
 	char tls_error[256]; /* why there is no TLS server ("" when there is) */
 };
 
@@ -72,27 +65,10 @@ static void behave(const char *json)
 	put_file("_behaviour.json", json, strlen(json));
 }
 
-/* The server's log records for path, oldest first; caller frees with cJSON_Delete. The
- * server writes each record before it answers, so a fetch that returned has its line. */
+/* The server's log records for path, oldest first; caller frees with cJSON_Delete. */
 static cJSON *requests(const char *path)
 {
-	FILE *f = fopen(E->log, "r");
-	assert_non_null(f);
-	cJSON *out = cJSON_CreateArray();
-	char *line = NULL;
-	size_t cap = 0;
-	while (getline(&line, &cap, f) > 0) {
-		cJSON *rec = cJSON_Parse(line);
-		assert_non_null(rec);
-		cJSON *p = cJSON_GetObjectItem(rec, "path");
-		if (cJSON_IsString(p) && strcmp(p->valuestring, path) == 0)
-			cJSON_AddItemToArray(out, rec);
-		else
-			cJSON_Delete(rec);
-	}
-	free(line);
-	fclose(f);
-	return out;
+	return loopback_requests(E->log, path);
 }
 
 /* The last record for path (must exist); owned by *all, which the caller deletes. */
@@ -112,7 +88,7 @@ static const char *field(const cJSON *rec, const char *name)
 }
 
 /* http[s]://127.0.0.1:PORT/path (static buffer, one at a time). */
-static const char *url_of(const struct server *s, const char *scheme, const char *path)
+static const char *url_of(const struct loopback *s, const char *scheme, const char *path)
 {
 	static char u[256];
 	snprintf(u, sizeof(u), "%s://127.0.0.1:%d%s", scheme, s->port, path);
@@ -133,78 +109,12 @@ static double now(void)
 }
 
 /* Starts httpd.py (with TLS when cert is set) and reads its port; -1 with why on failure. */
-static int start_server(struct server *s, const char *cert, const char *key, char *why,
+static int start_server(struct loopback *s, const char *cert, const char *key, char *why,
 			size_t whylen)
 {
-	int in[2], out[2];
-	if (access(HTTPD, R_OK) != 0) {
-		snprintf(why, whylen, "%s: %s (run the test from the source tree)", HTTPD,
-			 strerror(errno));
-		return -1;
-	}
-	/* Close-on-exec: another child (the second server, openssl) must not hold this
-	 * server's stdin open, or closing ours would not stop it. */
-	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0) {
-		snprintf(why, whylen, "pipe: %s", strerror(errno));
-		return -1;
-	}
-	/* Debian's python3, as the other tests use; the one on PATH otherwise. */
-	const char *py = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
-	pid_t pid = fork();
-	if (pid < 0) {
-		snprintf(why, whylen, "fork: %s", strerror(errno));
-		return -1;
-	}
-	if (pid == 0) {
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		close(in[0]);
-		close(in[1]);
-		close(out[0]);
-		close(out[1]);
-		if (cert)
-			execlp(py, py, HTTPD, "--tls", cert, key, "--lifetime", "120", E->www,
-			       E->log, (char *)NULL);
-		else
-			execlp(py, py, HTTPD, "--lifetime", "120", E->www, E->log, (char *)NULL);
-		fprintf(stderr, "exec %s: %s\n", py, strerror(errno));
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	s->pid = pid;
-	s->stdin_fd = in[1];
-	/* The first line is the port; wait for it, not for a fixed time. */
-	char line[32] = "";
-	size_t len = 0;
-	struct pollfd pfd = {.fd = out[0], .events = POLLIN};
-	while (!memchr(line, '\n', len) && len < sizeof(line) - 1) {
-		if (poll(&pfd, 1, 10000) <= 0)
-			break;
-		ssize_t n = read(out[0], line + len, sizeof(line) - 1 - len);
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	line[len] = '\0';
-	close(out[0]);
-	s->port = atoi(line);
-	if (s->port <= 0) {
-		snprintf(why, whylen, "%s %s printed no port (%s)", py, HTTPD,
-			 len ? line : "nothing; see its stderr above");
-		return -1;
-	}
-	return 0;
-}
-
-static void stop_server(struct server *s)
-{
-	if (s->pid <= 0)
-		return;
-	close(s->stdin_fd);
-	kill(s->pid, SIGTERM);
-	waitpid(s->pid, NULL, 0);
-	s->pid = 0;
+	const char *plain[] = {"--lifetime", "120", E->www, E->log, NULL};
+	const char *tls[] = {"--tls", cert, key, "--lifetime", "120", E->www, E->log, NULL};
+	return loopback_start(s, HTTPD, cert ? tls : plain, why, whylen);
 }
 
 /* Runs argv (searched on PATH) with stdout and stderr into logfile; why says what failed. */
@@ -279,8 +189,8 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
-	stop_server(&E->http);
-	stop_server(&E->https);
+	loopback_stop(&E->http);
+	loopback_stop(&E->https);
 	nftw(E->base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	free(E);
 	return 0;
@@ -438,6 +348,17 @@ static void test_http_errors(void **state)
 	assert_int_equal(res.http_code, 500);
 	snprintf(want, sizeof(want), "%s: HTTP 500", rq.url);
 	assert_string_equal(res.error, want);
+	net_result_free(&res);
+
+	/* keep_error_body: the refusal's own words stay, for an API that explains itself in
+	 * a 400 (the AUR); the status and the error line are the same. */
+	rq = req_for(url("/boom.json"));
+	rq.keep_error_body = 1;
+	assert_int_equal(net_fetch(&rq, &res), -1);
+	assert_int_equal(res.status, NET_HTTP);
+	assert_int_equal(res.http_code, 500);
+	assert_string_equal(res.error, want);
+	assert_string_equal(buf_str(&res.body), "status 500\n");
 	net_result_free(&res);
 
 	/* A 304 to a request that sent no validator is an error, never an empty document. */

@@ -100,8 +100,11 @@ enum aur_status aur_info(const struct aur_conf *c, const char *const *names, siz
 			 struct aur_list *out, char *err, size_t errlen);
 
 /*
- * GET the snapshot tarball of p (URL + p->url_path) into *out (caller frees
- * with buf_free), capped at max_bytes (0: 64 MiB). AUR_OK or AUR_ERR_NET.
+ * GET the snapshot tarball of p (URL + p->url_path, aurweb's default path for
+ * p->base when url_path is "") into *out (replacing what it held; caller
+ * frees with buf_free), capped at max_bytes (0: 64 MiB). AUR_OK,
+ * AUR_ERR_RATE (HTTP 429), AUR_ERR_BAD (a url_path that is not a path on the
+ * AUR's host) or AUR_ERR_NET.
  */
 struct buf;
 enum aur_status aur_fetch_snapshot(const struct aur_conf *c, const struct aur_pkg *p,
@@ -114,7 +117,9 @@ void aur_to_pkg(const struct aur_pkg *a, struct pkg *out);
 
 /* Splits dep into its name (into name, at most namelen) and, when it has
  * one, its operator ("<", "<=", "=", ">=", ">") and version (borrowed from
- * dep). *op and *ver are "" without a condition. */
+ * dep). *op and *ver are "" without a condition. An optdepend's description
+ * ("name: why", which aurweb no longer sends) ends the name; after a
+ * condition it stays at the end of *ver. */
 void aur_dep_split(const char *dep, char *name, size_t namelen, const char **op,
 		   const char **ver);
 /* Whether a package named name at version, providing provides ("name" or

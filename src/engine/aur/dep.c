@@ -1,102 +1,117 @@
 /* SPDX-License-Identifier: MIT */
-/* AUR record lists and dependency strings matched the way libalpm matches them. */
+/* Dependency strings ("glibc>=2.38") split and matched against a package the way libalpm
+ * does (alpm_dep_from_string, _alpm_depcmp_literal, _alpm_depcmp_provides). */
 #include "engine/aur/aur.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/strpool.h"
 #include "util/vercmp.h"
+#include "util/xalloc.h"
 
-void aur_list_init(struct aur_list *l)
-{
-	memset(l, 0, sizeof(*l));
-	l->pool = strpool_new();
-}
+enum mod { MOD_ANY, MOD_EQ, MOD_GE, MOD_LE, MOD_GT, MOD_LT };
 
-void aur_list_free(struct aur_list *l)
-{
-	strpool_free(l->pool);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
+static const char *const mod_words[] = {
+	[MOD_ANY] = "", [MOD_EQ] = "=", [MOD_GE] = ">=", [MOD_LE] = "<=",
+	[MOD_GT] = ">", [MOD_LT] = "<",
+};
 
-const struct aur_pkg *aur_list_find(const struct aur_list *l, const char *name)
+/* A dependency's parts, pointing into its string. */
+struct dep {
+	const char *name;
+	size_t namelen;
+	enum mod mod;
+	const char *ver; /* NULL without a condition */
+	size_t verlen;
+};
+
+/*
+ * As alpm_dep_from_string: a description after ": " (an optdepend's, with the
+ * blank so an epoch's colon is not one) is not part of the dependency; the
+ * first '<', else the first '>', else the first '=' starts the condition
+ * ("<=" and ">=" are one operator).
+ */
+static void dep_parse(const char *s, struct dep *d)
 {
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i].name, name) == 0)
-			return &l->v[i];
-	return NULL;
+	const char *desc = strstr(s, ": ");
+	size_t len = desc ? (size_t)(desc - s) : strlen(s);
+	const char *p;
+	d->ver = NULL;
+	d->verlen = 0;
+	if ((p = memchr(s, '<', len)) || (p = memchr(s, '>', len))) {
+		int eq = p[1] == '=';
+		d->mod = *p == '<' ? (eq ? MOD_LE : MOD_LT) : (eq ? MOD_GE : MOD_GT);
+		d->ver = p + 1 + eq;
+	} else if ((p = memchr(s, '=', len))) {
+		d->mod = MOD_EQ;
+		d->ver = p + 1;
+	} else {
+		d->mod = MOD_ANY;
+		p = s + len;
+	}
+	d->name = s;
+	d->namelen = (size_t)(p - s);
+	if (d->ver)
+		d->verlen = (size_t)(s + len - d->ver);
 }
 
 void aur_dep_split(const char *dep, char *name, size_t namelen, const char **op,
 		   const char **ver)
 {
-	size_t n = strcspn(dep, "<>=");
-	const char *p = dep + n;
-
-	if (namelen) {
-		size_t k = n < namelen - 1 ? n : namelen - 1;
-		memcpy(name, dep, k);
-		name[k] = '\0';
-	}
-	if (!*p) {
-		*op = "";
-		*ver = "";
-		return;
-	}
-	/* The operator as a static string, so callers need not copy it. */
-	if (p[0] == '=') {
-		*op = "=";
-		*ver = p + 1;
-	} else if (p[1] == '=') {
-		*op = p[0] == '<' ? "<=" : ">=";
-		*ver = p + 2;
-	} else {
-		*op = p[0] == '<' ? "<" : ">";
-		*ver = p + 1;
-	}
+	struct dep d;
+	dep_parse(dep, &d);
+	if (namelen)
+		snprintf(name, namelen, "%.*s", (int)d.namelen, d.name);
+	*op = mod_words[d.mod];
+	*ver = d.ver ? d.ver : "";
 }
 
-/* Whether version meets "op want" (alpm_dep_vercmp); an empty op always does. */
-static int version_meets(const char *version, const char *op, const char *want)
+/* Whether the parts' name is name. */
+static int named(const struct dep *d, const char *name)
 {
-	if (!*op)
+	return strlen(name) == d->namelen && memcmp(name, d->name, d->namelen) == 0;
+}
+
+/* alpm's dep_vercmp: whether version meets the condition (mod, want[0..wantlen)). */
+static int meets(const char *version, size_t len, enum mod mod, const char *want,
+		 size_t wantlen)
+{
+	if (mod == MOD_ANY)
 		return 1;
-	int c = vercmp_alpm(version ? version : "", want);
-	if (strcmp(op, "=") == 0)
-		return c == 0;
-	if (strcmp(op, "<") == 0)
-		return c < 0;
-	if (strcmp(op, "<=") == 0)
-		return c <= 0;
-	if (strcmp(op, ">") == 0)
-		return c > 0;
-	return c >= 0;
+	char *a = xstrndup(version, len), *b = xstrndup(want, wantlen);
+	int c = vercmp_alpm(a, b);
+	free(a);
+	free(b);
+	switch (mod) {
+	case MOD_EQ: return c == 0;
+	case MOD_GE: return c >= 0;
+	case MOD_LE: return c <= 0;
+	case MOD_GT: return c > 0;
+	case MOD_LT: return c < 0;
+	case MOD_ANY: break;
+	}
+	return 1;
 }
 
 int aur_dep_satisfied(const char *dep, const char *name, const char *version,
 		      const struct strlist *provides)
 {
-	size_t dn = strcspn(dep, "<>=");
-	char scratch[1];
-	const char *op, *ver;
-
-	aur_dep_split(dep, scratch, 0, &op, &ver);
-	if (name && strlen(name) == dn && memcmp(name, dep, dn) == 0 &&
-	    version_meets(version, op, ver))
+	struct dep d;
+	dep_parse(dep, &d);
+	if (name && named(&d, name) &&
+	    meets(version ? version : "", version ? strlen(version) : 0, d.mod, d.ver, d.verlen))
 		return 1;
 	for (uint32_t i = 0; provides && i < provides->n; i++) {
-		const char *pv = provides->v[i];
-		const char *pop, *pver;
-
-		if (strcspn(pv, "<>=") != dn || memcmp(pv, dep, dn) != 0)
+		struct dep p;
+		dep_parse(provides->v[i], &p);
+		if (p.namelen != d.namelen || memcmp(p.name, d.name, d.namelen) != 0)
 			continue;
-		if (!*op)
+		/* Any provision of the name meets an unversioned dependency; a versioned one
+		 * only by a provision that names its version with '='. */
+		if (d.mod == MOD_ANY)
 			return 1;
-		aur_dep_split(pv, scratch, 0, &pop, &pver);
-		/* "foo" provides only an unversioned "foo"; "foo=1" has a version to compare. */
-		if (*pver && version_meets(pver, op, ver))
+		if (p.mod == MOD_EQ && meets(p.ver, p.verlen, d.mod, d.ver, d.verlen))
 			return 1;
 	}
 	return 0;

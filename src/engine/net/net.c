@@ -257,8 +257,16 @@ static int classify(CURL *h, CURLcode rc, const struct xfer *x, const struct net
 		return 0;
 	}
 	/* A 304 nobody asked for leaves the caller without a document: an error like a 404. */
-	if (code < 200 || code > 299)
-		return fail(res, NET_HTTP, url, "HTTP %ld", code);
+	if (code < 200 || code > 299) {
+		struct buf keep = {0};
+		if (req->keep_error_body) {
+			keep = res->body;
+			res->body = (struct buf){0};
+		}
+		int rc_http = fail(res, NET_HTTP, url, "HTTP %ld", code);
+		res->body = keep;
+		return rc_http;
+	}
 	res->status = NET_OK;
 	return 0;
 }

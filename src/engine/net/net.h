@@ -32,12 +32,15 @@ struct net_request {
 	const char *ca_file;       /* extra CA bundle (tests' TLS servers), or NULL: the system's */
 	const int *cancel;         /* the transfer stops (NET_ERROR) once *cancel is non-zero
 				    * (read atomically from another thread), or NULL */
+	int keep_error_body;       /* NET_HTTP keeps the error response's body (same cap): an
+				    * API that explains a refusal in it (the AUR's 400) */
 };
 
 struct net_result {
 	enum net_status status;
 	long http_code;            /* the final response's status, 0 if none */
-	struct buf body;           /* NET_OK: the body; caller frees with net_result_free */
+	struct buf body;           /* NET_OK: the body (NET_HTTP too with keep_error_body);
+				    * caller frees with net_result_free */
 	char etag[256];            /* the response's ETag, "" if none */
 	char last_modified[128];   /* the response's Last-Modified, "" if none */
 	char effective_url[1024];  /* after redirects */
