@@ -21,7 +21,7 @@ enum {
 	O_REGEX = 1 << 0, O_NAMES = 1 << 1, O_INSTALLED = 1 << 2, O_LIMIT = 1 << 3,
 	O_KIND = 1 << 4, O_QUIET = 1 << 5, O_IDLE = 1 << 6, O_DAEMON = 1 << 7,
 	O_CONFIRM = 1 << 8, O_RECURSIVE = 1 << 9, O_NOSYNC = 1 << 10, O_HELD = 1 << 11,
-	O_REFRESH = 1 << 12, O_OVERRIDE = 1 << 13,
+	O_REFRESH = 1 << 12, O_OVERRIDE = 1 << 13, O_ASDEPS = 1 << 14,
 };
 
 /* How a command's text is fitted to a terminal (render_fit_lines). */
@@ -115,8 +115,9 @@ static const struct command commands[] = {
 	 "  Refresh the package databases (pacman -Sy, apt-get update). It asks nothing:\n"
 	 "  no package changes (--yes is accepted). --dry-run lists the databases and\n"
 	 "  refreshes none.\n"},
-	{"install", cmd_install, O_CONFIRM | O_HELD | O_OVERRIDE, FIT_WRAP,
-	 "omg install [-y | --yes | --dry-run] [--change-held] [--override RULE]... PKG...\n"
+	{"install", cmd_install, O_CONFIRM | O_HELD | O_OVERRIDE | O_ASDEPS, FIT_WRAP,
+	 "omg install [-y | --yes | --dry-run] [--asdeps] [--change-held] [--override RULE]...\n"
+	 "            PKG|FILE...\n"
 	 "  Install PKG and what it needs, or upgrade it if installed. Shows the plan and\n"
 	 "  asks first; --yes (-y) does not ask; --dry-run shows the plan and changes\n"
 	 "  nothing (any user may: it takes no lock and needs no root).\n"
@@ -126,7 +127,10 @@ static const struct command commands[] = {
 	 "  A plan the engine's [policy] refuses (deny, severity, signatures) shows why\n"
 	 "  and exits 13; --override RULE (repeatable) lets that rule's violations through\n"
 	 "  where [policy] override = admin and you are root or in the admin group.\n"
-	 "  Installing never refreshes the databases (no partial upgrades): omg upgrade does.\n"},
+	 "  Installing never refreshes the databases (no partial upgrades): omg upgrade does.\n"
+	 "  FILE: a package file (pacman -U; alpm roots only), an argument that starts with\n"
+	 "  /, ./ or ../ or ends in .pkg.tar.*; files and names mix in one transaction.\n"
+	 "  --asdeps: install as dependencies (pacman --asdeps; alpm roots only).\n"},
 	{"remove", cmd_remove, O_CONFIRM | O_RECURSIVE | O_HELD | O_OVERRIDE, FIT_WRAP,
 	 "omg remove [--recursive] [-y | --yes | --dry-run] [--change-held] [--override RULE]...\n"
 	 "           PKG...\n"
@@ -172,7 +176,7 @@ static const char usage_text[] =
 	"  completions SH   the completion script for bash, zsh or fish\n"
 	"  shell-init SH    pending updates in the bash, zsh or fish prompt (omg-fast)\n"
 	"  sync             refresh the package databases\n"
-	"  install PKG...   install packages and what they need\n"
+	"  install PKG...   install packages or package files and what they need\n"
 	"  remove PKG...    remove packages (--recursive: and their unneeded dependencies)\n"
 	"  upgrade          refresh, then upgrade the whole system\n"
 	"  attach           follow the running transaction, or show the last result\n"
@@ -241,7 +245,7 @@ enum { OPT_ROOT = 256, OPT_BACKEND, OPT_JSON, OPT_COLOR, OPT_TIMING, OPT_REGEX,
        OPT_ORPHANS, OPT_FOREIGN, OPT_ALL, OPT_SOCKET, OPT_IDLE, OPT_NO_DAEMON,
        OPT_SYSTEM, OPT_READY_FD, OPT_CONFIG, OPT_DRY_RUN, OPT_RECURSIVE, OPT_NO_SYNC,
        OPT_THEME, OPT_NO_MOUSE, OPT_SECURITY, OPT_CHANGE_HELD, OPT_VULNERABLE, OPT_REFRESH,
-       OPT_OVERRIDE };
+       OPT_OVERRIDE, OPT_ASDEPS };
 static const struct option longopts[] = {
 	{"root", required_argument, NULL, OPT_ROOT},
 	{"backend", required_argument, NULL, OPT_BACKEND},
@@ -272,6 +276,7 @@ static const struct option longopts[] = {
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	{"recursive", no_argument, NULL, OPT_RECURSIVE},
 	{"change-held", no_argument, NULL, OPT_CHANGE_HELD},
+	{"asdeps", no_argument, NULL, OPT_ASDEPS},
 	{"override", required_argument, NULL, OPT_OVERRIDE},
 	{"no-sync", no_argument, NULL, OPT_NO_SYNC},
 	{"theme", required_argument, NULL, OPT_THEME},
@@ -353,6 +358,7 @@ static int take_option(struct cli *c, struct parse *ps, int ch, char **argv)
 	case OPT_DRY_RUN: c->dry_run = 1; ps->used |= O_CONFIRM; break;
 	case OPT_RECURSIVE: c->recursive = 1; ps->used |= O_RECURSIVE; break;
 	case OPT_CHANGE_HELD: c->change_held = 1; ps->used |= O_HELD; break;
+	case OPT_ASDEPS: c->asdeps = 1; ps->used |= O_ASDEPS; break;
 	case OPT_NO_SYNC: c->no_sync = 1; ps->used |= O_NOSYNC; break;
 	case OPT_OVERRIDE: {
 		uint32_t rule = policy_rule_parse(optarg);
@@ -475,7 +481,7 @@ static int check_options(struct cli *c, const struct command *cmd, struct parse 
 					    "a list kind option", "--quiet", "--idle",
 					    "--system, --config or --ready-fd", "--yes or --dry-run",
 					    "--recursive", "--no-sync", "--change-held", "--refresh",
-					    "--override"};
+					    "--override", "--asdeps"};
 	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++)
 		if (bad & (1u << i)) {
 			report_error(&c->err, "%s does not apply to '%s'", names[i], cmd->name);

@@ -37,6 +37,7 @@ struct cli {
 	int dry_run;             /* transactions: --dry-run, show the plan and stop */
 	int recursive;           /* remove: --recursive */
 	int change_held;         /* install, remove: --change-held, held packages may change */
+	int asdeps;              /* install: --asdeps, installed as dependencies */
 	int no_sync;             /* upgrade: --no-sync */
 	int refresh;             /* vulns: --refresh */
 	const char *overrides[3]; /* install, remove, upgrade: --override RULE, each rule once */

@@ -522,6 +522,8 @@ static int run(struct cli *c, uint32_t kind, uint32_t flags, int argc, char **ar
 	buf_printf(&cmdline, "omg %s", trans_kind_name(kind));
 	if (flags & TRANS_RECURSIVE)
 		buf_puts(&cmdline, " --recursive");
+	if (flags & TRANS_AS_DEPS)
+		buf_puts(&cmdline, " --asdeps");
 	if (flags & TRANS_CHANGE_HELD)
 		buf_puts(&cmdline, " --change-held");
 	for (uint32_t i = 0; i < c->noverrides && kind != TRANS_SYNC; i++)
@@ -588,7 +590,25 @@ int cmd_install(struct cli *c, int argc, char **argv)
 		report_error(&c->err, "install needs at least one package name");
 		return EXIT_USAGE;
 	}
-	return run(c, TRANS_INSTALL, 0, argc, argv);
+	/* Package files go as absolute paths: the engine, which reads them, has
+	 * another working directory. A name goes as it is. */
+	char **targets = xcalloc((size_t)argc + 1, sizeof(*targets));
+	int rc = 0;
+	for (int i = 0; i < argc && !rc; i++) {
+		if (!trans_arg_is_file(argv[i])) {
+			targets[i] = xstrdup(argv[i]);
+		} else if (!(targets[i] = realpath(argv[i], NULL))) {
+			report_error(&c->err, "install: cannot read %s: %s", argv[i],
+				     strerror(errno));
+			rc = EXIT_TRANS;
+		}
+	}
+	if (!rc)
+		rc = run(c, TRANS_INSTALL, c->asdeps ? TRANS_AS_DEPS : 0, argc, targets);
+	for (int i = 0; i < argc; i++)
+		free(targets[i]);
+	free(targets);
+	return rc;
 }
 
 int cmd_remove(struct cli *c, int argc, char **argv)

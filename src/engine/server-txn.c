@@ -385,6 +385,15 @@ static void on_plan(struct server *s, struct conn *c, const struct msg *m)
 	int dry = (m->u.plan.flags & TRANS_DRY_RUN) != 0;
 	if (check_overrides(s, c, m) != 0)
 		return;
+	/* The engine reads a package file with its own rights: a dry run by a
+	 * peer who may not change the system must not read one for it. */
+	for (uint32_t i = 0; m->u.plan.kind == TRANS_INSTALL && i < m->u.plan.targets.n; i++)
+		if (m->u.plan.targets.v[i][0] == '/' && !server_client_may_mutate(s, c->uid)) {
+			server_client_queue_error(c, m->h.id, ERR_DENIED,
+				"install: the engine reads a package file with its own rights: "
+				"planning one needs root or the admin group");
+			return;
+		}
 	if (plan_must_wait(s)) {
 		char what[256] = "the engine reading the package databases";
 		if (s->txn)

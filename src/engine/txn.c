@@ -714,6 +714,32 @@ int txn_check_plan(const struct msg_plan *req, char *err, size_t errlen)
 		snprintf(err, errlen, "unknown transaction kind %u", req->kind);
 		return -1;
 	}
+	if (req->flags & ~(uint32_t)TRANS_FLAGS_KNOWN) {
+		/* A flag of a newer client changes what is done: never ignore one. */
+		snprintf(err, errlen, "unknown plan flags 0x%x",
+			 req->flags & ~(uint32_t)TRANS_FLAGS_KNOWN);
+		return -1;
+	}
+	if ((req->flags & TRANS_AS_DEPS) && req->kind != TRANS_INSTALL) {
+		snprintf(err, errlen, "%s: only install installs as dependencies (--asdeps)",
+			 trans_kind_name(req->kind));
+		return -1;
+	}
+	/* Package files: install's absolute paths, which the engine reads
+	 * itself (its working directory is not the client's). */
+	for (uint32_t i = 0; i < t->n; i++) {
+		const char *v = t->v[i], *name = req->kind == TRANS_APPLY && v[0] ? v + 1 : v;
+		if (req->kind == TRANS_INSTALL && trans_arg_is_file(v) && v[0] != '/') {
+			snprintf(err, errlen, "install: '%s': a package file is named by its "
+				 "absolute path", v);
+			return -1;
+		}
+		if (req->kind != TRANS_INSTALL && name[0] == '/') {
+			snprintf(err, errlen, "%s: '%s': only install takes a package file",
+				 trans_kind_name(req->kind), name);
+			return -1;
+		}
+	}
 	if (req->kind != TRANS_APPLY)
 		return 0;
 	if (!t->n) {

@@ -65,9 +65,11 @@ struct txn_out {
 	struct buf frame; /* caller frees with buf_free */
 };
 
-/* Checks a plan request before any backend sees it: a known kind, and for
- * TRANS_APPLY the grammar of its targets (ipc/trans.h: at least one, each an
- * action character and a name, no name twice). 0, or -1 with the reason in
+/* Checks a plan request before any backend sees it: a known kind, known
+ * flags (TRANS_AS_DEPS with install only), package files (absolute paths)
+ * as install targets only, and for TRANS_APPLY the grammar of its targets
+ * (ipc/trans.h: at least one, each an action character and a name, no name
+ * twice). 0, or -1 with the reason in
  * err (the client gets ERR_USAGE). The one place this rule lives. */
 int txn_check_plan(const struct msg_plan *req, char *err, size_t errlen);
 /* Starts planning req on a new thread (strings copied). NULL with a reason. */

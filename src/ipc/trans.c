@@ -1,6 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* The names of the protocol's transaction kinds and actions, as users and logs read them. */
+/* Transaction vocabulary: kind and action names, and which install arguments are files. */
 #include "ipc/trans.h"
+
+#include <string.h>
+
+int trans_arg_is_file(const char *arg)
+{
+	if (arg[0] == '/' || strncmp(arg, "./", 2) == 0 || strncmp(arg, "../", 3) == 0)
+		return 1;
+	const char *ext = NULL; /* what follows the last ".pkg.tar" */
+	for (const char *p = strstr(arg, ".pkg.tar"); p; p = strstr(p + 1, ".pkg.tar"))
+		ext = p + strlen(".pkg.tar");
+	return ext && (!*ext || (ext[0] == '.' && ext[1] && !strpbrk(ext + 1, "./")));
+}
 
 const char *trans_kind_name(uint32_t kind)
 {

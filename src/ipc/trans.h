@@ -14,7 +14,8 @@ extern "C" {
 /* What a transaction does. */
 enum trans_kind {
 	TRANS_SYNC = 1,    /* refresh the package databases */
-	TRANS_INSTALL = 2, /* install or upgrade the named packages and their dependencies */
+	TRANS_INSTALL = 2, /* install or upgrade the named packages and their dependencies;
+			    * a target starting with '/' is a package file (alpm only) */
 	TRANS_REMOVE = 3,  /* remove the named packages */
 	TRANS_UPGRADE = 4, /* upgrade every installed package that has a newer version */
 	TRANS_APPLY = 5,   /* a set of marks, one per target (enum trans_apply_op), as one
@@ -40,7 +41,10 @@ enum trans_flag {
 				      * the engine ends it with its reply */
 	TRANS_CHANGE_HELD = 1u << 2, /* the user agreed to change held (dpkg hold) and ignored
 				      * (IgnorePkg/IgnoreGroup) packages the plan names */
+	TRANS_AS_DEPS = 1u << 3,     /* install: every package it installs or upgrades gets
+				      * the reason dependency (pacman --asdeps; alpm only) */
 };
+#define TRANS_FLAGS_KNOWN (TRANS_RECURSIVE | TRANS_DRY_RUN | TRANS_CHANGE_HELD | TRANS_AS_DEPS)
 
 /* What happens to one package. */
 enum trans_action {
@@ -122,6 +126,12 @@ struct trans_question {
 	uint32_t def;            /* index into choices */
 };
 
+/* Non-zero if a user's install argument means a package file rather than a
+ * package name: a path ("/", "./" or "../" in front) or a name ending in
+ * ".pkg.tar" or ".pkg.tar.EXT" (makepkg's PKGEXT). "repo/name" is a name.
+ * A client sends a file as its absolute path (a TRANS_INSTALL target that
+ * starts with '/'), which the engine reads with its own rights. */
+int trans_arg_is_file(const char *arg);
 /* "sync", "install", ... for an enum trans_kind; static strings. */
 const char *trans_kind_name(uint32_t kind);
 /* "install", "upgrade", ... for an enum trans_action; static strings. */

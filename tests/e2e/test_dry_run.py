@@ -191,6 +191,12 @@ def test_system_engine_gives_dry_runs_to_any_user(omg, shared, user, tmp_path):
         q = subprocess.run([str(OMG), "--socket", path, "install", "--dry-run", "omg-spell"],
                            user=user, env=env, capture_output=True, text=True, timeout=60)
         assert q.returncode == 0 and "omg-spell" in q.stdout, q.stderr
+        # but not one with a package file: the engine would read it as root
+        pkgfile = os.path.join(d, "omg-x-1-1-any.pkg.tar.zst")
+        open(pkgfile, "wb").close()
+        q = subprocess.run([str(OMG), "--socket", path, "install", "--dry-run", pkgfile],
+                           user=user, env=env, capture_output=True, text=True, timeout=60)
+        assert q.returncode == EXIT_DENIED and "package file" in q.stderr, q.stderr
         q = subprocess.run([str(OMG), "--socket", path, "install", "--yes", "omg-spell"],
                            user=user, env=env, capture_output=True, text=True, timeout=60)
         assert q.returncode == EXIT_DENIED, q.stderr

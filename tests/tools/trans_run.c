@@ -3,7 +3,7 @@
 
 /*
  * trans-run --backend alpm|apt --root DIR [--commit] [--recursive] [--dry-run]
- *           [--change-held] [--time]
+ *           [--change-held] [--asdeps] [--time]
  *           sync|install|remove|upgrade|apply [TARGET...] [--then VERB [TARGET...]]...
  * trans-run --backend alpm|apt --root DIR packages
  *
@@ -43,7 +43,8 @@
 static int usage(void)
 {
 	fprintf(stderr, "usage: trans-run --backend alpm|apt --root DIR [--commit] [--recursive] "
-			"[--dry-run] [--change-held] [--time] sync|install|remove|upgrade|apply [TARGET...] "
+			"[--dry-run] [--change-held] [--asdeps] [--time] "
+			"sync|install|remove|upgrade|apply [TARGET...] "
 			"[--then VERB [TARGET...]]... | packages\n");
 	printf("ERROR %d bad command line\n", BACKEND_ERR_USAGE);
 	return BACKEND_ERR_USAGE;
@@ -241,6 +242,8 @@ int main(int argc, char **argv)
 			flags |= TRANS_DRY_RUN;
 		else if (strcmp(argv[i], "--change-held") == 0)
 			flags |= TRANS_CHANGE_HELD;
+		else if (strcmp(argv[i], "--asdeps") == 0)
+			flags |= TRANS_AS_DEPS;
 		else if (strcmp(argv[i], "--time") == 0)
 			timing = 1;
 		else if (argv[i][0] == '-')

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for the daemon's parts: the L1 reply cache and the configuration file. */
+/* Unit tests for the daemon's parts: the L1 reply cache, the configuration file and the
+ * check of a plan request. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 
 #include "engine/cache.h"
 #include "engine/daemon.h"
+#include "engine/txn.h"
 #include "util/config.h"
 
 /* A hit returns the stored bytes; another generation or an expired entry misses. */
@@ -142,6 +144,37 @@ static void test_config_errors(void **state)
 	}
 }
 
+/* txn_check_plan's verdict on one request: 0, or -1 with want in the reason. */
+static void check_plan(uint32_t kind, uint32_t flags, const char *target, const char *want)
+{
+	const char *v[] = {target};
+	struct msg_plan req = {kind, flags, {v, target ? 1 : 0}, "", {NULL, 0}};
+	char err[256] = "";
+	int rc = txn_check_plan(&req, err, sizeof(err));
+	if (!want && rc != 0)
+		fail_msg("kind %u flags %u '%s' refused: %s", kind, flags, target, err);
+	if (want && (rc != -1 || !strstr(err, want)))
+		fail_msg("kind %u flags %u '%s': %d '%s', want '%s'", kind, flags, target, rc, err,
+			 want);
+}
+
+/* Package files and --asdeps: install's, with an absolute path; unknown flags refused. */
+static void test_check_plan(void **state)
+{
+	(void)state;
+	check_plan(TRANS_INSTALL, 0, "/srv/pkgs/foo-1-1-any.pkg.tar.zst", NULL);
+	check_plan(TRANS_INSTALL, TRANS_AS_DEPS | TRANS_DRY_RUN, "/x/y", NULL);
+	check_plan(TRANS_INSTALL, 0, "core/vim", NULL);
+	check_plan(TRANS_INSTALL, 0, "./foo-1-1-any.pkg.tar.zst", "absolute path");
+	check_plan(TRANS_INSTALL, 0, "foo-1-1-any.pkg.tar.zst", "absolute path");
+	check_plan(TRANS_REMOVE, 0, "/x/foo-1-1-any.pkg.tar.zst", "only install takes a");
+	check_plan(TRANS_APPLY, 0, "+/x/foo-1-1-any.pkg.tar.zst", "only install takes a");
+	check_plan(TRANS_APPLY, 0, "+vim", NULL);
+	check_plan(TRANS_REMOVE, TRANS_AS_DEPS, "vim", "only install installs as dependencies");
+	check_plan(TRANS_UPGRADE, TRANS_AS_DEPS, NULL, "only install installs as dependencies");
+	check_plan(TRANS_INSTALL, 1u << 4, "vim", "unknown plan flags 0x10");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -149,6 +182,7 @@ int main(void)
 		cmocka_unit_test(test_cache_lru),
 		cmocka_unit_test(test_config_values),
 		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_check_plan),
 	};
 	return cmocka_run_group_tests_name("engine parts", tests, NULL, NULL);
 }

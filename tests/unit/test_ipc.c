@@ -320,6 +320,27 @@ static void test_frames(void **state)
 	frame_reader_free(&r);
 }
 
+/* Which install arguments are package files: paths, and makepkg's file names;
+ * "repo/name" and names with dots stay names. */
+static void test_install_args(void **state)
+{
+	(void)state;
+	static const char *const files[] = {
+		"/tmp/x", "./foo", "../b/c", "foo-1-1-any.pkg.tar.zst",
+		"out/foo-1-1-x86_64.pkg.tar.xz", "foo-1-1-any.pkg.tar", "a.pkg.tar.b.pkg.tar.gz",
+	};
+	static const char *const names[] = {
+		"vim", "core/vim", "python3.11", "gtk2.0", "foo.pkg.tar.zst.sig", "x.pkg.tar.",
+		".hidden", "..", "foo.pkg", "a.pkg.tar.zst/b",
+	};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (!trans_arg_is_file(files[i]))
+			fail_msg("'%s' should be a file", files[i]);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (trans_arg_is_file(names[i]))
+			fail_msg("'%s' should be a name", names[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -329,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_record_arrays),
 		cmocka_unit_test(test_bad_messages),
 		cmocka_unit_test(test_frames),
+		cmocka_unit_test(test_install_args),
 	};
 	return cmocka_run_group_tests_name("ipc", tests, NULL, NULL);
 }

@@ -159,12 +159,52 @@ static void test_accepts_unsigned(void **state)
 	}
 }
 
+/* Package files (pacman -U): LocalFileSigLevel's words on top of SigLevel,
+ * in whichever order the two are written; SigLevel alone without it. */
+static void test_local_file_siglevel(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *conf;
+		int siglevel, localfile;
+	} cases[] = {
+		{"[options]\nSigLevel = Required DatabaseOptional\nLocalFileSigLevel = Optional\n",
+		 ALPM_SIG_PACKAGE | ALPM_SIG_DATABASE | ALPM_SIG_DATABASE_OPTIONAL,
+		 ALPM_SIG_PACKAGE | ALPM_SIG_PACKAGE_OPTIONAL | ALPM_SIG_DATABASE |
+			 ALPM_SIG_DATABASE_OPTIONAL},
+		{"[options]\nLocalFileSigLevel = PackageTrustAll\nSigLevel = Required\n",
+		 ALPM_SIG_PACKAGE | ALPM_SIG_DATABASE,
+		 ALPM_SIG_PACKAGE | ALPM_SIG_DATABASE | ALPM_SIG_PACKAGE_MARGINAL_OK |
+			 ALPM_SIG_PACKAGE_UNKNOWN_OK},
+		{"[options]\nSigLevel = PackageNever\n",
+		 ALPM_SIG_PACKAGE_OPTIONAL | ALPM_SIG_DATABASE | ALPM_SIG_DATABASE_OPTIONAL,
+		 ALPM_SIG_PACKAGE_OPTIONAL | ALPM_SIG_DATABASE | ALPM_SIG_DATABASE_OPTIONAL},
+		{"[options]\nSigLevel = Required\nLocalFileSigLevel = Optional\n"
+		 "LocalFileSigLevel = DatabaseNever\n", /* the lines add up, as in pacman */
+		 ALPM_SIG_PACKAGE | ALPM_SIG_DATABASE,
+		 ALPM_SIG_PACKAGE | ALPM_SIG_PACKAGE_OPTIONAL | ALPM_SIG_DATABASE_OPTIONAL},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		put("etc/pacman.conf", cases[i].conf);
+		struct pacconf c;
+		char err[256];
+		assert_int_equal(pacconf_load(&c, root, err, sizeof(err)), 0);
+		assert_int_equal(c.siglevel, cases[i].siglevel);
+		if (c.localfilesiglevel != cases[i].localfile)
+			fail_msg("case %zu: LocalFileSigLevel 0x%x, want 0x%x", i,
+				 (unsigned)c.localfilesiglevel, (unsigned)cases[i].localfile);
+		pacconf_free(&c);
+	}
+}
+
 /* Each bad file fails with "FILE:LINE: why". */
 static void test_errors(void **state)
 {
 	(void)state;
 	static const char *const bad[][2] = {
 		{"[options]\nSigLevel = Sometimes\n", ":2: invalid SigLevel"},
+		{"[options]\n\nLocalFileSigLevel = Optional Bogus\n",
+		 ":3: invalid LocalFileSigLevel"},
 		{"[options\n", ":1: bad section header"},
 		{"Server = x\n", ":1: 'Server' outside of a section"},
 		{"[core]\nFrobnicate = 1\n", ":2: unknown directive 'Frobnicate'"},
@@ -188,6 +228,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_local_file_siglevel),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_accepts_unsigned),
 	};

@@ -37,17 +37,18 @@ struct alpm {
 	uint32_t kind;               /* the planned transaction: enum trans_kind, 0 none */
 	uint32_t flags;              /* its enum trans_flag bits */
 	int trans;                   /* alpm_trans_init succeeded */
-	char **targets;              /* the names the user gave (explicit installs) */
+	char **targets;              /* the names the user gave (explicit installs), with
+				      * the packages of the files given */
 	uint32_t ntargets;
 	struct kept *kept;           /* TRANS_APPLY: the '=' targets of the planned transaction */
 	uint32_t nkept;
-	char *logerr;                /* check_updates: the last error libalpm logged, */
-	size_t logerrlen;            /* ...kept for its one-line reason */
+	char *logerr;                /* check_updates, add_file: the last error libalpm */
+	size_t logerrlen;            /* logged, kept for a one-line reason (not said apart) */
 };
 
 /* libalpm log callback: errors and warnings become sink warnings while
- * loading, and log events during a transaction; check_updates keeps the
- * last error for its message. */
+ * loading, and log events during a transaction; check_updates and add_file
+ * keep the last error for their message. */
 static void log_cb(void *ctx, alpm_loglevel_t level, const char *fmt, va_list ap)
 {
 	struct alpm *a = ctx;
@@ -88,6 +89,7 @@ static int configure(struct alpm *a, char *err, size_t errlen)
 	alpm_option_set_gpgdir(a->h, c->gpgdir);
 	alpm_option_set_logfile(a->h, c->logfile);
 	alpm_option_set_default_siglevel(a->h, c->siglevel);
+	alpm_option_set_local_file_siglevel(a->h, c->localfilesiglevel);
 	for (size_t i = 0; i < c->narchs; i++)
 		alpm_option_add_architecture(a->h, c->archs[i]);
 	for (size_t i = 0; i < c->nignorepkg; i++)
@@ -774,6 +776,15 @@ static void trans_error(struct alpm *a, alpm_list_t *data, char *err, size_t err
 	buf_free(&b);
 }
 
+/* Where the package p a transaction adds comes from: its repository, or
+ * "file" for a package file (pacman -U). */
+static const char *repo_of(alpm_pkg_t *p)
+{
+	if (alpm_pkg_get_origin(p) == ALPM_PKG_FROM_FILE)
+		return "file";
+	return alpm_pkg_get_db(p) ? alpm_db_get_name(alpm_pkg_get_db(p)) : "";
+}
+
 /* Reports what the prepared transaction adds and removes. */
 static void report_plan(struct alpm *a, const struct trans_cb *cb)
 {
@@ -787,7 +798,7 @@ static void report_plan(struct alpm *a, const struct trans_cb *cb)
 			.name = alpm_pkg_get_name(p),
 			.old_version = old ? alpm_pkg_get_version(old) : "",
 			.new_version = alpm_pkg_get_version(p),
-			.repo = alpm_pkg_get_db(p) ? alpm_db_get_name(alpm_pkg_get_db(p)) : "",
+			.repo = repo_of(p),
 			.download = (int64_t)alpm_pkg_download_size(p),
 			.size_change = (int64_t)alpm_pkg_get_isize(p) -
 				       (old ? (int64_t)alpm_pkg_get_isize(old) : 0),
@@ -800,6 +811,8 @@ static void report_plan(struct alpm *a, const struct trans_cb *cb)
 		}
 		if (is_target(a, it.name))
 			it.reason = PKG_REASON_EXPLICIT;
+		if (alpm_trans_get_flags(a->h) & ALPM_TRANS_FLAG_ALLDEPS)
+			it.reason = PKG_REASON_DEPEND; /* libalpm gives each this reason */
 		cb->item(cb->ctx, &it);
 	}
 	/* NOSAVE (an apply's '_') is the whole transaction's: every removal
@@ -868,10 +881,61 @@ static int remove_target(struct alpm *a, const char *name, char *err, size_t err
 	return 0;
 }
 
-/* Adds the install of target (find_target's syntax) to the transaction; says
- * so when it is up to date. 0, or -1 with err. */
+/* Says that the package p the user named is up to date. */
+static void say_up_to_date(struct alpm *a, alpm_pkg_t *p)
+{
+	char text[512];
+	snprintf(text, sizeof(text), "%s is up to date", alpm_pkg_get_name(p));
+	say(a, TEV_LOG, text, 0);
+}
+
+/*
+ * Adds the install of the package file at path (absolute: the client's
+ * working directory is not ours) to the transaction, as pacman -U does: read
+ * with its file list, its signature checked as LocalFileSigLevel says, and its
+ * name counted among the user's targets. libalpm owns the package once it is
+ * in the transaction; one it skips (up to date, ALPM_TRANS_FLAG_NEEDED) is
+ * freed here. 0, or -1 with err naming the file.
+ */
+static int add_file(struct alpm *a, const char *path, char *err, size_t errlen)
+{
+	alpm_pkg_t *p = NULL;
+	char logged[512] = "";
+	a->logerr = logged;
+	a->logerrlen = sizeof(logged);
+	int r = alpm_pkg_load(a->h, path, 1, alpm_option_get_local_file_siglevel(a->h), &p);
+	a->logerr = NULL;
+	if (r != 0) {
+		/* libalpm's log has the detail ("error while reading package
+		 * PATH: ..."); its errno alone may say only "libarchive error". */
+		if (strstr(logged, path))
+			snprintf(err, errlen, "%s", logged);
+		else
+			snprintf(err, errlen, "cannot install %s: %s%s%s", path,
+				 alpm_strerror(alpm_errno(a->h)), logged[0] ? ": " : "", logged);
+		return -1;
+	}
+	if (alpm_add_pkg(a->h, p) != 0) {
+		snprintf(err, errlen, "cannot install %s: %s", path,
+			 alpm_strerror(alpm_errno(a->h)));
+		alpm_pkg_free(p);
+		return -1;
+	}
+	a->targets[a->ntargets++] = xstrdup(alpm_pkg_get_name(p));
+	if (!alpm_list_find_ptr(alpm_trans_get_add(a->h), p)) {
+		say_up_to_date(a, p);
+		alpm_pkg_free(p);
+	}
+	return 0;
+}
+
+/* Adds the install of target (find_target's syntax, or a package file's
+ * absolute path) to the transaction; says so when it is up to date. 0, or -1
+ * with err. */
 static int add_target(struct alpm *a, const char *target, char *err, size_t errlen)
 {
+	if (target[0] == '/')
+		return add_file(a, target, err, errlen);
 	alpm_db_t *localdb = alpm_get_localdb(a->h);
 	alpm_pkg_t *p = find_target(a, target, err, errlen);
 	if (!p)
@@ -882,11 +946,9 @@ static int add_target(struct alpm *a, const char *target, char *err, size_t errl
 		return -1;
 	}
 	alpm_pkg_t *old = alpm_db_get_pkg(localdb, alpm_pkg_get_name(p));
-	if (r == 0 && old && alpm_pkg_vercmp(alpm_pkg_get_version(p), alpm_pkg_get_version(old)) == 0) {
-		char text[512];
-		snprintf(text, sizeof(text), "%s is up to date", alpm_pkg_get_name(p));
-		say(a, TEV_LOG, text, 0);
-	}
+	if (r == 0 && old &&
+	    alpm_pkg_vercmp(alpm_pkg_get_version(p), alpm_pkg_get_version(old)) == 0)
+		say_up_to_date(a, p);
 	return 0;
 }
 
@@ -1028,11 +1090,12 @@ static int alpm_plan(void *self, const struct trans_request *req, const struct t
 	alpm_option_set_dlcb(a->h, download_cb, a);
 	alpm_option_set_questioncb(a->h, question_cb, a);
 	int rc = -1;
-	/* The names to install explicitly: an apply's '+' targets, without the '+'. */
+	/* The names to install explicitly: an apply's '+' targets, without the
+	 * '+'; a package file's name is added when add_file has read it. */
 	a->targets = xcalloc(req->targets.n + 1, sizeof(*a->targets));
 	for (uint32_t i = 0; i < req->targets.n; i++) {
 		const char *t = req->targets.v[i];
-		if (req->kind == TRANS_APPLY && *t++ != APPLY_INSTALL)
+		if ((req->kind == TRANS_APPLY && *t++ != APPLY_INSTALL) || t[0] == '/')
 			continue;
 		a->targets[a->ntargets++] = xstrdup(t);
 	}
@@ -1074,6 +1137,8 @@ static int alpm_plan(void *self, const struct trans_request *req, const struct t
 			    (req->kind == TRANS_INSTALL ? ALPM_TRANS_FLAG_NEEDED
 			     : req->kind == TRANS_REMOVE && (req->flags & TRANS_RECURSIVE)
 				     ? ALPM_TRANS_FLAG_RECURSE : 0);
+		if (req->kind == TRANS_INSTALL && (req->flags & TRANS_AS_DEPS))
+			flags |= ALPM_TRANS_FLAG_ALLDEPS; /* pacman --asdeps */
 		if (alpm_trans_init(a->h, flags) != 0) {
 			init_failed(a, err, errlen, status);
 			goto out;

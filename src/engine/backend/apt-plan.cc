@@ -749,6 +749,21 @@ int apt_plan_run(apt_handle *h, const struct trans_request *req, const struct tr
 		apt_plan_release(h);
 		return apt_fail(err, errlen, status, BACKEND_ERR_USAGE, "no packages named");
 	}
+	/* pacman -U and --asdeps have no apt counterpart here: said before any lock. */
+	for (uint32_t i = 0; req->kind == TRANS_INSTALL && i < req->targets.n; i++)
+		if (req->targets.v[i][0] == '/') {
+			apt_plan_release(h);
+			return apt_fail(err, errlen, status, BACKEND_ERR_TXN,
+					std::string(req->targets.v[i]) +
+						": installing package files is supported on "
+						"alpm roots only");
+		}
+	if (req->kind == TRANS_INSTALL && (req->flags & TRANS_AS_DEPS)) {
+		apt_plan_release(h);
+		return apt_fail(err, errlen, status, BACKEND_ERR_TXN,
+				"installing as dependencies (--asdeps) is supported on alpm "
+				"roots only");
+	}
 	rc = open_cache(tx, err, errlen, status);
 	if (rc == 0) {
 		if (req->kind == TRANS_INSTALL)

@@ -25,6 +25,7 @@ struct parser {
 	int in_options;
 	int depth;
 	char machine[65]; /* uname's machine, for Architecture = auto */
+	char *localfile;  /* LocalFileSigLevel's words, every line's, or NULL */
 	char *err;
 	size_t errlen;
 };
@@ -241,6 +242,17 @@ static int directive(struct parser *p, const char *key, char *value, const char 
 	} else if (strcmp(key, "SigLevel") == 0) {
 		if (siglevel(value, DEFAULT_SIGLEVEL, &c->siglevel) != 0)
 			FAIL("invalid SigLevel");
+	} else if (strcmp(key, "LocalFileSigLevel") == 0) {
+		/* Checked now, applied on top of SigLevel once the file is read. */
+		char *words = xstrdup(value);
+		int l, bad = siglevel(words, 0, &l);
+		free(words);
+		if (bad)
+			FAIL("invalid LocalFileSigLevel");
+		/* Words of several lines add up, as in pacman. */
+		char *all = p->localfile ? xasprintf("%s %s", p->localfile, value) : xstrdup(value);
+		free(p->localfile);
+		p->localfile = all;
 	} else if (strcmp(key, "ParallelDownloads") == 0) {
 		char *end;
 		long n = strtol(value, &end, 10);
@@ -311,10 +323,16 @@ static int parse_path(struct parser *p, const char *path)
 
 int pacconf_parse_file(struct pacconf *c, const char *path, char *err, size_t errlen)
 {
-	struct parser p = {c, NULL, 0, 0, "", err, errlen};
+	struct parser p = {c, NULL, 0, 0, "", NULL, err, errlen};
 	char *host = under_root(c, path);
 	int rc = parse_path(&p, host);
 	free(host);
+	/* LocalFileSigLevel's words apply on top of SigLevel (pacman's rule),
+	 * whichever of the two came first; checked when read. */
+	c->localfilesiglevel = c->siglevel;
+	if (p.localfile)
+		siglevel(p.localfile, c->siglevel, &c->localfilesiglevel);
+	free(p.localfile);
 	return rc;
 }
 
@@ -322,7 +340,7 @@ int pacconf_load(struct pacconf *c, const char *root, char *err, size_t errlen)
 {
 	memset(c, 0, sizeof(*c));
 	c->root = xstrdup(root);
-	c->siglevel = DEFAULT_SIGLEVEL;
+	c->siglevel = c->localfilesiglevel = DEFAULT_SIGLEVEL;
 	c->parallel_downloads = 1;
 	if (pacconf_parse_file(c, "/etc/pacman.conf", err, errlen) != 0)
 		return -1;

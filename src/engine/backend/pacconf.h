@@ -23,6 +23,8 @@ struct pacconf {
 	char **cachedirs, **hookdirs, **archs, **ignorepkg, **ignoregroup;
 	size_t ncachedirs, nhookdirs, narchs, nignorepkg, nignoregroup;
 	int siglevel;
+	int localfilesiglevel; /* package files (pacman -U): LocalFileSigLevel's words on
+				* top of SigLevel, whichever came first */
 	int parallel_downloads;
 	struct pacconf_repo *repos;
 	size_t nrepos;
