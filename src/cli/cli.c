@@ -22,6 +22,8 @@ enum {
 	O_KIND = 1 << 4, O_QUIET = 1 << 5, O_IDLE = 1 << 6, O_DAEMON = 1 << 7,
 	O_CONFIRM = 1 << 8, O_RECURSIVE = 1 << 9, O_NOSYNC = 1 << 10, O_HELD = 1 << 11,
 	O_REFRESH = 1 << 12, O_OVERRIDE = 1 << 13, O_ASDEPS = 1 << 14,
+	O_SOURCE = 1 << 15,  /* --aur, --repo */
+	O_APPROVE = 1 << 16, /* aur review --approve */
 };
 
 /* How a command's text is fitted to a terminal (render_fit_lines). */
@@ -36,18 +38,37 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{"search", cmd_search, O_REGEX | O_NAMES | O_INSTALLED | O_LIMIT | O_QUIET, FIT_CUT,
-	 "omg search [--regex] [--names-only] [--installed] [--limit N] [-q] TERM...\n"
+	{"search", cmd_search, O_REGEX | O_NAMES | O_INSTALLED | O_LIMIT | O_QUIET | O_SOURCE,
+	 FIT_CUT,
+	 "omg search [--regex] [--names-only] [--installed] [--limit N] [-q] [--aur | --repo]\n"
+	 "           TERM...\n"
 	 "  Every term must match the name, a provided name, the description or (pacman)\n"
 	 "  a group, case-insensitively: what pacman -Ss / apt-cache search find.\n"
 	 "  Results are ranked: exact name, name prefix, name substring, provided name,\n"
 	 "  description. --names-only: the name and provided names.\n"
-	 "  --regex: POSIX extended regexes, the same matches as pacman -Ss / apt-cache search.\n"},
+	 "  --regex: POSIX extended regexes, the same matches as pacman -Ss / apt-cache search.\n"
+	 "  Arch: the AUR's matches follow the official ones, in repository 'aur' (the\n"
+	 "  AUR's own search: the longest term goes to it, every term must match). They\n"
+	 "  wait at most [aur] search_deadline (3 s); a slow or failing AUR is said, and\n"
+	 "  the official results are printed first either way. --aur: only the AUR's;\n"
+	 "  --repo: only the official ones (docs/aur.md).\n"},
 	{"info", cmd_info, 0, FIT_WRAP,
 	 "omg info PKG...\n"
 	 "  Every field of each package as its backend names it (pacman -Si/-Qi; apt show,\n"
 	 "  then apt-cache policy's version table), the installed packages that require it\n"
-	 "  and how many others do.\n"},
+	 "  and how many others do. Arch: a name the repositories do not have is looked\n"
+	 "  up in the AUR (votes, popularity, maintainer, out-of-date flag, dates, make\n"
+	 "  and check dependencies, the snapshot's URL).\n"},
+	{"aur", cmd_aur, O_APPROVE, FIT_NONE,
+	 "omg aur review [--approve] PKG\n"
+	 "  The review of an AUR package's build files before omg builds it: the first\n"
+	 "  time every file of its snapshot (PKGBUILD, .install, patches), after that the\n"
+	 "  diff against the last version you approved (not the last download). On a\n"
+	 "  terminal it is shown in $PAGER and you are asked; yes records the approval\n"
+	 "  (kept by the engine, with its hash, and in the audit log). --approve records\n"
+	 "  it without asking, for scripts that reviewed by other means. omg install\n"
+	 "  refuses to build files that differ from the approved ones unless [policy]\n"
+	 "  aur = allow (docs/aur.md).\n"},
 	{"list", cmd_list, O_KIND | O_INSTALLED | O_LIMIT | O_QUIET, FIT_CUT,
 	 "omg list [--installed | --upgradable | --security | --vulnerable | --explicit |\n"
 	 "          --orphans | --foreign | --all] [--limit N] [-q]\n"
@@ -118,6 +139,11 @@ static const struct command commands[] = {
 	{"install", cmd_install, O_CONFIRM | O_HELD | O_OVERRIDE | O_ASDEPS, FIT_WRAP,
 	 "omg install [-y | --yes | --dry-run] [--asdeps] [--change-held] [--override RULE]...\n"
 	 "            PKG|FILE...\n"
+	 "  Arch: a PKG the repositories do not have is built from the AUR: its AUR\n"
+	 "  dependencies too, in order, by makepkg as the unprivileged [aur] build_user,\n"
+	 "  then installed like any package. Build files nobody approved are reviewed\n"
+	 "  first on a terminal (omg aur review); without one, or with --yes, the plan\n"
+	 "  is refused with the command to review them (docs/aur.md).\n"
 	 "  Install PKG and what it needs, or upgrade it if installed. Shows the plan and\n"
 	 "  asks first; --yes (-y) does not ask; --dry-run shows the plan and changes\n"
 	 "  nothing (any user may: it takes no lock and needs no root).\n"
@@ -137,8 +163,10 @@ static const struct command commands[] = {
 	 "  Remove PKG. Refused when another installed package needs it, or when it is\n"
 	 "  held (dpkg hold) unless --change-held is given.\n"
 	 "  --recursive: also remove the dependencies nothing else needs (pacman -Rs).\n"},
-	{"upgrade", cmd_upgrade, O_CONFIRM | O_NOSYNC | O_OVERRIDE, FIT_WRAP,
-	 "omg upgrade [--no-sync] [-y | --yes | --dry-run] [--override RULE]...\n"
+	{"upgrade", cmd_upgrade, O_CONFIRM | O_NOSYNC | O_OVERRIDE | O_SOURCE, FIT_WRAP,
+	 "omg upgrade [--no-sync] [-y | --yes | --dry-run] [--override RULE]... [--repo]\n"
+	 "  Arch: foreign packages the AUR has newer are rebuilt after the repositories'\n"
+	 "  upgrade, as omg install builds them; --repo leaves them out.\n"
 	 "  Refresh the databases, then upgrade every package that has a newer version\n"
 	 "  (pacman -Syu; apt upgrade: nothing is removed, held and ignored packages stay\n"
 	 "  as they are; omg install can change one, see omg install --help).\n"
@@ -220,6 +248,17 @@ static int parse_count(const char *s, size_t *out)
 }
 
 /* Writes the whole output buffer to stdout. */
+static int flush_out(struct cli *c);
+
+int cli_flush(struct cli *c)
+{
+	if (!c->out.json && c->cmd->fit != FIT_NONE)
+		render_fit_lines(&c->out, 0, c->cmd->fit == FIT_WRAP);
+	int rc = flush_out(c);
+	buf_reset(&c->out.b);
+	return rc;
+}
+
 static int flush_out(struct cli *c)
 {
 	const char *p = buf_str(&c->out.b);
@@ -245,7 +284,7 @@ enum { OPT_ROOT = 256, OPT_BACKEND, OPT_JSON, OPT_COLOR, OPT_TIMING, OPT_REGEX,
        OPT_ORPHANS, OPT_FOREIGN, OPT_ALL, OPT_SOCKET, OPT_IDLE, OPT_NO_DAEMON,
        OPT_SYSTEM, OPT_READY_FD, OPT_CONFIG, OPT_DRY_RUN, OPT_RECURSIVE, OPT_NO_SYNC,
        OPT_THEME, OPT_NO_MOUSE, OPT_SECURITY, OPT_CHANGE_HELD, OPT_VULNERABLE, OPT_REFRESH,
-       OPT_OVERRIDE, OPT_ASDEPS };
+       OPT_OVERRIDE, OPT_ASDEPS, OPT_AUR, OPT_REPO, OPT_APPROVE };
 static const struct option longopts[] = {
 	{"root", required_argument, NULL, OPT_ROOT},
 	{"backend", required_argument, NULL, OPT_BACKEND},
@@ -279,6 +318,9 @@ static const struct option longopts[] = {
 	{"asdeps", no_argument, NULL, OPT_ASDEPS},
 	{"override", required_argument, NULL, OPT_OVERRIDE},
 	{"no-sync", no_argument, NULL, OPT_NO_SYNC},
+	{"aur", no_argument, NULL, OPT_AUR},
+	{"repo", no_argument, NULL, OPT_REPO},
+	{"approve", no_argument, NULL, OPT_APPROVE},
 	{"theme", required_argument, NULL, OPT_THEME},
 	{"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
 	{"help", no_argument, NULL, 'h'},
@@ -289,7 +331,7 @@ static const struct option longopts[] = {
 /* What parsing has seen so far, beyond the options' values in struct cli. */
 struct parse {
 	unsigned used;     /* O_* bits of the command options given */
-	int help, nkinds, ui_opt;
+	int help, nkinds, nsources, ui_opt;
 	const char *color; /* --color's value */
 };
 
@@ -360,11 +402,14 @@ static int take_option(struct cli *c, struct parse *ps, int ch, char **argv)
 	case OPT_CHANGE_HELD: c->change_held = 1; ps->used |= O_HELD; break;
 	case OPT_ASDEPS: c->asdeps = 1; ps->used |= O_ASDEPS; break;
 	case OPT_NO_SYNC: c->no_sync = 1; ps->used |= O_NOSYNC; break;
+	case OPT_AUR: c->source = SOURCE_AUR; ps->used |= O_SOURCE; ps->nsources++; break;
+	case OPT_REPO: c->source = SOURCE_REPO; ps->used |= O_SOURCE; ps->nsources++; break;
+	case OPT_APPROVE: c->approve = 1; ps->used |= O_APPROVE; break;
 	case OPT_OVERRIDE: {
 		uint32_t rule = policy_rule_parse(optarg);
 		if (!rule) {
-			report_error(&c->err, "--override takes a policy rule: severity, deny or "
-					"signatures, not '%s'", optarg);
+			report_error(&c->err, "--override takes a policy rule: severity, deny, "
+					"signatures or aur, not '%s'", optarg);
 			return EXIT_USAGE;
 		}
 		uint32_t k = 0;
@@ -481,12 +526,17 @@ static int check_options(struct cli *c, const struct command *cmd, struct parse 
 					    "a list kind option", "--quiet", "--idle",
 					    "--system, --config or --ready-fd", "--yes or --dry-run",
 					    "--recursive", "--no-sync", "--change-held", "--refresh",
-					    "--override", "--asdeps"};
+					    "--override", "--asdeps", "--aur or --repo", "--approve"};
 	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++)
 		if (bad & (1u << i)) {
-			report_error(&c->err, "%s does not apply to '%s'", names[i], cmd->name);
+			report_error(&c->err, "%s does not apply to '%s'",
+				     names[i][0] ? names[i] : "that option", cmd->name);
 			return EXIT_USAGE;
 		}
+	if (ps->nsources > 1) {
+		report_error(&c->err, "--aur and --repo contradict each other");
+		return EXIT_USAGE;
+	}
 	if (ps->nkinds > 1) {
 		report_error(&c->err, "list takes one of --installed, --upgradable, --security, "
 				"--explicit, --orphans, --foreign, --all");
@@ -543,7 +593,7 @@ static int parse(struct cli *c, int argc, char **argv)
 	c->mouse = -1;
 	c->s.report = &c->err;
 	c->out.json = wants_json(argc, argv);
-	struct parse ps = {0, 0, 0, 0, "auto"};
+	struct parse ps = {.color = "auto"};
 	int ch, rc;
 	opterr = 0;
 	/* GNU getopt permutes: options may come before or after the command;

@@ -40,8 +40,10 @@ struct cli {
 	int asdeps;              /* install: --asdeps, installed as dependencies */
 	int no_sync;             /* upgrade: --no-sync */
 	int refresh;             /* vulns: --refresh */
-	const char *overrides[3]; /* install, remove, upgrade: --override RULE, each rule once */
+	const char *overrides[4]; /* install, remove, upgrade: --override RULE, each rule once */
 	uint32_t noverrides;
+	enum { SOURCE_ALL, SOURCE_AUR, SOURCE_REPO } source; /* search, upgrade: --aur, --repo */
+	int approve;             /* aur review: --approve */
 	const char *theme;       /* the UI's --theme (passed on, not used here) */
 	int mouse;               /* the UI's --no-mouse: 0; -1 unset */
 	/* the command to run */
@@ -67,7 +69,21 @@ int cli_run(struct cli *c);
  * ...?" where there is a hint. Adds "missing" to the JSON error object. */
 void cli_say_missing(struct cli *c, const struct suggestion *v, size_t n, int whole);
 
+/* Writes what stdout has so far (fitted to the terminal) and empties it: a
+ * result printed before a slower one. 0 or -1. */
+int cli_flush(struct cli *c);
+
 int cmd_search(struct cli *c, int argc, char **argv);
+/* Asks the engine's AUR service (an aur request of op with args) into r:
+ * an exit status (cmd.c). */
+int cli_ask_aur(struct cli *c, uint32_t op, const char *by, int argc, char **argv,
+		struct replies *r);
+/* The review of the AUR package name (its base's files): shown in the pager
+ * and asked about when interactive, recorded without asking with approve,
+ * printed otherwise. An exit status: EXIT_CANCELLED when declined (aur.c). */
+int cli_aur_review(struct cli *c, const char *name, int approve, int interactive);
+/* omg aur review [--approve] PKG (aur.c). */
+int cmd_aur(struct cli *c, int argc, char **argv);
 int cmd_info(struct cli *c, int argc, char **argv);
 int cmd_list(struct cli *c, int argc, char **argv);
 int cmd_status(struct cli *c, int argc, char **argv);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* The read commands: search, info, list, status, as requests to the engine. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "util/fmt.h"
 #include "util/json.h"
+#include "util/xalloc.h"
 
 /* Prints packages as the chosen format: a JSON array, names, or the table. */
 static void print_pkgs(struct cli *c, const struct replies *r)
@@ -36,25 +38,99 @@ void cli_say_missing(struct cli *c, const struct suggestion *v, size_t n, int wh
 		suggest_json(&c->json_error, v, n);
 }
 
+/* Asks the AUR (an aur request of op with args) into r. An exit status. */
+int cli_ask_aur(struct cli *c, uint32_t op, const char *by, int argc, char **argv,
+		struct replies *r)
+{
+	struct msg req;
+	memset(&req, 0, sizeof(req));
+	req.h.type = MSG_AUR;
+	req.u.aur.op = op;
+	req.u.aur.by = by ? by : "";
+	req.u.aur.hash = "";
+	req.u.aur.args = (struct strlist){(const char *const *)argv, (uint32_t)argc};
+	return session_ask(&c->s, &req, r);
+}
+
+/* Whether the engine's root is an alpm one (asked of the session after a request). */
+static int alpm_root(const struct cli *c)
+{
+	return c->s.backend_name && strcmp(c->s.backend_name, "alpm") == 0;
+}
+
+/* The AUR's half of a search: regexes and --installed are the official search's alone. */
+static int aur_searchable(const struct cli *c)
+{
+	return !c->regex && !c->installed_only;
+}
+
 int cmd_search(struct cli *c, int argc, char **argv)
 {
 	if (argc < 1) {
 		report_error(&c->err, "search needs at least one term (see omg search --help)");
 		return EXIT_USAGE;
 	}
-	struct msg req;
-	memset(&req, 0, sizeof(req));
-	req.h.type = MSG_SEARCH;
-	req.u.search.flags = (c->regex ? SEARCH_REGEX : 0) | (c->names_only ? SEARCH_NAMES_ONLY : 0) |
-			     (c->installed_only ? SEARCH_INSTALLED : 0);
-	req.u.search.limit = (uint32_t)c->limit;
-	req.u.search.terms = (struct strlist){(const char *const *)argv, (uint32_t)argc};
-	struct replies r;
-	int rc = session_ask(&c->s, &req, &r);
-	if (rc == 0) {
-		print_pkgs(c, &r);
-		rc = r.n ? EXIT_OK : EXIT_NOMATCH;
+	if (c->source == SOURCE_AUR && !aur_searchable(c)) {
+		report_error(&c->err, "--aur takes plain terms: --regex and --installed search the "
+				"repositories only");
+		return EXIT_USAGE;
 	}
+	struct replies r = {0}, ar = {0};
+	int rc = 0, found = 0;
+	if (c->source != SOURCE_AUR) {
+		struct msg req;
+		memset(&req, 0, sizeof(req));
+		req.h.type = MSG_SEARCH;
+		req.u.search.flags = (c->regex ? SEARCH_REGEX : 0) |
+				     (c->names_only ? SEARCH_NAMES_ONLY : 0) |
+				     (c->installed_only ? SEARCH_INSTALLED : 0);
+		req.u.search.limit = (uint32_t)c->limit;
+		req.u.search.terms = (struct strlist){(const char *const *)argv, (uint32_t)argc};
+		rc = session_ask(&c->s, &req, &r);
+		if (rc) {
+			replies_free(&r);
+			return rc;
+		}
+		found = r.n > 0;
+	}
+	int with_aur = c->source == SOURCE_AUR ||
+		       (c->source == SOURCE_ALL && alpm_root(c) && aur_searchable(c) &&
+			!(c->limit && r.n >= c->limit));
+	if (!with_aur || c->out.json) {
+		if (!with_aur)
+			print_pkgs(c, &r);
+	} else if (r.n) {
+		/* The official results now: a slow AUR does not hold them back. */
+		print_pkgs(c, &r);
+		if (!c->quiet)
+			cli_flush(c);
+	}
+	if (with_aur) {
+		rc = cli_ask_aur(c, AUR_REQ_SEARCH, c->names_only ? "name" : "", argc, argv, &ar);
+		if (rc == 0) {
+			if (c->limit && r.n + ar.n > c->limit)
+				ar.n = c->limit > r.n ? c->limit - r.n : 0;
+			found |= ar.n > 0;
+			if (c->out.json) {
+				/* One array: the official results, then the AUR's. */
+				struct msg_pkg *all = strpool_alloc(ar.arena, (r.n + ar.n + 1) *
+								    sizeof(*all));
+				memcpy(all, r.pkgs, r.n * sizeof(*all));
+				memcpy(all + r.n, ar.pkgs, ar.n * sizeof(*all));
+				render_pkg_json_array(&c->out, all, r.n + ar.n);
+			} else if (ar.n) {
+				print_pkgs(c, &ar);
+			}
+		} else if (c->out.json) {
+			render_pkg_json_array(&c->out, r.pkgs, r.n);
+			rc = 0; /* the AUR's failure is said; the official results stand */
+		} else {
+			rc = 0;
+		}
+	}
+	if (rc == 0)
+		rc = found ? EXIT_OK : EXIT_NOMATCH;
+	replies_free(&ar);
 	replies_free(&r);
 	return rc;
 }
@@ -93,6 +169,35 @@ int cmd_info(struct cli *c, int argc, char **argv)
 		replies_free(&r);
 		return rc;
 	}
+	/* Arch: what the repositories do not have may be in the AUR. */
+	struct replies ar = {0};
+	if (r.missing.n && alpm_root(c) &&
+	    cli_ask_aur(c, AUR_REQ_INFO, NULL, (int)r.missing.n, (char **)r.missing.v, &ar) == 0 &&
+	    ar.n) {
+		/* r owns its array (replies_free frees it): a bigger one of the same kind. */
+		struct msg_pkg *all = xcalloc(r.n + ar.n, sizeof(*all));
+		memcpy(all, r.pkgs, r.n * sizeof(*all));
+		memcpy(all + r.n, ar.pkgs, ar.n * sizeof(*all));
+		free(r.pkgs);
+		r.pkgs = all;
+		r.n += ar.n;
+		r.cap = r.n;
+		/* The names still missing: those the AUR did not have either. */
+		const char **left = strpool_alloc(r.arena, r.missing.n * sizeof(*left));
+		const char **prov = strpool_alloc(r.arena, r.missing.n * sizeof(*prov));
+		uint32_t nleft = 0;
+		for (uint32_t i = 0; i < r.missing.n; i++) {
+			int got = 0;
+			for (size_t k = 0; k < ar.n && !got; k++)
+				got = !strcmp(ar.pkgs[k].pkg.name, r.missing.v[i]);
+			if (got)
+				continue;
+			prov[nleft] = i < r.providers.n ? r.providers.v[i] : "";
+			left[nleft++] = r.missing.v[i];
+		}
+		r.missing = (struct strlist){left, nleft};
+		r.providers = (struct strlist){prov, nleft};
+	}
 	if (r.missing.n) {
 		struct suggestion *sg = strpool_alloc(r.arena, r.missing.n * sizeof(*sg));
 		for (uint32_t i = 0; i < r.missing.n; i++) {
@@ -122,6 +227,7 @@ int cmd_info(struct cli *c, int argc, char **argv)
 	}
 	if (c->out.json)
 		buf_puts(&c->out.b, r.n ? "\n]\n" : "]\n");
+	replies_free(&ar);
 	replies_free(&r);
 	return rc;
 }

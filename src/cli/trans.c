@@ -422,6 +422,33 @@ static int check_held(struct cli *c, uint32_t kind, const struct msg_plan_reply 
 	return c->dry_run ? 0 : -1;
 }
 
+/*
+ * The AUR builds nobody approved yet ([policy] aur = review): on a terminal,
+ * without --yes or --dry-run, each is reviewed now (omg aur review) and, once
+ * approved, no longer blocks (the engine judges again at the commit). 0, or
+ * -1 with *rc EXIT_CANCELLED when the user declined one: nothing is approved
+ * past it and nothing is built.
+ */
+static int review_aur(struct cli *c, const struct msg_plan_reply *plan, int *rc)
+{
+	if (c->yes || c->dry_run || !isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+		return 0;
+	for (uint32_t i = 0; i < plan->nviolations; i++) {
+		struct policy_violation *v = (struct policy_violation *)&plan->violations[i];
+		if (v->rule != POLICY_AUR || v->overridden || !*v->package)
+			continue;
+		int r = cli_aur_review(c, v->package, 0, 1);
+		if (r != 0) {
+			report_error(&c->err, "%s was not approved; nothing was built or changed",
+				     v->package);
+			*rc = r == EXIT_CANCELLED ? EXIT_CANCELLED : r;
+			return -1;
+		}
+		v->overridden = 1; /* approved: it no longer blocks (the engine checks again) */
+	}
+	return 0;
+}
+
 /* Whether to commit the plan: 1 yes, 0 no (nothing to do, a dry run), -1 not
  * confirmed (*rc is then EXIT_CANCELLED, or EXIT_TRANS for held packages
  * without --change-held). Asks on a terminal unless --yes. */
@@ -430,6 +457,8 @@ static int decide(struct cli *c, uint32_t kind, const struct msg_plan_reply *pla
 	if (check_held(c, kind, plan, rc) != 0)
 		return -1;
 	int go = plan->count && !c->dry_run;
+	if (review_aur(c, plan, rc) != 0)
+		return -1;
 	if (render_policy_blocking(plan)) {
 		if (c->dry_run) {
 			report_error(&c->err, "%s: a real run is refused by the policy (see Policy "
@@ -628,6 +657,10 @@ int cmd_upgrade(struct cli *c, int argc, char **argv)
 				"use omg install to upgrade one package with what it needs)");
 		return EXIT_USAGE;
 	}
+	if (c->source == SOURCE_AUR) {
+		report_error(&c->err, "upgrade takes --repo (leave the AUR out), not --aur");
+		return EXIT_USAGE;
+	}
 	/* Like pacman -Syu: fresh databases first, then the whole upgrade. A dry
 	 * run changes nothing, so it plans from the databases as they are. */
 	if (!c->no_sync && !c->dry_run) {
@@ -640,7 +673,7 @@ int cmd_upgrade(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "omg: dry run: planned from the databases as they are "
 				"(omg sync refreshes them)\n");
 	}
-	return run(c, TRANS_UPGRADE, 0, 0, NULL);
+	return run(c, TRANS_UPGRADE, c->source == SOURCE_REPO ? TRANS_NO_AUR : 0, 0, NULL);
 }
 
 int cmd_attach(struct cli *c, int argc, char **argv)

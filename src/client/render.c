@@ -328,7 +328,8 @@ static void table_layout(const struct render *r, const struct msg_pkg *v, size_t
 		c[TC_NAME].want = max_w(c[TC_NAME].want, utf8_width(p->name));
 		c[TC_VERSION].want = max_w(c[TC_VERSION].want, wv);
 		c[TC_REPO].want = max_w(c[TC_REPO].want, utf8_width(p->repo));
-		c[TC_DESC].want = max_w(c[TC_DESC].want, utf8_width(p->desc));
+		c[TC_DESC].want = max_w(c[TC_DESC].want, utf8_width(p->desc) +
+					(v[i].naur && v[i].aur->state == PKG_AUR_MISSING ? 17 : 0));
 	}
 	const struct step steps[] = {
 		{TC_DESC, 8}, {TC_NAME, max_w(16, r->width / 3)}, {TC_REPO, 10}, {TC_DESC, 0},
@@ -357,7 +358,11 @@ void render_pkg_table(struct render *r, const struct msg_pkg *v, size_t n)
 				put_cell(r, COL_NAME, p->name, c[k].w, pad);
 			else if (k == TC_REPO)
 				put_cell(r, COL_REPO, p->repo, c[k].w, pad);
-			else if (k == TC_DESC)
+			else if (k == TC_DESC && v[i].naur && v[i].aur->state == PKG_AUR_MISSING) {
+				char *d = xasprintf("(not in the AUR) %s", p->desc);
+				put_cell(r, COL_HELD, d, c[k].w, pad);
+				free(d);
+			} else if (k == TC_DESC)
 				put_cell(r, COL_RESET, p->desc, c[k].w, pad);
 			else if (p->flags & PKG_FIXES_ADVISORY) {
 				/* The upgrade fixes a known advisory: "1.0-1 -> 1.1-1 !". */
@@ -427,12 +432,51 @@ static void json_brief_fields(struct buf *b, const struct pkg *p)
 	json_kv_bool(b, "fixes_advisory", p->flags & PKG_FIXES_ADVISORY, 0);
 }
 
+/* "key": N, or null when unknown (negative). */
+static void json_kv_size(struct buf *b, const char *key, int64_t v)
+{
+	if (v < 0) {
+		json_key(b, key, 0);
+		buf_puts(b, "null");
+	} else {
+		json_kv_int(b, key, v, 0);
+	}
+}
+
+/* ,"aur":{...} for a package the AUR knows (or does not: "state":"missing"). */
+static void json_aur(struct buf *b, const struct msg_pkg *mp)
+{
+	if (!mp->naur || !mp->aur)
+		return;
+	const struct pkg_aur *a = mp->aur;
+	buf_puts(b, ",\"aur\":{");
+	json_kv_str(b, "state", a->state == PKG_AUR_MISSING ? "missing" : "found", 1);
+	if (a->state != PKG_AUR_MISSING) {
+		json_kv_str(b, "version", a->version, 0);
+		json_kv_int(b, "votes", (int64_t)a->votes, 0);
+		buf_printf(b, ",\"popularity\":%.6f", (double)a->popularity_micro / 1e6);
+		json_kv_str_or_null(b, "maintainer", *a->maintainer ? a->maintainer : NULL, 0);
+		json_kv_str_or_null(b, "submitter", *a->submitter ? a->submitter : NULL, 0);
+		json_kv_size(b, "out_of_date", a->out_of_date > 0 ? a->out_of_date : -1);
+		json_kv_size(b, "first_submitted", a->first_submitted > 0 ? a->first_submitted : -1);
+		json_kv_size(b, "last_modified", a->last_modified > 0 ? a->last_modified : -1);
+		json_kv_int(b, "pending_requests", a->pending_requests, 0);
+		json_kv_strv(b, "makedepends", a->makedepends.v, a->makedepends.n, 0);
+		json_kv_strv(b, "checkdepends", a->checkdepends.v, a->checkdepends.n, 0);
+		json_kv_strv(b, "keywords", a->keywords.v, a->keywords.n, 0);
+		json_kv_strv(b, "comaintainers", a->comaintainers.v, a->comaintainers.n, 0);
+		json_kv_str(b, "snapshot", a->snapshot, 0);
+	}
+	buf_putc(b, '}');
+}
+
 void render_pkg_json_array(struct render *r, const struct msg_pkg *v, size_t n)
 {
 	buf_putc(&r->b, '[');
 	for (size_t i = 0; i < n; i++) {
 		buf_puts(&r->b, i ? ",\n{" : "\n{");
 		json_brief_fields(&r->b, &v[i].pkg);
+		json_aur(&r->b, &v[i]);
 		buf_putc(&r->b, '}');
 	}
 	buf_puts(&r->b, n ? "\n]\n" : "]\n");
@@ -575,6 +619,32 @@ static void info_tail(struct render *r, const struct pkg *p, int apt)
 	}
 }
 
+/* The AUR's own fields (paru -Si's names). */
+static void info_aur(struct render *r, const struct pkg_aur *a)
+{
+	field_list(r, "Make Deps", a->makedepends.v, a->makedepends.n);
+	field_list(r, "Check Deps", a->checkdepends.v, a->checkdepends.n);
+	field(r, "Maintainer", *a->maintainer ? a->maintainer : "(orphaned)");
+	field_opt(r, "Submitter", a->submitter);
+	field_list(r, "Co-maintainers", a->comaintainers.v, a->comaintainers.n);
+	label(r, "Votes");
+	buf_printf(&r->b, "%llu\n", (unsigned long long)a->votes);
+	label(r, "Popularity");
+	buf_printf(&r->b, "%.2f\n", (double)a->popularity_micro / 1e6);
+	field_date(r, "First Submitted", a->first_submitted);
+	field_date(r, "Last Modified", a->last_modified);
+	if (a->out_of_date > 0)
+		field_date(r, "Out Of Date", a->out_of_date);
+	else
+		field(r, "Out Of Date", "No");
+	field_list(r, "Keywords", a->keywords.v, a->keywords.n);
+	if (a->pending_requests) {
+		label(r, "Pending Requests");
+		buf_printf(&r->b, "%u\n", a->pending_requests);
+	}
+	field_opt(r, "Snapshot URL", a->snapshot);
+}
+
 /* A libalpm record: pacman -Si and -Qi's fields, names and order. */
 static void info_alpm(struct render *r, const struct msg_pkg *mp)
 {
@@ -593,6 +663,11 @@ static void info_alpm(struct render *r, const struct msg_pkg *mp)
 	if (p->download_size >= 0)
 		field_size(r, "Download Size", p->download_size);
 	field_size(r, "Installed Size", p->installed_size);
+	if (mp->naur && mp->aur->state == PKG_AUR_FOUND && !strcmp(p->repo, "aur")) {
+		field(r, "Base", p->base);
+		info_aur(r, mp->aur);
+		return;
+	}
 	field(r, "Packager", p->packager);
 	field(r, "Base", p->base);
 	field_date(r, "Build Date", p->build_date);
@@ -662,16 +737,6 @@ void render_info_text(struct render *r, const struct msg_pkg *mp)
 		version_table(r, p);
 }
 
-/* "key": N, or null when unknown (negative). */
-static void json_kv_size(struct buf *b, const char *key, int64_t v)
-{
-	if (v < 0) {
-		json_key(b, key, 0);
-		buf_puts(b, "null");
-	} else {
-		json_kv_int(b, key, v, 0);
-	}
-}
 
 /* "versions": apt-cache policy's version table as an array of objects. */
 static void json_versions(struct buf *b, const struct pkg *p)
@@ -741,6 +806,7 @@ void render_info_json(struct render *r, const struct msg_pkg *mp)
 	json_kv_bool(b, "orphan", p->flags & PKG_ORPHAN, 0);
 	json_kv_str(b, "backend", r->backend ? r->backend : "", 0);
 	json_versions(b, p);
+	json_aur(b, mp);
 	buf_putc(b, '}');
 }
 

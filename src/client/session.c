@@ -86,6 +86,10 @@ static int take(struct replies *out, const struct msg *m)
 		    out->text(out->text_ctx, m->u.text.text, strlen(m->u.text.text)) != 0)
 			out->text_failed = 1;
 		break;
+	case MSG_AUR_REVIEW:
+		out->have_review = 1;
+		out->review = m->u.aur_review;
+		break;
 	case MSG_ERROR:
 		out->error = m->u.error.code ? m->u.error.code : ERR_BACKEND;
 		out->error_text = m->u.error.message;

@@ -43,6 +43,8 @@ struct replies {
 	struct msg_vulns_reply vulns;
 	struct vuln *vrows;
 	size_t nvrows, vcap;
+	int have_review;         /* an aur-review reply */
+	struct msg_aur_review review;
 	uint32_t error;          /* enum msg_error_code, 0 when none */
 	int quiet;               /* the session said the warnings already */
 	uint32_t warnings;       /* how many the replies carried */

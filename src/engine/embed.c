@@ -4,13 +4,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "engine/audit.h"
+#include "engine/aur/svc.h"
 #include "engine/backend/backend.h"
 #include "engine/daemon.h"
 #include "engine/engine.h"
 #include "engine/security/security.h"
 #include "engine/service.h"
+#include "engine/service-int.h"
 #include "engine/store.h"
 #include "ipc/codec.h"
 #include "ipc/embed.h"
@@ -25,7 +28,24 @@ struct embed_engine {
 	struct engine *e;
 	struct security *sec;
 	struct config cfg;
+	int cfg_loaded;
+	struct aur_svc *aur; /* opened by the first aur request */
+	int aur_tried;
 };
+
+/* The user's configuration, read once. */
+static const struct config *embed_config(struct embed_engine *ee)
+{
+	if (!ee->cfg_loaded) {
+		char err[512];
+		char *path = config_path(0);
+		if (config_load(&ee->cfg, path, err, sizeof(err)) != 0)
+			fprintf(stderr, "omg: %s (using the defaults)\n", err);
+		free(path);
+		ee->cfg_loaded = 1;
+	}
+	return &ee->cfg;
+}
 
 /* embed_api.open. */
 static struct embed_engine *embed_open(const char *root, const char *backend, char *err,
@@ -45,6 +65,7 @@ static struct embed_engine *embed_open(const char *root, const char *backend, ch
 static void embed_close(struct embed_engine *ee)
 {
 	security_close(ee->sec);
+	aur_svc_close(ee->aur);
 	engine_close(ee->e);
 	free(ee);
 }
@@ -69,11 +90,7 @@ static int needs_security(const struct msg *m)
 static struct security *embed_security(struct embed_engine *ee, const struct msg *m)
 {
 	if (!ee->sec) {
-		char err[512];
-		char *path = config_path(0);
-		if (config_load(&ee->cfg, path, err, sizeof(err)) != 0)
-			fprintf(stderr, "omg: %s (using the defaults)\n", err);
-		free(path);
+		embed_config(ee);
 		/* OMG_NO_STORE: nothing kept on disk, advisories included. */
 		const char *no_store = getenv("OMG_NO_STORE");
 		char *dir = no_store && *no_store ? NULL : store_default_dir();
@@ -119,6 +136,33 @@ static void reply_error(struct sink *s, uint32_t id, uint32_t code, const char *
 	emit(s, &m);
 }
 
+/* An aur request in process: answered here and now (the network included),
+ * with the user's configuration and store. */
+static void embed_aur(struct embed_engine *ee, const struct msg *m, struct service_env *env,
+		      struct sink *s)
+{
+	const struct config *cfg = embed_config(ee);
+	if (!ee->aur_tried) {
+		ee->aur_tried = 1;
+		const char *no_store = getenv("OMG_NO_STORE");
+		char *dir = no_store && *no_store ? NULL : store_default_dir();
+		struct aur_svc_opts ao = {cfg, dir, 1};
+		ee->aur = aur_svc_open(engine_backend_name(ee->e), &ao);
+		free(dir);
+	}
+	env->aur = ee->aur;
+	if (!ee->aur) {
+		const char *why = aur_svc_off_reason(engine_backend_name(ee->e), cfg);
+		service_aur_reply(m, NULL, why ? why : "the AUR is off", engine_index(ee->e), env,
+				  emit, s);
+		return;
+	}
+	struct aur_answer ans;
+	aur_svc_run(ee->aur, m, (uint32_t)getuid(), (int32_t)getpid(), &ans);
+	service_aur_reply(m, &ans, NULL, engine_index(ee->e), env, emit, s);
+	aur_answer_free(&ans);
+}
+
 /* embed_api.request: each frame in req is decoded and answered as a socket
  * peer's would be (the same service, the same encoder). */
 static void embed_request(struct embed_engine *e, const void *req, size_t n, embed_put put,
@@ -138,7 +182,10 @@ static void embed_request(struct embed_engine *e, const void *req, size_t n, emb
 		char err[256];
 		if (codec_decode(p, len, &m, arena, err, sizeof(err)) == CODEC_OK) {
 			env.security = needs_security(&m) ? embed_security(e, &m) : NULL;
-			service_request(e->e, &m, &env, emit, &s);
+			if (m.h.type == MSG_AUR)
+				embed_aur(e, &m, &env, &s);
+			else
+				service_request(e->e, &m, &env, emit, &s);
 		} else
 			reply_error(&s, 0, ERR_MALFORMED, err);
 		strpool_free(arena);

@@ -52,6 +52,7 @@ void server_client_drop(struct server *s, struct conn *c)
 	s->nconns--;
 	s->last_activity = server_now();
 	server_txn_client_gone(s, c);
+	server_aur_conn_gone(s, c);
 }
 
 /* Frees the connections dropped since the last call (the list s->dead owns them). */
@@ -284,7 +285,10 @@ static void handle(struct server *s, struct conn *c, const struct msg *m)
 	}
 	struct service_env env;
 	server_env(s, &env);
-	service_request(s->e, m, &env, emit_conn, c);
+	if (m->h.type == MSG_AUR)
+		server_aur_reply(s, c, m, &env, emit_conn);
+	else
+		service_request(s->e, m, &env, emit_conn, c);
 }
 
 /* Whether replies to a request of this type may come from the L1 cache. */
@@ -348,7 +352,8 @@ static int process(struct server *s, struct conn *c)
 	enum frame_result fr = FRAME_NEED_MORE;
 	while (!c->closing && (fr = frame_next(&c->in, &p, &len)) == FRAME_READY) {
 		if ((server_refresh_stale(s) && c->hello && !s->txn) ||
-		    server_txn_plan_waits(s, c, p, len) || server_security_waits(s, c, p, len)) {
+		    server_txn_plan_waits(s, c, p, len) || server_security_waits(s, c, p, len) ||
+		    server_aur_waits(s, c, p, len)) {
 			if (!c->held) {
 				c->held = 1;
 				update_events(s, c);

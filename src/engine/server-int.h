@@ -22,6 +22,9 @@ struct txn;
 struct history;
 struct audit;
 struct backend_ops;
+struct aur_job;
+struct aur_svc;
+struct aur_foreign;
 
 /* One client connection (server-client.c). */
 struct conn {
@@ -45,6 +48,8 @@ struct conn {
 	int plan_wait_said;    /* why it waits was said */
 	uint64_t dry_plan;     /* the id of its last dry-run plan (never committed), 0 none */
 	uint64_t sec_wait;     /* a vulns --refresh waits until sec_done reaches this, 0 none */
+	struct aur_job *aur_job; /* its aur request, on a worker (server-aur.c), or NULL */
+	int aur_foreign_wait;  /* a list waits for the look at the foreign packages */
 	int dead;              /* dropped: freed once the current batch of events is handled */
 	struct conn *next;     /* kept when dropped, so a loop standing on it goes on */
 	struct conn *dead_next;
@@ -125,6 +130,12 @@ struct server {
 	int secfd;
 	pthread_t sec_thread;
 	uint64_t sec_done;
+	/* The AUR (server-aur.c): its service, the workers (which signal aurfd)
+	 * and what the AUR says of the foreign packages. */
+	struct aur_svc *aur;
+	int aurfd;
+	struct aur_job *aur_jobs, *foreign_job;
+	struct aur_foreign *aur_foreign;
 };
 
 /* Seconds on the monotonic clock (clock_ms), the unit of every time above. */
@@ -242,5 +253,30 @@ void server_refresh_snapshot(struct server *s, int stopped);
 /* Waits for the refresh and look-for-updates threads, writes the last
  * snapshot and frees what they own. */
 void server_refresh_close(struct server *s);
+
+/* ---- server-aur.c: the AUR ---- */
+
+/* Opens the AUR service (alpm roots with [aur] enabled) and its eventfd. */
+void server_aur_open(struct server *s);
+/* Whether a request frame from c must wait: an aur request that needs the
+ * network (started on a worker now), a list --upgradable or --foreign while
+ * the foreign packages are looked up. 1 to hold it, 0 to handle it now. */
+int server_aur_waits(struct server *s, struct conn *c, const uint8_t *p, size_t len);
+/* A worker ended (aurfd): takes the foreign look in, lets waiting requests go on. */
+void server_aur_done(struct server *s);
+/* Answers c's aur request m (its worker's answer, a cache hit, or why not). */
+void server_aur_reply(struct server *s, struct conn *c, const struct msg *m,
+		      const struct service_env *env, service_emit emit);
+/* c went away: its worker's answer is dropped when the worker ends. */
+void server_aur_conn_gone(struct server *s, struct conn *c);
+/* The AUR part of a plan (install, upgrade): the install targets the index
+ * does not know, or the foreign packages the AUR has newer, go to *aur
+ * (NULL: none); req's targets become the others (*official, an array the
+ * caller frees). 0 (never fails today). */
+struct aur_txn;
+int server_aur_split(struct server *s, struct msg_plan *req, const char ***official,
+		     struct aur_txn **aur, uid_t uid);
+/* Cancels the workers, waits for them and frees the service. */
+void server_aur_close(struct server *s);
 
 #endif

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "engine/audit.h"
+#include "engine/aur/svc.h"
 #include "engine/cache.h"
 #include "engine/daemon.h"
 #include "engine/server-int.h"
@@ -27,7 +28,8 @@
 #include "util/fdio.h"
 
 /* Tags for the fds that are not connections. */
-static char tag_listen, tag_signal, tag_timer, tag_inotify, tag_done, tag_txn, tag_check, tag_sec;
+static char tag_listen, tag_signal, tag_timer, tag_inotify, tag_done, tag_txn, tag_check, tag_sec,
+	tag_aur;
 
 /* Fills o with the defaults documented in omgd(8). */
 void server_defaults(struct server_opts *o)
@@ -64,6 +66,10 @@ void server_env(struct server *s, struct service_env *env)
 	env->snapshot = s->o.snapshot;
 	server_security_sync(s);
 	env->security = s->sec;
+	env->aur = s->aur;
+	env->aur_foreign = s->aur_foreign;
+	if (s->aur_foreign && aur_foreign_error(s->aur_foreign)[0])
+		env->aur_note = aur_foreign_error(s->aur_foreign);
 	if (s->txn) {
 		txn_describe(s->txn, s->describe, sizeof(s->describe));
 		env->transaction = s->describe;
@@ -232,7 +238,12 @@ static int setup(struct server *s, char *err, size_t errlen)
 	watch_fd(s, s->secfd, &tag_sec);
 	server_refresh_setup(s);
 	server_security_open(s);
+	server_aur_open(s);
+	if (s->aur)
+		watch_fd(s, s->aurfd, &tag_aur);
 	server_txn_open(s);
+	if (s->aur)
+		aur_svc_set_audit(s->aur, s->audit); /* approvals and refusals are recorded */
 	s->cache = cache_new(s->o.cache_bytes, s->o.cache_ttl);
 	s->started = s->index_time = time(NULL);
 	s->last_activity = s->last_check = server_now();
@@ -268,6 +279,8 @@ static void dispatch(struct server *s, const struct epoll_event *ev)
 		server_refresh_check_done(s);
 	} else if (tag == &tag_sec) {
 		server_security_done(s);
+	} else if (tag == &tag_aur) {
+		server_aur_done(s);
 	} else {
 		server_client_event(s, tag, ev->events);
 	}
@@ -317,6 +330,9 @@ static void teardown(struct server *s)
 	server_security_close(s);
 	slow_step(t, "the advisories' refresh");
 	t = server_now();
+	server_aur_close(s);
+	slow_step(t, "the AUR's requests");
+	t = server_now();
 	while (s->conns)
 		server_client_drop(s, s->conns);
 	server_client_reap(s);
@@ -340,7 +356,7 @@ int server_run(struct engine *e, const struct server_opts *o, char *err, size_t 
 {
 	struct server s = {.e = e, .o = *o, .epfd = -1, .lfd = -1, .sigfd = -1, .timerfd = -1,
 			   .inofd = -1, .donefd = -1, .txnfd = -1, .checkfd = -1,
-			   .secfd = -1};
+			   .secfd = -1, .aurfd = -1};
 	int rc = -1;
 	if (setup(&s, err, errlen) == 0) {
 		rc = 0;

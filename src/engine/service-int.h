@@ -20,4 +20,20 @@ const char *service_vulns_note(const struct service_env *env);
 void service_vulns(const struct msg *req, const struct service_env *env, service_emit emit,
 		   void *ctx);
 
+/* ---- service-aur.c ---- */
+
+struct aur_answer;
+/* What the AUR says of mp, a foreign package (env->aur_foreign): its record
+ * into slot (mp->aur), the snapshot URL into url; a newer AUR version makes
+ * it upgradable from "aur" (IgnorePkg apart). Nothing for other packages. */
+void service_aur_annotate(const struct service_env *env, struct msg_pkg *mp, struct pkg_aur *slot,
+			  char *url, size_t urllen);
+/* Adds to ids the foreign packages the AUR has a newer version of, in name order. */
+void service_aur_upgradable(const struct index *ix, const struct service_env *env, struct ids *ids);
+/* The reply to an aur request: ans (NULL with off), or off, why the AUR is
+ * not asked here (an empty list with that warning; an error for a review). */
+void service_aur_reply(const struct msg *req, const struct aur_answer *ans, const char *off,
+		       const struct index *ix, const struct service_env *env, service_emit emit,
+		       void *ctx);
+
 #endif

@@ -94,6 +94,8 @@ static void send_pkgs(const struct msg *req, const struct index *ix, const struc
 	struct strlist warnings = warnings_of(ix, env, note, &warn_store);
 	size_t frame_max = env->frame_max;
 	struct msg_pkg *batch = xcalloc(ids->n ? ids->n : 1, sizeof(*batch));
+	struct pkg_aur *aur = env->aur_foreign ? xcalloc(ids->n ? ids->n : 1, sizeof(*aur)) : NULL;
+	char (*urls)[1024] = aur ? xmalloc((ids->n ? ids->n : 1) * sizeof(*urls)) : NULL;
 	size_t start = 0;
 	do {
 		size_t n = 0, bytes = 256;
@@ -104,6 +106,9 @@ static void send_pkgs(const struct msg *req, const struct index *ix, const struc
 				break;
 			batch[n].pkg = *p;
 			batch[n].pkg.flags |= service_adv_flags(env, p);
+			if (aur)
+				service_aur_annotate(env, &batch[n], &aur[start + n], urls[start + n],
+						     sizeof(urls[0]));
 			if (full) {
 				struct ids req_by = {0}, opt = {0};
 				struct rdeps_more more;
@@ -140,6 +145,8 @@ static void send_pkgs(const struct msg *req, const struct index *ix, const struc
 		start += n;
 	} while (start < ids->n);
 	free(batch);
+	free(aur);
+	free(urls);
 	free(warn_store);
 }
 
@@ -312,6 +319,11 @@ void service_request(struct engine *e, const struct msg *req, const struct servi
 			service_list_vulnerable(env, &ids);
 		} else {
 			query_list(ix, (enum list_kind)req->u.list.kind, &ids);
+			if (req->u.list.kind == LIST_UPGRADABLE)
+				service_aur_upgradable(ix, env, &ids);
+			if ((req->u.list.kind == LIST_UPGRADABLE || req->u.list.kind == LIST_FOREIGN) &&
+			    env->aur_note)
+				note = env->aur_note;
 		}
 		if (req->u.list.limit && ids.n > req->u.list.limit)
 			ids.n = req->u.list.limit;

@@ -23,6 +23,8 @@ typedef void (*service_emit)(void *ctx, const struct msg *reply);
  */
 /* What the server tells the service about itself, for the status reply. */
 struct security;
+struct aur_svc;
+struct aur_foreign;
 struct service_env {
 	size_t frame_max;       /* replies are split to stay under this */
 	const char *mode;       /* "user", "system", "in-process" */
@@ -33,6 +35,10 @@ struct service_env {
 	const struct update_check *check; /* the last private look for updates, or NULL */
 	const char *snapshot;   /* the snapshot file written, or NULL */
 	struct security *security; /* advisory data (engine/security/security.h), or NULL */
+	struct aur_svc *aur;       /* the AUR service (engine/aur/svc.h), or NULL */
+	const struct aur_foreign *aur_foreign; /* what the AUR says of the foreign packages,
+						* or NULL (not asked yet, or no AUR) */
+	const char *aur_note;      /* why aur_foreign is missing or old, or NULL */
 };
 
 /* A look for updates against a private copy of the sync databases (alpm;

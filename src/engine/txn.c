@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "engine/audit.h"
+#include "engine/aur/install.h"
 #include "engine/engine.h"
 #include "ipc/codec.h"
 #include "util/clock.h"
@@ -71,6 +72,8 @@ struct txn {
 	struct policy_violation *viol; /* what the policy says of the plan */
 	uint32_t nviol;
 	uint64_t history_id;
+	int be_planned;          /* the backend holds a planned transaction */
+	const char *aur_note;    /* [policy] aur = allow's note for the plan, or NULL */
 	struct { char name[128]; double start; } dl[16];
 	char last_name[128];
 	uint32_t last_kind, last_percent;
@@ -293,17 +296,53 @@ static void audit(struct txn *t, const char *event, const char *detail)
 		fprintf(stderr, "omgd: cannot append to the audit log\n");
 }
 
-/* Plans, waiting for another process's lock up to lock_seconds. */
+static int plan_backend(struct txn *t, const struct trans_request *rq, const struct trans_cb *cb,
+			char *err, size_t errlen, int *status);
+
+/* Plans: the AUR part, if any, then the backend's, waiting for another
+ * process's lock up to lock_seconds. */
 static int plan(struct txn *t, const struct trans_cb *cb, char *err, size_t errlen, int *status)
 {
 	struct trans_request req = {t->kind, t->flags,
 				    {(const char *const *)t->targets, t->ntargets}};
+	const char **with_deps = NULL;
+	if (t->o.aur) {
+		/* The AUR part first (no lock: the network, the snapshots), then the
+		 * repositories' part with what the builds need from them. */
+		t->nitems = 0;
+		if (aur_txn_plan(t->o.aur, cb, err, errlen) != 0) {
+			*status = BACKEND_ERR_TXN;
+			return -1;
+		}
+		const char *const *deps;
+		size_t ndeps = aur_txn_repo_deps(t->o.aur, &deps);
+		if (!t->ntargets && !ndeps)
+			return 0; /* nothing for the backend to plan */
+		with_deps = xcalloc(t->ntargets + ndeps + 1, sizeof(*with_deps));
+		memcpy(with_deps, t->targets, t->ntargets * sizeof(*with_deps));
+		memcpy(with_deps + t->ntargets, deps, ndeps * sizeof(*with_deps));
+		req.targets = (struct strlist){with_deps, (uint32_t)(t->ntargets + ndeps)};
+		if (!t->ntargets)
+			req.flags |= TRANS_AS_DEPS; /* only what the builds need */
+	}
+	int rc = plan_backend(t, &req, cb, err, errlen, status);
+	free(with_deps);
+	return rc;
+}
+
+/* The backend's plan of req, waiting for another process's lock up to lock_seconds. */
+static int plan_backend(struct txn *t, const struct trans_request *rq, const struct trans_cb *cb,
+			char *err, size_t errlen, int *status)
+{
+	struct trans_request req = *rq;
+	uint32_t aur_items = t->nitems;
 	double start = clock_ms();
 	char holder[256] = "", said[256] = "\x01";
 	for (;;) {
-		t->nitems = 0;
+		t->nitems = aur_items;
 		t->nheld = 0;
 		int rc = t->ops->plan(t->be, &req, cb, err, errlen, status);
+		t->be_planned = rc == 0;
 		if (rc == 0 || *status != BACKEND_ERR_LOCKED)
 			return rc;
 		t->ops->release(t->be);
@@ -374,10 +413,13 @@ static void send_plan(struct txn *t)
 		m.u.plan_reply.download += t->items[i].download > 0 ? t->items[i].download : 0;
 		m.u.plan_reply.size_change += t->items[i].size_change;
 	}
-	const char **warn = xcalloc(t->nheld + 1, sizeof(*warn));
+	const char **warn = xcalloc(t->nheld + 2, sizeof(*warn));
 	for (uint32_t i = 0; i < t->nheld; i++)
 		warn[i] = held_warning(t, i);
-	m.u.plan_reply.warnings = (struct strlist){warn, t->nheld};
+	uint32_t nwarn = t->nheld;
+	if (t->aur_note)
+		warn[nwarn++] = t->aur_note;
+	m.u.plan_reply.warnings = (struct strlist){warn, nwarn};
 	m.u.plan_reply.held = (struct strlist){t->held, t->nheld};
 	m.u.plan_reply.violations = t->viol;
 	m.u.plan_reply.nviolations = t->nviol;
@@ -439,6 +481,8 @@ static void judge(struct txn *t)
 				   t->o.vercmp ? t->o.vercmp : t->ops->vercmp};
 	policy_eval(&t->o.policy, &plan, t->arena, &t->viol, &t->nviol);
 	put_feed(t);
+	if (t->o.aur)
+		aur_txn_judge(t->o.aur, t->arena, &t->viol, &t->nviol, &t->aur_note);
 	if (t->o.override_ok)
 		policy_override(t->viol, t->nviol,
 				&(struct strlist){(const char *const *)t->overrides, t->noverrides});
@@ -529,6 +573,20 @@ static void commit(struct txn *t, const struct trans_cb *cb)
 	r->count = r->changes = t->nitems;
 	r->items = t->items;
 	int policy = 0;
+	if (t->o.aur) {
+		/* Approvals given since the plan count: judge the AUR part again. */
+		uint32_t k = 0;
+		for (uint32_t i = 0; i < t->nviol; i++)
+			if (t->viol[i].rule != POLICY_AUR)
+				t->viol[k++] = t->viol[i];
+		uint32_t before = k;
+		t->nviol = k;
+		aur_txn_judge(t->o.aur, t->arena, &t->viol, &t->nviol, &t->aur_note);
+		if (t->o.override_ok && t->nviol > before)
+			policy_override(t->viol + before, t->nviol - before,
+					&(struct strlist){(const char *const *)t->overrides,
+							  t->noverrides});
+	}
 	if (needs_consent(t, err, sizeof(err)) || (policy = policy_refuses(t, err, sizeof(err)))) {
 		/* Refused before anything is recorded or changed. */
 		if (policy) {
@@ -557,7 +615,13 @@ static void commit(struct txn *t, const struct trans_cb *cb)
 	snprintf(detail, sizeof(detail), "%s (history %llu)", t->command,
 		 (unsigned long long)r->history);
 	audit(t, "begin", detail);
-	int rc = t->ops->commit(t->be, cb, err, sizeof(err), &status);
+	int rc = t->be_planned ? t->ops->commit(t->be, cb, err, sizeof(err), &status) : 0;
+	if (rc == 0 && t->o.aur) {
+		/* The repositories' part is in: build and install from the AUR. */
+		t->ops->release(t->be);
+		t->be_planned = 0;
+		rc = aur_txn_commit(t->o.aur, t->ops, t->be, cb, err, sizeof(err), &status);
+	}
 	r->ended = (uint64_t)time(NULL);
 	r->status = rc == 0 ? 0 : status == BACKEND_ERR_LOCKED ? ERR_LOCKED : ERR_TRANS;
 	r->message = rc == 0 ? "" : err;
@@ -718,6 +782,11 @@ int txn_check_plan(const struct msg_plan *req, char *err, size_t errlen)
 		/* A flag of a newer client changes what is done: never ignore one. */
 		snprintf(err, errlen, "unknown plan flags 0x%x",
 			 req->flags & ~(uint32_t)TRANS_FLAGS_KNOWN);
+		return -1;
+	}
+	if ((req->flags & TRANS_NO_AUR) && req->kind != TRANS_INSTALL &&
+	    req->kind != TRANS_UPGRADE) {
+		snprintf(err, errlen, "only install and upgrade take the AUR (flag no-aur)");
 		return -1;
 	}
 	if ((req->flags & TRANS_AS_DEPS) && req->kind != TRANS_INSTALL) {
@@ -907,6 +976,7 @@ void txn_free(struct txn *t)
 	free(t->notes);
 	free(t->held);
 	free(t->held_why);
+	aur_txn_free(t->o.aur);
 	strpool_free(t->arena);
 	free(t);
 }

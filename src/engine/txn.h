@@ -14,6 +14,7 @@
 
 struct txn;
 struct audit;
+struct aur_txn;
 
 struct txn_opts {
 	const char *root;               /* the engine's real root (copied) */
@@ -47,6 +48,9 @@ struct txn_opts {
 	vulns_vercmp vercmp;
 	void (*feed_put)(void *ctx, const struct feed *f);
 	void *feed_ctx;
+	/* The targets to build from the AUR (engine/aur/install.h), taken out of the
+	 * request's by the caller; the transaction frees it. NULL: none. */
+	struct aur_txn *aur;
 };
 
 /* What the worker hands the loop, in order. Each frame is a whole encoded

@@ -64,6 +64,27 @@ static const struct array_def version_array = {
 	version_fields, sizeof(version_fields) / sizeof(version_fields[0]),
 	sizeof(struct pkg_version)};
 
+/* The AUR's fields of a package (version 7). */
+static const struct field aur_fields[] = {
+	FLD(F_U32, struct pkg_aur, state),
+	FLD(F_U32, struct pkg_aur, pending_requests),
+	FLD(F_U64, struct pkg_aur, votes),
+	FLD(F_U64, struct pkg_aur, popularity_micro),
+	FLD(F_I64, struct pkg_aur, out_of_date),
+	FLD(F_I64, struct pkg_aur, first_submitted),
+	FLD(F_I64, struct pkg_aur, last_modified),
+	FLD(F_STR, struct pkg_aur, version),
+	FLD(F_STR, struct pkg_aur, maintainer),
+	FLD(F_STR, struct pkg_aur, submitter),
+	FLD(F_STR, struct pkg_aur, snapshot),
+	FLD(F_STRV, struct pkg_aur, makedepends),
+	FLD(F_STRV, struct pkg_aur, checkdepends),
+	FLD(F_STRV, struct pkg_aur, keywords),
+	FLD(F_STRV, struct pkg_aur, comaintainers),
+};
+static const struct array_def aur_array = {
+	aur_fields, sizeof(aur_fields) / sizeof(aur_fields[0]), sizeof(struct pkg_aur)};
+
 /* struct msg_pkg, in wire order. Brief records carry the first fields only. */
 static const struct field pkg_fields[] = {
 	FLD(F_STR, struct msg_pkg, pkg.name),
@@ -73,6 +94,7 @@ static const struct field pkg_fields[] = {
 	FLD(F_STR, struct msg_pkg, pkg.desc),
 	FLD(F_U32, struct msg_pkg, pkg.reason),
 	FLD(F_U32, struct msg_pkg, pkg.flags),
+	ARR(struct msg_pkg, aur, naur, aur_array),
 	FULL(F_STR, pkg.long_desc),
 	FULL(F_STR, pkg.url),
 	FULL(F_STR, pkg.arch),
@@ -267,6 +289,19 @@ static const struct field vulns_reply_fields[] = {
 	FLD(F_U32, struct msg, u.vulns_reply.max_severity),
 	ARR(struct msg, u.vulns_reply.rows, u.vulns_reply.count, vuln_array),
 };
+static const struct field aur_req_fields[] = {
+	FLD(F_U32, struct msg, u.aur.op),
+	FLD(F_STR, struct msg, u.aur.by),
+	FLD(F_STRV, struct msg, u.aur.args),
+	FLD(F_STR, struct msg, u.aur.hash),
+};
+static const struct field aur_review_fields[] = {
+	FLD(F_STR, struct msg, u.aur_review.base),
+	FLD(F_U32, struct msg, u.aur_review.kind),
+	FLD(F_STR, struct msg, u.aur_review.hash),
+	FLD(F_STR, struct msg, u.aur_review.text),
+	FLD(F_U32, struct msg, u.aur_review.approved),
+};
 static const struct field sbom_fields[] = {
 	FLD(F_U32, struct msg, u.sbom.format),
 };
@@ -363,6 +398,8 @@ static const struct schema schemas[] = {
 	SCHEMA(MSG_VULNS_REPLY, "vulns-reply", vulns_reply_fields),
 	SCHEMA(MSG_SBOM, "sbom", sbom_fields),
 	SCHEMA(MSG_TEXT, "text", text_fields),
+	SCHEMA(MSG_AUR, "aur", aur_req_fields),
+	SCHEMA(MSG_AUR_REVIEW, "aur-review", aur_review_fields),
 };
 
 /* The schema of a type, or NULL. */

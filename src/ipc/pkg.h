@@ -114,6 +114,32 @@ struct pkg {
 	uint32_t flags;                /* enum pkg_flag bits */
 };
 
+/* What the AUR says of a package (struct pkg_aur.state). */
+enum pkg_aur_state {
+	PKG_AUR_FOUND = 1,   /* the AUR has it: the record below is the AUR's */
+	PKG_AUR_MISSING = 2, /* a foreign package the AUR does not have */
+};
+
+/*
+ * The AUR's fields of a package (protocol 7): on every package of an AUR
+ * search or info reply, and on foreign packages in list replies once the
+ * engine has asked the AUR about them. Strings "" when unknown.
+ */
+struct pkg_aur {
+	uint32_t state;            /* enum pkg_aur_state */
+	uint32_t pending_requests;
+	uint64_t votes;
+	uint64_t popularity_micro; /* Popularity x 1e6 (the RPC gives 6 decimals) */
+	int64_t out_of_date;       /* Unix time it was flagged, 0 not flagged */
+	int64_t first_submitted, last_modified; /* Unix time, 0 unknown */
+	const char *version;       /* the AUR's version (for a foreign package, may
+				    * differ from the installed one) */
+	const char *maintainer;    /* "" = orphan */
+	const char *submitter;
+	const char *snapshot;      /* the snapshot tarball's URL */
+	struct strlist makedepends, checkdepends, keywords, comaintainers;
+};
+
 #ifdef __cplusplus
 }
 #endif

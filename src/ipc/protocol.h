@@ -14,14 +14,16 @@
  * a field added, removed or reordered, a type renumbered. Numbers of retired
  * types stay reserved (listed below) and are never reused.
  */
-#define OMG_PROTO_VERSION 6u     /* 6: vulns, sbom and text messages; LIST_VULNERABLE;
+#define OMG_PROTO_VERSION 7u     /* 7: the aur request and aur-review reply;
+				  * the package record's AUR fields.
+				  * 6: vulns, sbom and text messages; LIST_VULNERABLE;
 				  * the status's advisory figures; the plan's
 				  * overrides and the plan reply's policy violations.
 				  * 5: plan flags TRANS_DRY_RUN and TRANS_CHANGE_HELD,
 				  * plan-reply's held list, LIST_SECURITY; apt's record
 				  * fields, the version table, installed reverse
 				  * dependencies and the count of the others */
-#define OMG_PROTO_MIN_VERSION 6u
+#define OMG_PROTO_MIN_VERSION 7u
 
 /* A frame: a 4-byte big-endian length, then that many bytes of message. */
 #define OMG_FRAME_LEN_SIZE 4u
@@ -74,6 +76,7 @@ enum msg_type {
 	MSG_HISTORY = 0x0105,   /* the transaction history, or one entry */
 	MSG_VULNS = 0x0106,     /* installed packages with known advisories */
 	MSG_SBOM = 0x0107,      /* the installed packages as a CycloneDX document */
+	MSG_AUR = 0x0108,       /* the AUR (alpm roots): search, info, review, approve */
 	/* 0x02xx: replies */
 	MSG_PKGS = 0x0200,        /* packages (search, list, info), with names not found */
 	MSG_STATUS_REPLY = 0x0201,
@@ -83,6 +86,7 @@ enum msg_type {
 	MSG_HISTORY_REPLY = 0x0205,
 	MSG_VULNS_REPLY = 0x0206,
 	MSG_TEXT = 0x0207,        /* a document in pieces (sbom), MSG_FLAG_MORE on all but the last */
+	MSG_AUR_REVIEW = 0x0208,  /* a package base's review (aur review and approve) */
 	/* 0x03xx: events (carry the id of the subscribe request) */
 	MSG_EVENT_STATUS = 0x0300,
 	MSG_EVENT_TRANS = 0x0301, /* transaction progress; carries the commit's, attach's
@@ -306,6 +310,42 @@ struct msg_pkg {
 	struct pkg pkg;
 	struct strlist required_by, optional_for;
 	uint32_t required_by_more, optional_for_more;
+	const struct pkg_aur *aur; /* 0 or 1 of them (naur): the AUR's fields */
+	uint32_t naur;
+};
+
+/* MSG_AUR's operations. */
+enum aur_req_op {
+	AUR_REQ_SEARCH = 1,  /* args: the terms (AND, as the official search); by: an RPC
+			      * search field, "" = name-desc */
+	AUR_REQ_INFO = 2,    /* args: package names */
+	AUR_REQ_REVIEW = 3,  /* args: one package (or base) name: download its snapshot
+			      * and answer with the review (MSG_AUR_REVIEW) */
+	AUR_REQ_APPROVE = 4, /* args: one name; hash: the review's hash the user saw */
+	AUR_REQ_DECLINE = 5, /* args: one name; hash: the review the user declined (recorded
+			      * in the audit log; nothing else changes) */
+};
+
+struct msg_aur {
+	uint32_t op;     /* enum aur_req_op */
+	const char *by;
+	struct strlist args;
+	const char *hash;
+};
+
+/* What a review shows (struct msg_aur_review.kind). */
+enum aur_review_shown {
+	AUR_SHOWN_FIRST = 1, /* nothing approved yet: every file */
+	AUR_SHOWN_DIFF = 2,  /* the diff against the approved files */
+	AUR_SHOWN_SAME = 3,  /* the approved files exactly */
+};
+
+struct msg_aur_review {
+	const char *base;
+	uint32_t kind;       /* enum aur_review_shown */
+	const char *hash;    /* the files' hash: what an approval names */
+	const char *text;    /* the review (files or diff), UTF-8 */
+	uint32_t approved;   /* 1 when hash is the approved one (after an approve, or SAME) */
 };
 
 struct msg_pkgs {
@@ -373,6 +413,8 @@ struct msg {
 		struct msg_vulns_reply vulns_reply;
 		struct msg_sbom sbom;
 		struct msg_text text;
+		struct msg_aur aur;
+		struct msg_aur_review aur_review;
 	} u;
 };
 

@@ -43,8 +43,11 @@ enum trans_flag {
 				      * (IgnorePkg/IgnoreGroup) packages the plan names */
 	TRANS_AS_DEPS = 1u << 3,     /* install: every package it installs or upgrades gets
 				      * the reason dependency (pacman --asdeps; alpm only) */
+	TRANS_NO_AUR = 1u << 4,      /* install, upgrade: the repositories only, never the AUR
+				      * (omg upgrade --repo) */
 };
-#define TRANS_FLAGS_KNOWN (TRANS_RECURSIVE | TRANS_DRY_RUN | TRANS_CHANGE_HELD | TRANS_AS_DEPS)
+#define TRANS_FLAGS_KNOWN (TRANS_RECURSIVE | TRANS_DRY_RUN | TRANS_CHANGE_HELD | TRANS_AS_DEPS | \
+			   TRANS_NO_AUR)
 
 /* What happens to one package. */
 enum trans_action {

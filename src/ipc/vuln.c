@@ -21,16 +21,16 @@ int severity_parse(const char *s)
 	return -1;
 }
 
-static const char *const rules[] = {NULL, "severity", "deny", "signatures"};
+static const char *const rules[] = {NULL, "severity", "deny", "signatures", "aur"};
 
 const char *policy_rule_name(uint32_t rule)
 {
-	return rule >= 1 && rule <= POLICY_SIGNATURES ? rules[rule] : NULL;
+	return rule >= 1 && rule <= POLICY_AUR ? rules[rule] : NULL;
 }
 
 uint32_t policy_rule_parse(const char *s)
 {
-	for (uint32_t i = 1; i <= POLICY_SIGNATURES; i++)
+	for (uint32_t i = 1; i <= POLICY_AUR; i++)
 		if (strcmp(s, rules[i]) == 0)
 			return i;
 	return 0;

@@ -67,8 +67,9 @@ enum policy_rule {
 	POLICY_SEVERITY = 1,   /* "severity": block_severity */
 	POLICY_DENY = 2,       /* "deny": a deny glob */
 	POLICY_SIGNATURES = 3, /* "signatures": require_signatures */
+	POLICY_AUR = 4,        /* "aur": [policy] aur (deny, or a build nobody approved) */
 };
-/* "severity", "deny", "signatures"; NULL for another number. */
+/* "severity", "deny", "signatures", "aur"; NULL for another number. */
 const char *policy_rule_name(uint32_t rule);
 /* The rule a word names, or 0. */
 uint32_t policy_rule_parse(const char *s);

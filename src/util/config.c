@@ -19,6 +19,8 @@ enum kind {
 	K_TEXT,     /* any text without control characters, a char[max] field */
 	K_SEVERITY, /* none|low|medium|high|critical, an int (-1 none) */
 	K_OVERRIDE, /* no|admin, an int */
+	K_PATH,     /* an absolute path, or "": a char[max] field */
+	K_AUR,      /* deny|review|allow, an int (enum config_aur_policy) */
 };
 
 /* One key: where it lives in struct config and what values it takes. */
@@ -63,6 +65,17 @@ static const struct key keys[] = {
 	KEY("policy", "deny", K_TEXT, deny, 0, sizeof(((struct config *)0)->deny)),
 	KEY("policy", "require_signatures", K_BOOL, require_signatures, 0, 1),
 	KEY("policy", "override", K_OVERRIDE, override_admin, 0, 0),
+	KEY("policy", "aur", K_AUR, aur_policy, 0, 0),
+	KEY("aur", "url", K_URL, aur_url, 0, sizeof(((struct config *)0)->aur_url)),
+	KEY("aur", "enabled", K_BOOL, aur_enabled, 0, 1),
+	KEY("aur", "build_user", K_TEXT, aur_build_user, 0,
+	    sizeof(((struct config *)0)->aur_build_user)),
+	KEY("aur", "build_dir", K_PATH, aur_build_dir, 0,
+	    sizeof(((struct config *)0)->aur_build_dir)),
+	KEY("aur", "timeout", K_SECONDS, aur_timeout, 1, 600),
+	KEY("aur", "search_deadline", K_SECONDS, aur_deadline, 1, 600),
+	KEY("aur", "cache", K_SECONDS, aur_cache, 0, 86400),
+	KEY("aur", "max_size", K_BYTES, aur_max_size, 4096, 1ull << 30),
 	KEY("ui", "theme", K_NAME, theme, 0, 0),
 	KEY("ui", "mouse", K_BOOL, mouse, 0, 1),
 };
@@ -97,6 +110,13 @@ void config_defaults(struct config *c)
 	c->fetch_timeout = 120;
 	c->fetch_max = 256u << 20;
 	c->block_severity = -1;
+	snprintf(c->aur_url, sizeof(c->aur_url), "%s", "https://aur.archlinux.org");
+	c->aur_enabled = 1;
+	c->aur_timeout = 10;
+	c->aur_deadline = 3;
+	c->aur_cache = 300;
+	c->aur_max_size = 64u << 20;
+	c->aur_policy = AUR_POLICY_REVIEW;
 	static const char *const admins[] = {"sudo", "wheel"};
 	for (size_t i = 0; i < 2; i++) {
 		if (getgrnam(admins[i])) {
@@ -231,6 +251,25 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		}
 		snprintf(p->why, sizeof(p->why), "%s takes no or admin, not '%s'", name, value);
 		return 0;
+	case K_AUR: {
+		static const char *const pol[] = {"deny", "review", "allow"};
+		for (int i = 0; i < 3; i++)
+			if (!strcasecmp(value, pol[i])) {
+				*(int *)field = i;
+				return 1;
+			}
+		snprintf(p->why, sizeof(p->why), "%s takes deny, review or allow, not '%s'", name,
+			 value);
+		return 0;
+	}
+	case K_PATH:
+		if (*value && (*value != '/' || strlen(value) >= k->max)) {
+			snprintf(p->why, sizeof(p->why), "%s takes an absolute path (under %llu "
+				 "bytes), not '%s'", name, k->max, value);
+			return 0;
+		}
+		snprintf(field, k->max, "%s", value);
+		return 1;
 	case K_BOOL:
 		if (!strcasecmp(value, "yes") || !strcasecmp(value, "true") || !strcmp(value, "1"))
 			*(int *)field = 1;

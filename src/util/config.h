@@ -43,9 +43,26 @@ struct config {
 	char deny[1024];            /* comma-separated globs of packages never installed */
 	int require_signatures;     /* refuse plans on roots that accept unsigned packages */
 	int override_admin;         /* --override accepted from root or the admin group */
+	/* [aur] (docs/aur.md; alpm roots only) */
+	char aur_url[512];          /* aurweb: RPC at URL/rpc/v5, snapshots at URL + URLPath */
+	int aur_enabled;
+	char aur_build_user[64];    /* "" = the caller, or omg-build for root */
+	char aur_build_dir[512];    /* "" = DATA/aur/build under the engine's data directory */
+	unsigned aur_timeout;       /* seconds one request to the AUR may take */
+	unsigned aur_deadline;      /* seconds a search waits for the AUR's results */
+	unsigned aur_cache;         /* seconds a reply from the AUR is reused */
+	size_t aur_max_size;        /* bytes one reply or snapshot may be */
+	int aur_policy;             /* [policy] aur: enum config_aur_policy */
 	/* [ui] */
 	char theme[64];             /* the UI's theme (themes/NAME.theme); "" the built-in one */
 	int mouse;                  /* the UI takes mouse clicks and the wheel */
+};
+
+/* [policy] aur: what the engine builds from the AUR. */
+enum config_aur_policy {
+	AUR_POLICY_DENY = 0,   /* nothing */
+	AUR_POLICY_REVIEW = 1, /* what the user approved (the default) */
+	AUR_POLICY_ALLOW = 2,  /* also what nobody reviewed; the plan says so */
 };
 
 /* The defaults: what an absent file or key means. admin_group defaults to

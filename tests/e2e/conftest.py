@@ -34,7 +34,8 @@ def pytest_configure(config):
 # closed loopback port (connection refused at once): no test contacts the real
 # security trackers. Tests of the feeds write their own [security] keys after these.
 OFFLINE_CONFIG = ("[security]\narch_url = http://127.0.0.1:9/all.json\n"
-                  "debian_url = http://127.0.0.1:9/\n")
+                  "debian_url = http://127.0.0.1:9/\n"
+                  "[aur]\nurl = http://127.0.0.1:9\n")
 
 
 class Config(type(Path())):

@@ -172,7 +172,9 @@ static void test_check_plan(void **state)
 	check_plan(TRANS_APPLY, 0, "+vim", NULL);
 	check_plan(TRANS_REMOVE, TRANS_AS_DEPS, "vim", "only install installs as dependencies");
 	check_plan(TRANS_UPGRADE, TRANS_AS_DEPS, NULL, "only install installs as dependencies");
-	check_plan(TRANS_INSTALL, 1u << 4, "vim", "unknown plan flags 0x10");
+	check_plan(TRANS_INSTALL, 1u << 5, "vim", "unknown plan flags 0x20");
+	check_plan(TRANS_UPGRADE, TRANS_NO_AUR, NULL, NULL);
+	check_plan(TRANS_REMOVE, TRANS_NO_AUR, "vim", "only install and upgrade take the AUR");
 }
 
 int main(void)
