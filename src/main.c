@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* omg's entry point: the command line picks the scripted CLI or the full-screen UI. */
 #include <locale.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "tui/tui.h"
@@ -11,6 +12,8 @@ int main(int argc, char **argv)
 	 * which spares a warm call loading a dozen locale files. */
 	setlocale(LC_CTYPE, "");
 	setlocale(LC_TIME, "");
+	if (argc > 1 && strcmp(argv[1], "__aur-unpack") == 0)
+		return cli_aur_unpack(argc, argv); /* the engine's, as the AUR build user */
 	struct cli c;
 	int rc = cli_parse(&c, argc, argv);
 	if (rc == CLI_RUN_UI) {

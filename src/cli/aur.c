@@ -140,3 +140,25 @@ int cmd_aur(struct cli *c, int argc, char **argv)
 	return cli_aur_review(c, argv[1], c->approve,
 			      isatty(STDIN_FILENO) && isatty(STDERR_FILENO));
 }
+
+int cli_aur_unpack(int argc, char **argv)
+{
+	if (argc != 4) {
+		fprintf(stderr, "omg: __aur-unpack is the engine's, not a command\n");
+		return EXIT_USAGE;
+	}
+	struct session s;
+	memset(&s, 0, sizeof(s));
+	char err[1024];
+	const struct embed_api *api = session_engine_module(&s, err, sizeof(err));
+	if (!api) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_MODULE;
+	}
+	/* The engine caps what it sends ([aur] max_size); this is the last guard. */
+	if (api->aur_unpack(STDIN_FILENO, (size_t)1 << 30, argv[2], argv[3], err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	return 0;
+}

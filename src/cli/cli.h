@@ -82,6 +82,9 @@ int cli_ask_aur(struct cli *c, uint32_t op, const char *by, int argc, char **arg
  * and asked about when interactive, recorded without asking with approve,
  * printed otherwise. An exit status: EXIT_CANCELLED when declined (aur.c). */
 int cli_aur_review(struct cli *c, const char *name, int approve, int interactive);
+/* omg __aur-unpack BASE DEST: what the engine runs as the AUR build user to
+ * unpack a snapshot read on standard input (aur.c). An exit status. */
+int cli_aur_unpack(int argc, char **argv);
 /* omg aur review [--approve] PKG (aur.c). */
 int cmd_aur(struct cli *c, int argc, char **argv);
 int cmd_info(struct cli *c, int argc, char **argv);

@@ -212,6 +212,35 @@ static void embed_timing(const struct embed_engine *ee, struct embed_timing *out
 	out->index_bytes = index_bytes(engine_index(e));
 }
 
+/* embed_api.aur_unpack. */
+static int embed_aur_unpack(int fd, size_t max, const char *base, const char *dest, char *err,
+			    size_t errlen)
+{
+	struct buf b = {0};
+	char chunk[65536];
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, errlen, "cannot read the snapshot: %s", strerror(errno));
+			buf_free(&b);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		if (b.len + (size_t)n > max) {
+			snprintf(err, errlen, "snapshot of %s: larger than %zu bytes", base, max);
+			buf_free(&b);
+			return -1;
+		}
+		buf_append(&b, chunk, (size_t)n);
+	}
+	int rc = aur_unpack_fresh(b.p ? b.p : "", b.len, base, dest, err, errlen);
+	buf_free(&b);
+	return rc;
+}
+
 __attribute__((visibility("default"))) const struct embed_api omg_engine_embed = {
 	.abi = EMBED_ABI,
 	.protocol = OMG_PROTO_VERSION,
@@ -223,4 +252,5 @@ __attribute__((visibility("default"))) const struct embed_api omg_engine_embed =
 	.timing = embed_timing,
 	.audit_read = audit_read,
 	.audit_verify = audit_verify,
+	.aur_unpack = embed_aur_unpack,
 };

@@ -194,7 +194,8 @@ int server_aur_waits(struct server *s, struct conn *c, const uint8_t *p, size_t 
 	if (h.type != MSG_AUR)
 		return 0;
 	if (c->aur_job)
-		return !__atomic_load_n(&c->aur_job->done, __ATOMIC_ACQUIRE);
+		return c->aur_job->listed; /* until server_aur_done has joined and unlinked it:
+					    * another release of held connections may come first */
 	struct strpool *arena = strpool_new();
 	struct msg m;
 	char err[64];

@@ -16,7 +16,7 @@
  *
  * Bump EMBED_ABI when the table or a struct below changes.
  */
-#define EMBED_ABI 1u
+#define EMBED_ABI 2u
 #define EMBED_MODULE "omg-engine.so"
 #define EMBED_SYMBOL "omg_engine_embed"
 
@@ -90,6 +90,11 @@ struct embed_api {
 	/* Checks the log's chain, every MAC and the head: 0 intact, 1 tampered
 	 * (out says where), -1 unreadable (out->why, errno). */
 	int (*audit_verify)(const char *dir, struct audit_report *out);
+	/* omg __aur-unpack BASE DEST (the engine runs it as the AUR build user):
+	 * the snapshot tarball read from fd (at most max bytes) unpacked into
+	 * DEST, made afresh. 0, or -1 with one line in err. */
+	int (*aur_unpack)(int fd, size_t max, const char *base, const char *dest, char *err,
+			  size_t errlen);
 };
 
 #endif

@@ -317,6 +317,82 @@ out:
 	return rc;
 }
 
+int aur_exec_as(const struct aur_user *u, char *const argv[], const void *in, size_t inlen,
+		char *err, size_t errlen)
+{
+	static char path_env[] = "PATH=/usr/local/bin:/usr/bin:/bin", lang_env[] = "LANG=C.UTF-8";
+	char *const env[] = {path_env, lang_env, NULL};
+	struct drop d;
+	struct buf msg = {0};
+	int inp[2] = {-1, -1}, errp[2] = {-1, -1}, status, rc = -1;
+	char cerr[256] = "";
+	if (drop_prepare(u, &d, err, errlen) < 0)
+		return -1;
+	if (pipe2(inp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		goto out;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		/* Only system calls until execve: the engine has threads, whose locks
+		 * (malloc's among them) this copy of the process may hold forever. */
+		if (drop_now(&d, cerr, sizeof(cerr)) != 0) {
+			(void)!write(errp[1], cerr, strlen(cerr));
+			_exit(2);
+		}
+		if (dup2(inp[0], 0) < 0 || dup2(errp[1], 2) < 0)
+			_exit(2);
+		if (close_range(3, ~0u, CLOSE_RANGE_CLOEXEC) < 0)
+			_exit(2);
+		execve(argv[0], argv, env);
+		(void)!write(2, "cannot run the unpacker", 23);
+		_exit(127);
+	}
+	close(inp[0]);
+	inp[0] = -1;
+	close(errp[1]);
+	errp[1] = -1;
+	/* The child may stop reading (a refused archive): no SIGPIPE for that. */
+	struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+	sigaction(SIGPIPE, &ign, &old);
+	(void)fd_write_all(inp[1], in, inlen);
+	sigaction(SIGPIPE, &old, NULL);
+	close(inp[1]);
+	inp[1] = -1;
+	read_all(errp[0], &msg, errlen ? errlen - 1 : 0);
+	if (wait_child(pid, &status, 0) < 0) {
+		snprintf(err, errlen, "waitpid: %s", strerror(errno));
+		goto out;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		rc = 0;
+	} else if (msg.len) {
+		while (msg.len && (msg.p[msg.len - 1] == '\n' || msg.p[msg.len - 1] == '\r'))
+			msg.p[--msg.len] = '\0';
+		snprintf(err, errlen, "%s", buf_str(&msg));
+	} else if (WIFSIGNALED(status)) {
+		snprintf(err, errlen, "%s run as '%s' was killed by signal %d", argv[0], u->name,
+			 WTERMSIG(status));
+	} else {
+		snprintf(err, errlen, "%s run as '%s' failed (exit %d)", argv[0], u->name,
+			 WEXITSTATUS(status));
+	}
+out:
+	for (int i = 0; i < 2; i++) {
+		if (inp[i] >= 0)
+			close(inp[i]);
+		if (errp[i] >= 0)
+			close(errp[i]);
+	}
+	buf_free(&msg);
+	drop_free(&d);
+	return rc;
+}
+
 /* ---- aur_give_dir: chown a tree without following links or leaving its file system ---- */
 
 struct give {

@@ -35,6 +35,16 @@ int aur_user_is_admin(const char *shell, const char *const *groups, size_t n);
 int aur_run_as(const struct aur_user *u, int (*fn)(void *arg, char *err, size_t errlen),
 	       void *arg, char *err, size_t errlen);
 
+/*
+ * Runs the program argv[0] (an absolute path) as u with argv, in a clean
+ * environment, in[0..inlen) on its standard input; its standard error is the
+ * error. Between fork and execve the child makes system calls only (the
+ * engine's threads may hold locks a forked copy would wait for forever).
+ * 0 when it exits 0, else -1 with its first line (or how it ended) in err.
+ */
+int aur_exec_as(const struct aur_user *u, char *const argv[], const void *in, size_t inlen,
+		char *err, size_t errlen);
+
 /* Gives dir (created if missing) and everything in it to u (chown, no
  * symlink followed). 0 or -1 with err. */
 int aur_give_dir(const struct aur_user *u, const char *dir, char *err, size_t errlen);

@@ -289,6 +289,10 @@ static void run_search(struct aur_svc *a, const struct msg_aur *q, struct aur_an
 {
 	struct aur_conf c;
 	aur_svc_conf(a, &c);
+	/* A search waits for the AUR [aur] search_deadline at most: the whole fetch, a
+	 * reply still trickling in included. */
+	if (a->cfg.aur_deadline && a->cfg.aur_deadline * 1000u < c.timeout_ms)
+		c.timeout_ms = a->cfg.aur_deadline * 1000u;
 	const char *by = q->by[0] ? q->by : "name-desc";
 	if (!aur_by_valid(by)) {
 		snprintf(ans->warning, sizeof(ans->warning),
@@ -340,25 +344,19 @@ static void run_info(struct aur_svc *a, const struct msg_aur *q, struct aur_answ
 
 /* ---- review and approve ---- */
 
-struct unpack_job {
-	const struct buf *tgz;
-	const char *base, *dest;
-	struct aur_snapshot_limits lim;
-};
-
-/* As the build user: a fresh dest with the snapshot in it. */
-static int unpack_as_user(void *arg, char *err, size_t errlen)
+int aur_unpack_fresh(const void *data, size_t len, const char *base, const char *dest, char *err,
+		     size_t errlen)
 {
-	struct unpack_job *j = arg;
-	if (aur_rmtree(j->dest) != 0 && errno != ENOENT) {
-		snprintf(err, errlen, "cannot remove %s: %s", j->dest, strerror(errno));
+	struct aur_snapshot_limits lim = {0, 0, 0};
+	if (aur_rmtree(dest) != 0 && errno != ENOENT) {
+		snprintf(err, errlen, "cannot remove %s: %s", dest, strerror(errno));
 		return -1;
 	}
-	if (mkdir(j->dest, 0755) != 0) {
-		snprintf(err, errlen, "cannot create %s: %s", j->dest, strerror(errno));
+	if (mkdir(dest, 0755) != 0) {
+		snprintf(err, errlen, "cannot create %s: %s", dest, strerror(errno));
 		return -1;
 	}
-	return aur_snapshot_unpack(j->tgz->p, j->tgz->len, j->base, j->dest, &j->lim, err, errlen);
+	return aur_snapshot_unpack(data, len, base, dest, &lim, err, errlen);
 }
 
 /* mkdir -p for the build directory's parents (the engine's own). */
@@ -380,8 +378,18 @@ int aur_svc_unpack(struct aur_svc *a, const struct aur_user *u, const char *base
 		   const struct buf *tgz, const char *dest, char *err, size_t errlen)
 {
 	(void)a;
-	struct unpack_job j = {tgz, base, dest, {0, 0, 0}};
-	return aur_run_as(u, unpack_as_user, &j, err, errlen);
+	/* A new process, as the build user: omg __aur-unpack (the engine's own
+	 * program) reads the tarball on its standard input. Not a fork that runs
+	 * libarchive: the engine's threads may hold locks the copy would need. */
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0) {
+		snprintf(err, errlen, "cannot find the omg program: %s", strerror(errno));
+		return -1;
+	}
+	exe[n] = '\0';
+	char *argv[] = {exe, (char *)"__aur-unpack", (char *)base, (char *)dest, NULL};
+	return aur_exec_as(u, argv, tgz->p, tgz->len, err, errlen);
 }
 
 int aur_svc_fetch_base(struct aur_svc *a, const struct aur_pkg *p, uint32_t uid, char *dir,

@@ -105,7 +105,12 @@ struct aur_reviews *aur_svc_reviews(struct aur_svc *a, pthread_mutex_t **lock);
 int aur_svc_base_dir(const struct aur_svc *a, const char *base, char *out, size_t outlen);
 /* The cancel flag builds poll. */
 const int *aur_svc_cancel_flag(const struct aur_svc *a);
-/* Unpacks the snapshot tgz of base into dest (made afresh) as u. 0 or -1. */
+/* Unpacks the snapshot data[0..len) of base into dest, made afresh, in this
+ * process: what omg __aur-unpack runs as the build user. 0 or -1 with err. */
+int aur_unpack_fresh(const void *data, size_t len, const char *base, const char *dest, char *err,
+		     size_t errlen);
+/* Unpacks the snapshot tgz of base into dest (made afresh) as u, in a new
+ * process (omg __aur-unpack). 0 or -1. */
 int aur_svc_unpack(struct aur_svc *a, const struct aur_user *u, const char *base,
 		   const struct buf *tgz, const char *dest, char *err, size_t errlen);
 /*
