@@ -45,16 +45,18 @@ faster), build/bench/results.json, and a Markdown table at the end.
 
 Exit status: 0 when every command ran (warnings included), 1 when one failed to run.
 Environment: OMG_BENCH_SECONDS (hyperfine budget per command, default 10);
-OMG_BENCH_PARTS (default "cold,daemon,trans,fast,ui,vulns": "daemon" runs only the daemon part, with
+OMG_BENCH_PARTS (default "cold,daemon,trans,fast,ui,vulns,aur": "daemon" runs only the daemon part, with
 the native commands timed there instead; "trans" the transaction part, bench/trans.py; "fast"
 the prompt part, bench/fast.py; "ui" the full-screen UI through a pty, bench/ui.py: time to
 the first full frame, warm and cold, and keystroke-to-redraw of find as you type; "vulns"
 omg vulns against debsecan on a generated feed over the host's installed packages, served
-on 127.0.0.1, and the engine's VmRSS before and after loading it, bench/vulns.py);
+on 127.0.0.1, and the engine's VmRSS before and after loading it, bench/vulns.py; "aur"
+omg search with the AUR's results from a loopback aurweb against the official-only search on
+the Arch corpus: cold, cached, and a slow AUR against [aur] search_deadline, bench/aur.py);
 OMG_BIN (the omg to time, default ./omg); OMG_BENCH_CLIENTS (default 1000),
 OMG_BENCH_LOAD_SECONDS (default 5) and OMG_BENCH_LOAD_WARMUP (default 1) for loadgen;
 OMG_LOADGEN (its path, default build/bench/loadgen; make bench passes $(O)/bench/loadgen);
-bench/ui.py's own OMG_BENCH_UI_* variables.
+bench/ui.py's own OMG_BENCH_UI_* variables, bench/aur.py's OMG_BENCH_AUR_*.
 """
 
 import json
@@ -79,6 +81,7 @@ import trans  # noqa: E402  (bench/trans.py: the transaction part)
 import fast  # noqa: E402  (bench/fast.py: the prompt part)
 import ui  # noqa: E402  (bench/ui.py: the full-screen UI part)
 import vulns  # noqa: E402  (bench/vulns.py: the advisories part)
+import aur  # noqa: E402  (bench/aur.py: the AUR part)
 
 OMG = os.path.abspath(os.environ.get("OMG_BIN") or os.path.join(ROOT, "omg"))
 OUT_DIR = os.path.join(ROOT, "build", "bench")
@@ -93,7 +96,7 @@ MAX_RUNS = 50
 MAX_RUNS_FAST = 300  # warm daemon calls take milliseconds: more runs for a stable mean
 
 PARTS = {p.strip() for p in
-         os.environ.get("OMG_BENCH_PARTS", "cold,daemon,trans,fast,ui,vulns").split(",")
+         os.environ.get("OMG_BENCH_PARTS", "cold,daemon,trans,fast,ui,vulns,aur").split(",")
          if p.strip()}
 LOADGEN = os.environ.get("OMG_LOADGEN") or os.path.join(OUT_DIR, "loadgen")
 CLIENTS = int(os.environ.get("OMG_BENCH_CLIENTS", "1000"))
@@ -924,9 +927,9 @@ def main():
     if not shutil.which("hyperfine"):
         say("bench: FAILED: hyperfine is not installed")
         return 1
-    if not PARTS or PARTS - {"cold", "daemon", "trans", "fast", "ui", "vulns"}:
-        say("bench: FAILED: OMG_BENCH_PARTS takes cold, daemon, trans, fast, ui and vulns, "
-            "not %r"
+    if not PARTS or PARTS - {"cold", "daemon", "trans", "fast", "ui", "vulns", "aur"}:
+        say("bench: FAILED: OMG_BENCH_PARTS takes cold, daemon, trans, fast, ui, vulns and "
+            "aur, not %r"
             % os.environ.get("OMG_BENCH_PARTS"))
         return 1
     if "daemon" in PARTS and not os.access(LOADGEN, os.X_OK):
@@ -977,6 +980,9 @@ def main():
         if "vulns" in PARTS:
             results["vulns"] = vulns.vulns_part(OMG, DAEMON_ENV, run, hyperfine, say, runs_for,
                                                 tmpdirs, OUT_DIR)
+        if "aur" in PARTS:
+            results["aur"] = aur.aur_part(OMG, DAEMON_ENV, run, hyperfine, say, warn, tmpdirs,
+                                          OUT_DIR, CORPUS_DIR)
     except (CommandFailed, RuntimeError) as e:
         say("")
         say("bench: FAILED: %s" % e)
@@ -1010,6 +1016,8 @@ def main():
         ui.print_ui(results["ui"], say)
     if results.get("vulns"):
         vulns.print_vulns(results["vulns"], say)
+    if results.get("aur"):
+        aur.print_aur(results["aur"], say)
     for s in skipped:
         say("skipped: " + s)
     for w in WARNINGS:

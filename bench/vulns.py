@@ -187,8 +187,9 @@ def _config(env, keys):
 class Engine:
     """omg [--root R] daemon --socket SOCK --idle 0, serving once a connect succeeds."""
 
-    def __init__(self, base, sock, env, log_path):
+    def __init__(self, base, sock, env, log_path, what="vulns"):
         self.argv, self.sock, self.env, self.log_path = base, sock, env, log_path
+        self.what = what  # in its errors: which part's engine
 
     def __enter__(self):
         with open(self.log_path, "w") as log:
@@ -207,16 +208,16 @@ class Engine:
             except OSError:
                 if time.monotonic() - t0 > START_SECONDS:
                     self.__exit__()
-                    raise RuntimeError("omg daemon (vulns) did not serve in %d s; log %s"
-                                       % (START_SECONDS, self.log_path))
+                    raise RuntimeError("omg daemon (%s) did not serve in %d s; log %s"
+                                       % (self.what, START_SECONDS, self.log_path))
                 time.sleep(0.02)
             finally:
                 s.close()
 
     def alive(self):
         if self.proc.poll() is not None:
-            raise RuntimeError("omg daemon (vulns) exited %d; log %s"
-                               % (self.proc.returncode, self.log_path))
+            raise RuntimeError("omg daemon (%s) exited %d; log %s"
+                               % (self.what, self.proc.returncode, self.log_path))
 
     def __exit__(self, *exc):
         if self.proc.poll() is None:
