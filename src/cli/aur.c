@@ -73,7 +73,7 @@ int cli_aur_review(struct cli *c, const char *name, int approve, int interactive
 {
 	char *args[] = {(char *)name};
 	struct replies r;
-	int rc = cli_ask_aur(c, AUR_REQ_REVIEW, NULL, 1, args, &r);
+	int rc = cli_ask_aur(c, AUR_REQ_REVIEW, 0, NULL, 1, args, &r);
 	if (rc) {
 		replies_free(&r);
 		return rc;

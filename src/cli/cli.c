@@ -256,6 +256,8 @@ int cli_flush(struct cli *c)
 		render_fit_lines(&c->out, 0, c->cmd->fit == FIT_WRAP);
 	int rc = flush_out(c);
 	buf_reset(&c->out.b);
+	if (rc)
+		c->flush_failed = 1;
 	return rc;
 }
 
@@ -729,7 +731,7 @@ int cli_run(struct cli *c)
 	else if (!c->out.json && cmd->fit != FIT_NONE)
 		render_fit_lines(&c->out, 0, cmd->fit == FIT_WRAP);
 	double t1 = clock_ms();
-	if (flush_out(c) != 0 && rc == EXIT_OK)
+	if ((flush_out(c) != 0 || c->flush_failed) && rc == EXIT_OK)
 		rc = EXIT_OUTPUT;
 	if (c->timing)
 		print_timing(c, t0, t1);

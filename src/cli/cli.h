@@ -44,6 +44,7 @@ struct cli {
 	uint32_t noverrides;
 	enum { SOURCE_ALL, SOURCE_AUR, SOURCE_REPO } source; /* search, upgrade: --aur, --repo */
 	int approve;             /* aur review: --approve */
+	int flush_failed;        /* cli_flush could not write stdout */
 	const char *theme;       /* the UI's --theme (passed on, not used here) */
 	int mouse;               /* the UI's --no-mouse: 0; -1 unset */
 	/* the command to run */
@@ -76,7 +77,7 @@ int cli_flush(struct cli *c);
 int cmd_search(struct cli *c, int argc, char **argv);
 /* Asks the engine's AUR service (an aur request of op with args) into r:
  * an exit status (cmd.c). */
-int cli_ask_aur(struct cli *c, uint32_t op, const char *by, int argc, char **argv,
+int cli_ask_aur(struct cli *c, uint32_t op, uint32_t flags, const char *by, int argc, char **argv,
 		struct replies *r);
 /* The review of the AUR package name (its base's files): shown in the pager
  * and asked about when interactive, recorded without asking with approve,

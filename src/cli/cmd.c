@@ -39,13 +39,14 @@ void cli_say_missing(struct cli *c, const struct suggestion *v, size_t n, int wh
 }
 
 /* Asks the AUR (an aur request of op with args) into r. An exit status. */
-int cli_ask_aur(struct cli *c, uint32_t op, const char *by, int argc, char **argv,
+int cli_ask_aur(struct cli *c, uint32_t op, uint32_t flags, const char *by, int argc, char **argv,
 		struct replies *r)
 {
 	struct msg req;
 	memset(&req, 0, sizeof(req));
 	req.h.type = MSG_AUR;
 	req.u.aur.op = op;
+	req.u.aur.flags = flags;
 	req.u.aur.by = by ? by : "";
 	req.u.aur.hash = "";
 	req.u.aur.args = (struct strlist){(const char *const *)argv, (uint32_t)argc};
@@ -103,10 +104,11 @@ int cmd_search(struct cli *c, int argc, char **argv)
 		/* The official results now: a slow AUR does not hold them back. */
 		print_pkgs(c, &r);
 		if (!c->quiet)
-			cli_flush(c);
+			(void)cli_flush(c); /* a failure is kept for the exit status */
 	}
 	if (with_aur) {
-		rc = cli_ask_aur(c, AUR_REQ_SEARCH, c->names_only ? "name" : "", argc, argv, &ar);
+		rc = cli_ask_aur(c, AUR_REQ_SEARCH, c->source == SOURCE_AUR ? 0 : AUR_FLAG_QUIET_OFF,
+				 c->names_only ? "name" : "", argc, argv, &ar);
 		if (rc == 0) {
 			if (c->limit && r.n + ar.n > c->limit)
 				ar.n = c->limit > r.n ? c->limit - r.n : 0;
@@ -174,7 +176,8 @@ int cmd_info(struct cli *c, int argc, char **argv)
 	/* Arch: what the repositories do not have may be in the AUR. */
 	struct replies ar = {0};
 	if (r.missing.n && alpm_root(c) &&
-	    cli_ask_aur(c, AUR_REQ_INFO, NULL, (int)r.missing.n, (char **)r.missing.v, &ar) == 0 &&
+	    cli_ask_aur(c, AUR_REQ_INFO, AUR_FLAG_QUIET_OFF, NULL, (int)r.missing.n,
+			(char **)r.missing.v, &ar) == 0 &&
 	    ar.n) {
 		/* r owns its array (replies_free frees it): a bigger one of the same kind. */
 		struct msg_pkg *all = xcalloc(r.n + ar.n, sizeof(*all));

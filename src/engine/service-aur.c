@@ -115,6 +115,8 @@ void service_aur_reply(const struct msg *req, const struct aur_answer *ans, cons
 		return;
 	}
 	const char *warning = off ? off : ans && ans->warning[0] ? ans->warning : NULL;
+	if (off && (req->u.aur.flags & AUR_FLAG_QUIET_OFF))
+		warning = NULL; /* the official results' companion: the AUR is simply not here */
 	size_t n = ans && !off ? ans->list.n : 0;
 	struct msg_pkg *batch = xcalloc(n ? n : 1, sizeof(*batch));
 	struct pkg_aur *extra = xcalloc(n ? n : 1, sizeof(*extra));

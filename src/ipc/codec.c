@@ -291,6 +291,7 @@ static const struct field vulns_reply_fields[] = {
 };
 static const struct field aur_req_fields[] = {
 	FLD(F_U32, struct msg, u.aur.op),
+	FLD(F_U32, struct msg, u.aur.flags),
 	FLD(F_STR, struct msg, u.aur.by),
 	FLD(F_STRV, struct msg, u.aur.args),
 	FLD(F_STR, struct msg, u.aur.hash),

@@ -326,8 +326,16 @@ enum aur_req_op {
 			      * in the audit log; nothing else changes) */
 };
 
+/* Bits of struct msg_aur.flags. */
+enum aur_req_flag {
+	AUR_FLAG_QUIET_OFF = 1u << 0, /* the companion of an official search or info: when the
+				       * AUR is off here (an apt root, [aur] enabled = no) the
+				       * reply is empty without a warning */
+};
+
 struct msg_aur {
 	uint32_t op;     /* enum aur_req_op */
+	uint32_t flags;  /* enum aur_req_flag */
 	const char *by;
 	struct strlist args;
 	const char *hash;

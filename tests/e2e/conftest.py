@@ -35,7 +35,7 @@ def pytest_configure(config):
 # security trackers. Tests of the feeds write their own [security] keys after these.
 OFFLINE_CONFIG = ("[security]\narch_url = http://127.0.0.1:9/all.json\n"
                   "debian_url = http://127.0.0.1:9/\n"
-                  "[aur]\nurl = http://127.0.0.1:9\n")
+                  "[aur]\nurl = http://127.0.0.1:9\nenabled = no\n")
 
 
 class Config(type(Path())):

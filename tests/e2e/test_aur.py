@@ -62,7 +62,7 @@ def build_dir():
 
 
 def configure(env, aur, build_dir=None, extra=""):
-    text = "[aur]\nurl = %s\nbuild_user = %s\n" % (aur.url, build_user())
+    text = "[aur]\nenabled = yes\nurl = %s\nbuild_user = %s\n" % (aur.url, build_user())
     if build_dir:
         text += "build_dir = %s\n" % build_dir
     env.config.write_text(text + extra)
