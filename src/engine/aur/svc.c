@@ -289,6 +289,10 @@ static void run_search(struct aur_svc *a, const struct msg_aur *q, struct aur_an
 {
 	struct aur_conf c;
 	aur_svc_conf(a, &c);
+	/* Someone waits on a search ([aur] search_deadline), and the engine holds
+	 * that connection's other requests until it is answered. */
+	if (a->cfg.aur_deadline && a->cfg.aur_deadline * 1000u < c.timeout_ms)
+		c.timeout_ms = a->cfg.aur_deadline * 1000u;
 	const char *by = q->by[0] ? q->by : "name-desc";
 	if (!aur_by_valid(by)) {
 		snprintf(ans->warning, sizeof(ans->warning),
