@@ -254,7 +254,8 @@ void model_load_commit(struct model *m)
 	/* The AUR's own rows are not the engine's list: set aside, put back. */
 	size_t ntail = m->n - m->nlist;
 	struct mpkg *tail = xmalloc((ntail ? ntail : 1) * sizeof(*tail));
-	memcpy(tail, m->pkgs + m->nlist, ntail * sizeof(*tail));
+	if (ntail)
+		memcpy(tail, m->pkgs + m->nlist, ntail * sizeof(*tail));
 	m->n = m->nlist;
 	if (m->peeked) {
 		/* The peek is a copy of the list's first part, with the new arena's
@@ -346,7 +347,8 @@ void model_aur_commit(struct model *m)
 		m->pkgs[i].aur_hit = 0;
 	size_t nold = m->n - m->nlist;
 	struct mpkg *old = xmalloc((nold ? nold : 1) * sizeof(*old));
-	memcpy(old, m->pkgs + m->nlist, nold * sizeof(*old));
+	if (nold)
+		memcpy(old, m->pkgs + m->nlist, nold * sizeof(*old));
 	m->n = m->nlist;
 	for (size_t i = 0; i < m->aur_next_n; i++) {
 		const struct mpkg *r = &m->aur_next[i];
@@ -371,7 +373,8 @@ void model_aur_commit(struct model *m)
 		}
 	}
 	free(old);
-	qsort(m->pkgs + m->nlist, m->n - m->nlist, sizeof(*m->pkgs), cmp_name);
+	if (m->n > m->nlist)
+		qsort(m->pkgs + m->nlist, m->n - m->nlist, sizeof(*m->pkgs), cmp_name);
 	strpool_free(m->aur_arena);
 	m->aur_arena = m->aur_next_arena;
 	m->aur_next_arena = NULL;
