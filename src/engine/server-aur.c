@@ -351,6 +351,27 @@ int server_aur_split(struct server *s, struct msg_plan *req, const char ***offic
 			else
 				rest[nrest++] = t;
 		}
+	} else if (req->kind == TRANS_APPLY) {
+		/* The UI's marks: '+' on a name nothing here has, or on a foreign package
+		 * the AUR has newer, is the AUR's; the other marks stay the backend's. */
+		struct ids up = {0};
+		if (s->aur_foreign) {
+			struct service_env env;
+			memset(&env, 0, sizeof(env));
+			env.aur_foreign = s->aur_foreign;
+			service_aur_upgradable(ix, &env, &up);
+		}
+		for (uint32_t i = 0; i < req->targets.n; i++) {
+			const char *t = req->targets.v[i];
+			int newer = 0;
+			for (size_t k = 0; k < up.n && !newer; k++)
+				newer = !strcmp(index_get(ix, up.v[k])->name, t + 1);
+			if (t[0] == APPLY_INSTALL && (newer || !aur_world_knows(w, t + 1)))
+				mine[nmine++] = t + 1;
+			else
+				rest[nrest++] = t;
+		}
+		ids_free(&up);
 	} else if (s->aur_foreign) {
 		/* An upgrade: the foreign packages the AUR has newer (IgnorePkg apart), after
 		 * the repositories' upgrade. */

@@ -269,10 +269,11 @@ void server_aur_reply(struct server *s, struct conn *c, const struct msg *m,
 		      const struct service_env *env, service_emit emit);
 /* c went away: its worker's answer is dropped when the worker ends. */
 void server_aur_conn_gone(struct server *s, struct conn *c);
-/* The AUR part of a plan (install, upgrade): the install targets the index
- * does not know, or the foreign packages the AUR has newer, go to *aur
- * (NULL: none); req's targets become the others (*official, an array the
- * caller frees). 0 (never fails today). */
+/* The AUR part of a plan (install, upgrade, apply): the install targets (an
+ * apply's '+' ones) the index does not know, or the foreign packages the AUR
+ * has newer (an upgrade's, or an apply's '+' on one), go to *aur (NULL:
+ * none); req's targets become the others (*official, an array the caller
+ * frees). 0 (never fails today). */
 struct aur_txn;
 int server_aur_split(struct server *s, struct msg_plan *req, const char ***official,
 		     struct aur_txn **aur, uid_t uid);

@@ -436,11 +436,13 @@ static void on_plan(struct server *s, struct conn *c, const struct msg *m)
 		.override_ok = s->o.override_admin && server_client_is_admin(s, c->uid),
 	};
 	plan_feed(s, &o);
-	/* Arch: targets the repositories do not have may come from the AUR, and an
-	 * upgrade takes the foreign packages the AUR has newer. */
+	/* Arch: targets the repositories do not have may come from the AUR (an
+	 * install's, or an apply's '+' marks: the UI's), and an upgrade takes the
+	 * foreign packages the AUR has newer. */
 	struct msg_plan req = m->u.plan;
 	const char **official = NULL;
-	if (s->aur && (req.kind == TRANS_INSTALL || req.kind == TRANS_UPGRADE) &&
+	if (s->aur && (req.kind == TRANS_INSTALL || req.kind == TRANS_UPGRADE ||
+		       req.kind == TRANS_APPLY) &&
 	    server_aur_split(s, &req, &official, &o.aur, c->uid) != 0)
 		return; /* nothing: no such AUR plan can be made (said by server_aur_split) */
 	s->txn = txn_start(&req, &o, err, sizeof(err));

@@ -320,10 +320,26 @@ static int plan(struct txn *t, const struct trans_cb *cb, char *err, size_t errl
 			return 0; /* nothing for the backend to plan */
 		with_deps = xcalloc(t->ntargets + ndeps + 1, sizeof(*with_deps));
 		memcpy(with_deps, t->targets, t->ntargets * sizeof(*with_deps));
-		memcpy(with_deps + t->ntargets, deps, ndeps * sizeof(*with_deps));
-		req.targets = (struct strlist){with_deps, (uint32_t)(t->ntargets + ndeps)};
-		if (!t->ntargets)
+		/* An apply's targets are marks: what the builds need is installed ('+'),
+		 * explicitly as the apply's every '+' is; alone, as an install of
+		 * dependencies. */
+		int marks = t->kind == TRANS_APPLY && t->ntargets;
+		size_t n = t->ntargets;
+		for (size_t i = 0; i < ndeps; i++) {
+			size_t k = 0; /* a name appears once in an apply: a mark on it stands */
+			while (marks && k < t->ntargets && strcmp(t->targets[k] + 1, deps[i]) != 0)
+				k++;
+			if (marks && k < t->ntargets)
+				continue;
+			char *mark = marks ? xasprintf("%c%s", APPLY_INSTALL, deps[i]) : NULL;
+			with_deps[n++] = mark ? strpool_copy(t->arena, mark, strlen(mark)) : deps[i];
+			free(mark);
+		}
+		req.targets = (struct strlist){with_deps, (uint32_t)n};
+		if (!t->ntargets) {
+			req.kind = t->kind == TRANS_APPLY ? TRANS_INSTALL : req.kind;
 			req.flags |= TRANS_AS_DEPS; /* only what the builds need */
+		}
 	}
 	int rc = plan_backend(t, &req, cb, err, errlen, status);
 	free(with_deps);

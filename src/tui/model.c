@@ -29,9 +29,16 @@ struct terms {
 };
 
 struct model {
-	struct strpool *arena;     /* strings of pkgs */
+	struct strpool *arena;     /* strings of the list's rows */
 	struct mpkg *pkgs;
 	size_t n, cap;
+	size_t nlist;              /* pkgs[0, nlist): the engine's list, in name order;
+				    * [nlist, n): the AUR's own rows, in name order */
+	struct strpool *aur_arena; /* strings of the AUR's own rows */
+	/* AUR results being received: the new rows, swapped in at model_aur_commit */
+	struct strpool *aur_next_arena;
+	struct mpkg *aur_next;
+	size_t aur_next_n, aur_next_cap;
 	/* a load in progress: the new list, swapped in at commit */
 	struct strpool *next_arena;
 	struct mpkg *next;
@@ -80,8 +87,11 @@ void model_free(struct model *m)
 	free(m->undo);
 	strpool_free(m->arena);
 	strpool_free(m->next_arena);
+	strpool_free(m->aur_arena);
+	strpool_free(m->aur_next_arena);
 	free(m->pkgs);
 	free(m->next);
+	free(m->aur_next);
 	free(m->base);
 	free(m->vis);
 	free(m);
@@ -101,26 +111,33 @@ int model_loading(const struct model *m)
 	return m->loading;
 }
 
+/* q in brief from the engine's record v, its strings copied into a. */
+static void copy_pkg(struct mpkg *q, const struct msg_pkg *v, struct strpool *a)
+{
+	const struct pkg *p = &v->pkg;
+	memset(q, 0, sizeof(*q));
+	q->name = strpool_copy(a, p->name, strlen(p->name));
+	q->version = strpool_intern(a, p->version, strlen(p->version));
+	q->inst = strpool_intern(a, p->installed_version, strlen(p->installed_version));
+	q->repo = strpool_intern(a, p->repo, strlen(p->repo));
+	q->desc = strpool_copy(a, p->desc, strlen(p->desc));
+	q->flags = p->flags;
+	q->reason = (uint8_t)p->reason;
+	if (v->naur && v->aur->state == PKG_AUR_FOUND) {
+		q->votes = v->aur->votes > UINT32_MAX ? UINT32_MAX : (uint32_t)v->aur->votes;
+		uint64_t pop = v->aur->popularity_micro / 10000;
+		q->pop = pop > UINT32_MAX ? UINT32_MAX : (uint32_t)pop;
+	}
+}
+
 void model_load_add(struct model *m, const struct msg_pkg *v, size_t n)
 {
 	if (m->next_n + n > m->next_cap) {
 		m->next_cap = (m->next_n + n) * 2;
 		m->next = xrealloc(m->next, m->next_cap * sizeof(*m->next));
 	}
-	for (size_t i = 0; i < n; i++) {
-		const struct pkg *p = &v[i].pkg;
-		struct mpkg *q = &m->next[m->next_n++];
-		q->name = strpool_copy(m->next_arena, p->name, strlen(p->name));
-		q->version = strpool_intern(m->next_arena, p->version, strlen(p->version));
-		q->inst = strpool_intern(m->next_arena, p->installed_version,
-					 strlen(p->installed_version));
-		q->repo = strpool_intern(m->next_arena, p->repo, strlen(p->repo));
-		q->desc = strpool_copy(m->next_arena, p->desc, strlen(p->desc));
-		q->fold = NULL;
-		q->flags = p->flags;
-		q->reason = (uint8_t)p->reason;
-		q->mark = MARK_NONE;
-	}
+	for (size_t i = 0; i < n; i++)
+		copy_pkg(&m->next[m->next_n++], &v[i], m->next_arena);
 }
 
 static void rebuild(struct model *m);
@@ -145,15 +162,29 @@ static long find_in(const struct mpkg *v, size_t n, const char *name)
 	return -1;
 }
 
-/* Swaps the loaded list in, carrying marks over by name. */
+/* What the AUR said of a row goes to the row of the same package in another list. */
+static void carry_aur(struct mpkg *to, const struct mpkg *from)
+{
+	to->aur_hit = from->aur_hit;
+	if (from->votes || from->pop) {
+		to->votes = from->votes;
+		to->pop = from->pop;
+	}
+}
+
+/* Swaps the loaded list in, carrying marks and the AUR's results over by name. */
 static void swap_in(struct model *m)
 {
 	for (size_t i = 0; i < m->n; i++) {
-		if (m->pkgs[i].mark == MARK_NONE)
+		if (m->pkgs[i].mark == MARK_NONE && !m->pkgs[i].aur_hit)
 			continue;
 		long j = find_in(m->next, m->next_n, m->pkgs[i].name);
-		if (j >= 0)
+		if (j < 0)
+			continue;
+		if (m->pkgs[i].mark != MARK_NONE)
 			m->next[j].mark = m->pkgs[i].mark;
+		if (m->pkgs[i].aur_hit)
+			carry_aur(&m->next[j], &m->pkgs[i]);
 	}
 	struct strpool *a = m->arena;
 	m->arena = m->next_arena;
@@ -164,9 +195,42 @@ static void swap_in(struct model *m)
 	size_t cap = m->cap;
 	m->cap = m->next_cap;
 	m->next_cap = cap;
-	m->n = m->next_n;
+	m->n = m->nlist = m->next_n;
 	m->folded = 0;
 	undo_clear(m);
+}
+
+/* Appends a row after the others (an AUR row). */
+static void append_row(struct model *m, const struct mpkg *r)
+{
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 64;
+		m->pkgs = xrealloc(m->pkgs, m->cap * sizeof(*m->pkgs));
+	}
+	m->pkgs[m->n++] = *r;
+}
+
+/* qsort comparator of rows by name. */
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(((const struct mpkg *)a)->name, ((const struct mpkg *)b)->name);
+}
+
+/* Puts the AUR's own rows (tail, set aside) back after a new list: one the
+ * list now has (it was installed) gives that row its mark and its AUR
+ * flags; one neither a result nor marked any more goes. */
+static void put_back(struct model *m, const struct mpkg *tail, size_t ntail)
+{
+	for (size_t i = 0; i < ntail; i++) {
+		long j = find_in(m->pkgs, m->nlist, tail[i].name);
+		if (j >= 0) {
+			if (m->pkgs[j].mark == MARK_NONE)
+				m->pkgs[j].mark = tail[i].mark;
+			carry_aur(&m->pkgs[j], &tail[i]);
+		} else if (tail[i].aur_hit || tail[i].mark != MARK_NONE) {
+			append_row(m, &tail[i]);
+		}
+	}
 }
 
 void model_load_peek(struct model *m)
@@ -178,7 +242,7 @@ void model_load_peek(struct model *m)
 	m->pkgs = xrealloc(m->pkgs, (m->next_n ? m->next_n : 1) * sizeof(*m->pkgs));
 	memcpy(m->pkgs, m->next, m->next_n * sizeof(*m->pkgs));
 	m->cap = m->next_n;
-	m->n = m->next_n;
+	m->n = m->nlist = m->next_n;
 	m->folded = 0;
 	rebuild(m);
 }
@@ -187,14 +251,25 @@ void model_load_commit(struct model *m)
 {
 	if (!m->loading)
 		return;
+	/* The AUR's own rows are not the engine's list: set aside, put back. */
+	size_t ntail = m->n - m->nlist;
+	struct mpkg *tail = xmalloc((ntail ? ntail : 1) * sizeof(*tail));
+	if (ntail)
+		memcpy(tail, m->pkgs + m->nlist, ntail * sizeof(*tail));
+	m->n = m->nlist;
 	if (m->peeked) {
 		/* The peek is a copy of the list's first part, with the new arena's
 		 * strings: its marks go over by position. */
-		for (size_t i = 0; i < m->n && i < m->next_n; i++)
+		for (size_t i = 0; i < m->n && i < m->next_n; i++) {
 			m->next[i].mark = m->pkgs[i].mark;
+			if (m->pkgs[i].aur_hit)
+				carry_aur(&m->next[i], &m->pkgs[i]);
+		}
 		m->n = 0;
 	}
 	swap_in(m);
+	put_back(m, tail, ntail);
+	free(tail);
 	strpool_free(m->next_arena);
 	m->next_arena = NULL;
 	m->next_n = 0;
@@ -218,8 +293,104 @@ struct mpkg *model_pkg(struct model *m, size_t i)
 
 struct mpkg *model_find(struct model *m, const char *name)
 {
-	long i = find_in(m->pkgs, m->n, name);
-	return i < 0 ? NULL : &m->pkgs[i];
+	long i = find_in(m->pkgs, m->nlist, name);
+	if (i >= 0)
+		return &m->pkgs[i];
+	for (size_t k = m->nlist; k < m->n; k++)
+		if (strcmp(m->pkgs[k].name, name) == 0)
+			return &m->pkgs[k];
+	return NULL;
+}
+
+void model_aur_begin(struct model *m)
+{
+	strpool_free(m->aur_next_arena);
+	m->aur_next_arena = strpool_new();
+	m->aur_next_n = 0;
+}
+
+void model_aur_add(struct model *m, const struct msg_pkg *v, size_t n)
+{
+	if (!m->aur_next_arena)
+		model_aur_begin(m);
+	if (m->aur_next_n + n > m->aur_next_cap) {
+		m->aur_next_cap = (m->aur_next_n + n) * 2;
+		m->aur_next = xrealloc(m->aur_next, m->aur_next_cap * sizeof(*m->aur_next));
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct mpkg *q = &m->aur_next[m->aur_next_n++];
+		copy_pkg(q, &v[i], m->aur_next_arena);
+		q->aur = 1;
+		q->aur_hit = 1;
+	}
+}
+
+/* Copies r's strings into a (a marked AUR row kept past its results). */
+static struct mpkg copy_row(const struct mpkg *r, struct strpool *a)
+{
+	struct mpkg q = *r;
+	q.name = strpool_copy(a, r->name, strlen(r->name));
+	q.version = strpool_intern(a, r->version, strlen(r->version));
+	q.inst = strpool_intern(a, r->inst, strlen(r->inst));
+	q.repo = strpool_intern(a, r->repo, strlen(r->repo));
+	q.desc = strpool_copy(a, r->desc, strlen(r->desc));
+	q.fold = NULL;
+	q.aur_hit = 0;
+	return q;
+}
+
+void model_aur_commit(struct model *m)
+{
+	if (!m->aur_next_arena)
+		return;
+	for (size_t i = 0; i < m->nlist; i++)
+		m->pkgs[i].aur_hit = 0;
+	size_t nold = m->n - m->nlist;
+	struct mpkg *old = xmalloc((nold ? nold : 1) * sizeof(*old));
+	if (nold)
+		memcpy(old, m->pkgs + m->nlist, nold * sizeof(*old));
+	m->n = m->nlist;
+	for (size_t i = 0; i < m->aur_next_n; i++) {
+		const struct mpkg *r = &m->aur_next[i];
+		long j = find_in(m->pkgs, m->nlist, r->name);
+		if (j >= 0)
+			carry_aur(&m->pkgs[j], r); /* installed: the list's row is the result */
+		else
+			append_row(m, r);
+	}
+	/* Marks stay on the AUR's rows, results or not. */
+	for (size_t i = 0; i < nold; i++) {
+		if (old[i].mark == MARK_NONE)
+			continue;
+		size_t k = m->nlist;
+		while (k < m->n && strcmp(m->pkgs[k].name, old[i].name) != 0)
+			k++;
+		if (k < m->n) {
+			m->pkgs[k].mark = old[i].mark;
+		} else {
+			struct mpkg q = copy_row(&old[i], m->aur_next_arena);
+			append_row(m, &q);
+		}
+	}
+	free(old);
+	if (m->n > m->nlist)
+		qsort(m->pkgs + m->nlist, m->n - m->nlist, sizeof(*m->pkgs), cmp_name);
+	strpool_free(m->aur_arena);
+	m->aur_arena = m->aur_next_arena;
+	m->aur_next_arena = NULL;
+	m->aur_next_n = 0;
+	m->marked = 0;
+	for (size_t i = 0; i < m->n; i++)
+		m->marked += m->pkgs[i].mark != MARK_NONE;
+	/* The undo history names rows by position: the AUR's moved. */
+	for (size_t s = 0; s < m->nundo; s++)
+		for (size_t i = 0; i < m->undo[s].n; i++)
+			if (m->undo[s].ids[i] >= m->nlist) {
+				undo_clear(m);
+				break;
+			}
+	m->folded = 0;
+	rebuild(m);
 }
 
 /* Folds name and description of every package for matching (once per list). */
@@ -230,6 +401,8 @@ static void fold_all(struct model *m)
 	struct buf b = {0};
 	for (size_t i = 0; i < m->n; i++) {
 		struct mpkg *p = &m->pkgs[i];
+		if (p->fold)
+			continue; /* a fold is made once, with the row's strings */
 		buf_reset(&b);
 		const char *s[2] = {p->name, p->desc};
 		for (int k = 0; k < 2; k++) {
@@ -249,8 +422,9 @@ static void fold_all(struct model *m)
 			if (!k)
 				buf_putc(&b, '\n');
 		}
-		p->fold = strpool_copy(m->loading && m->peeked ? m->next_arena : m->arena,
-				       b.p, b.len);
+		struct strpool *a = i >= m->nlist ? m->aur_arena
+				    : m->loading && m->peeked ? m->next_arena : m->arena;
+		p->fold = strpool_copy(a, b.p, b.len);
 	}
 	buf_free(&b);
 	m->folded = 1;
@@ -291,9 +465,14 @@ static int terms_match(const struct terms *t, const struct mpkg *p)
 	return 1;
 }
 
-/* Whether the package belongs in view v. */
-static int in_view(const struct mpkg *p, enum view v)
+/* Whether the package belongs in view v; limited: a limit is set (All then
+ * shows the AUR's own rows among its results). */
+static int in_view(const struct mpkg *p, enum view v, int limited)
 {
+	if (p->aur)
+		return v == VIEW_AUR ? p->aur_hit
+		       : v == VIEW_MARKED ? p->mark != MARK_NONE
+		       : v == VIEW_ALL && limited && p->aur_hit;
 	switch (v) {
 	case VIEW_ALL: return 1;
 	case VIEW_INSTALLED: return (p->flags & PKG_INSTALLED) != 0;
@@ -305,6 +484,7 @@ static int in_view(const struct mpkg *p, enum view v)
 		       (PKG_SECURITY | PKG_UPGRADABLE);
 	case VIEW_VULNERABLE: return (p->flags & (PKG_INSTALLED | PKG_VULNERABLE)) ==
 				     (PKG_INSTALLED | PKG_VULNERABLE);
+	case VIEW_AUR: return p->aur_hit;
 	default: return 0;
 	}
 }
@@ -326,6 +506,8 @@ static int cmp_rows(const void *a, const void *b, void *ctx)
 {
 	const struct model *m = ctx;
 	const struct mpkg *p = &m->pkgs[*(const uint32_t *)a], *q = &m->pkgs[*(const uint32_t *)b];
+	if (p->aur != q->aur && m->view != VIEW_AUR)
+		return p->aur - q->aur; /* All: the AUR's own rows after the list's, either way */
 	int c = 0;
 	switch (m->sort) {
 	case SORT_STATE: c = state_rank(p) - state_rank(q); break;
@@ -365,7 +547,7 @@ static void rebuild(struct model *m)
 	m->security = 0;
 	for (size_t i = 0; i < m->n; i++) {
 		for (int v = 0; v < VIEW_COUNT; v++)
-			m->view_count[v] += (size_t)in_view(&m->pkgs[i], (enum view)v);
+			m->view_count[v] += (size_t)in_view(&m->pkgs[i], (enum view)v, 0);
 		m->security += (m->pkgs[i].flags & PKG_SECURITY) != 0;
 	}
 	struct terms t;
@@ -377,11 +559,13 @@ static void rebuild(struct model *m)
 	m->base = xrealloc(m->base, (m->n ? m->n : 1) * sizeof(*m->base));
 	m->nbase = 0;
 	for (size_t i = 0; i < m->n; i++)
-		if (in_view(&m->pkgs[i], m->view) && (!limited || terms_match(&t, &m->pkgs[i])))
+		if (in_view(&m->pkgs[i], m->view, limited) &&
+		    (!limited || terms_match(&t, &m->pkgs[i])))
 			m->base[m->nbase++] = (uint32_t)i;
 	if (limited)
 		buf_free(&t.text);
-	if (m->sort != SORT_NAME || m->reverse)
+	/* The list's rows are in name order, and so are the AUR's after them. */
+	if (m->sort != SORT_NAME || m->reverse || m->view == VIEW_AUR)
 		qsort_r(m->base, m->nbase, sizeof(*m->base), cmp_rows, m);
 	narrow(m);
 }

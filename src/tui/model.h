@@ -18,12 +18,13 @@ enum mark {
 	MARK_KEEP,     /* = : hold (apt) or ignore (alpm) in this transaction */
 };
 
-/* The views (keys 1-7); security: upgrades from a security archive, held ones
+/* The views (keys 1-8); security: upgrades from a security archive, held ones
  * apart, as the status's security figure counts them; vulnerable: installed
  * packages a known advisory affects (the engine's PKG_VULNERABLE, the
- * status's vulnerable figure). */
+ * status's vulnerable figure); aur: the AUR's results for the UI's search
+ * (model_aur_*). */
 enum view { VIEW_ALL, VIEW_INSTALLED, VIEW_UPGRADABLE, VIEW_ORPHANS, VIEW_MARKED, VIEW_SECURITY,
-	    VIEW_VULNERABLE, VIEW_COUNT };
+	    VIEW_VULNERABLE, VIEW_AUR, VIEW_COUNT };
 
 /* Sort keys, one per list column. */
 enum sort { SORT_STATE, SORT_NAME, SORT_VERSION, SORT_REPO, SORT_DESC, SORT_COUNT };
@@ -35,6 +36,11 @@ struct mpkg {
 	uint32_t flags;    /* enum pkg_flag */
 	uint8_t reason;    /* enum pkg_reason */
 	uint8_t mark;      /* enum mark */
+	uint8_t aur;       /* 1: a row of its own that only the AUR has (repo "aur"), after
+			    * the engine's list; its strings are the AUR results' */
+	uint8_t aur_hit;   /* 1: among the current AUR results (the AUR view's rows) */
+	uint32_t votes;    /* the AUR's votes and popularity x 100, when it said them */
+	uint32_t pop;
 };
 
 struct model;
@@ -53,17 +59,31 @@ int model_loading(const struct model *m);
 /* Shows the packages loaded so far before the load ends (the first screen). */
 void model_load_peek(struct model *m);
 
+/*
+ * The AUR's results for a search: begin, add each reply frame's packages
+ * (copied), then commit, which replaces the previous results (shown until
+ * then). A result the list has (an installed foreign package) flags that
+ * row; the others become rows of their own after the list's, in name order.
+ * Marked AUR rows the new results lack are kept, marks and all; the list
+ * reloading keeps the AUR rows too.
+ */
+void model_aur_begin(struct model *m);
+void model_aur_add(struct model *m, const struct msg_pkg *v, size_t n);
+void model_aur_commit(struct model *m);
+
 /* Prepares the list for matching (folds every name and description), which
  * the first search would otherwise pay for; 1 when there was work to do. */
 int model_prepare(struct model *m);
 
-/* Every package (name order) and its count. */
+/* Every package (the list's in name order, then the AUR's own rows) and their count. */
 size_t model_count(const struct model *m);
 struct mpkg *model_pkg(struct model *m, size_t i);
 /* The package named name, or NULL. */
 struct mpkg *model_find(struct model *m, const char *name);
 
-/* What the view shows: view, then limit, then the narrowing pattern, sorted. */
+/* What the view shows: view, then limit, then the narrowing pattern, sorted.
+ * With a limit, All shows the AUR's own rows that match it after the list's
+ * (whatever the sort); the tab counts leave them out but for the AUR's. */
 void model_set_view(struct model *m, enum view v);
 enum view model_view(const struct model *m);
 void model_set_sort(struct model *m, enum sort s, int reverse);

@@ -11,6 +11,9 @@
 
 #define STATUS_POLL_MS 3000
 #define RECONNECT_MS 2000
+/* Typing settles this long before the AUR is asked: one search per pause, not per key. */
+#define AUR_SETTLE_MS 350
+#define AUR_MAX_WORDS 16
 
 /* Marks the engine gone: the loop reconnects after RECONNECT_MS. */
 static void lost(struct ui *u)
@@ -69,17 +72,154 @@ void tui_engine_ask_status(struct ui *u)
 	u->status_at = clock_ms();
 }
 
-/* Asks for the full record of the package under the cursor, one request at a time. */
+/* Asks for the full record of the package under the cursor, one request at a
+ * time: the engine's info, or for one of the AUR's own rows, the AUR's. */
 static void ask_info(struct ui *u)
 {
 	if (u->info_req || !u->info_want[0] || strcmp(u->info_want, u->info_name) == 0)
 		return;
 	struct msg m;
 	memset(&m, 0, sizeof(m));
-	m.h.type = MSG_INFO;
 	const char *names[1] = {u->info_want};
-	m.u.info.names = (struct strlist){names, 1};
+	if (u->info_want_aur) {
+		m.h.type = MSG_AUR;
+		m.u.aur.op = AUR_REQ_INFO;
+		m.u.aur.by = "";
+		m.u.aur.hash = "";
+		m.u.aur.args = (struct strlist){names, 1};
+	} else {
+		m.h.type = MSG_INFO;
+		m.u.info.names = (struct strlist){names, 1};
+	}
 	u->info_req = tui_engine_send(u, &m);
+	u->info_asked_aur = u->info_want_aur;
+	snprintf(u->info_asked, sizeof(u->info_asked), "%s", u->info_want);
+}
+
+int tui_alpm(const struct ui *u)
+{
+	return u->s->backend_name && strcmp(u->s->backend_name, "alpm") == 0;
+}
+
+int tui_aur_searchable(const char *text)
+{
+	/* aurweb refuses a search word under 2 characters ("Query arg too small."). */
+	size_t chars = 0;
+	for (const unsigned char *p = (const unsigned char *)text;; p++) {
+		if (!*p || *p == ' ' || *p == '\t') {
+			if (chars >= 2)
+				return 1;
+			chars = 0;
+			if (!*p)
+				return 0;
+		} else if ((*p & 0xc0) != 0x80) {
+			chars++;
+		}
+	}
+}
+
+/* The words the AUR is searched for on this screen, into out: on an alpm root,
+ * in the AUR view the words typed at the find or limit prompt, else the
+ * limit, else the last find; in All the limit (the AUR's results follow the
+ * list's). "" for none. */
+static void aur_text(struct ui *u, char *out, size_t len)
+{
+	const char *t = "";
+	enum view v = model_view(u->model);
+	if (!tui_alpm(u) || u->screen != SCR_LIST) {
+		t = u->screen == SCR_LIST ? "" : u->aur_want; /* other screens change nothing */
+	} else if (v == VIEW_AUR) {
+		t = u->prompt == PR_FIND || u->prompt == PR_LIMIT ? u->input
+		    : *model_limit(u->model) ? model_limit(u->model) : u->find;
+	} else if (v == VIEW_ALL && u->prompt != PR_LIMIT) {
+		t = model_limit(u->model);
+	}
+	/* Spaces around the words change nothing. */
+	while (*t == ' ')
+		t++;
+	snprintf(out, len, "%s", t);
+	for (size_t n = strlen(out); n && out[n - 1] == ' ';)
+		out[--n] = '\0';
+}
+
+/* Sends an aur search for the words of text ("" on a root without the AUR: the
+ * engine's reply says why). */
+static void aur_search(struct ui *u, const char *text)
+{
+	char copy[256];
+	const char *words[AUR_MAX_WORDS];
+	uint32_t n = 0;
+	snprintf(copy, sizeof(copy), "%s", text);
+	for (char *p = copy; *p && n < AUR_MAX_WORDS;) {
+		while (*p == ' ' || *p == '\t')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		words[n++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+	}
+	struct msg m;
+	memset(&m, 0, sizeof(m));
+	m.h.type = MSG_AUR;
+	m.u.aur.op = AUR_REQ_SEARCH;
+	m.u.aur.by = "";
+	m.u.aur.hash = "";
+	m.u.aur.args = (struct strlist){words, n};
+	u->aur_req = tui_engine_send(u, &m);
+	u->aur_frames = 0;
+	snprintf(u->aur_asked, sizeof(u->aur_asked), "%s", text);
+	u->dirty = 1;
+}
+
+/* Once a turn: the AUR's results for the screen's words, asked once typing
+ * settles and no other search is on its way; on another root, the engine's
+ * reason once. The engine answers an aur request on a worker, so the UI
+ * never waits for it: its reply is handled when it comes (take_aur). */
+static void aur_tick(struct ui *u)
+{
+	char want[256];
+	aur_text(u, want, sizeof(want));
+	double now = clock_ms();
+	if (strcmp(want, u->aur_want) != 0) {
+		snprintf(u->aur_want, sizeof(u->aur_want), "%s", want);
+		u->aur_due = now + AUR_SETTLE_MS;
+		u->dirty = 1;
+	}
+	if (!u->connected || u->aur_req)
+		return;
+	if (!tui_alpm(u) && u->s->backend_name) {
+		u->aur_due = 0;
+		if (model_view(u->model) == VIEW_AUR && !u->aur_off_asked) {
+			u->aur_off_asked = 1;
+			aur_search(u, "");
+		}
+		return;
+	}
+	if (!u->aur_due || now < u->aur_due)
+		return;
+	u->aur_due = 0;
+	if (tui_aur_searchable(u->aur_want) && strcmp(u->aur_want, u->aur_have) != 0)
+		aur_search(u, u->aur_want);
+}
+
+int tui_engine_sleep_ms(const struct ui *u, int timeout)
+{
+	if (!u->aur_due || u->aur_req || !u->connected)
+		return timeout;
+	double left = u->aur_due - clock_ms();
+	int ms = left > 0 ? (int)left + 1 : 0;
+	return ms < timeout ? ms : timeout;
+}
+
+/* Forgets the AUR requests on their way (a new connection, or none). */
+static void aur_forget(struct ui *u)
+{
+	u->aur_req = 0;
+	u->aur_frames = 0;
+	u->aur_have[0] = '\0'; /* asked again on the next connection */
+	u->aur_due = u->aur_want[0] ? clock_ms() : 0;
+	u->aur_off_asked = 0;
 }
 
 /* Subscribes to status events and asks for what the first screen needs. */
@@ -110,6 +250,7 @@ int tui_engine_connect(struct ui *u, int spawn)
 	u->info_req = 0;
 	u->vulns_req = 0;
 	u->info_name[0] = '\0';
+	aur_forget(u);
 	on_connected(u);
 	return 0;
 }
@@ -169,10 +310,27 @@ static void ask_vulns(struct ui *u, const char *name)
 	u->vulns_req = tui_engine_send(u, &m);
 }
 
-/* Renders the full record for the detail pane, as omg info prints it. */
+/* The detail pane of an AUR package the AUR gave no record of: why, and it is
+ * not asked again until the cursor comes back to it. */
+static void aur_no_record(struct ui *u, const char *why)
+{
+	struct buf b = {0};
+	buf_printf(&b, "%-16s: %s\n%-16s: %s\n", "Name", u->info_asked, "AUR", why);
+	set_info(u, b.p, b.len);
+	buf_free(&b);
+	snprintf(u->info_name, sizeof(u->info_name), "%s", u->info_asked);
+	u->dirty = 1;
+}
+
+/* Renders the full record for the detail pane, as omg info prints it (the
+ * AUR's fields too, for a package of the AUR). */
 static void take_info(struct ui *u, const struct msg_pkgs *p)
 {
 	u->info_req = 0;
+	if (!p->count && u->info_asked_aur) {
+		aur_no_record(u, p->warnings.n ? p->warnings.v[0] : "the AUR no longer has it");
+		return;
+	}
 	if (!p->count)
 		return;
 	struct render r = {.width = (size_t)(u->info_width > 20 ? u->info_width : 20),
@@ -249,6 +407,35 @@ static void take_list(struct ui *u, const struct msg *m)
 	u->dirty = 1;
 }
 
+/* A frame of the AUR's results: the model takes them with the last frame, the
+ * cursor staying on its package; a warning (a timeout, the rate limit, not an
+ * alpm root) is kept for the AUR view and the tabs row. */
+static void take_aur(struct ui *u, const struct msg *m)
+{
+	if (!u->aur_frames++) {
+		model_aur_begin(u->model);
+		snprintf(u->aur_note, sizeof(u->aur_note), "%s",
+			 m->u.pkgs.warnings.n ? m->u.pkgs.warnings.v[0] : "");
+	}
+	model_aur_add(u->model, m->u.pkgs.pkgs, m->u.pkgs.count);
+	if (m->h.flags & MSG_FLAG_MORE)
+		return;
+	u->aur_req = 0;
+	u->aur_frames = 0;
+	struct mpkg *p = tui_current(u);
+	char name[256];
+	snprintf(name, sizeof(name), "%s", p ? p->name : "");
+	model_aur_commit(u->model);
+	struct mpkg *q = *name ? model_find(u->model, name) : NULL;
+	long r = q ? model_row_of(u->model, q) : -1;
+	long n = (long)model_rows(u->model);
+	u->cur = r >= 0 ? r : u->cur < n ? u->cur : n ? n - 1 : 0;
+	if (u->top > u->cur)
+		u->top = u->cur;
+	snprintf(u->aur_have, sizeof(u->aur_have), "%s", u->aur_asked);
+	u->dirty = 1;
+}
+
 /* Handles one message from the engine; the transaction's go to tui-trans.c.
  * arena may be adopted (set to NULL). */
 static void on_msg(struct ui *u, const struct msg *m, struct strpool **arena)
@@ -262,6 +449,8 @@ static void on_msg(struct ui *u, const struct msg *m, struct strpool **arena)
 			take_list(u, m);
 		else if (id == u->info_req && u->info_req)
 			take_info(u, &m->u.pkgs);
+		else if (id == u->aur_req && u->aur_req)
+			take_aur(u, m);
 		else if (id == u->vuln_note_req && u->vuln_note_req) {
 			u->vuln_note_req = 0;
 			snprintf(u->vuln_note, sizeof(u->vuln_note), "%s",
@@ -280,6 +469,14 @@ static void on_msg(struct ui *u, const struct msg *m, struct strpool **arena)
 	case MSG_ERROR:
 		if (id == u->info_req) {
 			u->info_req = 0;
+			if (u->info_asked_aur)
+				aur_no_record(u, m->u.error.message);
+		} else if (id == u->aur_req && u->aur_req) {
+			/* busy, or an engine without the AUR: said in the view; new words ask again */
+			u->aur_req = 0;
+			u->aur_frames = 0;
+			snprintf(u->aur_note, sizeof(u->aur_note), "%s", m->u.error.message);
+			snprintf(u->aur_have, sizeof(u->aur_have), "%s", u->aur_asked);
 		} else if (id == u->vulns_req || id == u->vuln_note_req) {
 			/* an older engine, or no advisories here: the pane and view stay as they are */
 			u->vulns_req = id == u->vulns_req ? 0 : u->vulns_req;
@@ -334,6 +531,7 @@ void tui_engine_pump(struct ui *u, int read)
 		u->info_req = 0;
 		u->vulns_req = 0;
 		u->vuln_note_req = 0;
+		aur_forget(u);
 		tui_trans_engine_lost(u, err);
 		tui_say(u, EL_ERROR, "lost the engine (%s); reconnecting", err);
 	}
@@ -344,10 +542,12 @@ void tui_engine_pump(struct ui *u, int read)
 void tui_engine_tick(struct ui *u)
 {
 	const char *want;
-	tui_detail_pkg(u, &want);
+	const struct mpkg *p = tui_detail_pkg(u, &want);
 	snprintf(u->info_want, sizeof(u->info_want), "%s", want ? want : "");
+	u->info_want_aur = p && p->aur;
 	if (u->connected)
 		ask_info(u);
+	aur_tick(u);
 	double now = clock_ms();
 	if (u->connected && now - u->status_at > STATUS_POLL_MS)
 		tui_engine_ask_status(u);

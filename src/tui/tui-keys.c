@@ -494,7 +494,7 @@ static void list_key(struct ui *u, const struct term_key *k)
 	}
 	case 'g': tui_trans_review(u); break;
 	case 'u': tui_trans_sync(u); break;
-	case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+	case '1': case '2': case '3': case '4': case '5': case '6': case '7': case '8':
 		show_view(u, (enum view)(k->code - '1'));
 		break;
 	case 'v': show_view(u, (enum view)((model_view(u->model) + 1) % VIEW_COUNT)); break;

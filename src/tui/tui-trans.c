@@ -225,10 +225,22 @@ void tui_trans_held_answer(struct ui *u, int yes)
 	tui_say(u, EL_OK, "planned again, changing the held packages: g does it");
 }
 
-/* Says why g does nothing on a plan the policy refuses. */
+/* Says why g does nothing on a plan the policy refuses: an AUR build nobody
+ * approved is reviewed with omg aur review (the UI shows no build files);
+ * the engine judges the approvals again when the plan is made again. */
 static void say_policy(struct ui *u)
 {
-	uint32_t n = render_policy_blocking(&u->tr.reply);
+	const struct msg_plan_reply *p = &u->tr.reply;
+	for (uint32_t i = 0; i < p->nviolations; i++) {
+		const struct policy_violation *v = &p->violations[i];
+		if (v->rule != POLICY_AUR || v->overridden || !*v->package)
+			continue;
+		tui_say(u, EL_ERROR, "nothing was changed: nobody approved the AUR build files of %s: "
+			"run omg aur review %s in a shell (it shows them and asks), then Esc and g "
+			"here again", v->package, v->package);
+		return;
+	}
+	uint32_t n = render_policy_blocking(p);
 	tui_say(u, EL_ERROR, "refused by the policy (%u Policy line%s in the plan); nothing was "
 		"changed: omg install --override RULE where [policy] override allows it", n,
 		n == 1 ? "" : "s");

@@ -124,6 +124,7 @@ static void loop(struct ui *u)
 		int timeout = u->buffered ? 0 : 1000;
 		if (u->tr.asking && timeout)
 			timeout = 250;
+		timeout = tui_engine_sleep_ms(u, timeout); /* an AUR search due */
 		/* Idle with a fresh list: fold it for matching now, not on the first
 		 * key of a search. */
 		if (!u->dirty && poll(&(struct pollfd){term_fd(u->term), POLLIN, 0}, 1, 0) == 0) {

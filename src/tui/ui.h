@@ -108,6 +108,16 @@ struct ui {
 	int want_list;
 	uint32_t vuln_note_req;     /* the LIST_VULNERABLE asked with the list, for its warning */
 	char vuln_note[512];        /* why the vulnerable view is empty (no advisory data), or "" */
+	/* the AUR's results for the search text (alpm), asked with aur requests */
+	uint32_t aur_req;           /* the aur search on its way (one at a time) */
+	int aur_frames;             /* frames of its reply taken so far */
+	char aur_want[256];         /* the words the screen wants results for ("": none) */
+	char aur_asked[256];        /* the words of the search on its way */
+	char aur_have[256];         /* the words of the results the model has */
+	char aur_note[512];         /* the last reply's warning (a timeout, the rate limit, not
+				     * an alpm root), or "" */
+	double aur_due;             /* when to ask for aur_want (once typing settles); 0: not due */
+	int aur_off_asked;          /* not alpm: the engine was asked why there is no AUR */
 	struct strpool *status_arena;
 	struct msg_status_reply status;
 	int have_status;
@@ -128,6 +138,9 @@ struct ui {
 	uint32_t info_req;
 	char info_name[256];       /* the package the text is for */
 	char info_want[256];       /* the package it should be for */
+	int info_want_aur;         /* info_want is one of the AUR's own rows: asked with aur info */
+	char info_asked[256];      /* the package of info_req */
+	int info_asked_aur;        /* info_req is an aur info request */
 	uint32_t vulns_req;        /* the advisories of info_name (a vulnerable package) */
 	struct buf info_text;      /* out_info_text's lines */
 	size_t *info_line;         /* offsets of each line */
@@ -166,8 +179,15 @@ void tui_engine_ask_list(struct ui *u);
 void tui_engine_ask_status(struct ui *u);
 /* Reads what the engine sent (when read is set) and handles every message. */
 void tui_engine_pump(struct ui *u, int read);
-/* Once a turn: asks for the detail under the cursor, polls the status, reconnects. */
+/* Once a turn: asks for the detail under the cursor and the AUR's results
+ * for the search text, polls the status, reconnects. */
 void tui_engine_tick(struct ui *u);
+/* How long the loop may sleep, at most timeout ms: less when an AUR search is due. */
+int tui_engine_sleep_ms(const struct ui *u, int timeout);
+/* Non-zero when text has a word the AUR searches for (2 characters or more). */
+int tui_aur_searchable(const char *text);
+/* Non-zero on an alpm root (the AUR's). */
+int tui_alpm(const struct ui *u);
 
 /* tui-trans.c: the transaction view (plan, review, commit, progress, questions). */
 /* Forgets the view's plan, progress, log and question; sets up its panels. */

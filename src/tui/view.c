@@ -10,8 +10,9 @@
 #include "util/utf8.h"
 
 static const char *const view_names[VIEW_COUNT] = {"All", "Installed", "Upgradable", "Orphans",
-						    "Marked", "Security", "Vulnerable"};
-static const char *const view_short[VIEW_COUNT] = {"All", "Inst", "Upgr", "Orph", "Mark", "Sec", "Vuln"};
+						    "Marked", "Security", "Vulnerable", "AUR"};
+static const char *const view_short[VIEW_COUNT] = {"All", "Inst", "Upgr", "Orph", "Mark", "Sec", "Vuln",
+						    "AUR"};
 static const char *const column_names[SORT_COUNT] = {"St", "Name", "Version", "Repo",
 						      "Description"};
 
@@ -179,8 +180,22 @@ static void draw_tabs(struct ui *u)
 	}
 	if (model_loading(u->model))
 		line_put(l, EL_DIM, "  loading...");
+	/* All's AUR results (after a limit's): on their way, or why there are none. */
+	if (model_view(u->model) == VIEW_ALL && *model_limit(u->model) && *u->aur_want) {
+		if (u->aur_req || strcmp(u->aur_want, u->aur_have) != 0)
+			line_put(l, EL_DIM, "  asking the AUR...");
+		else if (*u->aur_note)
+			line_printf(l, EL_WARNING, "  %s", u->aur_note);
+	}
 	line_fill(l, EL_NORMAL);
 	put(u, 1);
+}
+
+/* The AUR view's votes and popularity before the description, when the
+ * screen has room for them. */
+static int aur_columns(const struct ui *u)
+{
+	return model_view(u->model) == VIEW_AUR && u->cols >= 100;
 }
 
 /* Row 2: the column headings; the sorted one carries the direction. */
@@ -191,7 +206,8 @@ static void draw_columns(struct ui *u)
 	for (int c = 0; c < SORT_COUNT; c++) {
 		char tmp[64];
 		int on = model_sort(u->model) == (enum sort)c;
-		snprintf(tmp, sizeof(tmp), "%s%s", column_names[c],
+		snprintf(tmp, sizeof(tmp), "%s%s%s", c == SORT_DESC && aur_columns(u) ? "Votes    Pop  " : "",
+			 column_names[c],
 			 !on ? "" : model_reverse(u->model) ? (u->utf8 ? "\u25bc" : "v")
 							     : (u->utf8 ? "\u25b2" : "^"));
 		line_field(l, EL_COLUMNS, tmp, (size_t)(u->col_x[c + 1] - u->col_x[c]));
@@ -286,6 +302,9 @@ static void draw_row(struct ui *u, int row, const struct mpkg *p, int cursor)
 	line_pad(l, plain, end + 1);
 	cell(l, cursor || marked ? base : EL_REPO, plain, p->repo,
 	     u->col_x[SORT_DESC] - u->col_x[SORT_REPO]);
+	if (aur_columns(u))
+		line_printf(l, cursor || marked ? base : EL_VERSION, "%5u %6.2f  ", p->votes,
+			    (double)p->pop / 100);
 	line_put(l, plain, p->desc);
 	line_fill(l, plain);
 	put(u, row);
@@ -434,6 +453,33 @@ static void fit_keys(char *out, size_t len, const char *const *items, size_t n, 
 	snprintf(out + strlen(out), len - strlen(out), "%s", items[n - 1]);
 }
 
+/* Why the AUR view shows no package, into buf; *el its element. */
+static const char *aur_empty(const struct ui *u, enum theme_el *el, char *buf, size_t len)
+{
+	*el = EL_DIM;
+	if (!tui_alpm(u)) {
+		if (!*u->aur_note)
+			return "asking the engine...";
+		*el = EL_WARNING;
+		return u->aur_note;
+	}
+	if (!*u->aur_want)
+		return "type a search (/ finds, l limits): the AUR is searched, it lists no "
+		       "packages without words";
+	if (!tui_aur_searchable(u->aur_want))
+		return "the AUR searches words of 2 characters or more: type on";
+	if (u->aur_req || strcmp(u->aur_want, u->aur_have) != 0) {
+		snprintf(buf, len, "asking the AUR for '%s'...", u->aur_want);
+		return buf;
+	}
+	if (*u->aur_note) {
+		*el = EL_WARNING;
+		return u->aur_note;
+	}
+	snprintf(buf, len, "the AUR has no package matching '%s'", u->aur_have);
+	return buf;
+}
+
 /* The package list screen: tabs, columns, rows, the detail pane. */
 static void draw_list(struct ui *u)
 {
@@ -452,7 +498,13 @@ static void draw_list(struct ui *u)
 			/* The vulnerable view without advisory data says why (the
 			 * engine's warning), never that nothing is vulnerable. */
 			int why = model_view(u->model) == VIEW_VULNERABLE && u->vuln_note[0];
-			if (model_loading(u->model))
+			if (model_view(u->model) == VIEW_AUR) {
+				/* The AUR view says what it waits for, or the AUR's warning. */
+				char tmp[600];
+				enum theme_el el;
+				const char *text = aur_empty(u, &el, tmp, sizeof(tmp));
+				line_printf(&u->line, el, "  %s", text);
+			} else if (model_loading(u->model))
 				line_put(&u->line, EL_DIM, "  loading packages...");
 			else if (why)
 				line_printf(&u->line, EL_WARNING, "  %s", u->vuln_note);
@@ -486,8 +538,9 @@ static void draw_help(struct ui *u)
 		"Moving", "  j k, arrows      up and down",
 		"  PgUp PgDn Home End", "  Tab              between the list and the detail pane",
 		"  Enter            the package in full screen (Esc: back)",
-		"  1-7, v           views: all, installed, upgradable, orphans, marked, security,",
-		"                   vulnerable (known advisories)",
+		"  1-8, v           views: all, installed, upgradable, orphans, marked, security,",
+		"                   vulnerable (known advisories), AUR (Arch: the AUR's",
+		"                   packages for the search: / or l, then 8)",
 		"  s, S             sort by the next column, reverse (or click a heading)",
 		"Marks on the list",
 		"  1.0 -> 1.1 !     the upgrade fixes a known advisory (the detail lists them)",

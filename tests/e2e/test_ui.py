@@ -294,7 +294,7 @@ def marked(name, want):
 def tabs(rows):
     """The view tabs' counts: {"All": 15, ...}, and the limit shown, or None."""
     got = dict((v, int(n)) for v, n in re.findall(r"\d (\w+) (\d+)", rows[1]))
-    m = re.search(r" limit: (.*?)\s*$", rows[1])
+    m = re.search(r" limit: (.*?)(?:  |\s*$)", rows[1])  # the AUR's state may follow
     return got, m.group(1) if m else None
 
 
@@ -366,7 +366,7 @@ def test_first_screen_lists_the_packages_and_their_record(env, ui, sb):
     assert tabs(rows) == ({"All": st["packages"], "Installed": st["installed"],
                            "Upgradable": len(up), "Orphans": st["orphans"], "Marked": 0,
                            "Security": st.get("security") or 0,
-                           "Vulnerable": st.get("vulnerable") or 0},
+                           "Vulnerable": st.get("vulnerable") or 0, "AUR": 0},
                           None), rows[1]
     assert re.match(r"^St\s+Name\u25b2\s+Version\s+Repo\s+Description$", rows[2]), rows[2]
     # the detail pane is omg info's record of the package under the cursor
@@ -539,6 +539,9 @@ def test_views_and_sorting(env, ui, sb):
     # the engine's reason (no data yet, no feed for this root), never "no packages"
     rows = u.wait(lambda rows: tabs(rows)[0].get("Vulnerable") == 0 and re.match(
         r"^  (no advisory|no VERSION_CODENAME)", rows[LIST_TOP]))
+    u.keys("v")  # 8: the AUR, which lists nothing without a search
+    u.wait(lambda rows: tabs(rows)[0].get("AUR") == 0 and
+           rows[LIST_TOP].startswith(("  type a search", "  the AUR is for Arch")))
     u.keys("v")  # back to 1
     u.wait(listed(len(spec.PACKAGES)))
 
@@ -1492,5 +1495,5 @@ def test_the_vulnerable_view_and_the_advisories_in_the_detail(env, ui, vuln_root
         assert not any("Advisories" in r for r in u.screen())
         u.keys("?")
         rows = u.wait("Keys")
-        assert any("1-7, v" in r and "security," in r for r in rows), rows
+        assert any("1-8, v" in r and "security," in r for r in rows), rows
         assert any("vulnerable (known advisories)" in r for r in rows), rows

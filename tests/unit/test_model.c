@@ -258,6 +258,119 @@ static void test_reload_keeps_marks_by_name(void **state)
 	model_free(m);
 }
 
+/* An AUR search's record: repository "aur", with the AUR's votes and popularity. */
+static struct msg_pkg aur_pkg(const char *name, const char *ver, const char *desc, uint64_t votes,
+			      uint64_t pop_micro, struct pkg_aur *slot)
+{
+	struct msg_pkg p = pkg(name, ver, "", desc, 0);
+	p.pkg.repo = "aur";
+	memset(slot, 0, sizeof(*slot));
+	slot->state = PKG_AUR_FOUND;
+	slot->votes = votes;
+	slot->popularity_micro = pop_micro;
+	p.aur = slot;
+	p.naur = 1;
+	return p;
+}
+
+/* The AUR's results: rows of their own after the list's (the list's row for
+ * one it has), their view, All's limit, marks kept across searches and reloads. */
+static void test_aur_results(void **state)
+{
+	(void)state;
+	struct model *m = loaded();
+	struct pkg_aur slots[3];
+	struct msg_pkg r[] = {
+		aur_pkg("yay", "12.0-1", "Yet another yogurt", 900, 12345678, &slots[0]),
+		aur_pkg("aurtool", "1.0-1", "A tool only the AUR has", 42, 1234567, &slots[1]),
+		aur_pkg("zsh", "5.9-2", "Z shell", 7, 0, &slots[2]), /* installed: the list's row */
+	};
+	model_aur_begin(m);
+	model_aur_add(m, r, 2);
+	model_aur_add(m, r + 2, 1);
+	assert_int_equal(model_view_count(m, VIEW_AUR), 0); /* until the commit */
+	model_aur_commit(m);
+	assert_int_equal(model_count(m), 10);
+	assert_int_equal(model_view_count(m, VIEW_AUR), 3);
+	assert_int_equal(model_view_count(m, VIEW_ALL), 8); /* the tabs count the list */
+	assert_int_equal(model_rows(m), 8);                 /* All without a limit: the list */
+	model_set_view(m, VIEW_AUR);
+	assert_int_equal(model_rows(m), 3);
+	assert_string_equal(model_row(m, 0)->name, "aurtool");
+	assert_string_equal(model_row(m, 1)->name, "yay");
+	assert_string_equal(model_row(m, 2)->name, "zsh");
+	const struct mpkg *t = model_row(m, 0);
+	assert_true(t->aur && t->aur_hit);
+	assert_string_equal(t->repo, "aur");
+	assert_int_equal(t->votes, 42);
+	assert_int_equal(t->pop, 123);
+	const struct mpkg *z = model_find(m, "zsh");
+	assert_true(!z->aur && z->aur_hit && (z->flags & PKG_INSTALLED));
+	assert_int_equal(z->votes, 7);
+	/* narrowing reaches the AUR's rows (folded like the list's) */
+	model_set_narrow(m, "YOGURT");
+	assert_int_equal(model_rows(m), 1);
+	assert_string_equal(model_row(m, 0)->name, "yay");
+	model_set_narrow(m, "");
+	/* All with a limit: the list's matches, then the AUR's, whatever the order */
+	model_set_view(m, VIEW_ALL);
+	model_set_limit(m, "tool");
+	assert_int_equal(model_rows(m), 2);
+	assert_string_equal(model_row(m, 0)->name, "openssl");
+	assert_string_equal(model_row(m, 1)->name, "aurtool");
+	model_set_sort(m, SORT_NAME, 1);
+	assert_string_equal(model_row(m, 0)->name, "openssl");
+	assert_string_equal(model_row(m, 1)->name, "aurtool");
+	model_set_sort(m, SORT_NAME, 0);
+	model_set_limit(m, "");
+	/* an AUR package is installed (+), never removed or kept */
+	char err[256];
+	struct mpkg *a = model_find(m, "aurtool");
+	assert_int_equal(model_mark(m, a, MARK_REMOVE, 0, err, sizeof(err)), -1);
+	assert_int_equal(model_mark(m, a, MARK_INSTALL, 0, err, sizeof(err)), 0);
+	char **v;
+	size_t n = model_targets(m, &v);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0], "+aurtool");
+	free(v[0]);
+	free(v);
+	/* a new search without it: its mark stays, in the marked view */
+	struct pkg_aur slot2;
+	struct msg_pkg r2[] = {aur_pkg("yay-bin", "12.0-1", "Yet another yogurt, built", 10, 0, &slot2)};
+	model_aur_begin(m);
+	model_aur_add(m, r2, 1);
+	model_aur_commit(m);
+	assert_int_equal(model_view_count(m, VIEW_AUR), 1);
+	assert_false(model_find(m, "zsh")->aur_hit);
+	assert_null(model_find(m, "yay"));
+	a = model_find(m, "aurtool");
+	assert_non_null(a);
+	assert_int_equal(a->mark, MARK_INSTALL);
+	assert_false(a->aur_hit);
+	assert_int_equal(model_marked(m), 1);
+	model_set_view(m, VIEW_MARKED);
+	assert_int_equal(model_rows(m), 1);
+	assert_string_equal(model_row(m, 0)->name, "aurtool");
+	/* the list reloads with it installed: the list's row takes its mark; yay-bin stays */
+	struct msg_pkg l[] = {
+		pkg("aurtool", "1.0-1", "1.0-1", "A tool only the AUR has", PKG_INSTALLED | PKG_FOREIGN),
+		pkg("bash", "5.2", "5.2", "The GNU Bourne Again shell", PKG_INSTALLED),
+	};
+	model_load_begin(m);
+	model_load_add(m, l, 2);
+	model_load_commit(m);
+	assert_int_equal(model_count(m), 3);
+	a = model_find(m, "aurtool");
+	assert_false(a->aur);
+	assert_int_equal(a->mark, MARK_INSTALL);
+	assert_true(model_find(m, "yay-bin")->aur && model_find(m, "yay-bin")->aur_hit);
+	assert_int_equal(model_view_count(m, VIEW_AUR), 1);
+	model_set_view(m, VIEW_AUR);
+	model_set_narrow(m, "built");
+	assert_int_equal(model_rows(m), 1);
+	model_free(m);
+}
+
 static void test_line_cuts_wide_characters(void **state)
 {
 	(void)state;
@@ -290,6 +403,7 @@ int main(void)
 		cmocka_unit_test(test_narrow_limit_and_find),
 		cmocka_unit_test(test_marks_undo_and_targets),
 		cmocka_unit_test(test_reload_keeps_marks_by_name),
+		cmocka_unit_test(test_aur_results),
 		cmocka_unit_test(test_line_cuts_wide_characters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -316,8 +316,6 @@ static void run_search(struct aur_svc *a, const struct msg_aur *q, struct aur_an
 	/* Only the name fields filter by text; other fields (depends, maintainer...) were
 	 * matched by the AUR itself. */
 	int text = !strcmp(by, "name-desc") || !strcmp(by, "name");
-	struct aur_list keep;
-	aur_list_init(&keep);
 	struct aur_list one = got;
 	one.n = 0;
 	for (size_t i = 0; i < got.n; i++) {
@@ -325,9 +323,9 @@ static void run_search(struct aur_svc *a, const struct msg_aur *q, struct aur_an
 			continue;
 		got.v[one.n++] = got.v[i];
 	}
-	list_copy(&keep, &one);
+	aur_list_free(&ans->list);
+	list_copy(&ans->list, &one); /* its own pool (list_copy makes it) */
 	aur_list_free(&got);
-	ans->list = keep;
 }
 
 static void run_info(struct aur_svc *a, const struct msg_aur *q, struct aur_answer *ans)
@@ -544,9 +542,11 @@ void aur_svc_run(struct aur_svc *a, const struct msg *req, uint32_t uid, int32_t
 		return;
 	}
 	char *key = cache_key(q);
-	if (!cache_lookup(a, key, &ans->list)) {
-		aur_list_free(&ans->list);
-		aur_list_init(&ans->list);
+	struct aur_list hit;
+	if (cache_lookup(a, key, &hit)) {
+		aur_list_free(&ans->list); /* the copy has a pool of its own */
+		ans->list = hit;
+	} else {
 		if (q->op == AUR_REQ_SEARCH)
 			run_search(a, q, ans);
 		else
