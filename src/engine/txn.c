@@ -316,6 +316,12 @@ static int plan(struct txn *t, const struct trans_cb *cb, char *err, size_t errl
 		}
 		const char *const *deps;
 		size_t ndeps = aur_txn_repo_deps(t->o.aur, &deps);
+		if (t->kind == TRANS_UPGRADE) {
+			/* The whole system's upgrade first; what the builds need from the
+			 * repositories is installed by the AUR part, once that is in. */
+			aur_txn_deps_later(t->o.aur);
+			return plan_backend(t, &req, cb, err, errlen, status);
+		}
 		if (!t->ntargets && !ndeps)
 			return 0; /* nothing for the backend to plan */
 		with_deps = xcalloc(t->ntargets + ndeps + 1, sizeof(*with_deps));

@@ -308,9 +308,13 @@ def test_upgrade_rebuilds_foreign_packages_the_aur_has_newer(env, aur, sb, build
     env("aur", "review", "--approve", "omg-foreign", root=root, check=0)
     p = env("upgrade", "--no-sync", "--repo", "--dry-run", root=root, check=0)
     assert "omg-foreign" not in p.stdout, p.stdout
+    before = installed_versions(sb)
     p = env("upgrade", "--no-sync", "--yes", root=root)
     assert p.returncode == 0, (p.stdout, p.stderr)
-    assert installed_versions(sb)["omg-foreign"] == "4.3-1"
+    after = installed_versions(sb)
+    assert after["omg-foreign"] == "4.3-1"
+    # the repositories' upgrade came first, in the same transaction
+    assert after["omg-editor"] != before["omg-editor"], (before, after)
     qi = subprocess.run(arch.pacman_cmd(root, "-Qi", "omg-foreign"), capture_output=True,
                         text=True).stdout
     assert "Explicitly installed" in qi, qi

@@ -162,6 +162,7 @@ struct aur_txn {
 	struct base_state *bases; /* one per plan.builds */
 	struct aur_user user;
 	char note[512];
+	int deps_later;           /* the commit installs plan.repo first */
 };
 
 struct aur_txn *aur_txn_new(struct aur_svc *svc, struct aur_world *w, const char *const *targets,
@@ -304,6 +305,11 @@ size_t aur_txn_repo_deps(const struct aur_txn *a, const char *const **names)
 	return a->plan.nrepo;
 }
 
+void aur_txn_deps_later(struct aur_txn *a)
+{
+	a->deps_later = 1;
+}
+
 /* Whether base's approved hash is hash (the store's lock taken). */
 static int approved(struct aur_txn *a, const char *base, const char *hash)
 {
@@ -368,6 +374,22 @@ int aur_txn_commit(struct aur_txn *a, const struct backend_ops *ops, void *be,
 		   const struct trans_cb *cb, char *err, size_t errlen, int *status)
 {
 	const struct config *cfg = aur_svc_config(a->svc);
+	if (a->deps_later && a->plan.nrepo) {
+		struct trans_event ev = {.kind = TEV_PHASE,
+					 .text = "installing what the AUR builds need",
+					 .count = (uint32_t)a->plan.nrepo};
+		cb->event(cb->ctx, &ev);
+		struct trans_request req = {TRANS_INSTALL, TRANS_AS_DEPS,
+					    {a->plan.repo, (uint32_t)a->plan.nrepo}};
+		struct trans_cb quiet = *cb;
+		quiet.item = no_item;
+		int rc = ops->plan(be, &req, &quiet, err, errlen, status);
+		if (rc == 0)
+			rc = ops->commit(be, cb, err, errlen, status);
+		ops->release(be);
+		if (rc != 0)
+			return -1;
+	}
 	for (size_t i = 0; i < a->plan.nbuilds; i++) {
 		const struct aur_build *bld = &a->plan.builds[i];
 		struct base_state *st = &a->bases[i];

@@ -39,6 +39,9 @@ void aur_txn_free(struct aur_txn *a);
 int aur_txn_plan(struct aur_txn *a, const struct trans_cb *cb, char *err, size_t errlen);
 /* The repository packages the builds need, to install (as dependencies) first. */
 size_t aur_txn_repo_deps(const struct aur_txn *a, const char *const **names);
+/* The caller's plan does not include them (an upgrade's does not take
+ * targets): the commit installs them, as dependencies, before the builds. */
+void aur_txn_deps_later(struct aur_txn *a);
 /*
  * [policy] aur on the plan: deny refuses every AUR package, review those
  * whose files are not the approved ones (looked up again now: the user may
