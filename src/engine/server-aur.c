@@ -163,6 +163,12 @@ static int start_foreign(struct server *s)
 	return 0;
 }
 
+int server_aur_mutates(const struct msg *m)
+{
+	return m->h.type == MSG_AUR &&
+	       (m->u.aur.op == AUR_REQ_APPROVE || m->u.aur.op == AUR_REQ_DECLINE);
+}
+
 int server_aur_waits(struct server *s, struct conn *c, const uint8_t *p, size_t len)
 {
 	struct msg_header h = {0};
@@ -198,11 +204,12 @@ int server_aur_waits(struct server *s, struct conn *c, const uint8_t *p, size_t 
 	struct strpool *arena = strpool_new();
 	struct msg m;
 	char err[64];
-	int cached = codec_decode(p, len, &m, arena, err, sizeof(err)) != CODEC_OK ||
-		     aur_svc_cached(s->aur, &m);
+	int now = codec_decode(p, len, &m, arena, err, sizeof(err)) != CODEC_OK ||
+		  aur_svc_cached(s->aur, &m) ||
+		  (server_aur_mutates(&m) && !server_client_may_mutate(s, c->uid));
 	strpool_free(arena);
-	if (cached)
-		return 0; /* answered now: from the cache, or with the decoder's error */
+	if (now)
+		return 0; /* answered now: from the cache, the decoder's error, or refused */
 	struct aur_job *j = xcalloc(1, sizeof(*j));
 	j->s = s;
 	j->c = c;

@@ -28,7 +28,7 @@ struct cached {
 struct aur_svc {
 	struct config cfg;
 	char *data_dir;       /* NULL: nothing on disk */
-	char *build_dir;      /* [aur] build_dir or DATA/aur/build */
+	char *build_dir;      /* [aur] build_dir or DATA/aur-build */
 	int quiet;
 	int cancel;           /* read by net and makepkg's waits */
 	pthread_mutex_t mu;   /* the cache */
@@ -66,8 +66,10 @@ struct aur_svc *aur_svc_open(const char *backend, const struct aur_svc_opts *o)
 	a->quiet = o->quiet;
 	if (o->data_dir) {
 		a->data_dir = xstrdup(o->data_dir);
+		/* Beside DATA/aur, not in it: the approvals' directory is the engine's
+		 * alone (0700), and the build user must reach its own directories. */
 		a->build_dir = a->cfg.aur_build_dir[0] ? xstrdup(a->cfg.aur_build_dir) :
-			       xasprintf("%s/aur/build", o->data_dir);
+			       xasprintf("%s/aur-build", o->data_dir);
 	} else if (a->cfg.aur_build_dir[0]) {
 		a->build_dir = xstrdup(a->cfg.aur_build_dir);
 	}
@@ -289,6 +291,10 @@ static void run_search(struct aur_svc *a, const struct msg_aur *q, struct aur_an
 {
 	struct aur_conf c;
 	aur_svc_conf(a, &c);
+	/* omg search waits for this answer after printing the official results:
+	 * [aur] search_deadline bounds it when it is below [aur] timeout. */
+	if (a->cfg.aur_deadline && a->cfg.aur_deadline < a->cfg.aur_timeout)
+		c.timeout_ms = a->cfg.aur_deadline * 1000u;
 	const char *by = q->by[0] ? q->by : "name-desc";
 	if (!aur_by_valid(by)) {
 		snprintf(ans->warning, sizeof(ans->warning),
