@@ -97,7 +97,7 @@ def test_override_refused_when_the_policy_says_no(env, psb):
         log[-1]["detail"], log
     # A rule that does not exist is a usage error before anything is asked.
     p = env("install", "--override", "everything", "omg-spell", root=root)
-    assert p.returncode == 2 and "severity, deny or signatures" in p.stderr
+    assert p.returncode == 2 and "severity, deny, signatures or aur" in p.stderr
 
 
 def set_file(path, text):
