@@ -114,3 +114,14 @@ def test_command_options_in_its_usage_and_completions(omg, scripts, cmd):  # noq
     assert want <= got, ("bash", cmd, want - got)
     got = set(fish_complete(omg, scripts["fish"], f"omg {cmd} --"))
     assert want <= got, ("fish", cmd, want - got)
+
+
+def test_help_fits_80_columns(omg):
+    # omg --help and each command's usage are read on a terminal: none needs more than 80.
+    texts = {"omg --help": omg.run("--help", check=0).stdout}
+    for cmd in command_options():
+        texts[cmd] = omg.run(cmd, "--help", check=0).stdout
+    assert "aur" in texts and len(texts) > 15
+    wide = [(name, line) for name, text in texts.items() for line in text.splitlines()
+            if len(line) > 80]
+    assert not wide, wide
