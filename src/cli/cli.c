@@ -22,8 +22,9 @@ enum {
 	O_KIND = 1 << 4, O_QUIET = 1 << 5, O_IDLE = 1 << 6, O_DAEMON = 1 << 7,
 	O_CONFIRM = 1 << 8, O_RECURSIVE = 1 << 9, O_NOSYNC = 1 << 10, O_HELD = 1 << 11,
 	O_REFRESH = 1 << 12, O_OVERRIDE = 1 << 13, O_ASDEPS = 1 << 14,
-	O_SOURCE = 1 << 15,  /* --aur, --repo */
+	O_REPO = 1 << 15,    /* --repo: search, and upgrade leaving the AUR out */
 	O_APPROVE = 1 << 16, /* aur review --approve */
+	O_AUR = 1 << 17,     /* --aur: search only */
 };
 
 /* How a command's text is fitted to a terminal (render_fit_lines). */
@@ -38,20 +39,22 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{"search", cmd_search, O_REGEX | O_NAMES | O_INSTALLED | O_LIMIT | O_QUIET | O_SOURCE,
+	{"search", cmd_search, O_REGEX | O_NAMES | O_INSTALLED | O_LIMIT | O_QUIET | O_AUR | O_REPO,
 	 FIT_CUT,
-	 "omg search [--regex] [--names-only] [--installed] [--limit N] [-q] [--aur | --repo]\n"
-	 "           TERM...\n"
+	 "omg search [--regex] [--names-only] [--installed] [--limit N] [-q]\n"
+	 "           [--aur | --repo] TERM...\n"
 	 "  Every term must match the name, a provided name, the description or (pacman)\n"
 	 "  a group, case-insensitively: what pacman -Ss / apt-cache search find.\n"
 	 "  Results are ranked: exact name, name prefix, name substring, provided name,\n"
 	 "  description. --names-only: the name and provided names.\n"
-	 "  --regex: POSIX extended regexes, the same matches as pacman -Ss / apt-cache search.\n"
+	 "  --regex: POSIX extended regexes, the same matches as pacman -Ss and\n"
+	 "  apt-cache search.\n"
 	 "  Arch: the AUR's matches follow the official ones, in repository 'aur' (the\n"
-	 "  AUR's own search: the longest term goes to it, every term must match). They\n"
-	 "  wait at most [aur] search_deadline (3 s); a slow or failing AUR is said, and\n"
-	 "  the official results are printed first either way. --aur: only the AUR's;\n"
-	 "  --repo: only the official ones (docs/aur.md).\n"},
+	 "  AUR's own search: the longest term goes to it, every term must match the\n"
+	 "  name or description). They wait at most [aur] search_deadline (3 s); a slow\n"
+	 "  or failing AUR is one warning, and the official results stand. --aur: only\n"
+	 "  the AUR's; --repo: only the official ones. --regex and --installed search\n"
+	 "  the repositories only (docs/aur.md).\n"},
 	{"info", cmd_info, 0, FIT_WRAP,
 	 "omg info PKG...\n"
 	 "  Every field of each package as its backend names it (pacman -Si/-Qi; apt show,\n"
@@ -61,14 +64,15 @@ static const struct command commands[] = {
 	 "  and check dependencies, the snapshot's URL).\n"},
 	{"aur", cmd_aur, O_APPROVE, FIT_NONE,
 	 "omg aur review [--approve] PKG\n"
-	 "  The review of an AUR package's build files before omg builds it: the first\n"
-	 "  time every file of its snapshot (PKGBUILD, .install, patches), after that the\n"
-	 "  diff against the last version you approved (not the last download). On a\n"
-	 "  terminal it is shown in $PAGER and you are asked; yes records the approval\n"
-	 "  (kept by the engine, with its hash, and in the audit log). --approve records\n"
-	 "  it without asking, for scripts that reviewed by other means. omg install\n"
-	 "  refuses to build files that differ from the approved ones unless [policy]\n"
-	 "  aur = allow (docs/aur.md).\n"},
+	 "  Arch: the review of an AUR package's build files before omg builds it: the\n"
+	 "  first time every file of its snapshot (PKGBUILD, .install, patches), after\n"
+	 "  that the diff against the last version you approved (not the last\n"
+	 "  download). On a terminal it is shown in $PAGER and you are asked: yes\n"
+	 "  records the approval (kept by the engine with the files' hash; approving\n"
+	 "  and declining go to the audit log), no exits 11. Without a terminal it is\n"
+	 "  printed and nothing is approved. --approve records it without showing or\n"
+	 "  asking, for scripts that reviewed by other means. omg install builds only\n"
+	 "  approved files unless [policy] aur = allow (docs/aur.md).\n"},
 	{"list", cmd_list, O_KIND | O_INSTALLED | O_LIMIT | O_QUIET, FIT_CUT,
 	 "omg list [--installed | --upgradable | --security | --vulnerable | --explicit |\n"
 	 "          --orphans | --foreign | --all] [--limit N] [-q]\n"
@@ -114,7 +118,7 @@ static const struct command commands[] = {
 	 "  The shell's completion script: commands, options and package names.\n"
 	 "  bash: source <(omg completions bash)    (or save it in\n"
 	 "        ~/.local/share/bash-completion/completions/omg)\n"
-	 "  zsh:  omg completions zsh > ~/.zfunc/_omg, with ~/.zfunc in fpath before compinit\n"
+	 "  zsh:  omg completions zsh > ~/.zfunc/_omg  (~/.zfunc in fpath before compinit)\n"
 	 "  fish: omg completions fish > ~/.config/fish/completions/omg.fish\n"},
 	{"shell-init", cmd_shell_init, 0, FIT_NONE,
 	 "omg shell-init bash|zsh|fish\n"
@@ -137,13 +141,8 @@ static const struct command commands[] = {
 	 "  no package changes (--yes is accepted). --dry-run lists the databases and\n"
 	 "  refreshes none.\n"},
 	{"install", cmd_install, O_CONFIRM | O_HELD | O_OVERRIDE | O_ASDEPS, FIT_WRAP,
-	 "omg install [-y | --yes | --dry-run] [--asdeps] [--change-held] [--override RULE]...\n"
-	 "            PKG|FILE...\n"
-	 "  Arch: a PKG the repositories do not have is built from the AUR: its AUR\n"
-	 "  dependencies too, in order, by makepkg as the unprivileged [aur] build_user,\n"
-	 "  then installed like any package. Build files nobody approved are reviewed\n"
-	 "  first on a terminal (omg aur review); without one, or with --yes, the plan\n"
-	 "  is refused with the command to review them (docs/aur.md).\n"
+	 "omg install [-y | --yes | --dry-run] [--asdeps] [--change-held]\n"
+	 "            [--override RULE]... PKG|FILE...\n"
 	 "  Install PKG and what it needs, or upgrade it if installed. Shows the plan and\n"
 	 "  asks first; --yes (-y) does not ask; --dry-run shows the plan and changes\n"
 	 "  nothing (any user may: it takes no lock and needs no root).\n"
@@ -153,25 +152,32 @@ static const struct command commands[] = {
 	 "  A plan the engine's [policy] refuses (deny, severity, signatures) shows why\n"
 	 "  and exits 13; --override RULE (repeatable) lets that rule's violations through\n"
 	 "  where [policy] override = admin and you are root or in the admin group.\n"
-	 "  Installing never refreshes the databases (no partial upgrades): omg upgrade does.\n"
-	 "  FILE: a package file (pacman -U; alpm roots only), an argument that starts with\n"
-	 "  /, ./ or ../ or ends in .pkg.tar.*; files and names mix in one transaction.\n"
-	 "  --asdeps: install as dependencies (pacman --asdeps; alpm roots only).\n"},
+	 "  Installing never refreshes the databases (no partial upgrades): omg upgrade\n"
+	 "  does.\n"
+	 "  FILE: a package file (pacman -U; alpm roots only), an argument that starts\n"
+	 "  with /, ./ or ../ or ends in .pkg.tar.*; files and names mix in one\n"
+	 "  transaction.\n"
+	 "  --asdeps: install as dependencies (pacman --asdeps; alpm roots only).\n"
+	 "  Arch: a PKG the repositories do not have is built from the AUR, with its AUR\n"
+	 "  dependencies, in order, by makepkg as the unprivileged [aur] build_user,\n"
+	 "  then installed like any package. Build files nobody approved are reviewed\n"
+	 "  first on a terminal (omg aur review); without one, or with --yes, the plan\n"
+	 "  is refused (exit 13) with the command to review them (docs/aur.md).\n"},
 	{"remove", cmd_remove, O_CONFIRM | O_RECURSIVE | O_HELD | O_OVERRIDE, FIT_WRAP,
-	 "omg remove [--recursive] [-y | --yes | --dry-run] [--change-held] [--override RULE]...\n"
-	 "           PKG...\n"
+	 "omg remove [--recursive] [-y | --yes | --dry-run] [--change-held]\n"
+	 "           [--override RULE]... PKG...\n"
 	 "  Remove PKG. Refused when another installed package needs it, or when it is\n"
 	 "  held (dpkg hold) unless --change-held is given.\n"
 	 "  --recursive: also remove the dependencies nothing else needs (pacman -Rs).\n"},
-	{"upgrade", cmd_upgrade, O_CONFIRM | O_NOSYNC | O_OVERRIDE | O_SOURCE, FIT_WRAP,
+	{"upgrade", cmd_upgrade, O_CONFIRM | O_NOSYNC | O_OVERRIDE | O_REPO, FIT_WRAP,
 	 "omg upgrade [--no-sync] [-y | --yes | --dry-run] [--override RULE]... [--repo]\n"
-	 "  Arch: foreign packages the AUR has newer are rebuilt after the repositories'\n"
-	 "  upgrade, as omg install builds them; --repo leaves them out.\n"
 	 "  Refresh the databases, then upgrade every package that has a newer version\n"
 	 "  (pacman -Syu; apt upgrade: nothing is removed, held and ignored packages stay\n"
 	 "  as they are; omg install can change one, see omg install --help).\n"
 	 "  --no-sync: plan from the databases as they are. --override RULE: as for\n"
-	 "  omg install.\n"},
+	 "  omg install.\n"
+	 "  Arch: then the foreign packages the AUR has newer are rebuilt, as omg\n"
+	 "  install builds them (approved build files only); --repo leaves them out.\n"},
 	{"attach", cmd_attach, 0, FIT_WRAP,
 	 "omg attach\n"
 	 "  Follow the transaction running in the engine to its end, or show how the\n"
@@ -192,24 +198,25 @@ static const struct command commands[] = {
 
 static const char usage_text[] =
 	"usage: omg [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n"
-	"       omg [--root DIR] [--theme NAME] [--no-mouse]   the full-screen UI (on a terminal)\n"
+	"       omg [--root DIR] [--theme NAME] [--no-mouse]    the full-screen UI\n"
 	"\n"
 	"commands:\n"
-	"  search TERM...   find packages by name, provided name and description\n"
+	"  search TERM...   find packages by name and description (Arch: also the AUR)\n"
 	"  info PKG...      show every field of packages\n"
-	"  list             list packages of a kind (installed, upgradable, security, ...)\n"
+	"  list             list packages of a kind (installed, upgradable, foreign, ...)\n"
 	"  status           package counts for this system\n"
 	"  vulns [PKG...]   installed packages with known vulnerabilities (advisories)\n"
 	"  daemon           run the engine in the foreground, serving a socket\n"
 	"  completions SH   the completion script for bash, zsh or fish\n"
 	"  shell-init SH    pending updates in the bash, zsh or fish prompt (omg-fast)\n"
 	"  sync             refresh the package databases\n"
-	"  install PKG...   install packages or package files and what they need\n"
-	"  remove PKG...    remove packages (--recursive: and their unneeded dependencies)\n"
+	"  install PKG...   install packages (or files, or AUR builds) and what they need\n"
+	"  remove PKG...    remove packages (--recursive: and unneeded dependencies)\n"
 	"  upgrade          refresh, then upgrade the whole system\n"
+	"  aur review PKG   Arch: review an AUR package's build files and approve them\n"
 	"  attach           follow the running transaction, or show the last result\n"
 	"  history          the transactions made on this root\n"
-	"  audit log|verify the engine's audit log, or check it has not been tampered with\n"
+	"  audit log|verify the engine's audit log, or check that nobody tampered with it\n"
 	"  sbom             the installed packages as a CycloneDX SBOM (JSON)\n"
 	"  help [COMMAND]   this help, or a command's (as omg COMMAND --help)\n"
 	"\n"
@@ -230,10 +237,11 @@ static const char usage_text[] =
 	"  --theme NAME         draw with the theme NAME (a file when it has a '/')\n"
 	"  --no-mouse           leave the mouse to the terminal\n"
 	"\n"
-	"exit status: 0 ok, 1 no match, 2 usage, 3 unknown package, 4 bad root, 5 bad database,\n"
-	"6 backend module missing, 7 transaction failed, 8 database locked, 9 denied,\n"
-	"10 audit log tampered, 11 not confirmed or cancelled, 12 output could not be written,\n"
-	"13 refused by the policy, 14 no advisory data or too old (vulns)\n";
+	"exit status: 0 ok, 1 no match, 2 usage, 3 unknown package, 4 bad root,\n"
+	"5 bad database, 6 backend module missing, 7 transaction failed,\n"
+	"8 database locked, 9 denied, 10 audit log tampered, 11 not confirmed, cancelled\n"
+	"or a review declined, 12 output could not be written, 13 refused by the policy\n"
+	"(AUR build files nobody approved too), 14 no advisory data or too old (vulns)\n";
 
 /* Parses a non-negative count. */
 static int parse_count(const char *s, size_t *out)
@@ -404,8 +412,8 @@ static int take_option(struct cli *c, struct parse *ps, int ch, char **argv)
 	case OPT_CHANGE_HELD: c->change_held = 1; ps->used |= O_HELD; break;
 	case OPT_ASDEPS: c->asdeps = 1; ps->used |= O_ASDEPS; break;
 	case OPT_NO_SYNC: c->no_sync = 1; ps->used |= O_NOSYNC; break;
-	case OPT_AUR: c->source = SOURCE_AUR; ps->used |= O_SOURCE; ps->nsources++; break;
-	case OPT_REPO: c->source = SOURCE_REPO; ps->used |= O_SOURCE; ps->nsources++; break;
+	case OPT_AUR: c->source = SOURCE_AUR; ps->used |= O_AUR; ps->nsources++; break;
+	case OPT_REPO: c->source = SOURCE_REPO; ps->used |= O_REPO; ps->nsources++; break;
 	case OPT_APPROVE: c->approve = 1; ps->used |= O_APPROVE; break;
 	case OPT_OVERRIDE: {
 		uint32_t rule = policy_rule_parse(optarg);
@@ -528,7 +536,7 @@ static int check_options(struct cli *c, const struct command *cmd, struct parse 
 					    "a list kind option", "--quiet", "--idle",
 					    "--system, --config or --ready-fd", "--yes or --dry-run",
 					    "--recursive", "--no-sync", "--change-held", "--refresh",
-					    "--override", "--asdeps", "--aur or --repo", "--approve"};
+					    "--override", "--asdeps", "--repo", "--approve", "--aur"};
 	for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++)
 		if (bad & (1u << i)) {
 			report_error(&c->err, "%s does not apply to '%s'",

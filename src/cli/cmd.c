@@ -103,8 +103,10 @@ int cmd_search(struct cli *c, int argc, char **argv)
 	} else if (r.n) {
 		/* The official results now: a slow AUR does not hold them back. */
 		print_pkgs(c, &r);
-		if (!c->quiet)
-			(void)cli_flush(c); /* a failure is kept for the exit status */
+		if (!c->quiet && cli_flush(c) != 0) {
+			replies_free(&r);
+			return EXIT_OUTPUT; /* stdout is gone: the AUR's part has nowhere to go */
+		}
 	}
 	if (with_aur) {
 		rc = cli_ask_aur(c, AUR_REQ_SEARCH, c->source == SOURCE_AUR ? 0 : AUR_FLAG_QUIET_OFF,

@@ -657,10 +657,6 @@ int cmd_upgrade(struct cli *c, int argc, char **argv)
 				"use omg install to upgrade one package with what it needs)");
 		return EXIT_USAGE;
 	}
-	if (c->source == SOURCE_AUR) {
-		report_error(&c->err, "upgrade takes --repo (leave the AUR out), not --aur");
-		return EXIT_USAGE;
-	}
 	/* Like pacman -Syu: fresh databases first, then the whole upgrade. A dry
 	 * run changes nothing, so it plans from the databases as they are. */
 	if (!c->no_sync && !c->dry_run) {

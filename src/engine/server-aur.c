@@ -163,12 +163,13 @@ static int start_foreign(struct server *s)
 	return 0;
 }
 
-/* Whether an aur operation changes what the engine keeps (a review writes the
- * build directory, an approval the approvals): the system engine's are for root
- * and its admin group only, as any change of the system is. */
-static int aur_op_mutates(uint32_t op)
+int server_aur_mutates(const struct msg *m)
 {
-	return op == AUR_REQ_REVIEW || op == AUR_REQ_APPROVE || op == AUR_REQ_DECLINE;
+	/* A review writes the engine's build directory, an approval or a decline what it
+	 * will build: the system engine's are for root and its admin group only. */
+	return m->h.type == MSG_AUR && (m->u.aur.op == AUR_REQ_REVIEW ||
+					m->u.aur.op == AUR_REQ_APPROVE ||
+					m->u.aur.op == AUR_REQ_DECLINE);
 }
 
 int server_aur_waits(struct server *s, struct conn *c, const uint8_t *p, size_t len)
@@ -209,10 +210,10 @@ int server_aur_waits(struct server *s, struct conn *c, const uint8_t *p, size_t 
 	char err[64];
 	int now = codec_decode(p, len, &m, arena, err, sizeof(err)) != CODEC_OK ||
 		  aur_svc_cached(s->aur, &m) ||
-		  (aur_op_mutates(m.u.aur.op) && !server_client_may_mutate(s, c->uid));
+		  (server_aur_mutates(&m) && !server_client_may_mutate(s, c->uid));
 	strpool_free(arena);
 	if (now)
-		return 0; /* answered now: from the cache, the decoder's error, or a refusal */
+		return 0; /* answered now: from the cache, the decoder's error, or refused */
 	struct aur_job *j = xcalloc(1, sizeof(*j));
 	j->s = s;
 	j->c = c;
@@ -289,16 +290,6 @@ void server_aur_reply(struct server *s, struct conn *c, const struct msg *m,
 			off = "the AUR is off for this engine";
 	} else if (j) {
 		ans = &j->ans;
-	} else if (aur_op_mutates(m->u.aur.op) && !server_client_may_mutate(s, c->uid)) {
-		struct msg r;
-		memset(&r, 0, sizeof(r));
-		r.h.type = MSG_ERROR;
-		r.h.id = m->h.id;
-		r.u.error.code = ERR_DENIED;
-		r.u.error.message = "reviewing AUR builds for this engine is for root and its admin "
-				    "group: their approvals decide what it builds";
-		emit(c, &r);
-		return;
 	} else if (aur_svc_cached(s->aur, m)) {
 		aur_svc_run(s->aur, m, (uint32_t)c->uid, (int32_t)c->pid, &now); /* a cache hit */
 		ans = &now;

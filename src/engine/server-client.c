@@ -235,11 +235,13 @@ static void handle_hello(struct server *s, struct conn *c, const struct msg *m)
 static void refuse(struct server *s, struct conn *c, const struct msg *m)
 {
 	char text[256];
+	const char *what = m->h.type == MSG_AUR ? "approving AUR build files" :
+			   codec_type_name(m->h.type);
 	if (s->o.system && s->o.admin_group)
-		snprintf(text, sizeof(text), "%s needs root or membership of group '%s'",
-			 codec_type_name(m->h.type), s->o.admin_group);
+		snprintf(text, sizeof(text), "%s needs root or membership of group '%s'", what,
+			 s->o.admin_group);
 	else
-		snprintf(text, sizeof(text), "%s needs root", codec_type_name(m->h.type));
+		snprintf(text, sizeof(text), "%s needs root", what);
 	fprintf(stderr, "omgd: refused %s from uid %u (pid %d): %s\n", codec_type_name(m->h.type),
 		(unsigned)c->uid, (int)c->pid, text);
 	if (s->audit) {
@@ -268,8 +270,8 @@ static void handle(struct server *s, struct conn *c, const struct msg *m)
 		handle_hello(s, c, m);
 		return;
 	}
-	if (m->h.type >= MSG_PLAN && m->h.type <= MSG_ATTACH && !reads_only(m) &&
-	    !server_client_may_mutate(s, c->uid)) {
+	if (((m->h.type >= MSG_PLAN && m->h.type <= MSG_ATTACH && !reads_only(m)) ||
+	     server_aur_mutates(m)) && !server_client_may_mutate(s, c->uid)) {
 		refuse(s, c, m);
 		return;
 	}

@@ -262,6 +262,10 @@ void server_aur_open(struct server *s);
  * network (started on a worker now), a list --upgradable or --foreign while
  * the foreign packages are looked up. 1 to hold it, 0 to handle it now. */
 int server_aur_waits(struct server *s, struct conn *c, const uint8_t *p, size_t len);
+/* Non-zero for an aur request only root or the admin group may make: an
+ * approval or a decline, which decides what the engine will build as root's
+ * transaction, and a review, which downloads into the engine's build directory. */
+int server_aur_mutates(const struct msg *m);
 /* A worker ended (aurfd): takes the foreign look in, lets waiting requests go on. */
 void server_aur_done(struct server *s);
 /* Answers c's aur request m (its worker's answer, a cache hit, or why not). */

@@ -47,7 +47,7 @@ struct config {
 	char aur_url[512];          /* aurweb: RPC at URL/rpc/v5, snapshots at URL + URLPath */
 	int aur_enabled;
 	char aur_build_user[64];    /* "" = the caller, or omg-build for root */
-	char aur_build_dir[512];    /* "" = DATA/aur/build under the engine's data directory */
+	char aur_build_dir[512];    /* "" = DATA/aur-build under the engine's data directory */
 	unsigned aur_timeout;       /* seconds one request to the AUR may take */
 	unsigned aur_deadline;      /* seconds a search waits for the AUR's results */
 	unsigned aur_cache;         /* seconds a reply from the AUR is reused */

@@ -196,6 +196,83 @@ def test_foreign_packages_not_in_the_aur_are_said(env, aur, sb):
 
 # -- reviews and builds --------------------------------------------------------------------
 
+@pytest.fixture
+def system_engine(omg, aur):
+    """A system engine (root only) on a sandbox root every user can walk down to, with no
+    build_dir: (root, socket)."""
+    if os.getuid() != 0:
+        pytest.skip("a system engine needs root")
+    top = tempfile.mkdtemp(prefix="omg-aur-sys-")
+    os.chmod(top, 0o755)  # the build user walks down to ROOT/var/lib/omg/aur-build/BASE
+    root = arch.build(os.path.join(top, "root"))["root"]
+    config = os.path.join(top, "config")
+    with open(config, "w") as f:
+        f.write("[security]\narch_url = http://127.0.0.1:9/all.json\n"
+                "[aur]\nurl = %s\nbuild_user = %s\n" % (aur.url, build_user()))
+    sock = os.path.join(top, "omgd.sock")
+    p = subprocess.Popen([str(OMG), "--root", root, "daemon", "run", "--system", "--socket",
+                          sock, "--config", config], env=omg.env, stderr=subprocess.PIPE,
+                         text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not os.path.exists(sock):
+            assert p.poll() is None and time.monotonic() < deadline, p.stderr.read()
+            time.sleep(0.05)
+        yield root, sock
+    finally:
+        p.terminate()
+        p.wait(timeout=10)
+        shutil.rmtree(top, ignore_errors=True)
+
+
+def test_the_system_engine_builds_where_the_build_user_can_reach(omg, aur, system_engine):
+    """No build_dir: the system engine's default (DATA/aur-build) is one the build user can
+    reach, outside the approvals' private DATA/aur."""
+    root, sock = system_engine
+    aur.add_pkgbuild("omg-aur-lib", "1.0")
+    q = omg.run("--socket", sock, "aur", "review", "--approve", "omg-aur-lib")
+    assert q.returncode == 0, q.stderr
+    data = os.path.join(root, "var/lib/omg")
+    assert os.stat(os.path.join(data, "aur")).st_mode & 0o777 == 0o700
+    snap = os.path.join(data, "aur-build", "omg-aur-lib", "snapshot")
+    assert os.stat(snap).st_uid == pwd.getpwnam(build_user()).pw_uid
+    assert os.path.exists(os.path.join(snap, "PKGBUILD")), os.listdir(snap)
+
+
+def test_only_the_admin_group_approves_on_the_system_engine(omg, aur, system_engine, tmp_path):
+    """Any local user reads the system engine, but an approval decides what root's
+    transaction builds: nobody's is refused (exit 9), and the plan still needs one."""
+    root, sock = system_engine
+    aur.add_pkgbuild("omg-aur-lib", "1.0")
+    setpriv = shutil.which("setpriv")
+    if not setpriv:
+        pytest.skip("setpriv (util-linux) is missing")
+    run = tmp_path / "nobody-run"
+    run.mkdir()
+    os.chmod(tmp_path, 0o755)
+    os.chmod(run, 0o777)
+    e = dict(omg.env, HOME=str(run), XDG_RUNTIME_DIR=str(run))
+    as_nobody = [setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups", str(OMG)]
+    probe = subprocess.run(as_nobody + ["--version"], capture_output=True, text=True, env=e)
+    if probe.returncode != 0:
+        pytest.skip("nobody cannot run %s here: %s" % (OMG, probe.stderr.strip()))
+    p = subprocess.run(as_nobody + ["--socket", sock, "aur", "review", "--approve",
+                                    "omg-aur-lib"], capture_output=True, text=True, env=e)
+    assert p.returncode == 9 and "approving AUR build files needs root" in p.stderr, p.stderr
+    # a review is a read: nobody may see it
+    p = subprocess.run(as_nobody + ["--socket", sock, "aur", "review", "omg-aur-lib"],
+                       capture_output=True, text=True, env=e)
+    assert p.returncode == 0 and "pkgname=omg-aur-lib" in p.stdout, p.stderr
+    q = omg.run("--socket", sock, "install", "--dry-run", "omg-aur-lib")
+    assert q.returncode == EXIT_POLICY, (q.stdout, q.stderr)
+    assert "omg aur review omg-aur-lib" in q.stdout + q.stderr
+    # root may
+    q = omg.run("--socket", sock, "aur", "review", "--approve", "omg-aur-lib")
+    assert q.returncode == 0, q.stderr
+    q = omg.run("--socket", sock, "install", "--dry-run", "omg-aur-lib")
+    assert q.returncode == 0, (q.stdout, q.stderr)
+
+
 def test_two_level_dependency_is_built_in_order_and_installed(env, aur, sb, build_dir):
     # omg-aur-app needs omg-aur-lib (AUR) at run time and omg-base (repository)
     aur.add_pkgbuild("omg-aur-lib", "1.0", depends=["omg-base"])

@@ -148,6 +148,14 @@ def test_bash_commands_and_options(omg, scripts):
         assert want <= got, (cmd, want - got)
     assert bash_complete(omg, s, "omg", "list", "--up") == ["--upgradable"]
     assert "--all" not in bash_complete(omg, s, "omg", "search", "--")
+    # The AUR's: search --aur/--repo, upgrade --repo, aur --approve, each its command's only.
+    assert bash_complete(omg, s, "omg", "search", "--a") == ["--aur"]
+    assert bash_complete(omg, s, "omg", "search", "--re") == ["--regex", "--repo"]
+    assert bash_complete(omg, s, "omg", "upgrade", "--re") == ["--repo"]
+    assert bash_complete(omg, s, "omg", "aur", "review", "--ap") == ["--approve"]
+    for cmd in ("install", "list", "search", "upgrade"):
+        assert "--approve" not in bash_complete(omg, s, "omg", cmd, "--"), cmd
+    assert "--aur" not in bash_complete(omg, s, "omg", "upgrade", "--")
 
 
 def test_bash_values(omg, scripts, tmp_path):
@@ -166,8 +174,12 @@ def test_bash_values(omg, scripts, tmp_path):
     assert bash_complete(omg, s, "omg", "audit", "verify", "") == []
     assert bash_complete(omg, s, "omg", "remove", "--rec") == ["--recursive"]
     assert bash_complete(omg, s, "omg", "install", "--override", "") == \
-        ["severity", "deny", "signatures"]
+        ["severity", "deny", "signatures", "aur"]
     assert bash_complete(omg, s, "omg", "install", "--override", "d") == ["deny"]
+    assert bash_complete(omg, s, "omg", "upgrade", "--override", "=", "a") == ["aur"]
+    assert bash_complete(omg, s, "omg", "aur", "") == ["review"]
+    assert bash_complete(omg, s, "omg", "aur", "--approve", "r") == ["review"]
+    assert bash_complete(omg, s, "omg", "aur", "review", "omg-x", "") == []
     (tmp_path / "rootdir").mkdir()
     (tmp_path / "rootfile").write_text("")
     assert bash_complete(omg, s, "omg", "--root", str(tmp_path / "root")) == \
@@ -197,6 +209,14 @@ def test_bash_packages(omg, scripts, sb):
                          "omg-ed") == ["omg-editor"]
     installed = names(omg.json("list", "--installed", root=root))
     assert sorted(bash_complete(omg, s, str(OMG), "--root", root, "remove", "")) == installed
+    # aur review: the installed foreign packages (those the AUR builds), not every package.
+    foreign = names(omg.json("list", "--foreign", root=root))
+    assert "omg-foreign" in foreign and len(foreign) < len(installed), foreign
+    assert sorted(bash_complete(omg, s, str(OMG), "--root", root, "aur", "review", "")) == \
+        foreign
+    assert bash_complete(omg, s, str(OMG), "--root", root, "aur", "review", "--approve",
+                         "omg-f") == ["omg-foreign"]
+    assert bash_complete(omg, s, str(OMG), "--root", root, "aur", "review", "omg-ed") == []
 
 
 def test_bash_packages_never_hang(omg, scripts, tmp_path):
@@ -248,6 +268,15 @@ def test_fish_completes(omg, scripts, sb):
     assert fish_complete(omg, s, f"omg --root {root} install omg-ed") == \
         ["omg-editor", "omg-editor-legacy"]
     assert fish_complete(omg, s, f"omg --root {root} remove omg-ed") == ["omg-editor"]
+    assert fish_complete(omg, s, "omg aur ") == ["review"]
+    assert fish_complete(omg, s, "omg aur review --ap") == ["--approve"]
+    assert fish_complete(omg, s, f"omg --root {root} aur review omg-f") == ["omg-foreign"]
+    assert fish_complete(omg, s, f"omg --root {root} aur review omg-ed") == []
+    assert fish_complete(omg, s, f"omg --root {root} aur review omg-foreign ") == []
+    assert fish_complete(omg, s, "omg search --re") == ["--regex", "--repo"]
+    assert fish_complete(omg, s, "omg upgrade --re") == ["--repo"]
+    assert "--aur" not in fish_complete(omg, s, "omg upgrade --")
+    assert fish_complete(omg, s, "omg install --override a") == ["aur"]
 
 
 def zsh_complete(omg, script, line, tmp_path):
@@ -311,3 +340,10 @@ def test_zsh_completes(omg, scripts, sb, tmp_path):
     assert zsh_complete(omg, s, f"omg --root {root} install omg-ed", tmp_path) == \
         ["omg-editor", "omg-editor-legacy"]
     assert zsh_complete(omg, s, f"omg --root {root} remove omg-ed", tmp_path) == ["omg-editor"]
+    assert zsh_complete(omg, s, "omg aur ", tmp_path) == ["review"]
+    assert zsh_complete(omg, s, f"omg --root {root} aur review omg-f", tmp_path) == \
+        ["omg-foreign"]
+    assert zsh_complete(omg, s, "omg aur --ap", tmp_path) == ["--approve"]
+    assert zsh_complete(omg, s, "omg search --au", tmp_path) == ["--aur"]
+    assert zsh_complete(omg, s, "omg upgrade --re", tmp_path) == ["--repo"]
+    assert zsh_complete(omg, s, "omg install --override=a", tmp_path) == ["aur"]

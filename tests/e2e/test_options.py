@@ -47,7 +47,7 @@ def command_options():
     bits = bits_to_options()
     table = CLI_C.split("static const struct command commands[] = {", 1)[1].split("\n};", 1)[0]
     out = {}
-    for m in re.finditer(r'\{"([a-z-]+)", cmd_\w+, ([^,]+), FIT_', table):
+    for m in re.finditer(r'\{"([a-z-]+)", cmd_\w+, ([^,]+),\s+FIT_', table):
         names = set()
         for bit in re.findall(r"O_[A-Z]+", m.group(2)):
             names |= bits[bit]
@@ -66,6 +66,10 @@ def test_the_source_is_read():
     cmds = command_options()
     assert cmds["list"] >= {"limit", "upgradable", "quiet"} and cmds["info"] == set()
     assert cmds["daemon"] == {"idle", "system", "config"}
+    # an entry whose options run onto a second line is read too
+    assert cmds["search"] >= {"regex", "names-only", "aur", "repo"}
+    assert cmds["upgrade"] >= {"repo"} and "aur" not in cmds["upgrade"]
+    assert cmds["aur"] == {"approve"}
 
 
 def help_text(omg):
@@ -110,3 +114,14 @@ def test_command_options_in_its_usage_and_completions(omg, scripts, cmd):  # noq
     assert want <= got, ("bash", cmd, want - got)
     got = set(fish_complete(omg, scripts["fish"], f"omg {cmd} --"))
     assert want <= got, ("fish", cmd, want - got)
+
+
+def test_help_fits_80_columns(omg):
+    # omg --help and each command's usage are read on a terminal: none needs more than 80.
+    texts = {"omg --help": omg.run("--help", check=0).stdout}
+    for cmd in command_options():
+        texts[cmd] = omg.run(cmd, "--help", check=0).stdout
+    assert "aur" in texts and len(texts) > 15
+    wide = [(name, line) for name, text in texts.items() for line in text.splitlines()
+            if len(line) > 80]
+    assert not wide, wide

@@ -28,7 +28,7 @@ struct cached {
 struct aur_svc {
 	struct config cfg;
 	char *data_dir;       /* NULL: nothing on disk */
-	char *build_dir;      /* [aur] build_dir or DATA/aur/build */
+	char *build_dir;      /* [aur] build_dir or DATA/aur-build */
 	int quiet;
 	int cancel;           /* read by net and makepkg's waits */
 	pthread_mutex_t mu;   /* the cache */
@@ -66,8 +66,10 @@ struct aur_svc *aur_svc_open(const char *backend, const struct aur_svc_opts *o)
 	a->quiet = o->quiet;
 	if (o->data_dir) {
 		a->data_dir = xstrdup(o->data_dir);
+		/* Beside DATA/aur, not in it: the approvals' directory is the engine's
+		 * alone (0700), and the build user must reach its own directories. */
 		a->build_dir = a->cfg.aur_build_dir[0] ? xstrdup(a->cfg.aur_build_dir) :
-			       xasprintf("%s/aur/build", o->data_dir);
+			       xasprintf("%s/aur-build", o->data_dir);
 	} else if (a->cfg.aur_build_dir[0]) {
 		a->build_dir = xstrdup(a->cfg.aur_build_dir);
 	}

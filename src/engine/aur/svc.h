@@ -21,7 +21,7 @@ struct aur_svc;
 struct aur_svc_opts {
 	const struct config *cfg; /* [aur] and [policy] aur (copied) */
 	const char *data_dir;     /* the engine's data directory: approvals in DATA/aur, builds
-				   * in DATA/aur/build unless [aur] build_dir; NULL: nothing kept
+				   * in DATA/aur-build unless [aur] build_dir; NULL: nothing kept
 				   * on disk (no reviews, no builds) */
 	int quiet;                /* failures are not logged (a client's process) */
 };
