@@ -235,8 +235,9 @@ static void handle_hello(struct server *s, struct conn *c, const struct msg *m)
 static void refuse(struct server *s, struct conn *c, const struct msg *m)
 {
 	char text[256];
-	const char *what = m->h.type == MSG_AUR ? "approving AUR build files" :
-			   codec_type_name(m->h.type);
+	const char *what = m->h.type != MSG_AUR ? codec_type_name(m->h.type) :
+			   m->u.aur.op == AUR_REQ_REVIEW ? "reviewing AUR build files" :
+							  "approving AUR build files";
 	if (s->o.system && s->o.admin_group)
 		snprintf(text, sizeof(text), "%s needs root or membership of group '%s'", what,
 			 s->o.admin_group);

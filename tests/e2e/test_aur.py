@@ -241,7 +241,8 @@ def test_the_system_engine_builds_where_the_build_user_can_reach(omg, aur, syste
 
 def test_only_the_admin_group_approves_on_the_system_engine(omg, aur, system_engine, tmp_path):
     """Any local user reads the system engine, but an approval decides what root's
-    transaction builds: nobody's is refused (exit 9), and the plan still needs one."""
+    transaction builds and a review downloads into its build directory: nobody's are
+    refused (exit 9), and the plan still needs an approval."""
     root, sock = system_engine
     aur.add_pkgbuild("omg-aur-lib", "1.0")
     setpriv = shutil.which("setpriv")
@@ -258,11 +259,15 @@ def test_only_the_admin_group_approves_on_the_system_engine(omg, aur, system_eng
         pytest.skip("nobody cannot run %s here: %s" % (OMG, probe.stderr.strip()))
     p = subprocess.run(as_nobody + ["--socket", sock, "aur", "review", "--approve",
                                     "omg-aur-lib"], capture_output=True, text=True, env=e)
-    assert p.returncode == 9 and "approving AUR build files needs root" in p.stderr, p.stderr
-    # a review is a read: nobody may see it
+    # --approve reviews first: that is refused already
+    assert p.returncode == 9 and "reviewing AUR build files needs root" in p.stderr, p.stderr
     p = subprocess.run(as_nobody + ["--socket", sock, "aur", "review", "omg-aur-lib"],
                        capture_output=True, text=True, env=e)
-    assert p.returncode == 0 and "pkgname=omg-aur-lib" in p.stdout, p.stderr
+    assert p.returncode == 9 and "reviewing AUR build files needs root" in p.stderr, p.stderr
+    # searching is a read: nobody may
+    p = subprocess.run(as_nobody + ["--socket", sock, "search", "--aur", "omg-aur"],
+                       capture_output=True, text=True, env=e)
+    assert p.returncode == 0 and "omg-aur-lib" in p.stdout, p.stderr
     q = omg.run("--socket", sock, "install", "--dry-run", "omg-aur-lib")
     assert q.returncode == EXIT_POLICY, (q.stdout, q.stderr)
     assert "omg aur review omg-aur-lib" in q.stdout + q.stderr
