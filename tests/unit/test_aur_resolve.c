@@ -504,7 +504,7 @@ static void test_target_not_in_aur(void **state)
 
 	assert_int_equal(run(&w, (const char *[]){ "a", "ghost", NULL }, 0, &plan, err,
 			     sizeof(err)), -1);
-	assert_string_equal(err, "not in the AUR: ghost");
+	assert_string_equal(err, "package 'ghost' was not found, in the repositories or in the AUR");
 	aur_plan_free(&plan);
 }
 

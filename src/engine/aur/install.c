@@ -248,13 +248,14 @@ int aur_txn_plan(struct aur_txn *a, const struct trans_cb *cb, char *err, size_t
 			 "(not in the repositories: %s)", a->targets[0]);
 		return -1;
 	}
-	if (aur_user_resolve(cfg->aur_build_user, (uid_t)a->uid, &a->user, err, errlen) != 0)
-		return -1;
 	struct aur_resolve_ops ops = {a, op_installed, op_in_repo, op_info, op_providers};
 	if (aur_resolve(&ops, (const char *const *)a->targets, a->ntargets, 1, &a->plan, err,
 			errlen) != 0)
 		return -1;
 	a->planned = 1;
+	/* Who builds, once there is something to build: a name nobody has is said first. */
+	if (aur_user_resolve(cfg->aur_build_user, (uid_t)a->uid, &a->user, err, errlen) != 0)
+		return -1;
 	if (a->plan.nmissing) {
 		struct buf b = {0};
 		for (size_t i = 0; i < a->plan.nmissing; i++)

@@ -511,7 +511,8 @@ int aur_resolve(const struct aur_resolve_ops *ops, const char *const *targets, s
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		if (known_index(&r, targets[i]) < 0) {
-			snprintf(err, errlen, "not in the AUR: %s", targets[i]);
+			snprintf(err, errlen, "package '%s' was not found, in the repositories "
+				 "or in the AUR", targets[i]);
 			goto out;
 		}
 	}
