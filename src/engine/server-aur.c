@@ -273,6 +273,13 @@ void server_aur_reply(struct server *s, struct conn *c, const struct msg *m,
 {
 	struct aur_job *j = c->aur_job;
 	c->aur_job = NULL;
+	if (j && j->listed) {
+		/* Its worker ended but the loop has not taken it in yet (a refresh let c go
+		 * on first): join and unlink it now, so server_aur_done never sees it freed. */
+		pthread_join(j->thread, NULL);
+		unlink_job(s, j);
+		j->next = NULL;
+	}
 	const char *off = NULL;
 	struct aur_answer now;
 	const struct aur_answer *ans = NULL;
