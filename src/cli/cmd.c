@@ -119,7 +119,7 @@ int cmd_search(struct cli *c, int argc, char **argv)
 				/* One array: the official results, then the AUR's. */
 				struct msg_pkg *all = strpool_alloc(ar.arena, (r.n + ar.n + 1) *
 								    sizeof(*all));
-				if (r.n)
+				if (r.n) /* an empty reply has no array: memcpy's NULL is undefined */
 					memcpy(all, r.pkgs, r.n * sizeof(*all));
 				if (ar.n)
 					memcpy(all + r.n, ar.pkgs, ar.n * sizeof(*all));
@@ -183,7 +183,7 @@ int cmd_info(struct cli *c, int argc, char **argv)
 	    ar.n) {
 		/* r owns its array (replies_free frees it): a bigger one of the same kind. */
 		struct msg_pkg *all = xcalloc(r.n + ar.n, sizeof(*all));
-		if (r.n)
+		if (r.n) /* every name missing: no array */
 			memcpy(all, r.pkgs, r.n * sizeof(*all));
 		memcpy(all + r.n, ar.pkgs, ar.n * sizeof(*all));
 		free(r.pkgs);

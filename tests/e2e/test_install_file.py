@@ -199,7 +199,7 @@ def test_missing_file_refused(env, alpm, tmp_path):
     (TRANS_INSTALL, 0, "./x-1-1-any.pkg.tar.zst", "absolute path"),
     (TRANS_REMOVE, 0, "/tmp/x-1-1-any.pkg.tar.zst", "only install takes a package file"),
     (TRANS_REMOVE, TRANS_AS_DEPS, "omg-orphan", "only install installs as dependencies"),
-    (TRANS_INSTALL, 1 << 5, "omg-spell", "unknown plan flags"),
+    (TRANS_INSTALL, 1 << 5, "omg-spell", "unknown plan flags"),  # 1 << 4: no AUR (v7)
 ])
 def test_malformed_requests(env, alpm, kind, flags, target, words):
     """What a client other than omg's could send is refused before any plan."""
