@@ -61,9 +61,11 @@ class UI:
             pw = pwd.getpwnam(user)
             argv = ["setpriv", "--reuid", str(pw.pw_uid), "--regid", str(pw.pw_gid),
                     "--clear-groups", "--"] + argv
-        # sh prints omg's exit status under its last words; the pane stays (remain-on-exit)
+        # sh prints omg's exit status under its last words; the pane stays (remain-on-exit).
+        # sh then waits a moment: a pane whose process exits at once (a usage error) could
+        # die before tmux read its last output, under load (a blank dead pane was seen).
         self.argv = ["env", "-i"] + ["%s=%s" % kv for kv in sorted(e.items())] + [
-            "/bin/sh", "-c", '"$@"; echo "[omg exited $?]"', "sh"] + argv
+            "/bin/sh", "-c", '"$@"; echo "[omg exited $?]"; sleep 2', "sh"] + argv
         self.tmux("new-session", "-d", "-x", str(cols), "-y", str(rows), *self.argv)
         self.socket = self.tmux("display-message", "-p", "#{socket_path}").strip()
 
