@@ -371,6 +371,23 @@ static void no_item(void *ctx, const struct trans_item *it)
 	(void)it;
 }
 
+/* Installs names (package names or built files) with flags through the backend,
+ * planned and committed at once: their lines went with the transaction's plan,
+ * so the backend's plan lines are not reported again. 0 or -1 with err. */
+static int install_now(const struct backend_ops *ops, void *be, const struct trans_cb *cb,
+		       const char **names, size_t n, uint32_t flags, char *err, size_t errlen,
+		       int *status)
+{
+	struct trans_request req = {TRANS_INSTALL, flags, {names, (uint32_t)n}};
+	struct trans_cb quiet = *cb;
+	quiet.item = no_item;
+	int rc = ops->plan(be, &req, &quiet, err, errlen, status);
+	if (rc == 0)
+		rc = ops->commit(be, cb, err, errlen, status);
+	ops->release(be);
+	return rc;
+}
+
 int aur_txn_commit(struct aur_txn *a, const struct backend_ops *ops, void *be,
 		   const struct trans_cb *cb, char *err, size_t errlen, int *status)
 {
@@ -380,15 +397,8 @@ int aur_txn_commit(struct aur_txn *a, const struct backend_ops *ops, void *be,
 					 .text = "installing what the AUR builds need",
 					 .count = (uint32_t)a->plan.nrepo};
 		cb->event(cb->ctx, &ev);
-		struct trans_request req = {TRANS_INSTALL, TRANS_AS_DEPS,
-					    {a->plan.repo, (uint32_t)a->plan.nrepo}};
-		struct trans_cb quiet = *cb;
-		quiet.item = no_item;
-		int rc = ops->plan(be, &req, &quiet, err, errlen, status);
-		if (rc == 0)
-			rc = ops->commit(be, cb, err, errlen, status);
-		ops->release(be);
-		if (rc != 0)
+		if (install_now(ops, be, cb, a->plan.repo, a->plan.nrepo, TRANS_AS_DEPS, err, errlen,
+				status) != 0)
 			return -1;
 	}
 	for (size_t i = 0; i < a->plan.nbuilds; i++) {
@@ -449,15 +459,8 @@ int aur_txn_commit(struct aur_txn *a, const struct backend_ops *ops, void *be,
 			install[ninstall++] = f;
 			explicit_ |= is_target(a, bld->pkgs[k]->name);
 		}
-		struct trans_request req = {TRANS_INSTALL, explicit_ ? 0 : TRANS_AS_DEPS,
-					    {install, (uint32_t)ninstall}};
-		/* The items were reported with the plan: these plan lines are not new ones. */
-		struct trans_cb quiet = *cb;
-		quiet.item = no_item;
-		int rc = ops->plan(be, &req, &quiet, err, errlen, status);
-		if (rc == 0)
-			rc = ops->commit(be, cb, err, errlen, status);
-		ops->release(be);
+		int rc = install_now(ops, be, cb, install, ninstall, explicit_ ? 0 : TRANS_AS_DEPS, err,
+				     errlen, status);
 		free(install);
 		aur_strv_free(files);
 		if (rc != 0)
