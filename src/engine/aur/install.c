@@ -268,10 +268,11 @@ int aur_txn_plan(struct aur_txn *a, const struct trans_cb *cb, char *err, size_t
 	for (size_t i = 0; i < a->plan.nbuilds; i++) {
 		const struct aur_build *bld = &a->plan.builds[i];
 		struct base_state *st = &a->bases[i];
-		struct trans_event ev = {.kind = TEV_PHASE, .name = bld->base,
-					 .text = "downloading the AUR snapshot",
+		char *what = xasprintf("downloading the AUR snapshot of %s", bld->base);
+		struct trans_event ev = {.kind = TEV_PHASE, .name = bld->base, .text = what,
 					 .index = (uint32_t)i + 1, .count = (uint32_t)a->plan.nbuilds};
 		cb->event(cb->ctx, &ev);
+		free(what);
 		if (aur_svc_fetch_base(a->svc, bld->pkgs[0], a->uid, st->dir, sizeof(st->dir),
 				       &st->tgz, err, errlen) != 0)
 			return -1;
@@ -413,9 +414,11 @@ int aur_txn_commit(struct aur_txn *a, const struct backend_ops *ops, void *be,
 		snprintf(build, sizeof(build), "%s/build", base_dir);
 		snprintf(out, sizeof(out), "%s/build/out", base_dir);
 		snprintf(log, sizeof(log), "%s/build.log", base_dir);
-		struct trans_event ev = {.kind = TEV_PHASE, .name = bld->base, .text = "building",
+		char *what = xasprintf("building %s from the AUR", bld->base);
+		struct trans_event ev = {.kind = TEV_PHASE, .name = bld->base, .text = what,
 					 .index = (uint32_t)i + 1, .count = (uint32_t)a->plan.nbuilds};
 		cb->event(cb->ctx, &ev);
+		free(what);
 		/* A fresh copy of what the plan downloaded: what is built is what was seen. */
 		if (aur_svc_unpack(a->svc, &a->user, bld->base, &st->tgz, build, err, errlen) != 0)
 			return -1;
