@@ -27,6 +27,8 @@
  * long when a caller sets a long timeout for a big file. */
 #define LOW_SPEED_BYTES 512L
 #define LOW_SPEED_MAX_S 30u
+/* With a sink, what is kept of an error response's body (keep_error_body). */
+#define SINK_ERROR_BODY ((size_t)64 << 10)
 
 /* curl_global_init is not thread-safe and must run once: pthread_once makes net_init
  * callable from any thread, any number of times. */
@@ -135,6 +137,9 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *arg)
 		}
 		return n;
 	}
+	/* A download's error page is not kept past what a message needs. */
+	if (x->sink && x->res->body.len >= SINK_ERROR_BODY)
+		return n;
 	buf_append(&x->res->body, p, n);
 	return n;
 }

@@ -76,6 +76,9 @@ int rt_url_ok(const char *s)
 		return 0;
 	if (strlen(s) >= 1024)
 		return 0;
+	const char *host = strstr(s, "://") + 3;
+	if (!*host || *host == '/')
+		return 0; /* a URL names a host */
 	for (; *s; s++)
 		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f || *s == '"' ||
 		    *s == '\\' || *s == '<' || *s == '>')
@@ -297,8 +300,9 @@ cJSON *rt_json_doc(const char *what, const char *body, size_t len, int want, cha
 		rt_fail(err, errlen, "%s: empty", what);
 		return NULL;
 	}
-	if (!utf8_valid(body, len)) {
-		rt_fail(err, errlen, "%s: not UTF-8", what);
+	/* A NUL would end a string early without cJSON saying so. */
+	if (memchr(body, '\0', len) || !utf8_valid(body, len)) {
+		rt_fail(err, errlen, "%s: not UTF-8 text", what);
 		return NULL;
 	}
 	const char *end = NULL;

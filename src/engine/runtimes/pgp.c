@@ -112,7 +112,7 @@ int rt_pgp_verify(const char *keyring, const void *data, size_t len, const void 
 	if (!t || *t != '/')
 		t = "/tmp";
 	char home[4096];
-	snprintf(home, sizeof(home), "%s/.gnupg-XXXXXX", t);
+	snprintf(home, sizeof(home), "%s/.tmp-gnupg-XXXXXX", t);
 	if (!mkdtemp(home)) {
 		int e = errno;
 		buf_free(&keys);

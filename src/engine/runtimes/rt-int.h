@@ -18,7 +18,8 @@ int rt_hex64(const char *s);
 void rt_hex_lower(const char *s, char out[65]);
 /* Non-zero when s has a C0 control character or DEL. */
 int rt_has_control(const char *s, size_t n);
-/* Whether s is an http:// or https:// URL with no blank, control, quote or backslash. */
+/* Whether s is an http:// or https:// URL naming a host, under 1024 bytes, with no blank,
+ * control, quote, '<', '>' or backslash. */
 int rt_url_ok(const char *s);
 
 /* Whether version counts as stable: no letters but ruby's "-pN" patch levels. */
@@ -37,7 +38,8 @@ void rt_index_truncate(struct rt_index *idx, size_t n);
 const char *rt_str(struct rt_index *idx, const char *s);
 
 /*
- * Parses a whole JSON document: refuses an empty body, bytes after the value, and
+ * Parses a whole JSON document: refuses an empty body, a NUL byte or invalid UTF-8, bytes
+ * after the value, and
  * a document that is not of type want (cJSON_Array or cJSON_Object). what names it in
  * the error ("index.json: not JSON (at byte 12)"). The document, or NULL with err.
  */

@@ -366,8 +366,8 @@ int rt_install(const struct rt_install_req *req, struct rt_install_res *res, cha
 
 /*
  * Verifies an OpenPGP signature with gpgme against the keys of the file keyring, in a
- * temporary GNUPGHOME made below tmpdir (NULL: $TMPDIR or /tmp) and removed before
- * returning. sig, siglen: a detached signature over data[0..len); sig NULL: data is a
+ * temporary GNUPGHOME (tmpdir/.tmp-gnupg-XXXXXX; tmpdir NULL: $TMPDIR or /tmp) that no
+ * agent, keyboxd or dirmngr is started for, removed before returning. sig, siglen: a detached signature over data[0..len); sig NULL: data is a
  * clearsigned document, and plain receives the text it signs (may be NULL otherwise).
  * Every signature must be good and at least one must be there; each must be made by a
  * key (or a subkey of a key) imported from keyring: a missing, unknown, revoked or
