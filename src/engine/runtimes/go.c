@@ -154,26 +154,18 @@ static int read_release(struct rt_index *idx, const cJSON *e, struct at *a)
 	return 0;
 }
 
+/* rt_json_each's step: release i. */
+static int each_release(struct rt_index *idx, const cJSON *e, size_t i, void *ctx)
+{
+	struct at *a = ctx;
+	a->i = i;
+	a->version = NULL;
+	a->file = -1;
+	return read_release(idx, e, a);
+}
+
 int rt_go_parse(struct rt_index *idx, const char *body, size_t len, char *err, size_t errlen)
 {
-	cJSON *doc = rt_json_doc(WHAT, body, len, cJSON_Array, err, errlen);
-	if (!doc)
-		return -1;
-	size_t n0 = idx->n;
 	struct at a = {0, NULL, -1, err, errlen};
-	const cJSON *e;
-	int rc = 0;
-	cJSON_ArrayForEach(e, doc) {
-		a.version = NULL;
-		a.file = -1;
-		if (read_release(idx, e, &a) != 0) {
-			rc = -1;
-			break;
-		}
-		a.i++;
-	}
-	if (rc)
-		rt_index_truncate(idx, n0);
-	cJSON_Delete(doc);
-	return rc;
+	return rt_json_each(idx, WHAT, body, len, each_release, &a, err, errlen);
 }

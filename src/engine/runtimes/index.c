@@ -328,6 +328,28 @@ cJSON *rt_json_doc(const char *what, const char *body, size_t len, int want, cha
 	return doc;
 }
 
+int rt_json_each(struct rt_index *idx, const char *what, const char *body, size_t len,
+		 int (*fn)(struct rt_index *idx, const cJSON *e, size_t i, void *ctx), void *ctx,
+		 char *err, size_t errlen)
+{
+	cJSON *doc = rt_json_doc(what, body, len, cJSON_Array, err, errlen);
+	if (!doc)
+		return -1;
+	size_t n0 = idx->n, i = 0;
+	const cJSON *e;
+	int rc = 0;
+	cJSON_ArrayForEach(e, doc) {
+		if (fn(idx, e, i++, ctx) != 0) {
+			rc = -1;
+			break;
+		}
+	}
+	if (rc)
+		rt_index_truncate(idx, n0);
+	cJSON_Delete(doc);
+	return rc;
+}
+
 int rt_json_int(const cJSON *it, int64_t *out)
 {
 	if (!cJSON_IsNumber(it))

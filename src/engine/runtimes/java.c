@@ -196,34 +196,29 @@ static int read_entry(struct rt_index *idx, const cJSON *e, struct at *a)
 	return 0;
 }
 
+/* rt_json_each's step: element i. */
+static int each_entry(struct rt_index *idx, const cJSON *e, size_t i, void *ctx)
+{
+	struct at *a = ctx;
+	a->i = i;
+	a->name = NULL;
+	a->bin = -1;
+	return read_entry(idx, e, a);
+}
+
 int rt_java_parse(struct rt_index *idx, const char *body, size_t len, char *err, size_t errlen)
 {
-	cJSON *doc = rt_json_doc(WHAT, body, len, cJSON_Array, err, errlen);
-	if (!doc)
-		return -1;
 	size_t n0 = idx->n;
 	/* Merged releases gain files: those of releases before the call are kept aside. */
 	uint32_t *had = xmalloc((n0 ? n0 : 1) * sizeof(*had));
 	for (size_t i = 0; i < n0; i++)
 		had[i] = idx->v[i].nfiles;
 	struct at a = {0, NULL, -1, err, errlen};
-	const cJSON *e;
-	int rc = 0;
-	cJSON_ArrayForEach(e, doc) {
-		a.name = NULL;
-		if (read_entry(idx, e, &a) != 0) {
-			rc = -1;
-			break;
-		}
-		a.i++;
-	}
-	if (rc) {
-		rt_index_truncate(idx, n0);
+	int rc = rt_json_each(idx, WHAT, body, len, each_entry, &a, err, errlen);
+	if (rc)
 		for (size_t i = 0; i < n0; i++)
 			idx->v[i].nfiles = had[i];
-	}
 	free(had);
-	cJSON_Delete(doc);
 	return rc;
 }
 

@@ -45,6 +45,14 @@ const char *rt_str(struct rt_index *idx, const char *s);
  */
 cJSON *rt_json_doc(const char *what, const char *body, size_t len, int want, char *err,
 		   size_t errlen);
+/*
+ * The array parsers' frame: parses body as a JSON array (rt_json_doc) and calls fn on each
+ * element with its position; the first fn that fails (-1, err written) stops the walk and
+ * every release appended since the call is dropped. 0 or -1.
+ */
+int rt_json_each(struct rt_index *idx, const char *what, const char *body, size_t len,
+		 int (*fn)(struct rt_index *idx, const cJSON *e, size_t i, void *ctx), void *ctx,
+		 char *err, size_t errlen);
 /* An integral number that fits int64_t, or -1. */
 int rt_json_int(const cJSON *it, int64_t *out);
 
