@@ -41,8 +41,8 @@ CPPFLAGS += -Isrc -D_GNU_SOURCE -DOMG_MODULE_DIR='"$(MODULE_DIR)"' \
 CFLAGS += -std=c11 -fPIC -fvisibility=hidden $(OPT) $(WARN)
 CXXFLAGS += -std=c++17 -fPIC -fvisibility=hidden $(OPT) $(CXXWARN)
 ALL_CFLAGS = $(call pc,--cflags,libalpm apt-pkg lmdb inih libcrypto ncursesw libcurl libcjson zlib \
-	libarchive)
-CORE_LIBS = $(call pc,--libs,lmdb inih libcrypto libcurl libcjson zlib libarchive) -pthread
+	libarchive gpgme)
+CORE_LIBS = $(call pc,--libs,lmdb inih libcrypto libcurl libcjson zlib libarchive gpgme) -pthread
 # The UI's terminal module (src/tui/term.c) is the only user of ncurses. omg links
 # ncursesw, tinfo and libinih statically by default: a warm call then maps libc alone and
 # starts within 2x of /bin/true (make bench). CLIENT_STATIC=0 links them as shared
@@ -68,7 +68,7 @@ UTIL_SRC := $(wildcard src/util/*.c)
 # ipc <- engine <- backend.
 BASE_SRC := $(wildcard src/ipc/*.c src/client/*.c)
 ENGINE_SRC := $(wildcard src/engine/*.c src/engine/net/*.c src/engine/security/*.c \
-	src/engine/aur/*.c) \
+	src/engine/aur/*.c src/engine/runtimes/*.c) \
 	src/engine/backend/backend.c \
 	src/engine/backend/pacconf.c src/fast/snapshot.c
 # The UI's model, lines, themes and scrolling panel are in libomg.a for the unit tests;
@@ -192,7 +192,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_SECONDS ?= 20
 # Jobs for the builds and fuzz runs make test and make check start: every core.
 NPROC := $(shell nproc 2>/dev/null || echo 2)
-FUZZ_CFLAGS := -std=c11 -g -O1 -Isrc -D_GNU_SOURCE $(call pc,--cflags,libalpm lmdb inih libcrypto libcurl libcjson zlib)
+FUZZ_CFLAGS := -std=c11 -g -O1 -Isrc -D_GNU_SOURCE $(call pc,--cflags,libalpm lmdb inih libcrypto libcurl libcjson zlib gpgme)
 FUZZ_FLAGS := $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined
 # Objects get the fuzzer's instrumentation without its main (fuzzer-no-link).
 FUZZ_OBJ_FLAGS := $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined

@@ -482,6 +482,72 @@ static void test_too_big(void **state)
 	net_result_free(&res);
 }
 
+/* A sink's state: what it was given, and after how many bytes it refuses (0: never). */
+struct sink_state {
+	struct buf got;
+	size_t refuse_after;
+};
+
+static int to_sink(const void *p, size_t n, void *ctx)
+{
+	struct sink_state *s = ctx;
+	if (s->refuse_after && s->got.len + n > s->refuse_after)
+		return -1;
+	buf_append(&s->got, p, n);
+	return 0;
+}
+
+/* With a sink, a 2xx body goes to it piece by piece (res->body stays empty, res->bytes
+ * counts), under the same cap; a sink that refuses stops the transfer; an error page never
+ * reaches it. */
+static void test_sink(void **state)
+{
+	(void)state;
+	size_t n = 300 << 10;
+	char *big = xmalloc(n);
+	for (size_t i = 0; i < n; i++)
+		big[i] = (char)('a' + i % 26);
+	put_file("sink.bin", big, n);
+	behave("{\"/gone.bin\": {\"status\": 404}}");
+	struct sink_state s = {0};
+	struct net_request rq = req_for(url("/sink.bin"));
+	rq.sink = to_sink;
+	rq.sink_ctx = &s;
+	struct net_result res;
+	assert_int_equal(net_fetch(&rq, &res), 0);
+	assert_int_equal(res.status, NET_OK);
+	assert_int_equal(res.body.len, 0);
+	assert_int_equal(res.bytes, n);
+	assert_int_equal(s.got.len, n);
+	assert_memory_equal(s.got.p, big, n);
+	net_result_free(&res);
+	/* The cap holds. */
+	buf_reset(&s.got);
+	rq.max_bytes = 100 << 10;
+	assert_int_equal(net_fetch(&rq, &res), -1);
+	assert_int_equal(res.status, NET_TOO_BIG);
+	assert_true(s.got.len <= 100 << 10);
+	net_result_free(&res);
+	/* A sink that refuses. */
+	buf_reset(&s.got);
+	rq.max_bytes = 0;
+	s.refuse_after = 1000;
+	assert_int_equal(net_fetch(&rq, &res), -1);
+	assert_int_equal(res.status, NET_ERROR);
+	assert_error(&res, rq.url, "the body could not be stored");
+	net_result_free(&res);
+	/* An error page: not the document. */
+	buf_reset(&s.got);
+	s.refuse_after = 0;
+	rq.url = url("/gone.bin");
+	assert_int_equal(net_fetch(&rq, &res), -1);
+	assert_int_equal(res.status, NET_HTTP);
+	assert_int_equal(s.got.len, 0);
+	net_result_free(&res);
+	buf_free(&s.got);
+	free(big);
+}
+
 /* The cap counts decoded bytes: a small gzip body that inflates past it is refused. */
 static void test_gzip_bomb_too_big(void **state)
 {
@@ -679,6 +745,7 @@ int main(void)
 		cmocka_unit_test(test_drip_too_slow),
 		cmocka_unit_test(test_too_big),
 		cmocka_unit_test(test_gzip_bomb_too_big),
+		cmocka_unit_test(test_sink),
 		cmocka_unit_test(test_gzip_decoded),
 		cmocka_unit_test(test_short_body),
 		cmocka_unit_test(test_schemes_refused),

@@ -27,6 +27,8 @@
  * long when a caller sets a long timeout for a big file. */
 #define LOW_SPEED_BYTES 512L
 #define LOW_SPEED_MAX_S 30u
+/* With a sink, what is kept of an error response's body (keep_error_body). */
+#define SINK_ERROR_BODY ((size_t)64 << 10)
 
 /* curl_global_init is not thread-safe and must run once: pthread_once makes net_init
  * callable from any thread, any number of times. */
@@ -58,6 +60,10 @@ struct xfer {
 	struct net_result *res;
 	size_t max_bytes;
 	int too_big;     /* the write callback refused a chunk that would pass max_bytes */
+	int sink_failed; /* the request's sink refused a chunk */
+	CURL *handle;
+	int (*sink)(const void *p, size_t n, void *ctx); /* req->sink, for 2xx bodies only */
+	void *sink_ctx;
 	int conditional; /* If-None-Match or If-Modified-Since was sent */
 };
 
@@ -115,10 +121,25 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *arg)
 {
 	struct xfer *x = arg;
 	size_t n = size * nmemb;
-	if (n > x->max_bytes - x->res->body.len) {
+	if (n > x->max_bytes - x->res->bytes) {
 		x->too_big = 1;
 		return 0; /* curl ends the transfer with CURLE_WRITE_ERROR */
 	}
+	x->res->bytes += n;
+	/* An error page is kept in memory, never given to the sink as the document. */
+	long code = 0;
+	if (x->sink && x->handle)
+		curl_easy_getinfo(x->handle, CURLINFO_RESPONSE_CODE, &code);
+	if (x->sink && code >= 200 && code <= 299) {
+		if (x->sink(p, n, x->sink_ctx) != 0) {
+			x->sink_failed = 1;
+			return 0;
+		}
+		return n;
+	}
+	/* A download's error page is not kept past what a message needs. */
+	if (x->sink && x->res->body.len >= SINK_ERROR_BODY)
+		return n;
 	buf_append(&x->res->body, p, n);
 	return n;
 }
@@ -217,6 +238,8 @@ static int classify(CURL *h, CURLcode rc, const struct xfer *x, const struct net
 	struct net_result *res = x->res;
 	const char *url = req->url;
 	char n[32];
+	if (x->sink_failed)
+		return fail(res, NET_ERROR, url, "the body could not be stored");
 	if (x->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
 		fmt_size(n, sizeof(n), (int64_t)lim->max_bytes, 0);
 		return fail(res, NET_TOO_BIG, url, "larger than %s", n);
@@ -306,7 +329,8 @@ int net_fetch(const struct net_request *req, struct net_result *res)
 	if (!h)
 		return fail(res, NET_ERROR, url, "libcurl could not be initialised");
 
-	struct xfer x = {.res = res, .max_bytes = lim.max_bytes};
+	struct xfer x = {.res = res, .max_bytes = lim.max_bytes, .handle = h, .sink = req->sink,
+			 .sink_ctx = req->sink_ctx};
 	char errbuf[CURL_ERROR_SIZE] = "";
 	struct curl_slist *hdrs = NULL;
 	/* A validator that does not fit is not sent cut short: the GET is then unconditional. */

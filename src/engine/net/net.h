@@ -34,6 +34,12 @@ struct net_request {
 				    * (read atomically from another thread), or NULL */
 	int keep_error_body;       /* NET_HTTP keeps the error response's body (same cap): an
 				    * API that explains a refusal in it (the AUR's 400) */
+	/* Where a 2xx body goes instead of res->body (a download to a file), or NULL: called
+	 * with each piece as it arrives, after any Content-Encoding, never past max_bytes in
+	 * all; a non-zero return stops the transfer (NET_ERROR, "the body could not be
+	 * stored"). res->body then stays empty, and res->bytes counts what went to it. */
+	int (*sink)(const void *p, size_t n, void *ctx);
+	void *sink_ctx;
 };
 
 struct net_result {
@@ -45,6 +51,7 @@ struct net_result {
 	char last_modified[128];   /* the response's Last-Modified, "" if none */
 	char effective_url[1024];  /* after redirects */
 	char error[512];           /* one line, no newline: why it failed ("" on NET_OK/304) */
+	uint64_t bytes;            /* body bytes received (given to the sink, or in body) */
 };
 
 /* Initialises libcurl once for the process (thread-safe, idempotent). 0 or -1. */
