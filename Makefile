@@ -267,7 +267,8 @@ check: $(O)/.deps-ok
 # Developer tools: trans-run drives a backend's transactions (plan, commit) on a root; it
 # finds the modules through $(O)/tests/modules, a link to $(O)/modules.
 .PHONY: tools
-tools: $(O)/.deps-ok $(O)/tests/trans-run $(O)/tests/snap-stress $(O)/tests/vercmp-run $(MODULES)
+tools: $(O)/.deps-ok $(O)/tests/trans-run $(O)/tests/snap-stress $(O)/tests/vercmp-run \
+	$(O)/tests/rtver-run $(MODULES)
 	$(Q)ln -sfn ../modules $(O)/tests/modules
 
 $(O)/tests/trans-run: tests/tools/trans_run.c $(O)/libomg.a
@@ -288,6 +289,14 @@ $(O)/tests/vercmp-run: tests/tools/vercmp_run.c $(O)/libomg.a
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CFLAGS) $(LDSAN) -o $@ $< $(O)/libomg.a $(CORE_LIBS)
 -include $(O)/tests/vercmp-run.d
+
+# rtver-run prints the runtime versions active for a directory, or times the search
+# (util/rtver.h) against spawning /bin/true.
+$(O)/tests/rtver-run: tests/tools/rtver_run.c $(O)/libomg.a
+	$(call msg,LINK,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(CFLAGS) $(LDSAN) -o $@ $< $(O)/libomg.a $(CORE_LIBS)
+-include $(O)/tests/rtver-run.d
 
 bench: $(O)/.deps-ok omg $(O)/bench/loadgen
 	$(Q)OMG_LOADGEN=$(O)/bench/loadgen /usr/bin/python3 bench/run.py
