@@ -37,6 +37,7 @@ struct aur_job {
 	char **names;
 	size_t nnames;
 	struct aur_foreign *foreign;
+	uint64_t gen;          /* the foreign look: the index generation it asked for */
 	int listed;            /* in s->aur_jobs (until the loop has seen it end) */
 	struct aur_job *next;
 };
@@ -134,12 +135,19 @@ static int foreign_current(struct server *s)
 {
 	if (!s->aur_foreign)
 		return 0;
+	uint64_t age = (uint64_t)time(NULL) - aur_foreign_time(s->aur_foreign);
+	if (age >= aur_svc_config(s->aur)->aur_cache)
+		return 0;
+	uint64_t gen = engine_generation(s->e);
+	if (s->aur_foreign_gen == gen)
+		return 1; /* the same index: the same foreign packages, no walk */
 	size_t n;
 	char **names = foreign_names(s, &n);
 	int same = aur_foreign_same(s->aur_foreign, (const char *const *)names, n);
 	free_names(names, n);
-	uint64_t age = (uint64_t)time(NULL) - aur_foreign_time(s->aur_foreign);
-	return same && age < aur_svc_config(s->aur)->aur_cache;
+	if (same)
+		s->aur_foreign_gen = gen;
+	return same;
 }
 
 /* Starts the look at the foreign packages unless one runs. 0 started or
@@ -150,6 +158,7 @@ static int start_foreign(struct server *s)
 		return 0;
 	struct aur_job *j = xcalloc(1, sizeof(*j));
 	j->s = s;
+	j->gen = engine_generation(s->e);
 	j->names = foreign_names(s, &j->nnames);
 	if (!j->nnames) {
 		job_free(j);
@@ -256,6 +265,7 @@ void server_aur_done(struct server *s)
 			s->foreign_job = NULL;
 			aur_foreign_free(s->aur_foreign);
 			s->aur_foreign = j->foreign;
+			s->aur_foreign_gen = j->gen;
 			j->foreign = NULL;
 			if (aur_foreign_error(s->aur_foreign)[0])
 				fprintf(stderr, "omgd: %s\n", aur_foreign_error(s->aur_foreign));

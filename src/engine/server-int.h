@@ -136,6 +136,7 @@ struct server {
 	int aurfd;
 	struct aur_job *aur_jobs, *foreign_job;
 	struct aur_foreign *aur_foreign;
+	uint64_t aur_foreign_gen; /* the index generation whose foreign packages it covers */
 };
 
 /* Seconds on the monotonic clock (clock_ms), the unit of every time above. */

@@ -25,17 +25,22 @@ char *xdg_omg_dir(enum xdg_kind kind)
 
 int xdg_mkdirs(const char *path)
 {
+	return xdg_mkdirs_mode(path, 0700);
+}
+
+int xdg_mkdirs_mode(const char *path, unsigned mode)
+{
 	char *p = xstrdup(path);
 	int rc = 0;
 	for (char *s = p + 1; *s && rc == 0; s++) {
 		if (*s != '/')
 			continue;
 		*s = '\0';
-		if (mkdir(p, 0700) != 0 && errno != EEXIST)
+		if (mkdir(p, (mode_t)mode) != 0 && errno != EEXIST)
 			rc = -1;
 		*s = '/';
 	}
-	if (rc == 0 && mkdir(p, 0700) != 0 && errno != EEXIST)
+	if (rc == 0 && mkdir(p, (mode_t)mode) != 0 && errno != EEXIST)
 		rc = -1;
 	free(p);
 	return rc;

@@ -15,5 +15,7 @@ enum xdg_kind {
 char *xdg_omg_dir(enum xdg_kind kind);
 /* mkdir -p, creating missing directories 0700. 0, or -1 with errno. */
 int xdg_mkdirs(const char *path);
+/* The same with the mode of the directories it creates. */
+int xdg_mkdirs_mode(const char *path, unsigned mode);
 
 #endif

@@ -110,6 +110,11 @@ struct buf;
 enum aur_status aur_fetch_snapshot(const struct aur_conf *c, const struct aur_pkg *p,
 				   size_t max_bytes, struct buf *out, char *err, size_t errlen);
 
+/* makepkg's pkgname rule, which aurweb's package bases follow too: letters,
+ * digits and @._+-, not starting with - or '.'. Such a name is a safe path
+ * component. */
+int aur_name_ok(const char *s);
+
 /* Fills a struct pkg (repo "aur") from a, for replies: strings borrowed from a. */
 void aur_to_pkg(const struct aur_pkg *a, struct pkg *out);
 

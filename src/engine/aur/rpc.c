@@ -158,8 +158,7 @@ static int has_control(const char *s, size_t n)
 	return 0;
 }
 
-/* makepkg's pkgname rule: alphanumerics and @._+-, not starting with - or '.'. */
-static int name_ok(const char *s)
+int aur_name_ok(const char *s)
 {
 	if (!*s || *s == '-' || *s == '.')
 		return 0;
@@ -209,7 +208,7 @@ static const char *string_of(struct ctx *c, const char *key, enum kind kind, con
 	}
 	switch (kind) {
 	case K_NAME:
-		if (!name_ok(s)) {
+		if (!aur_name_ok(s)) {
 			bad(c, key, "is not a package name (letters, digits and @._+-)");
 			return NULL;
 		}
@@ -644,9 +643,9 @@ enum aur_status aur_fetch_snapshot(const struct aur_conf *c, const struct aur_pk
 				   size_t max_bytes, struct buf *out, char *err, size_t errlen)
 {
 	const char *path = p->url_path ? p->url_path : "";
-	if (!path_ok(path) || (!*path && !name_ok(p->base ? p->base : ""))) {
+	if (!path_ok(path) || (!*path && !aur_name_ok(p->base ? p->base : ""))) {
 		snprintf(err, errlen, "%s: the AUR's snapshot path is not a path on the AUR",
-			 p->name && name_ok(p->name) ? p->name : "a package");
+			 p->name && aur_name_ok(p->name) ? p->name : "a package");
 		return AUR_ERR_BAD;
 	}
 	struct buf url = {0};

@@ -13,7 +13,9 @@
 
 #include "engine/audit.h"
 #include "engine/aur/snapshot.h"
+#include "util/clock.h"
 #include "util/strpool.h"
+#include "util/xdg.h"
 #include "util/xalloc.h"
 
 /* Replies kept at most this many at once (each a search or an info answer). */
@@ -43,9 +45,7 @@ struct aur_svc {
 
 static double now_s(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return clock_ms() / 1e3;
 }
 
 const char *aur_svc_off_reason(const char *backend, const struct config *cfg)
@@ -149,25 +149,9 @@ struct aur_reviews *aur_svc_reviews(struct aur_svc *a, pthread_mutex_t **lock)
 	return a->reviews;
 }
 
-/* A package base is one path component of safe characters (aurweb allows
- * letters, digits and @._+-, not starting with - or .). */
-static int base_ok(const char *base)
-{
-	size_t n = strlen(base);
-	if (!n || n > 200 || base[0] == '-' || base[0] == '.')
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = base[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '@' || c == '.' || c == '_' || c == '+' || c == '-'))
-			return 0;
-	}
-	return 1;
-}
-
 int aur_svc_base_dir(const struct aur_svc *a, const char *base, char *out, size_t outlen)
 {
-	if (!a->build_dir || !base_ok(base))
+	if (!a->build_dir || strlen(base) > 200 || !aur_name_ok(base))
 		return -1;
 	int n = snprintf(out, outlen, "%s/%s", a->build_dir, base);
 	return n < 0 || (size_t)n >= outlen ? -1 : 0;
@@ -359,21 +343,6 @@ int aur_unpack_fresh(const void *data, size_t len, const char *base, const char 
 	return aur_snapshot_unpack(data, len, base, dest, &lim, err, errlen);
 }
 
-/* mkdir -p for the build directory's parents (the engine's own). */
-static int mkdirs(const char *path)
-{
-	char tmp[4096];
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	for (char *p = tmp + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-				return -1;
-			*p = '/';
-		}
-	return mkdir(tmp, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 int aur_svc_unpack(struct aur_svc *a, const struct aur_user *u, const char *base,
 		   const struct buf *tgz, const char *dest, char *err, size_t errlen)
 {
@@ -404,7 +373,7 @@ int aur_svc_fetch_base(struct aur_svc *a, const struct aur_pkg *p, uint32_t uid,
 	struct aur_user u;
 	if (aur_user_resolve(a->cfg.aur_build_user, (uid_t)uid, &u, err, errlen) != 0)
 		return -1;
-	if (mkdirs(a->build_dir) != 0) {
+	if (xdg_mkdirs_mode(a->build_dir, 0755) != 0) { /* the build user walks it */
 		snprintf(err, errlen, "cannot create %s: %s", a->build_dir, strerror(errno));
 		return -1;
 	}
